@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { TandemEditor } from '../editor/TandemEditor';
+import { useIdentity } from './identity';
+import { NamePrompt } from './NamePrompt';
+import { docPath, wsUrlFromLocation } from './routes';
+import { rememberDoc } from './storage';
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No clipboard permission (or not a secure context): the old way still works in most browsers.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    return ok;
+  }
+}
+
+export function DocumentPage({ name, navigate }: { name: string; navigate: (path: string) => void }) {
+  const search = window.location.search;
+  const token = useMemo(() => new URLSearchParams(search).get('token') ?? undefined, [search]);
+  const identity = useIdentity(search);
+  const url = useMemo(() => wsUrlFromLocation(window.location), []);
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => rememberDoc(name), [name]);
+
+  const handleTitle = useCallback(
+    (title: string) => {
+      document.title = `${title || name} — Tandem`;
+      if (title) rememberDoc(name, title);
+    },
+    [name],
+  );
+
+  const shareLink = () => {
+    // The token travels with the link: that is how access is shared.
+    const link = `${window.location.origin}${docPath(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+    void copyText(link).then((ok) => {
+      setCopied(ok);
+      if (ok) window.setTimeout(() => setCopied(false), 2000);
+    });
+  };
+
+  return (
+    <div className="doc-page">
+      <header className="doc-header">
+        <a
+          href="/"
+          className="app-logo"
+          aria-label="All documents"
+          title="All documents"
+          onClick={(e) => {
+            if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+            e.preventDefault();
+            navigate('/');
+          }}
+        >
+          T
+        </a>
+        <div className="doc-header__names">
+          <span className="doc-header__name">{name}</span>
+          <span className="doc-header__you">
+            You: <span style={{ color: identity.user.color }}>{identity.user.name}</span>
+          </span>
+        </div>
+        <span className="doc-header__spacer" />
+        <button type="button" className="doc-header__share" onClick={shareLink} aria-live="polite">
+          {copied ? 'Link copied' : 'Copy link'}
+        </button>
+      </header>
+      <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} className="doc-page__editor" />
+      {identity.needsName && <NamePrompt guestName={identity.user.name} onName={identity.setName} onDismiss={identity.dismiss} />}
+    </div>
+  );
+}

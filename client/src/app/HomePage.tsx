@@ -1,0 +1,67 @@
+import { useState } from 'react';
+import { loadRecent, forgetDoc } from './storage';
+import { docPath } from './routes';
+import { randomDocName } from './names';
+
+function when(ts: number): string {
+  const minutes = Math.round((Date.now() - ts) / 60000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return new Date(ts).toLocaleDateString();
+}
+
+export function HomePage({ navigate }: { navigate: (path: string) => void }) {
+  const [recent, setRecent] = useState(loadRecent);
+  return (
+    <main className="home">
+      <header className="home__header">
+        <span className="app-logo" aria-hidden="true">T</span>
+        <h1>Tandem</h1>
+      </header>
+      <section className="home__start">
+        <button type="button" className="home__new" onClick={() => navigate(docPath(randomDocName()))}>
+          <span aria-hidden="true" className="home__plus">+</span>
+          New document
+        </button>
+      </section>
+      <section className="home__recent" aria-labelledby="recent-heading">
+        <h2 id="recent-heading">Recent documents</h2>
+        {recent.length === 0 ? (
+          <p className="home__empty">Nothing yet. Documents you open on this device appear here.</p>
+        ) : (
+          <ul>
+            {recent.map((d) => (
+              <li key={d.name}>
+                <a
+                  href={docPath(d.name)}
+                  onClick={(e) => {
+                    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                    e.preventDefault();
+                    navigate(docPath(d.name));
+                  }}
+                >
+                  <span className="home__title">{d.title || d.name}</span>
+                  <span className="home__meta">{d.title ? `${d.name} · ` : ''}opened {when(d.openedAt)}</span>
+                </a>
+                <button
+                  type="button"
+                  className="home__forget"
+                  aria-label={`Remove ${d.title || d.name} from recent documents`}
+                  title="Remove from this list"
+                  onClick={() => {
+                    forgetDoc(d.name);
+                    setRecent(loadRecent());
+                  }}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,61 @@
+import { useCallback, useState } from 'react';
+import type { TandemUser } from '../editor/types';
+import { randomColor, randomGuestName } from './names';
+import { loadUser, saveUser } from './storage';
+
+export interface Identity {
+  user: TandemUser;
+  /** true when we still should ask for a name (none given, none remembered) */
+  needsName: boolean;
+  setName: (name: string) => void;
+  dismiss: () => void;
+}
+
+const ASKED_KEY = 'tandem:asked';
+
+function askedBefore(): boolean {
+  try {
+    return localStorage.getItem(ASKED_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function markAsked(): void {
+  try {
+    localStorage.setItem(ASKED_KEY, '1');
+  } catch {
+    // we may ask again next visit
+  }
+}
+
+/** `?name=` wins and is remembered; otherwise the remembered name; otherwise a guest name and a prompt. */
+export function useIdentity(search: string): Identity {
+  const [state, setState] = useState(() => {
+    const fromQuery = new URLSearchParams(search).get('name')?.trim();
+    const stored = loadUser();
+    const color = stored.color ?? randomColor();
+    if (fromQuery) saveUser({ name: fromQuery, color });
+    else if (!stored.color) saveUser({ color });
+    const name = fromQuery || stored.name;
+    return {
+      user: { name: name ?? randomGuestName(), color },
+      needsName: !name && !askedBefore(),
+    };
+  });
+
+  const setName = useCallback((name: string) => {
+    const trimmed = name.trim();
+    if (!trimmed) return;
+    saveUser({ name: trimmed });
+    markAsked();
+    setState((s) => ({ user: { ...s.user, name: trimmed }, needsName: false }));
+  }, []);
+
+  const dismiss = useCallback(() => {
+    markAsked();
+    setState((s) => ({ ...s, needsName: false }));
+  }, []);
+
+  return { ...state, setName, dismiss };
+}

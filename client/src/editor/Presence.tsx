@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'react';
+import type { Awareness } from 'y-protocols/awareness';
+
+interface Peer {
+  clientId: number;
+  name: string;
+  color: string;
+  self: boolean;
+}
+
+function readPeers(awareness: Awareness): Peer[] {
+  const peers: Peer[] = [];
+  awareness.getStates().forEach((state, clientId) => {
+    const user = (state as { user?: { name?: unknown; color?: unknown } }).user;
+    if (!user || typeof user.name !== 'string') return; // a client that has not said who it is yet
+    peers.push({
+      clientId,
+      name: user.name,
+      color: typeof user.color === 'string' ? user.color : '#888',
+      self: clientId === awareness.clientID,
+    });
+  });
+  // Me first, then everyone else in a stable order.
+  return peers.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name) || a.clientId - b.clientId);
+}
+
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0]!, words[words.length - 1]!].map((w) => [...w][0]) : [...(words[0] ?? '?')].slice(0, 2);
+  return letters.join('').toUpperCase();
+}
+
+/** Everyone in the document (from awareness), one avatar each in their colour. */
+export function Presence({ awareness }: { awareness: Awareness }) {
+  const [peers, setPeers] = useState<Peer[]>(() => readPeers(awareness));
+
+  useEffect(() => {
+    // 'change' (not 'update') fires only when someone joins, leaves or edits their state,
+    // not on the 15 s renewals.
+    const handleChange = () => setPeers(readPeers(awareness));
+    handleChange();
+    awareness.on('change', handleChange);
+    return () => awareness.off('change', handleChange);
+  }, [awareness]);
+
+  return (
+    <ul className="tandem-presence" aria-label="People in this document">
+      {peers.map((p) => (
+        <li
+          key={p.clientId}
+          className={p.self ? 'tandem-avatar tandem-avatar--self' : 'tandem-avatar'}
+          style={{ backgroundColor: p.color }}
+          aria-label={p.name}
+          title={p.name}
+          data-user-name={p.name}
+          data-self={p.self || undefined}
+        >
+          <span aria-hidden="true">{initials(p.name)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,130 @@
+import { useEditorState, type Editor } from '@tiptap/react';
+import { useState, type ReactNode } from 'react';
+import { LinkForm } from './LinkForm';
+
+interface ToolbarState {
+  bold: boolean;
+  italic: boolean;
+  strike: boolean;
+  code: boolean;
+  h1: boolean;
+  h2: boolean;
+  h3: boolean;
+  bulletList: boolean;
+  orderedList: boolean;
+  blockquote: boolean;
+  codeBlock: boolean;
+  link: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+// One selector for the whole toolbar: React re-renders only when one of these booleans flips,
+// not on every transaction (remote keystrokes included).
+function selectToolbar({ editor }: { editor: Editor }): ToolbarState {
+  return {
+    bold: editor.isActive('bold'),
+    italic: editor.isActive('italic'),
+    strike: editor.isActive('strike'),
+    code: editor.isActive('code'),
+    h1: editor.isActive('heading', { level: 1 }),
+    h2: editor.isActive('heading', { level: 2 }),
+    h3: editor.isActive('heading', { level: 3 }),
+    bulletList: editor.isActive('bulletList'),
+    orderedList: editor.isActive('orderedList'),
+    blockquote: editor.isActive('blockquote'),
+    codeBlock: editor.isActive('codeBlock'),
+    link: editor.isActive('link'),
+    canUndo: editor.can().undo(),
+    canRedo: editor.can().redo(),
+  };
+}
+
+interface ButtonProps {
+  label: string;
+  shortcut?: string;
+  pressed?: boolean;
+  disabled?: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}
+
+function ToolButton({ label, shortcut, pressed, disabled, onClick, children }: ButtonProps) {
+  return (
+    <button
+      type="button"
+      className="tandem-toolbar__button"
+      aria-label={label}
+      title={shortcut ? `${label} (${shortcut})` : label}
+      aria-pressed={pressed}
+      disabled={disabled}
+      // Keep the editor's selection: a click on the toolbar must not blur the document.
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}
+
+const mod = typeof navigator !== 'undefined' && /Mac|iP(hone|ad)/.test(navigator.platform) ? '⌘' : 'Ctrl+';
+
+export function Toolbar({ editor, editable }: { editor: Editor; editable: boolean }) {
+  const s = useEditorState({ editor, selector: selectToolbar });
+  const [linkOpen, setLinkOpen] = useState(false);
+  const off = !editable;
+  const chain = () => editor.chain().focus();
+
+  return (
+    <div className="tandem-toolbar" role="toolbar" aria-label="Formatting">
+      <ToolButton label="Undo" shortcut={`${mod}Z`} disabled={off || !s.canUndo} onClick={() => chain().undo().run()}>
+        <span aria-hidden="true">↶</span>
+      </ToolButton>
+      <ToolButton label="Redo" shortcut={`${mod}Shift+Z`} disabled={off || !s.canRedo} onClick={() => chain().redo().run()}>
+        <span aria-hidden="true">↷</span>
+      </ToolButton>
+      <span className="tandem-toolbar__sep" aria-hidden="true" />
+      <ToolButton label="Heading 1" shortcut={`${mod}Alt+1`} pressed={s.h1} disabled={off} onClick={() => chain().toggleHeading({ level: 1 }).run()}>
+        H1
+      </ToolButton>
+      <ToolButton label="Heading 2" shortcut={`${mod}Alt+2`} pressed={s.h2} disabled={off} onClick={() => chain().toggleHeading({ level: 2 }).run()}>
+        H2
+      </ToolButton>
+      <ToolButton label="Heading 3" shortcut={`${mod}Alt+3`} pressed={s.h3} disabled={off} onClick={() => chain().toggleHeading({ level: 3 }).run()}>
+        H3
+      </ToolButton>
+      <span className="tandem-toolbar__sep" aria-hidden="true" />
+      <ToolButton label="Bold" shortcut={`${mod}B`} pressed={s.bold} disabled={off} onClick={() => chain().toggleBold().run()}>
+        <b aria-hidden="true">B</b>
+      </ToolButton>
+      <ToolButton label="Italic" shortcut={`${mod}I`} pressed={s.italic} disabled={off} onClick={() => chain().toggleItalic().run()}>
+        <i aria-hidden="true">I</i>
+      </ToolButton>
+      <ToolButton label="Strike" shortcut={`${mod}Shift+S`} pressed={s.strike} disabled={off} onClick={() => chain().toggleStrike().run()}>
+        <s aria-hidden="true">S</s>
+      </ToolButton>
+      <ToolButton label="Code" shortcut={`${mod}E`} pressed={s.code} disabled={off} onClick={() => chain().toggleCode().run()}>
+        <span aria-hidden="true" className="tandem-mono">{'<>'}</span>
+      </ToolButton>
+      <span className="tandem-toolbar__link">
+        <ToolButton label="Link" pressed={s.link} disabled={off} onClick={() => setLinkOpen((o) => !o)}>
+          <span aria-hidden="true">🔗</span>
+        </ToolButton>
+        {linkOpen && !off && <LinkForm editor={editor} onClose={() => setLinkOpen(false)} />}
+      </span>
+      <span className="tandem-toolbar__sep" aria-hidden="true" />
+      <ToolButton label="Bullet list" shortcut={`${mod}Shift+8`} pressed={s.bulletList} disabled={off} onClick={() => chain().toggleBulletList().run()}>
+        <span aria-hidden="true">•≡</span>
+      </ToolButton>
+      <ToolButton label="Ordered list" shortcut={`${mod}Shift+7`} pressed={s.orderedList} disabled={off} onClick={() => chain().toggleOrderedList().run()}>
+        <span aria-hidden="true">1≡</span>
+      </ToolButton>
+      <ToolButton label="Quote" shortcut={`${mod}Shift+B`} pressed={s.blockquote} disabled={off} onClick={() => chain().toggleBlockquote().run()}>
+        <span aria-hidden="true">❝</span>
+      </ToolButton>
+      <ToolButton label="Code block" shortcut={`${mod}Alt+C`} pressed={s.codeBlock} disabled={off} onClick={() => chain().toggleCodeBlock().run()}>
+        <span aria-hidden="true" className="tandem-mono">{'{ }'}</span>
+      </ToolButton>
+    </div>
+  );
+}

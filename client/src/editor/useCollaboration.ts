@@ -1,0 +1,133 @@
+import { useEffect, useState } from 'react';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { removeAwarenessStates } from 'y-protocols/awareness';
+import { fetchAccess } from './access';
+import { shouldReconnect, TERMINAL_CLOSE_CODES } from './closeCodes';
+import type { TandemAccess, TandemStatus } from './types';
+
+export interface CollaborationSession {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  persistence: IndexeddbPersistence;
+}
+
+export interface CollaborationState {
+  /** null until the effect ran, and during the render in which url/document/token changed */
+  session: CollaborationSession | null;
+  status: TandemStatus;
+  access: TandemAccess;
+}
+
+/** The offline copy is keyed by server too, so a stale copy never leaks into another server's document. */
+export function offlineStoreName(url: string, document: string): string {
+  return `tandem:${url}:${document}`;
+}
+
+/**
+ * Owns one document's Y.Doc, WebSocket provider and IndexedDB copy, and destroys all three when
+ * the component unmounts or `url`/`document`/`token` change. Also tracks the connection status
+ * truthfully: "connecting" only until the first attempt settles, "offline" whenever the socket is
+ * down after having been up or the server cannot be reached.
+ */
+export function useCollaboration(url: string, document: string, token: string | undefined): CollaborationState {
+  const key = `${url}\n${document}\n${token ?? ''}`;
+  const [state, setState] = useState<CollaborationState & { key: string }>({
+    key: '',
+    session: null,
+    status: 'connecting',
+    access: { kind: 'unknown' },
+  });
+
+  useEffect(() => {
+    const doc = new Y.Doc();
+    const persistence = new IndexeddbPersistence(offlineStoreName(url, document), doc);
+    const provider = new WebsocketProvider(url, encodeURIComponent(document), doc, {
+      params: token ? { token } : {},
+      maxBackoffTime: 2500,
+      shouldReconnect,
+    });
+    const session: CollaborationSession = { doc, provider, persistence };
+    const aborter = new AbortController();
+    let status: TandemStatus = provider.wsconnected ? 'connected' : 'connecting';
+    let access: TandemAccess = { kind: 'unknown' };
+    let checking = false;
+
+    const publish = () => {
+      if (!aborter.signal.aborted) setState({ key, session, status, access });
+    };
+    const setStatus = (next: TandemStatus) => {
+      if (next !== status) {
+        status = next;
+        publish();
+      }
+    };
+    const stop = (next: TandemAccess) => {
+      access = next;
+      provider.disconnect(); // shouldConnect = false: no more retries
+      status = 'offline';
+      publish();
+    };
+
+    const checkAccess = async () => {
+      if (checking) return;
+      checking = true;
+      try {
+        const answer = await fetchAccess(url, document, token, aborter.signal);
+        if (aborter.signal.aborted || answer === null) return;
+        if (answer.kind === 'denied' || answer.kind === 'expired') stop(answer);
+        else {
+          access = answer;
+          publish();
+        }
+      } finally {
+        checking = false;
+      }
+    };
+
+    const handleStatus = ({ status: s }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
+      if (s === 'connected') setStatus('connected');
+      else if (s === 'disconnected') setStatus('offline');
+      // Retries after a failure stay "offline": the truth until a socket actually opens.
+      else if (status !== 'offline') setStatus('connecting');
+    };
+    const handleClose = (event: CloseEvent | null, p: WebsocketProvider) => {
+      if (event === null) return; // closed by us (disconnect, or the silence watchdog reconnecting)
+      const opened = p.wsconnected || status === 'connected';
+      setStatus('offline');
+      if (event.code === TERMINAL_CLOSE_CODES.tokenExpired) {
+        stop({ kind: 'expired', reason: event.reason || 'token expired' });
+      } else if (!shouldReconnect(event)) {
+        if (event.code === TERMINAL_CLOSE_CODES.policy) stop({ kind: 'denied', reason: event.reason });
+        else stop({ kind: 'refused', code: event.code, reason: event.reason });
+      } else if (token || !opened) {
+        void checkAccess();
+      }
+    };
+    provider.on('status', handleStatus);
+    provider.on('connection-close', handleClose);
+    if (token) void checkAccess(); // learn whether the token is read-only
+
+    // Closing the tab: tell peers at once rather than waiting for the server to notice.
+    const handlePageHide = () => removeAwarenessStates(provider.awareness, [doc.clientID], 'pagehide');
+    window.addEventListener('pagehide', handlePageHide);
+
+    publish();
+    return () => {
+      aborter.abort();
+      window.removeEventListener('pagehide', handlePageHide);
+      provider.off('status', handleStatus);
+      provider.off('connection-close', handleClose);
+      removeAwarenessStates(provider.awareness, [doc.clientID], 'unmount');
+      provider.destroy();
+      provider.awareness.destroy();
+      void persistence.destroy();
+      doc.destroy();
+    };
+  }, [key, url, document, token]);
+
+  // Never hand out a session that belongs to the previous document.
+  if (state.key !== key) return { session: null, status: 'connecting', access: { kind: 'unknown' } };
+  return state;
+}
