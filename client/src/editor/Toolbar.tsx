@@ -1,5 +1,6 @@
 import { useEditorState, type Editor } from '@tiptap/react';
 import { useState, type ReactNode } from 'react';
+import { Icon } from './icons';
 import { LinkForm } from './LinkForm';
 
 interface ToolbarState {
@@ -78,10 +79,10 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
   return (
     <div className="tandem-toolbar" role="toolbar" aria-label="Formatting">
       <ToolButton label="Undo" shortcut={`${mod}Z`} disabled={off || !s.canUndo} onClick={() => chain().undo().run()}>
-        <span aria-hidden="true">↶</span>
+        <Icon name="undo" />
       </ToolButton>
       <ToolButton label="Redo" shortcut={`${mod}Shift+Z`} disabled={off || !s.canRedo} onClick={() => chain().redo().run()}>
-        <span aria-hidden="true">↷</span>
+        <Icon name="redo" />
       </ToolButton>
       <span className="tandem-toolbar__sep" aria-hidden="true" />
       <ToolButton label="Heading 1" shortcut={`${mod}Alt+1`} pressed={s.h1} disabled={off} onClick={() => chain().toggleHeading({ level: 1 }).run()}>
@@ -108,22 +109,22 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
       </ToolButton>
       <span className="tandem-toolbar__link">
         <ToolButton label="Link" pressed={s.link} disabled={off} onClick={() => setLinkOpen((o) => !o)}>
-          <span aria-hidden="true">🔗</span>
+          <Icon name="link" />
         </ToolButton>
         {linkOpen && !off && <LinkForm editor={editor} onClose={() => setLinkOpen(false)} />}
       </span>
       <span className="tandem-toolbar__sep" aria-hidden="true" />
       <ToolButton label="Bullet list" shortcut={`${mod}Shift+8`} pressed={s.bulletList} disabled={off} onClick={() => chain().toggleBulletList().run()}>
-        <span aria-hidden="true">•≡</span>
+        <Icon name="bulletList" />
       </ToolButton>
       <ToolButton label="Ordered list" shortcut={`${mod}Shift+7`} pressed={s.orderedList} disabled={off} onClick={() => chain().toggleOrderedList().run()}>
-        <span aria-hidden="true">1≡</span>
+        <Icon name="orderedList" />
       </ToolButton>
       <ToolButton label="Quote" shortcut={`${mod}Shift+B`} pressed={s.blockquote} disabled={off} onClick={() => chain().toggleBlockquote().run()}>
-        <span aria-hidden="true">❝</span>
+        <Icon name="quote" />
       </ToolButton>
       <ToolButton label="Code block" shortcut={`${mod}Alt+C`} pressed={s.codeBlock} disabled={off} onClick={() => chain().toggleCodeBlock().run()}>
-        <span aria-hidden="true" className="tandem-mono">{'{ }'}</span>
+        <Icon name="codeBlock" />
       </ToolButton>
     </div>
   );
