@@ -1,0 +1,110 @@
+// A. Fan-out latency: N clients on one document, 5 of them typing at 50 Hz each.
+import { ServerProcess } from '../servers.mjs';
+import { median, pct, sleep } from '../util.mjs';
+
+export const id = 'A';
+export const title = 'A. Fan-out latency (one document, 5 writers at 50 Hz)';
+export const servers = ['tandem', 'yws', 'yws-leveldb', 'hocus', 'hocus-file'];
+export const metrics = [
+  { key: 'p50', label: 'latency p50 ms', better: 'lower', digits: 2 },
+  { key: 'p99', label: 'latency p99 ms', better: 'lower', digits: 2 },
+  { key: 'max', label: 'latency max ms', better: 'lower', digits: 1 },
+  { key: 'deliveriesPerS', label: 'deliveries/s', better: 'higher', digits: 0 },
+  { key: 'cpuPer1k', label: 'server CPU ms / 1,000 deliveries', better: 'lower', digits: 2 },
+  { key: 'missing', label: 'receipts missing', better: 'lower', digits: 0 },
+  { key: 'workerElu', label: 'load-gen max ELU', digits: 2 },
+];
+
+const WRITERS = 5;
+const HZ = 50;
+
+async function oneRun(ctx, server, n, run) {
+  const [w0, w1, w2] = ctx.workers.list;
+  const { proto } = server.def;
+  const name = `a-${n}-${run}`;
+  const observers = Math.min(n - WRITERS, ctx.smoke ? 3 : 15);
+  const light = n - WRITERS - observers;
+  const durationMs = ctx.smoke ? 1000 : 3000;
+  const maxKeys = Math.ceil((durationMs / 1000) * HZ * 1.5) + 50;
+  const args = { proto, url: server.url, name, maxKeys };
+  // light clients first, so the measured (real) clients sit at the tail of every fan-out loop
+  await Promise.all([
+    w1.call('aSetup', { ...args, light: Math.ceil(light / 2), real: 0, writers: 0 }),
+    w2.call('aSetup', { ...args, light: Math.floor(light / 2), real: 0, writers: 0 }),
+  ]);
+  await w1.call('aSetup', { ...args, light: 0, real: observers, writers: 0 });
+  const writerIds = await w0.call('aSetup', { ...args, light: 0, real: WRITERS, writers: WRITERS });
+  // warm-up typing (JIT, buffers), excluded from every figure
+  await w0.call('aType', { hz: HZ, durationMs: ctx.smoke ? 300 : 1000 });
+  await sleep(300);
+  await Promise.all([w0.call('aArm', { writerIds }), w1.call('aArm', { writerIds }), w2.call('aArm', { writerIds })]);
+  await sleep(200);
+  await ctx.workers.eluStart();
+  const cpu0 = server.cpuMs();
+  const { ms } = await w0.call('aType', { hz: HZ, durationMs });
+  await sleep(500); // drain
+  const cpuMs = server.cpuMs() - cpu0;
+  const elu = await ctx.workers.eluStop();
+  const sendT = await w0.call('aSendTimes');
+  const recvs = [await w0.call('aRecvTimes'), await w1.call('aRecvTimes'), await w2.call('aRecvTimes')];
+  await ctx.workers.closeAll();
+
+  let keys = 0;
+  const sent = new Map();
+  for (const [wid, { send, base }] of Object.entries(sendT)) {
+    let k = 0;
+    while (k < send.length && send[k] > 0) k++;
+    keys += k;
+    sent.set(Number(wid), { send, base, count: k });
+  }
+  const lat = [];
+  let missing = 0;
+  for (const { recv: per } of recvs) {
+    for (const r of per) {
+      writerIds.forEach((wid, k) => {
+        if (wid === r.self) return;
+        const s = sent.get(wid);
+        for (let i = 0; i < s.count; i++) {
+          const rt = r.recv[k][s.base + i - r.base[k]];
+          if (rt > 0) lat.push(rt - s.send[i]);
+          else missing++;
+        }
+      });
+    }
+  }
+  lat.sort((a, b) => a - b);
+  const deliveries = keys * (n - 1);
+  return {
+    p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1] ?? null,
+    deliveriesPerS: deliveries / (ms / 1000),
+    cpuPer1k: cpuMs / (deliveries / 1000),
+    missing, workerElu: elu, keys, samples: lat.length, lightMsgs: recvs.flatMap((r) => r.light).reduce((a, l) => a + l.msgs, 0),
+  };
+}
+
+export async function run(ctx) {
+  const sizes = ctx.smoke ? [10] : [10, 50, 200];
+  const runs = ctx.smoke ? 1 : 3;
+  const cases = [];
+  for (const n of sizes) {
+    const c = { case: `N=${n}`, results: {} };
+    for (const sid of ctx.servers(servers)) {
+      const server = await new ServerProcess(sid).start();
+      try {
+        const rs = [];
+        for (let r = 0; r < runs; r++) rs.push(await oneRun(ctx, server, n, r));
+        const m = {};
+        for (const k of Object.keys(rs[0])) m[k] = median(rs.map((x) => x[k]));
+        m.runs = rs;
+        c.results[sid] = m;
+        ctx.log(`  A N=${n} ${sid}: p50 ${m.p50?.toFixed(2)} p99 ${m.p99?.toFixed(2)} max ${m.max?.toFixed(1)} ms, ${m.deliveriesPerS.toFixed(0)} deliv/s, cpu ${m.cpuPer1k.toFixed(2)} ms/1k, missing ${m.missing}, elu ${m.workerElu.toFixed(2)}`);
+      } finally {
+        const st = await server.stop();
+        if (st.code !== 0) ctx.note(`${sid} exit on SIGTERM: ${JSON.stringify(st)}`);
+        server.cleanup();
+      }
+    }
+    cases.push(c);
+  }
+  return cases;
+}

@@ -1,0 +1,355 @@
+// A load-generator process (pinned to core 1 by the harness). Receives commands over IPC
+// and answers { id, ok, result | error }. State lives in `S` between commands.
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import * as Y from 'yjs';
+import { openProvider, RawClient, clockOf } from './clients.mjs';
+import { appendCharUpdate } from './wire.mjs';
+import { nowMs, sleep } from './util.mjs';
+
+const S = { providers: [], raws: [], elu: null };
+
+async function pool(items, limit, fn) {
+  let i = 0;
+  const out = new Array(items.length);
+  const run = async () => {
+    while (i < items.length) {
+      const k = i++;
+      out[k] = await fn(items[k], k);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
+}
+
+function withTimeout(p, ms, what) {
+  return Promise.race([p, sleep(ms).then(() => { throw new Error(`timeout: ${what}`); })]);
+}
+
+const commands = {
+  ping: () => process.pid,
+
+  eluStart() {
+    S.elu = performance.eventLoopUtilization();
+    return true;
+  },
+  eluStop() {
+    return performance.eventLoopUtilization(S.elu).utilization;
+  },
+
+  async closeAll() {
+    for (const p of S.providers) p.destroy();
+    for (const r of S.raws) r.close();
+    S.providers = [];
+    S.raws = [];
+    S.a = null;
+    return true;
+  },
+
+  // ---- A: fan-out -------------------------------------------------------------------
+  /** Opens `light` raw clients, then `real` providers (the last `writers` of them type). */
+  async aSetup({ proto, url, name, light, real, writers, maxKeys }) {
+    const lights = await pool(Array.from({ length: light }, (_, i) => i), 50, async () => {
+      const r = new RawClient(proto, url, name, { clientID: (Math.random() * 2 ** 31) >>> 0, awareness: { user: { name: 'bench' } } });
+      S.raws.push(r);
+      await withTimeout(r.synced, 15000, 'light client sync');
+      return r;
+    });
+    const reals = [];
+    for (let i = 0; i < real; i++) {
+      const doc = new Y.Doc();
+      const p = openProvider(proto, url, name, doc);
+      S.providers.push(p);
+      reals.push({ doc, p, writer: i >= real - writers });
+    }
+    await withTimeout(Promise.all(reals.map((r) => r.p.synced)), 20000, 'provider sync');
+    S.a = { reals, lights, maxKeys, sendT: new Map(), recvT: [] };
+    return reals.filter((r) => r.writer).map((r) => r.doc.clientID);
+  },
+
+  /** Starts recording receipts of the writers' keystrokes. */
+  aArm({ writerIds }) {
+    const A = S.a;
+    A.writerIds = writerIds;
+    for (const r of A.reals) {
+      const idx = new Map(writerIds.map((id, k) => [id, k]));
+      const seen = new Int32Array(writerIds.length);
+      const recv = writerIds.map(() => new Float64Array(A.maxKeys));
+      for (let k = 0; k < writerIds.length; k++) seen[k] = Y.getState(r.doc.store, writerIds[k]);
+      const base = Int32Array.from(seen);
+      r.doc.on('update', (u, origin) => {
+        if (origin === null) return; // local change
+        const t = nowMs();
+        const meta = Y.parseUpdateMeta(u);
+        for (const [client, to] of meta.to) {
+          const k = idx.get(client);
+          if (k === undefined || client === r.doc.clientID) continue;
+          for (let c = seen[k]; c < to; c++) if (c - base[k] < A.maxKeys) recv[k][c - base[k]] = t;
+          if (to > seen[k]) seen[k] = to;
+        }
+      });
+      A.recvT.push({ self: r.doc.clientID, recv, base });
+    }
+    for (const l of A.lights) {
+      l.msgs = 0;
+      l.bytes = 0;
+    }
+    return true;
+  },
+
+  /** Writers type one character each at `hz` for `durationMs` (random positions). */
+  async aType({ hz, durationMs }) {
+    const A = S.a;
+    const writers = A.reals.filter((r) => r.writer);
+    const period = 1000 / hz;
+    const t0 = nowMs();
+    await Promise.all(writers.map(async (w, wi) => {
+      const text = w.doc.getText('t');
+      const base = Y.getState(w.doc.store, w.doc.clientID);
+      const send = new Float64Array(A.maxKeys);
+      A.sendT.set(w.doc.clientID, { send, base });
+      let n = 0;
+      let next = t0 + (period * wi) / writers.length;
+      while (nowMs() - t0 < durationMs && n < A.maxKeys) {
+        const wait = next - nowMs();
+        if (wait > 0) await sleep(wait);
+        const clock = Y.getState(w.doc.store, w.doc.clientID);
+        send[clock - base] = nowMs();
+        text.insert(Math.floor(Math.random() * (text.length + 1)), 'x');
+        n++;
+        next += period;
+      }
+    }));
+    return { ms: nowMs() - t0 };
+  },
+
+  aSendTimes() {
+    const out = {};
+    for (const [id, v] of S.a.sendT) out[id] = v;
+    return out;
+  },
+
+  aRecvTimes() {
+    return {
+      recv: S.a.recvT,
+      light: S.a.lights.map((l) => ({ msgs: l.msgs, bytes: l.bytes })),
+    };
+  },
+
+  // ---- B: idle connections ------------------------------------------------------------
+  async bOpen({ proto, url, names, concurrency = 64 }) {
+    const t0 = nowMs();
+    let failed = 0;
+    await pool(names, concurrency, async (name) => {
+      const r = new RawClient(proto, url, name, {
+        clientID: (Math.random() * 2 ** 31) >>> 0,
+        awareness: { user: { name: `User ${S.raws.length}`, color: '#3366ff' }, cursor: null },
+      });
+      S.raws.push(r);
+      try {
+        await withTimeout(r.synced, 30000, 'idle client sync');
+      } catch {
+        failed++;
+      }
+    });
+    return { ms: nowMs() - t0, failed, open: S.raws.filter((r) => !r.closed).length };
+  },
+
+  bAlive() {
+    return S.raws.filter((r) => !r.closed).length;
+  },
+
+  // ---- C/E: documents through a real provider ---------------------------------------
+  /** Replays the trace into Y.Text 't' through a real provider, `batch` edits per update. */
+  async cWrite({ proto, url, name, tracePath, batch }) {
+    const trace = JSON.parse(gunzipSync(readFileSync(tracePath)).toString());
+    const doc = new Y.Doc();
+    const p = openProvider(proto, url, name, doc);
+    S.providers.push(p);
+    await withTimeout(p.synced, 15000, 'writer sync');
+    const text = doc.getText('t');
+    const edits = [];
+    for (const txn of trace.txns) for (const patch of txn.patches) edits.push(patch);
+    let updates = 0;
+    doc.on('update', () => updates++);
+    const t0 = nowMs();
+    for (let i = 0; i < edits.length; i += batch) {
+      doc.transact(() => {
+        for (let j = i; j < Math.min(edits.length, i + batch); j++) {
+          const [pos, del, ins] = edits[j];
+          if (del) text.delete(pos, del);
+          if (ins) text.insert(pos, ins);
+        }
+      });
+      if (i % (batch * 256) === 0) await new Promise((r) => setImmediate(r));
+    }
+    const ok = text.toString() === trace.endContent;
+    return { ok, updates, edits: edits.length, ms: nowMs() - t0, encodedBytes: Y.encodeStateAsUpdate(doc).length };
+  },
+
+  /** Writes `count` inserts of `chunk` chars at random positions (E: a large document). */
+  async eWriteBig({ proto, url, name, count, chunk }) {
+    const doc = new Y.Doc();
+    const p = openProvider(proto, url, name, doc);
+    S.providers.push(p);
+    await withTimeout(p.synced, 15000, 'writer sync');
+    const text = doc.getText('t');
+    const s = 'lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(Math.ceil(chunk / 57)).slice(0, chunk);
+    for (let i = 0; i < count; i++) {
+      text.insert(Math.floor(Math.random() * (text.length + 1)), s);
+      if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+    }
+    return { length: text.length, encodedBytes: Y.encodeStateAsUpdate(doc).length };
+  },
+
+  /**
+   * Connects a fresh real provider and times until Y.Text 't' has `expectLen` chars
+   * (and equals `expected` when given); reports what the first sync held.
+   */
+  async cLoad({ proto, url, name, expectLen, expected, timeoutMs = 60000, keep = false }) {
+    const doc = new Y.Doc();
+    const text = doc.getText('t');
+    const t0 = nowMs();
+    const p = openProvider(proto, url, name, doc);
+    let firstSyncLen = null;
+    let firstSyncMs = null;
+    p.synced.then(() => {
+      firstSyncLen = text.length;
+      firstSyncMs = nowMs() - t0;
+    });
+    const matches = () => text.length === expectLen && (expected === undefined || text.toString() === expected);
+    let ms = null;
+    const end = t0 + timeoutMs;
+    while (nowMs() < end) {
+      if (firstSyncLen !== null && matches()) {
+        ms = nowMs() - t0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const finalLen = text.length;
+    const result = { ms, firstSyncMs, firstSyncLen, finalLen, complete: ms !== null, firstSyncComplete: firstSyncLen === expectLen };
+    if (expected !== undefined && ms === null) {
+      // count characters missing vs the expected text (cheap: length difference) for the report
+      result.missingChars = expectLen - finalLen;
+    }
+    if (keep) S.providers.push(p);
+    else p.destroy();
+    return result;
+  },
+
+  // ---- D: durable throughput ----------------------------------------------------------
+  /**
+   * For each document: an observer (raw) and a writer (raw, hand-encoded 1-char updates,
+   * at most `window` sent but not yet seen by the observer). Runs `durationMs`.
+   */
+  async dRun({ proto, url, names, window, durationMs }) {
+    const pairs = await pool(names, 32, async (name) => {
+      const client = 1 + ((Math.random() * 2 ** 30) >>> 0);
+      const pair = { name, client, sent: 0, seen: 0, lastSeenAt: 0 };
+      pair.obs = new RawClient(proto, url, name, {
+        onUpdate: (u) => {
+          const c = clockOf(u, client);
+          if (c > pair.seen) {
+            pair.seen = c;
+            pair.pump?.();
+          }
+        },
+      });
+      pair.w = new RawClient(proto, url, name, {});
+      S.raws.push(pair.obs, pair.w);
+      await withTimeout(Promise.all([pair.obs.synced, pair.w.synced]), 20000, 'd sync');
+      return pair;
+    });
+    let running = true;
+    const t0 = nowMs();
+    const seen0 = pairs.map((p) => p.seen);
+    for (const p of pairs) {
+      p.pump = () => {
+        while (running && !p.w.closed && p.sent - p.seen < window) {
+          p.w.sendUpdate(appendCharUpdate(p.client, p.sent));
+          p.sent++;
+        }
+      };
+      p.pump();
+    }
+    await sleep(durationMs);
+    running = false;
+    const ms = nowMs() - t0;
+    const seenTotal = pairs.reduce((a, p, i) => a + p.seen - seen0[i], 0);
+    await sleep(300);
+    return {
+      ms,
+      seenTotal,
+      perDoc: pairs.map((p) => ({ name: p.name, client: p.client, sent: p.sent, seen: p.seen })),
+      closed: pairs.filter((p) => p.obs.closed || p.w.closed).length,
+    };
+  },
+
+  /** After a restart: how much of each writer's sequence the server restored. */
+  async dVerify({ proto, url, perDoc }) {
+    const out = await pool(perDoc, 32, async ({ name, client }) => {
+      let restored = 0;
+      const r = new RawClient(proto, url, name, { onUpdate: (u) => { restored = Math.max(restored, clockOf(u, client)); } });
+      S.raws.push(r);
+      await withTimeout(r.synced, 20000, 'verify sync');
+      r.close();
+      return restored;
+    });
+    return out;
+  },
+
+  // ---- E: many small documents --------------------------------------------------------
+  /** Writes one small update (a ~1 KB text) into each document and checks the server has it. */
+  async eWriteSmall({ proto, url, names, chars }) {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'x'.repeat(chars));
+    const update = Y.encodeStateAsUpdate(doc);
+    const client = doc.clientID;
+    await pool(names, 32, async (name) => {
+      let has = 0;
+      const r = new RawClient(proto, url, name, { onUpdate: (u) => { has = Math.max(has, clockOf(u, client)); } });
+      await withTimeout(r.synced, 20000, 'small doc sync');
+      r.sendUpdate(update);
+      for (let i = 0; i < 500 && has < chars; i++) {
+        await sleep(10);
+        r.requestSync();
+      }
+      r.close();
+      if (has < chars) throw new Error(`server does not hold ${name}`);
+    });
+    return Y.encodeStateAsUpdate(doc).length;
+  },
+
+  /** Opens each document with one raw client (kept open) and checks its size; per-doc times. */
+  async eOpenMany({ proto, url, names, expectClockMin }) {
+    const times = [];
+    let short = 0;
+    const t0 = nowMs();
+    await pool(names, 16, async (name) => {
+      const t = nowMs();
+      let len = 0;
+      const r = new RawClient(proto, url, name, {
+        onUpdate: (u, isStep2) => {
+          if (isStep2) for (const v of Y.parseUpdateMeta(u).to.values()) len += v;
+        },
+      });
+      S.raws.push(r);
+      await withTimeout(r.synced, 30000, 'open sync');
+      times.push(nowMs() - t);
+      if (len < expectClockMin) short++;
+    });
+    return { ms: nowMs() - t0, times, short };
+  },
+};
+
+process.on('message', async ({ id, cmd, args }) => {
+  try {
+    const result = await commands[cmd](args ?? {});
+    process.send({ id, ok: true, result });
+  } catch (err) {
+    process.send({ id, ok: false, error: String(err?.stack ?? err) });
+  }
+});
+process.on('disconnect', () => process.exit(0));

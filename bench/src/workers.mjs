@@ -1,0 +1,65 @@
+// Load-generator worker processes, pinned to core 1 with a raised fd limit.
+import { fork, execFileSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export class Worker {
+  constructor() {
+    this.proc = fork(join(here, 'worker.mjs'), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.pending = new Map();
+    this.seq = 0;
+    this.proc.on('message', ({ id, ok, result, error }) => {
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      if (ok) p.resolve(result);
+      else p.reject(new Error(error));
+    });
+    this.proc.on('exit', (code) => {
+      for (const p of this.pending.values()) p.reject(new Error(`worker exited (${code})`));
+      this.pending.clear();
+    });
+    execFileSync('taskset', ['-cp', '1', String(this.proc.pid)], { stdio: 'ignore' });
+  }
+
+  call(cmd, args) {
+    const id = this.seq++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.proc.send({ id, cmd, args });
+    });
+  }
+
+  kill() {
+    this.proc.kill('SIGKILL');
+  }
+}
+
+/** n workers; closes everything they opened on `closeAll`. */
+export class Workers {
+  constructor(n) {
+    this.list = Array.from({ length: n }, () => new Worker());
+  }
+  async ready() {
+    await Promise.all(this.list.map((w) => w.call('ping')));
+    return this;
+  }
+  all(cmd, args) {
+    return Promise.all(this.list.map((w) => w.call(cmd, args)));
+  }
+  async eluStart() {
+    await this.all('eluStart');
+  }
+  async eluStop() {
+    const us = await this.all('eluStop');
+    return Math.max(...us);
+  }
+  closeAll() {
+    return this.all('closeAll');
+  }
+  kill() {
+    for (const w of this.list) w.kill();
+  }
+}
