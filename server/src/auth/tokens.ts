@@ -1,0 +1,51 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { AuthError } from '../errors.js';
+import type { Access } from '../rooms/Connection.js';
+
+export type Mode = 'read' | 'write';
+
+export interface TokenClaims {
+  doc: string;
+  mode: Mode;
+  name?: string;
+}
+
+function key(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/** Whether a token's `doc` claim (a name, or a prefix ending in `*`) covers document `name`. */
+export function docMatches(claim: string, name: string): boolean {
+  return claim.endsWith('*') ? name.startsWith(claim.slice(0, -1)) : claim === name;
+}
+
+/**
+ * Checks a token for document `name`: 401 when missing, malformed, badly signed or expired,
+ * 403 when valid but for another document. Never echoes the token.
+ */
+export async function verifyToken(secret: string, token: string | undefined, name: string): Promise<Access> {
+  if (!token) throw new AuthError('a token is required', 401);
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'], requiredClaims: ['exp'] }));
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw new AuthError('token expired', 401);
+    throw new AuthError('invalid token', 401);
+  }
+  const { doc, mode, name: userName, exp } = payload;
+  if (typeof doc !== 'string' || doc === '' || (mode !== 'read' && mode !== 'write') || typeof exp !== 'number') {
+    throw new AuthError('invalid token claims', 401);
+  }
+  if (userName !== undefined && typeof userName !== 'string') throw new AuthError('invalid token claims', 401);
+  if (!docMatches(doc, name)) throw new AuthError('token is for another document', 403);
+  return { mode, userName, expiresAtMs: exp * 1000 };
+}
+
+/** Mints a token (operators' CLI, tests, and an app backend's example). */
+export async function mintToken(secret: string, claims: TokenClaims, ttlSeconds: number): Promise<string> {
+  const jwt = new SignJWT({ doc: claims.doc, mode: claims.mode, ...(claims.name !== undefined ? { name: claims.name } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds);
+  return jwt.sign(key(secret));
+}

@@ -1,0 +1,107 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from './errors.js';
+
+export type Durability = 'write' | 'fsync';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The relay's configuration: parsed once from the environment, then frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  readonly maxMessageBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly pingIntervalMs: number;
+  readonly unloadGraceMs: number;
+  readonly compactAfterUpdates: number;
+  readonly durability: Durability;
+  readonly authSecret: string | undefined;
+  readonly allowedOrigins: readonly string[] | undefined;
+  readonly rateLimitPerSec: number;
+  readonly rateLimitBurst: number;
+  readonly maxConnectionsPerIp: number;
+  readonly maxOpenDocuments: number;
+  readonly trustProxy: boolean;
+  readonly redisUrl: string | undefined;
+  /** Where the built client lives; not an environment variable. */
+  readonly clientDir: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function int(env: Env, name: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return def;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, def: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return def;
+  const v = raw.trim().toLowerCase() as T;
+  if (!allowed.includes(v)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  return v;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+/**
+ * Reads the environment as the configuration table in DESIGN.md says.
+ * `root` is where relative paths (DATA_DIR) are anchored: the repository root.
+ * Throws ConfigError naming the variable on the first invalid value.
+ */
+export function loadConfig(env: Env, root: string, clientDir: string): Config {
+  const host = (env.HOST ?? '').trim() || '127.0.0.1';
+  const dataDirRaw = (env.DATA_DIR ?? '').trim() || './data';
+  const authSecret = optional(env, 'AUTH_SECRET');
+  if (authSecret !== undefined && Buffer.byteLength(authSecret) < 16) {
+    throw new ConfigError('AUTH_SECRET must be at least 16 bytes long');
+  }
+  const origins = optional(env, 'ALLOWED_ORIGINS')
+    ?.split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter((o) => o !== '');
+  for (const o of origins ?? []) {
+    if (!/^(https?:\/\/[^/\s]+|null)$/.test(o)) throw new ConfigError(`ALLOWED_ORIGINS has an invalid origin ${JSON.stringify(o)}`);
+  }
+  const redisUrl = optional(env, 'REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://`);
+  }
+  const trust = (env.TRUST_PROXY ?? '0').trim() || '0';
+  if (trust !== '0' && trust !== '1') throw new ConfigError(`TRUST_PROXY must be 0 or 1, got ${JSON.stringify(env.TRUST_PROXY)}`);
+
+  const config: Config = {
+    port: int(env, 'PORT', 1234, 0, 65535),
+    host,
+    dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(root, dataDirRaw),
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 1024),
+    pingIntervalMs: int(env, 'PING_INTERVAL_MS', 15000, 50),
+    unloadGraceMs: int(env, 'UNLOAD_GRACE_MS', 10000, 0),
+    compactAfterUpdates: int(env, 'COMPACT_AFTER_UPDATES', 500, 2),
+    durability: oneOf<Durability>(env, 'DURABILITY', 'write', ['write', 'fsync']),
+    authSecret,
+    allowedOrigins: origins && origins.length > 0 ? Object.freeze(origins) : undefined,
+    rateLimitPerSec: int(env, 'RATE_LIMIT_PER_SEC', 300, 1),
+    rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 1000, 1),
+    maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', 1000, 1),
+    maxOpenDocuments: int(env, 'MAX_OPEN_DOCUMENTS', 10000, 1),
+    trustProxy: trust === '1',
+    redisUrl,
+    clientDir,
+  };
+  return Object.freeze(config);
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}

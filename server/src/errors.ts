@@ -1,0 +1,53 @@
+import { CloseCode } from './closeCodes.js';
+
+/** Base of the relay's errors: each carries what the connection or request should end with. */
+export abstract class TandemError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A peer sent something we cannot accept; closes that connection with `closeCode`. */
+export class ProtocolError extends TandemError {
+  readonly code = 'PROTOCOL_ERROR';
+  constructor(
+    message: string,
+    readonly closeCode: CloseCode = CloseCode.InvalidPayload,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A request is not allowed; answered with `status` before any upgrade. */
+export class AuthError extends TandemError {
+  readonly code = 'AUTH_ERROR';
+  constructor(
+    message: string,
+    readonly status: 400 | 401 | 403 | 429 | 503,
+  ) {
+    super(message);
+  }
+}
+
+/** The document store failed; never turned into an empty result. */
+export class StorageError extends TandemError {
+  constructor(
+    message: string,
+    readonly code: 'STORE_NOT_OPEN' | 'STORE_IO' | 'STORE_CORRUPT' = 'STORE_IO',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Invalid configuration: names the variable. */
+export class ConfigError extends TandemError {
+  readonly code = 'CONFIG_ERROR';
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,246 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { verifyToken } from '../auth/tokens.js';
+import { CloseCode } from '../closeCodes.js';
+import type { Config } from '../config.js';
+import { AuthError, ProtocolError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics, ReceivedType } from '../metrics.js';
+import { decodeMessage, type Message } from '../protocol/messages.js';
+import { Connection, type Access } from '../rooms/Connection.js';
+import type { Room } from '../rooms/Room.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import { decodeName, splitTarget } from './names.js';
+import { clientIp, isOriginAllowed, rejectUpgrade } from './requests.js';
+
+/** Listeners are shared functions: they find the connection and gateway on the socket. */
+interface TaggedSocket extends WebSocket {
+  tandemConn?: Connection;
+  tandemGateway?: WsGateway;
+}
+
+const RECEIVED: Record<Message['kind'], ReceivedType> = {
+  syncStep1: 'sync_step1',
+  syncStep2: 'sync_step2',
+  update: 'update',
+  awareness: 'awareness',
+  queryAwareness: 'query_awareness',
+};
+
+// ws reports protocol violations through 'error'; these are the codes it closes with.
+const WS_ERROR_CLOSE: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.MessageTooBig,
+  WS_ERR_INVALID_UTF8: CloseCode.InvalidPayload,
+};
+
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+function truncateReason(reason: string): string {
+  return Buffer.byteLength(reason) <= 120 ? reason : reason.slice(0, 100) + '…';
+}
+
+/**
+ * WebSocket side of the relay: checks an upgrade (name, origin, per-IP cap, token, open
+ * documents) before accepting it, then turns frames into room calls. Each connection's errors
+ * are caught in one place and become a close code.
+ */
+export class WsGateway {
+  private readonly wss: WebSocketServer;
+  private readonly conns = new Map<Connection, Room>();
+  private readonly perIp = new Map<string, number>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private nextId = 1;
+  private accepting = true;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly registry: RoomRegistry,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: config.maxMessageBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+    this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
+  }
+
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', (err) => this.logger.debug({ err: err.message }, 'upgrade socket error'));
+    void this.upgrade(req, socket, head);
+  };
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let ip: string | undefined;
+    let name: string | undefined;
+    try {
+      if (!this.accepting) throw new AuthError('server shutting down', 503);
+      const { path, query } = splitTarget(req.url ?? '/');
+      name = decodeName(path.slice(1));
+      if (!isOriginAllowed(this.config, req)) throw new AuthError('origin not allowed', 403);
+      const key = req.headers['sec-websocket-key'];
+      const version = req.headers['sec-websocket-version'];
+      if (req.headers.upgrade?.toLowerCase() !== 'websocket' || typeof key !== 'string' || !KEY.test(key) || (version !== '13' && version !== '8')) {
+        throw new AuthError('not a valid WebSocket upgrade', 400);
+      }
+      const access: Access = this.config.authSecret
+        ? await verifyToken(this.config.authSecret, query.get('token') ?? undefined, name)
+        : { mode: 'write' };
+      ip = clientIp(this.config, req);
+      const count = this.perIp.get(ip) ?? 0;
+      if (count >= this.config.maxConnectionsPerIp) throw new AuthError('too many connections from this address', 429);
+      this.perIp.set(ip, count + 1);
+      const room = await this.registry.acquire(name);
+      if (socket.destroyed) {
+        this.registry.unpin(room);
+        this.releaseIp(ip);
+        return;
+      }
+      let opened = false;
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        opened = true;
+        this.open(ws as TaggedSocket, room, access, ip!, name!);
+      });
+      if (!opened) {
+        this.registry.unpin(room);
+        this.releaseIp(ip);
+      }
+    } catch (err) {
+      if (ip !== undefined && err instanceof Error && !(err instanceof AuthError && err.status === 429)) this.releaseIp(ip);
+      const status = err instanceof AuthError ? err.status : 500;
+      const reason = err instanceof AuthError ? err.message : 'internal error';
+      if (status === 500) this.logger.error({ doc: name, err }, 'upgrade failed');
+      else this.logger.info({ doc: name, status, reason, ip }, 'upgrade refused');
+      rejectUpgrade(socket, status, reason);
+    }
+  }
+
+  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string): void {
+    const now = Date.now();
+    const conn = new Connection(this.nextId++, ws, access, ip, this.config, now);
+    conn.onClose = this.release;
+    ws.tandemConn = conn;
+    ws.tandemGateway = this;
+    this.conns.set(conn, room);
+    this.metrics.connections.set(this.conns.size);
+    ws.on('message', handleMessageEvent);
+    ws.on('pong', handlePongEvent);
+    ws.on('close', handleCloseEvent);
+    ws.on('error', handleErrorEvent);
+    if (access.expiresAtMs !== undefined) {
+      conn.expiryTimer = setTimeout(() => conn.close(CloseCode.TokenExpired, 'token expired'), Math.max(0, access.expiresAtMs - now));
+      conn.expiryTimer.unref();
+    }
+    this.logger.debug({ doc: name, conn: conn.id, mode: access.mode }, 'connected');
+    this.registry.join(room, conn);
+  }
+
+  handleFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
+    if (conn.closed) return;
+    conn.alive();
+    const room = this.conns.get(conn);
+    if (!room) return;
+    try {
+      if (!isBinary) throw new ProtocolError('text frames are not part of the protocol', CloseCode.UnsupportedData);
+      const now = Date.now();
+      if (!conn.takeToken(now)) {
+        this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, 'rate limit exceeded');
+        conn.close(CloseCode.TryAgainLater, 'rate limit exceeded');
+        return;
+      }
+      let msg: Message;
+      try {
+        msg = decodeMessage(data);
+      } catch (err) {
+        this.metrics.messageReceived('invalid', data.length);
+        throw err;
+      }
+      this.metrics.messageReceived(RECEIVED[msg.kind], data.length);
+      room.handleMessage(conn, msg, now);
+    } catch (err) {
+      this.fail(conn, room, err);
+    }
+  }
+
+  private fail(conn: Connection, room: Room, err: unknown): void {
+    if (err instanceof ProtocolError) {
+      this.logger.warn({ doc: room.name, conn: conn.id, code: err.closeCode, reason: err.message }, 'bad message: closing');
+      conn.close(err.closeCode, truncateReason(err.message));
+    } else {
+      this.logger.error({ doc: room.name, conn: conn.id, code: CloseCode.InternalError, err }, 'internal error: closing');
+      conn.close(CloseCode.InternalError, 'internal error');
+    }
+  }
+
+  handleSocketError(conn: Connection, err: Error & { code?: string }): void {
+    const code = (err.code !== undefined ? WS_ERROR_CLOSE[err.code] : undefined) ?? 1002;
+    if (conn.closeCode === undefined) conn.closeCode = code;
+    this.logger.warn({ doc: this.conns.get(conn)?.name, conn: conn.id, code, reason: err.message }, 'socket error');
+  }
+
+  /** The socket is gone (closed by either side, or cut): forget the connection. */
+  readonly release = (conn: Connection, peerCode?: number): void => {
+    const room = this.conns.get(conn);
+    if (!room) return;
+    this.conns.delete(conn);
+    conn.closed = true;
+    clearTimeout(conn.expiryTimer);
+    this.releaseIp(conn.ip);
+    this.metrics.connections.set(this.conns.size);
+    this.metrics.connectionClosed(conn.closeCode ?? peerCode ?? 1006);
+    this.registry.leave(room, conn);
+  };
+
+  private releaseIp(ip: string): void {
+    const n = (this.perIp.get(ip) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(ip);
+    else this.perIp.set(ip, n);
+  }
+
+  /** Pings everyone; a connection that left the previous ping unanswered is dead. */
+  private readonly sweep = (): void => {
+    const now = Date.now();
+    for (const conn of this.conns.keys()) {
+      if (conn.awaitingPong) {
+        this.logger.info({ doc: this.conns.get(conn)?.name, conn: conn.id }, 'no pong: connection dropped');
+        conn.closeCode ??= 1006;
+        conn.socket.terminate();
+        this.release(conn);
+        continue;
+      }
+      conn.awaitingPong = true;
+      conn.pingSentAt = now;
+      conn.socket.ping();
+    }
+  };
+
+  /** Stops accepting and closes every connection with 1001. */
+  shutdown(): void {
+    this.accepting = false;
+    clearInterval(this.heartbeat);
+    for (const conn of [...this.conns.keys()]) conn.close(CloseCode.GoingAway, 'server shutting down');
+  }
+}
+
+function handleMessageEvent(this: TaggedSocket, data: Buffer, isBinary: boolean): void {
+  if (this.tandemConn) this.tandemGateway?.handleFrame(this.tandemConn, data, isBinary);
+}
+
+function handlePongEvent(this: TaggedSocket): void {
+  this.tandemConn?.alive();
+}
+
+function handleCloseEvent(this: TaggedSocket, code: number): void {
+  if (this.tandemConn) this.tandemGateway?.release(this.tandemConn, code);
+}
+
+function handleErrorEvent(this: TaggedSocket, err: Error): void {
+  if (this.tandemConn) this.tandemGateway?.handleSocketError(this.tandemConn, err);
+}

@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { verifyToken } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { AuthError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { decodeName, splitTarget } from './names.js';
+import { serveStatic } from './static.js';
+
+export interface RouteDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  isReady: () => boolean;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body) + '\n');
+}
+
+/** Plain HTTP on the relay's port: health, metrics, access checks for browsers, the client. */
+export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(deps, req, res).catch((err: unknown) => {
+      deps.logger.error({ err, url: req.url?.split('?')[0] }, 'request failed');
+      if (!res.headersSent) json(res, 500, { error: 'Internal Server Error', reason: 'internal error' });
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { path, query } = splitTarget(req.url ?? '/');
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  if (path === '/healthz') {
+    const ok = deps.isReady();
+    json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'starting' });
+    return;
+  }
+  if (path === '/metrics') {
+    const text = await deps.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(text);
+    return;
+  }
+  if (path.startsWith('/api/access/')) {
+    await access(deps, req, res, path.slice('/api/access/'.length), query);
+    return;
+  }
+  if (path.startsWith('/api/')) {
+    json(res, 404, { error: 'Not Found', reason: 'no such endpoint' });
+    return;
+  }
+  serveStatic(deps.config.clientDir, path, req, res);
+}
+
+/** What a browser cannot learn from a failed socket: may this token open this document? */
+async function access(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, encoded: string, query: URLSearchParams): Promise<void> {
+  try {
+    const name = decodeName(encoded);
+    if (!deps.config.authSecret) {
+      json(res, 200, { mode: 'write' });
+      return;
+    }
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = query.get('token') ?? bearer ?? undefined;
+    const { mode } = await verifyToken(deps.config.authSecret, token, name);
+    json(res, 200, { mode });
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err;
+    json(res, err.status, { error: err.status === 400 ? 'Bad Request' : err.status === 401 ? 'Unauthorized' : 'Forbidden', reason: err.message });
+  }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Entry point: configuration, logger, server, signals. The only module with side effects.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isLoopback, loadConfig, type Config } from './config.js';
+import { ConfigError } from './errors.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// server/dist/main.js → the repository root is two levels up.
+const root = resolve(here, '..', '..');
+
+let config: Config;
+try {
+  config = loadConfig(process.env, root, resolve(root, 'client', 'dist'));
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`tandem: invalid configuration: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const logger = createLogger(config.logLevel);
+if (!config.authSecret) {
+  if (isLoopback(config.host)) logger.info('AUTH_SECRET is not set: every document is open to anyone who can reach this port');
+  else logger.warn({ host: config.host }, 'AUTH_SECRET is not set and HOST is not loopback: the server is open to anyone on the network');
+}
+if (config.redisUrl) logger.warn('REDIS_URL is set, but scale-out over Redis is not in this version yet: this instance serves its own documents only');
+if (!existsSync(resolve(config.clientDir, 'index.html'))) logger.warn({ clientDir: config.clientDir }, 'the client is not built: serving a placeholder page');
+
+try {
+  const server = await startServer(config, logger);
+  logger.info({ port: server.port, host: config.host, dataDir: config.dataDir, durability: config.durability }, `Tandem listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`);
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took over 10 s: exiting');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+} catch (err) {
+  logger.fatal({ err }, 'cannot start');
+  process.exit(1);
+}

@@ -1,0 +1,50 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type ReceivedType = 'sync_step1' | 'sync_step2' | 'update' | 'awareness' | 'query_awareness' | 'invalid';
+
+/** The metrics DESIGN.md promises (prefix `tandem_`), on a registry of this server's own. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({ name: 'tandem_connections', help: 'Open WebSocket connections', registers: [this.registry] });
+  readonly documentsLoaded = new Gauge({ name: 'tandem_documents_loaded', help: 'Documents held in memory', registers: [this.registry] });
+  private readonly received = new Counter({
+    name: 'tandem_messages_received_total',
+    help: 'Messages received, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly messagesSent = new Counter({ name: 'tandem_messages_sent_total', help: 'Messages sent', registers: [this.registry] });
+  readonly bytesReceived = new Counter({ name: 'tandem_bytes_received_total', help: 'Message bytes received', registers: [this.registry] });
+  readonly bytesSent = new Counter({ name: 'tandem_bytes_sent_total', help: 'Message bytes sent', registers: [this.registry] });
+  readonly documentLoads = new Counter({ name: 'tandem_document_loads_total', help: 'Documents loaded from storage', registers: [this.registry] });
+  private readonly closed = new Counter({
+    name: 'tandem_connections_closed_total',
+    help: 'Connections closed, by close code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly persistSeconds = new Histogram({
+    name: 'tandem_persist_seconds',
+    help: 'Time from queuing an update to its batch being written',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  // Label children resolved once: the per-message path only increments.
+  private readonly receivedByType = new Map<ReceivedType, ReturnType<Counter<'type'>['labels']>>();
+
+  messageReceived(type: ReceivedType, bytes: number): void {
+    let child = this.receivedByType.get(type);
+    if (!child) this.receivedByType.set(type, (child = this.received.labels(type)));
+    child.inc();
+    this.bytesReceived.inc(bytes);
+  }
+
+  sent(messages: number, bytes: number): void {
+    this.messagesSent.inc(messages);
+    this.bytesSent.inc(bytes);
+  }
+
+  connectionClosed(code: number): void {
+    this.closed.labels(String(code)).inc();
+  }
+}

@@ -1,0 +1,128 @@
+import type { Logger } from '../logger.js';
+import { encodeAwareness, type AwarenessEntry } from '../protocol/messages.js';
+import type { Connection } from './Connection.js';
+
+interface PresenceRecord {
+  clock: number;
+  /** JSON of the state as relayed; 'null' once removed. */
+  json: string;
+  owner: Connection | undefined;
+}
+
+type Outgoing = { clientId: number; clock: number; json: string };
+
+/** Clocks past this are refused: they would freeze a client ID for every peer. */
+const MAX_CLOCK = 2 ** 40;
+
+/**
+ * The awareness states of one room, with ownership: a connection may set or remove only the
+ * client IDs it introduced, or IDs whose owner has closed or stopped answering pings.
+ *
+ * Clocks sent to peers only ever grow per client ID, so that peers accept a state a client
+ * re-announces after reconnecting (its own clock may be behind the removal peers have seen).
+ */
+export class Presence {
+  private readonly records = new Map<number, PresenceRecord>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly staleAfterMs: number,
+  ) {}
+
+  /**
+   * Applies what `conn` sent; returns the awareness message to relay, or null if nothing was accepted.
+   *
+   * y-websocket clients send back every state they hear, so most entries for other clients'
+   * IDs are echoes (a clock no newer than ours): those are ignored quietly. An entry that would
+   * change another live connection's state is dropped and logged.
+   */
+  apply(conn: Connection, entries: AwarenessEntry[], now: number): Uint8Array | null {
+    const out: Outgoing[] = [];
+    for (const entry of entries) {
+      const { clientId } = entry;
+      if (entry.clock > MAX_CLOCK) {
+        this.logger.warn({ conn: conn.id, clientId, clock: entry.clock }, 'awareness clock out of range: dropped');
+        continue;
+      }
+      const rec = this.records.get(clientId);
+      const owner = rec?.owner;
+      if (rec && owner === conn) {
+        const newer = entry.clock > rec.clock || (entry.clock === rec.clock && entry.state === null && rec.json !== 'null');
+        if (newer) out.push(this.set(rec, clientId, entry.clock, this.jsonOf(conn, entry)));
+        continue;
+      }
+      if (owner && !owner.closed && !owner.missedPong(now, this.staleAfterMs)) {
+        if (entry.clock > rec!.clock) {
+          this.logger.warn({ conn: conn.id, clientId, owner: owner.id }, 'awareness update for a client ID owned by another connection: dropped');
+        }
+        continue;
+      }
+      // Nobody live owns this ID (new, its owner closed, or its owner stopped answering pings).
+      if (entry.state === null) {
+        // A removal: of a silent owner's state it is welcome; otherwise an echo or a no-op.
+        if (rec && owner && rec.json !== 'null' && entry.clock > rec.clock) out.push(this.set(rec, clientId, entry.clock, 'null'));
+        continue;
+      }
+      if (rec && owner && entry.clock <= rec.clock) continue; // a silent owner's state, echoed by a peer
+      owner?.owned.delete(clientId);
+      conn.owned.add(clientId);
+      const json = this.jsonOf(conn, entry);
+      if (rec) {
+        rec.owner = conn;
+        // Peers may hold a newer clock (the removal) than the client remembers: outbid it.
+        out.push(this.set(rec, clientId, Math.max(entry.clock, rec.clock + 1), json));
+      } else {
+        this.records.set(clientId, { clock: entry.clock, json, owner: conn });
+        out.push({ clientId, clock: entry.clock, json });
+      }
+    }
+    return out.length > 0 ? encodeAwareness(out) : null;
+  }
+
+  private set(rec: PresenceRecord, clientId: number, clock: number, json: string): Outgoing {
+    rec.clock = clock;
+    rec.json = json;
+    return { clientId, clock, json };
+  }
+
+  /** Removes every state `conn` owned; returns the removal message for the others, or null. */
+  removeOwnedBy(conn: Connection): Uint8Array | null {
+    const out: Outgoing[] = [];
+    for (const clientId of conn.owned) {
+      const rec = this.records.get(clientId);
+      if (!rec || rec.owner !== conn) continue;
+      rec.owner = undefined;
+      if (rec.json === 'null') continue;
+      rec.clock += 1;
+      rec.json = 'null';
+      out.push({ clientId, clock: rec.clock, json: 'null' });
+    }
+    conn.owned.clear();
+    return out.length > 0 ? encodeAwareness(out) : null;
+  }
+
+  /** Every current state as one message, or null when there is none. */
+  snapshot(): Uint8Array | null {
+    const out: Outgoing[] = [];
+    for (const [clientId, rec] of this.records) {
+      if (rec.json !== 'null') out.push({ clientId, clock: rec.clock, json: rec.json });
+    }
+    return out.length > 0 ? encodeAwareness(out) : null;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const rec of this.records.values()) if (rec.json !== 'null') n++;
+    return n;
+  }
+
+  /** The JSON to relay; a token's name replaces whatever name the client claims. */
+  private jsonOf(conn: Connection, entry: AwarenessEntry): string {
+    if (entry.state === null) return 'null';
+    const name = conn.access.userName;
+    if (name === undefined) return entry.json;
+    const user = entry.state.user;
+    const stamped = { ...entry.state, user: { ...(user !== null && typeof user === 'object' ? user : {}), name } };
+    return JSON.stringify(stamped);
+  }
+}

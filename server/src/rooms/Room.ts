@@ -1,0 +1,215 @@
+import * as Y from 'yjs';
+import { StorageError } from '../errors.js';
+import { assertNever } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { encodeSyncStep1, encodeSyncStep2, encodeUpdate, isEmptyUpdate, type Message } from '../protocol/messages.js';
+import type { DocStore } from '../storage/DocStore.js';
+import type { Connection } from './Connection.js';
+import { Presence } from './Presence.js';
+
+/** Where a change to the in-memory document came from. */
+export type Origin = { kind: 'conn'; conn: Connection } | { kind: 'store' } | { kind: 'cluster' };
+
+export interface RoomDeps {
+  store: DocStore;
+  logger: Logger;
+  metrics: Metrics;
+  compactAfterUpdates: number;
+  /** A ping unanswered this long lets another connection take over an awareness ID. */
+  presenceStaleMs: number;
+}
+
+const STORE_ORIGIN: Origin = { kind: 'store' };
+
+/**
+ * One open document: the Y.Doc, its peers and their presence.
+ *
+ * Durability: an update from a peer is written (group commit) before it is applied to the
+ * document and fanned out, so the document in memory never holds anything a crash could lose.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly conns = new Set<Connection>();
+  /** Joins under way (upgrade not finished): the room must not unload under them. */
+  pins = 0;
+  unloadTimer: NodeJS.Timeout | undefined;
+  private readonly presence: Presence;
+  private firstSeq: number;
+  private nextSeq: number;
+  /** Highest sequence number whose update is in `doc`. */
+  private appliedSeq: number;
+  private inflight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private compacting = false;
+  private destroyed = false;
+
+  private constructor(
+    readonly name: string,
+    private readonly deps: RoomDeps,
+    firstSeq: number,
+    nextSeq: number,
+  ) {
+    this.firstSeq = firstSeq;
+    this.nextSeq = nextSeq;
+    this.appliedSeq = nextSeq - 1;
+    this.presence = new Presence(deps.logger, deps.presenceStaleMs);
+    this.doc.on('update', this.handleDocUpdate);
+  }
+
+  /** Reads the whole stored document; the room answers nobody before this resolves. */
+  static async load(name: string, deps: RoomDeps): Promise<Room> {
+    const started = performance.now();
+    const stored = await deps.store.load(name);
+    const room = new Room(name, deps, stored.firstSeq, stored.nextSeq);
+    try {
+      room.doc.transact(() => {
+        for (const update of stored.updates) Y.applyUpdate(room.doc, update, STORE_ORIGIN);
+      }, STORE_ORIGIN);
+    } catch (err) {
+      room.destroy();
+      throw new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause: err });
+    }
+    deps.metrics.documentLoads.inc();
+    deps.logger.debug({ doc: name, updates: stored.updates.length, ms: Math.round(performance.now() - started) }, 'document loaded');
+    room.maybeCompact();
+    return room;
+  }
+
+  get storedUpdates(): number {
+    return this.nextSeq - this.firstSeq;
+  }
+
+  /** Greets a new peer: our state vector (to pull in its offline edits) and who is here. */
+  join(conn: Connection): void {
+    this.conns.add(conn);
+    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const states = this.presence.snapshot();
+    if (states) conn.send(states);
+  }
+
+  leave(conn: Connection): void {
+    if (!this.conns.delete(conn)) return;
+    const removal = this.presence.removeOwnedBy(conn);
+    if (removal) this.broadcast(removal, undefined);
+  }
+
+  handleMessage(conn: Connection, msg: Message, now: number): void {
+    switch (msg.kind) {
+      case 'syncStep1':
+        conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, msg.stateVector)));
+        return;
+      case 'syncStep2':
+      case 'update':
+        this.handleUpdate(conn, msg.update);
+        return;
+      case 'awareness': {
+        const relay = this.presence.apply(conn, msg.entries, now);
+        // The sender hears its own state too: a lone y-websocket client otherwise receives
+        // nothing for 30 s and reconnects.
+        if (relay) this.broadcast(relay, undefined);
+        return;
+      }
+      case 'queryAwareness': {
+        const states = this.presence.snapshot();
+        if (states) conn.send(states);
+        return;
+      }
+      default:
+        assertNever(msg);
+    }
+  }
+
+  private handleUpdate(conn: Connection, update: Uint8Array): void {
+    if (conn.access.mode !== 'write') {
+      if (!conn.loggedReadOnlyDrop) {
+        conn.loggedReadOnlyDrop = true;
+        this.deps.logger.warn({ doc: this.name, conn: conn.id }, 'document update from a read-only connection: dropped');
+      }
+      return;
+    }
+    if (isEmptyUpdate(update)) return;
+    const seq = this.nextSeq++;
+    this.inflight++;
+    const queuedAt = performance.now();
+    this.deps.store.append(this.name, seq, update).then(
+      () => {
+        this.deps.metrics.persistSeconds.observe((performance.now() - queuedAt) / 1000);
+        if (!this.destroyed) {
+          Y.applyUpdate(this.doc, update, { kind: 'conn', conn } satisfies Origin);
+          this.appliedSeq = seq;
+          this.maybeCompact();
+        }
+        this.settle();
+      },
+      (err: unknown) => {
+        this.deps.logger.error({ doc: this.name, conn: conn.id, err }, 'persisting an update failed; the update is not applied');
+        conn.close(1011, 'storage failure');
+        this.settle();
+      },
+    );
+  }
+
+  private readonly handleDocUpdate = (update: Uint8Array, origin: Origin): void => {
+    if (origin.kind === 'store') return;
+    this.broadcast(encodeUpdate(update), origin.kind === 'conn' ? origin.conn : undefined);
+  };
+
+  /** Sends the same bytes to every peer but `except`. */
+  broadcast(message: Uint8Array, except: Connection | undefined): void {
+    let sent = 0;
+    for (const conn of this.conns) {
+      if (conn !== except && conn.send(message)) sent++;
+    }
+    if (sent > 0) this.deps.metrics.sent(sent, sent * message.length);
+  }
+
+  /** Past the threshold, merges the stored updates into one snapshot of what `doc` holds. */
+  private maybeCompact(): void {
+    if (this.compacting || this.destroyed || this.appliedSeq - this.firstSeq + 1 <= this.deps.compactAfterUpdates) return;
+    const upto = this.appliedSeq;
+    const first = this.firstSeq;
+    const merged = Y.encodeStateAsUpdate(this.doc);
+    this.compacting = true;
+    this.inflight++;
+    this.deps.store.compact(this.name, first, upto, merged).then(
+      () => {
+        this.firstSeq = upto;
+        this.compacting = false;
+        this.deps.logger.debug({ doc: this.name, merged: upto - first + 1, bytes: merged.length }, 'compacted');
+        this.settle();
+      },
+      (err: unknown) => {
+        this.compacting = false;
+        this.deps.logger.error({ doc: this.name, err }, 'compaction failed; updates kept as they were');
+        this.settle();
+      },
+    );
+  }
+
+  private settle(): void {
+    if (--this.inflight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Resolves when every write this room started has finished. */
+  idle(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get presenceCount(): number {
+    return this.presence.size;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    clearTimeout(this.unloadTimer);
+    this.doc.off('update', this.handleDocUpdate);
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,136 @@
+import { AuthError } from '../errors.js';
+import { Room, type RoomDeps } from './Room.js';
+import type { Connection } from './Connection.js';
+
+export interface RegistryOptions {
+  unloadGraceMs: number;
+  maxOpenDocuments: number;
+}
+
+/**
+ * Loads and unloads rooms. Concurrent joins of a cold document share one load; a room that is
+ * unloading finishes first and is then loaded afresh, so no join is answered from a room that
+ * is half loaded or half gone.
+ */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly deps: RoomDeps,
+    private readonly options: RegistryOptions,
+  ) {}
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  has(name: string): boolean {
+    return this.rooms.has(name) || this.loading.has(name);
+  }
+
+  get(name: string): Room | undefined {
+    return this.rooms.get(name);
+  }
+
+  /** Whether a new document could be opened now (cheap check before an upgrade). */
+  canOpen(name: string): boolean {
+    return this.has(name) || this.rooms.size + this.loading.size < this.options.maxOpenDocuments;
+  }
+
+  /** The loaded room, pinned against unloading until `join` or `unpin`. */
+  async acquire(name: string): Promise<Room> {
+    for (;;) {
+      const unloading = this.unloading.get(name);
+      if (unloading) {
+        await unloading;
+        continue;
+      }
+      const room = this.rooms.get(name);
+      if (room) {
+        clearTimeout(room.unloadTimer);
+        room.unloadTimer = undefined;
+        room.pins++;
+        return room;
+      }
+      let loading = this.loading.get(name);
+      if (!loading) {
+        if (!this.canOpen(name)) throw new AuthError('too many open documents', 503);
+        loading = this.load(name);
+        this.loading.set(name, loading);
+      }
+      await loading;
+    }
+  }
+
+  private async load(name: string): Promise<Room> {
+    try {
+      const room = await Room.load(name, this.deps);
+      this.rooms.set(name, room);
+      this.deps.metrics.documentsLoaded.set(this.rooms.size);
+      // Nobody may end up joining (the socket died meanwhile): let it unload then.
+      queueMicrotask(() => this.maybeUnload(room));
+      return room;
+    } finally {
+      this.loading.delete(name);
+    }
+  }
+
+  join(room: Room, conn: Connection): void {
+    room.pins--;
+    room.join(conn);
+  }
+
+  unpin(room: Room): void {
+    room.pins--;
+    this.maybeUnload(room);
+  }
+
+  leave(room: Room, conn: Connection): void {
+    room.leave(conn);
+    this.maybeUnload(room);
+  }
+
+  private maybeUnload(room: Room): void {
+    if (room.conns.size > 0 || room.pins > 0 || room.unloadTimer || this.rooms.get(room.name) !== room) return;
+    room.unloadTimer = setTimeout(() => {
+      room.unloadTimer = undefined;
+      void this.unload(room);
+    }, this.options.unloadGraceMs);
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (room.conns.size > 0 || room.pins > 0 || this.rooms.get(room.name) !== room) return;
+    this.rooms.delete(room.name);
+    const done = room.idle().then(() => {
+      room.destroy();
+      this.deps.metrics.documentsLoaded.set(this.rooms.size);
+      this.deps.logger.debug({ doc: room.name }, 'document unloaded');
+    });
+    this.unloading.set(room.name, done);
+    try {
+      await done;
+    } finally {
+      this.unloading.delete(room.name);
+    }
+  }
+
+  /** Every room, for shutdown. */
+  all(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Waits for every room's writes, then drops them all (shutdown). */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.loading.values()].map((p) => p.catch(() => undefined)));
+    const rooms = [...this.rooms.values()];
+    this.rooms.clear();
+    await Promise.all(rooms.map(async (room) => {
+      await room.idle();
+      room.destroy();
+    }));
+    await Promise.all(this.unloading.values());
+    this.deps.metrics.documentsLoaded.set(0);
+  }
+}

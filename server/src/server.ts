@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { createRequestHandler } from './http/routes.js';
+import { WsGateway } from './http/WsGateway.js';
+import type { Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { RoomRegistry } from './rooms/RoomRegistry.js';
+import type { DocStore } from './storage/DocStore.js';
+import { LevelDocStore } from './storage/LevelDocStore.js';
+
+export interface TandemServer {
+  readonly port: number;
+  readonly metrics: Metrics;
+  readonly registry: RoomRegistry;
+  readonly gateway: WsGateway;
+  /** Stop accepting, close sockets with 1001, flush, close the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Wires store, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
+export async function startServer(config: Config, logger: Logger, store: DocStore = new LevelDocStore(config.dataDir, { sync: config.durability === 'fsync' })): Promise<TandemServer> {
+  const metrics = new Metrics();
+  await store.open();
+  const registry = new RoomRegistry(
+    { store, logger, metrics, compactAfterUpdates: config.compactAfterUpdates, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments },
+  );
+  const gateway = new WsGateway(config, logger, metrics, registry);
+  let listening = false;
+  const http: Server = createServer(createRequestHandler({ config, logger, metrics, isReady: () => listening && store.isOpen }));
+  http.on('upgrade', gateway.handleUpgrade);
+  http.on('clientError', (err, socket) => {
+    logger.debug({ err: err.message }, 'bad HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    gateway.shutdown();
+    await store.close();
+    throw err;
+  }
+  listening = true;
+  const port = (http.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      listening = false;
+      http.close();
+      gateway.shutdown();
+      await registry.closeAll();
+      await store.close();
+      http.closeAllConnections();
+    })());
+
+  return { port, metrics, registry, gateway, stop };
+}

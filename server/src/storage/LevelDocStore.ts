@@ -1,0 +1,114 @@
+import { mkdirSync } from 'node:fs';
+import leveldown, { type BatchOp, type LevelDown } from 'leveldown';
+import { StorageError } from '../errors.js';
+import type { DocStore, StoredDocument } from './DocStore.js';
+import { GroupCommit } from './GroupCommit.js';
+import { metaKey, seqOfUpdateKey, updateKey, updateRange } from './keys.js';
+
+const FORMAT_VERSION = 1;
+
+function wrap(what: string, err: unknown): StorageError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const code = /corrupt/i.test(msg) ? 'STORE_CORRUPT' : 'STORE_IO';
+  return new StorageError(`${what}: ${msg}`, code, { cause: err });
+}
+
+/** The document store on LevelDB (leveldown). One instance per process and directory. */
+export class LevelDocStore implements DocStore {
+  private readonly db: LevelDown;
+  private readonly commits: GroupCommit<BatchOp>;
+  private opened = false;
+
+  constructor(
+    private readonly location: string,
+    private readonly options: { sync: boolean },
+  ) {
+    this.db = leveldown(location);
+    this.commits = new GroupCommit((ops) => this.batch(ops));
+  }
+
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
+  async open(): Promise<void> {
+    try {
+      mkdirSync(this.location, { recursive: true });
+    } catch (err) {
+      throw wrap(`cannot create ${this.location}`, err);
+    }
+    await new Promise<void>((resolve, reject) =>
+      this.db.open({ createIfMissing: true }, (err) => (err ? reject(wrap(`cannot open ${this.location}`, err)) : resolve())),
+    );
+    this.opened = true;
+  }
+
+  private ensureOpen(): void {
+    if (!this.opened) throw new StorageError('the document store is not open', 'STORE_NOT_OPEN');
+  }
+
+  private batch(ops: BatchOp[]): Promise<void> {
+    return new Promise<void>((resolve, reject) =>
+      this.db.batch(ops, { sync: this.options.sync }, (err) => (err ? reject(wrap('batch write failed', err)) : resolve())),
+    );
+  }
+
+  async load(name: string): Promise<StoredDocument> {
+    this.ensureOpen();
+    const { gte, lt } = updateRange(name);
+    const it = this.db.iterator({ gte, lt, keyAsBuffer: true, valueAsBuffer: true, highWaterMark: 1 << 20 });
+    const updates: Uint8Array[] = [];
+    let firstSeq = -1;
+    let lastSeq = -1;
+    try {
+      for (;;) {
+        const entry = await new Promise<[Buffer, Buffer] | null>((resolve, reject) =>
+          it.next((err, key, value) => {
+            if (err) reject(wrap(`cannot read ${JSON.stringify(name)}`, err));
+            else resolve(key === undefined || value === undefined ? null : [key, value]);
+          }),
+        );
+        if (entry === null) break;
+        const seq = seqOfUpdateKey(entry[0]);
+        if (firstSeq < 0) firstSeq = seq;
+        lastSeq = seq;
+        updates.push(entry[1]);
+      }
+    } finally {
+      await new Promise<void>((resolve) => it.end(() => resolve()));
+    }
+    return { updates, firstSeq: Math.max(firstSeq, 0), nextSeq: lastSeq + 1 };
+  }
+
+  append(name: string, seq: number, update: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    const ops: BatchOp[] = [{ type: 'put', key: updateKey(name, seq), value: Buffer.from(update.buffer, update.byteOffset, update.byteLength) }];
+    if (seq === 0) ops.push(this.metaOp(name, 0));
+    return this.commits.push(...ops);
+  }
+
+  compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    const ops: BatchOp[] = [];
+    for (let seq = firstSeq; seq < uptoSeq; seq++) ops.push({ type: 'del', key: updateKey(name, seq) });
+    ops.push({ type: 'put', key: updateKey(name, uptoSeq), value: Buffer.from(merged) });
+    ops.push(this.metaOp(name, uptoSeq));
+    return this.commits.push(...ops);
+  }
+
+  private metaOp(name: string, baseSeq: number): BatchOp {
+    const meta = { v: FORMAT_VERSION, baseSeq, at: new Date().toISOString() };
+    return { type: 'put', key: metaKey(name), value: Buffer.from(JSON.stringify(meta)) };
+  }
+
+  flush(): Promise<void> {
+    return this.commits.drain();
+  }
+
+  async close(): Promise<void> {
+    if (!this.opened) return;
+    await this.flush();
+    this.opened = false;
+    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(wrap('close failed', err)) : resolve())));
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * LevelDB key layout (DESIGN.md, "Storage layout"). Names may contain `/`, so parts are joined
+ * with 0x00, which a valid name never holds; sequence numbers are 8-byte big-endian so that
+ * byte order is numeric order.
+ *
+ *   update:   'd' 00 <name> 00 'u' 00 <seq u64 BE>
+ *   metadata: 'd' 00 <name> 00 'm'
+ */
+const D = 0x64; // 'd'
+const U = 0x75; // 'u'
+const M = 0x6d; // 'm'
+
+function docPrefix(name: string, extra: number): Buffer {
+  const nameBytes = Buffer.from(name, 'utf8');
+  const key = Buffer.allocUnsafe(2 + nameBytes.length + 1 + extra);
+  key[0] = D;
+  key[1] = 0;
+  nameBytes.copy(key, 2);
+  key[2 + nameBytes.length] = 0;
+  return key;
+}
+
+export function updateKey(name: string, seq: number): Buffer {
+  const key = docPrefix(name, 2 + 8);
+  const at = key.length - 10;
+  key[at] = U;
+  key[at + 1] = 0;
+  key.writeBigUInt64BE(BigInt(seq), at + 2);
+  return key;
+}
+
+export function metaKey(name: string): Buffer {
+  const key = docPrefix(name, 1);
+  key[key.length - 1] = M;
+  return key;
+}
+
+/** [gte, lt) covering every update key of `name` and nothing else. */
+export function updateRange(name: string): { gte: Buffer; lt: Buffer } {
+  const gte = docPrefix(name, 2);
+  gte[gte.length - 2] = U;
+  gte[gte.length - 1] = 0;
+  const lt = Buffer.from(gte);
+  lt[lt.length - 1] = 1;
+  return { gte, lt };
+}
+
+export function seqOfUpdateKey(key: Buffer): number {
+  return Number(key.readBigUInt64BE(key.length - 8));
+}
