@@ -1,0 +1,137 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { caretToEnd, docName, expect, test } from '../support/fixtures';
+import { REPO_ROOT } from '../support/server';
+
+const ARTIFACTS = join(REPO_ROOT, 'e2e', 'artifacts');
+
+/** Both pages next to each other in one image, as a person would see two windows. */
+async function sideBySide(left: Page, right: Page, into: Page, file: string): Promise<void> {
+  const [a, b] = await Promise.all([left.screenshot(), right.screenshot()]);
+  await into.setViewportSize({ width: 1816, height: 736 });
+  await into.setContent(
+    `<body style="margin:0;background:#3c4043;display:flex;gap:16px;padding:8px">
+       <img style="width:900px;border-radius:6px" src="data:image/png;base64,${a.toString('base64')}">
+       <img style="width:900px;border-radius:6px" src="data:image/png;base64,${b.toString('base64')}">
+     </body>`,
+  );
+  await expect(into.locator('img').nth(1)).toHaveJSProperty('complete', true);
+  await into.screenshot({ path: file });
+}
+
+test('two people see each other’s typing, formatting, carets and presence; a third sees it all after a restart', async ({ people, server, browser }) => {
+  const doc = docName('collab');
+  const alice = await people.open('Alice Martin', doc);
+  const bob = await people.open('Bob Chen', doc);
+  await expect(alice.status).toHaveAttribute('data-status', 'connected');
+  await expect(bob.status).toHaveAttribute('data-status', 'connected');
+  await expect(alice.status).toHaveText('Connected');
+
+  // Presence: each sees both avatars, named in full.
+  for (const u of [alice, bob]) {
+    for (const name of ['Alice Martin', 'Bob Chen']) {
+      const avatar = u.page.locator(`[data-user-name="${name}"]`).and(u.page.locator('.tandem-avatar'));
+      await expect(avatar).toHaveAttribute('aria-label', name);
+      await expect(avatar).toHaveAttribute('title', name);
+    }
+  }
+
+  // Alice writes a heading and a paragraph with a bold phrase, using the toolbar and shortcuts.
+  await alice.editor.click();
+  await alice.page.getByRole('button', { name: 'Heading 1', exact: true }).click();
+  await expect(alice.page.getByRole('button', { name: 'Heading 1', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await alice.page.keyboard.type('Launch plan');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.type('We ship on ');
+  await alice.page.keyboard.press('Control+b');
+  await expect(alice.page.getByRole('button', { name: 'Bold', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await alice.page.keyboard.type('Friday');
+  await alice.page.keyboard.press('Control+b');
+  await alice.page.keyboard.type(' at noon.');
+
+  await expect(bob.editor.locator('h1')).toHaveText('Launch plan');
+  await expect(bob.editor).toContainText('We ship on Friday at noon.');
+  await expect(bob.editor.locator('strong')).toHaveText('Friday');
+  // The tab title follows the first heading, for everyone.
+  await expect(bob.page).toHaveTitle(/^Launch plan/);
+  await expect(alice.page).toHaveTitle(/^Launch plan/);
+
+  // Bob answers in a new paragraph; Alice sees it and Bob's named caret.
+  await caretToEnd(bob);
+  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.type('Bob: I will prepare the demo.');
+  await expect(alice.editor).toContainText('Bob: I will prepare the demo.');
+  const bobCaret = alice.editor.locator('.collaboration-carets__caret', { has: alice.page.locator('.collaboration-carets__label', { hasText: 'Bob Chen' }) });
+  await expect(bobCaret).toBeVisible();
+  const aliceCaret = bob.editor.locator('.collaboration-carets__label', { hasText: 'Alice Martin' });
+  await expect(aliceCaret).toBeVisible();
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const shot = join(ARTIFACTS, 'two-users.png');
+  const canvas = await browser.newPage();
+  await sideBySide(alice.page, bob.page, canvas, shot);
+  await canvas.close();
+  mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+  copyFileSync(shot, join(REPO_ROOT, 'docs', 'screenshot.png'));
+
+  // The server restarts (SIGTERM, same data): both reconnect on their own, a newcomer gets everything.
+  await server.restart();
+  await expect(alice.status).toHaveAttribute('data-status', 'connected');
+  await expect(bob.status).toHaveAttribute('data-status', 'connected');
+  const carol = await people.open('Carol Diaz', doc);
+  await expect(carol.status).toHaveAttribute('data-status', 'connected');
+  await expect(carol.editor.locator('h1')).toHaveText('Launch plan');
+  await expect(carol.editor.locator('strong')).toHaveText('Friday');
+  await expect(carol.editor).toContainText('We ship on Friday at noon.');
+  await expect(carol.editor).toContainText('Bob: I will prepare the demo.');
+  await expect(carol.page.locator('.tandem-avatar[data-user-name="Alice Martin"]')).toBeVisible();
+});
+
+test('closing a tab removes that person’s caret and avatar from the others within seconds', async ({ people }) => {
+  const doc = docName('leave');
+  const alice = await people.open('Alice Martin', doc);
+  const bob = await people.open('Bob Chen', doc);
+  await alice.editor.click();
+  await alice.page.keyboard.type('Hello');
+  await caretToEnd(bob);
+  await bob.page.keyboard.type(' there');
+  await expect(alice.editor).toContainText('Hello there');
+  const bobAvatar = alice.page.locator('.tandem-avatar[data-user-name="Bob Chen"]');
+  const bobLabel = alice.editor.locator('.collaboration-carets__label', { hasText: 'Bob Chen' });
+  await expect(bobAvatar).toBeVisible();
+  await expect(bobLabel).toBeVisible();
+
+  await bob.page.close();
+  await expect(bobAvatar).toHaveCount(0, { timeout: 5_000 });
+  await expect(bobLabel).toHaveCount(0, { timeout: 5_000 });
+  await expect(alice.page.locator('.tandem-avatar[data-user-name="Alice Martin"]')).toBeVisible();
+});
+
+test('undo reverts only my own changes, not the other person’s', async ({ people }) => {
+  const doc = docName('undo');
+  const alice = await people.open('Alice Martin', doc);
+  const bob = await people.open('Bob Chen', doc);
+  await alice.editor.click();
+  await alice.page.keyboard.type('Alpha from Alice');
+  await expect(bob.editor).toContainText('Alpha from Alice');
+  await caretToEnd(bob);
+  await bob.page.keyboard.press('Enter');
+  await bob.page.keyboard.type('Beta from Bob');
+  await expect(alice.editor).toContainText('Beta from Bob');
+
+  // Alice undoes everything she can; her undo stack holds only her own edits.
+  const undo = alice.page.getByRole('button', { name: 'Undo', exact: true });
+  await expect(undo).toBeEnabled();
+  while (await undo.isEnabled()) await undo.click();
+  await expect(alice.editor).not.toContainText('Alpha from Alice');
+  await expect(bob.editor).not.toContainText('Alpha from Alice');
+  await expect(alice.editor).toContainText('Beta from Bob');
+  await expect(bob.editor).toContainText('Beta from Bob');
+
+  // And redo brings hers back, for both.
+  const redo = alice.page.getByRole('button', { name: 'Redo', exact: true });
+  while (await redo.isEnabled()) await redo.click();
+  await expect(bob.editor).toContainText('Alpha from Alice');
+  await expect(bob.editor).toContainText('Beta from Bob');
+});

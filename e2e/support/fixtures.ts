@@ -1,0 +1,111 @@
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { TandemServer } from './server';
+
+export { expect };
+
+export interface User {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  editor: ReturnType<Page['locator']>;
+  status: ReturnType<Page['locator']>;
+  /** Opens the document again in a new tab of the same browser profile (same IndexedDB). */
+  reopen(): Promise<void>;
+}
+
+/** Opens people on documents and fails the test if any page threw an uncaught error. */
+export class People {
+  readonly pageErrors: string[] = [];
+  private readonly contexts: BrowserContext[] = [];
+
+  constructor(
+    private readonly browser: Browser,
+    private readonly server: TandemServer,
+  ) {}
+
+  watch(page: Page, who: string): Page {
+    page.on('pageerror', (err) => this.pageErrors.push(`${who}: ${err.message}`));
+    return page;
+  }
+
+  async open(name: string, doc: string, opts: { token?: string } = {}): Promise<User> {
+    const context = await this.browser.newContext();
+    this.contexts.push(context);
+    const path = `/d/${encodeURIComponent(doc)}?name=${encodeURIComponent(name)}${opts.token ? `&token=${encodeURIComponent(opts.token)}` : ''}`;
+    const user: User = {
+      name,
+      context,
+      page: null as unknown as Page,
+      editor: null as unknown as User['editor'],
+      status: null as unknown as User['status'],
+      reopen: async () => {
+        const page = this.watch(await context.newPage(), name);
+        await page.goto(this.server.httpUrl + path);
+        user.page = page;
+        user.editor = page.locator('.ProseMirror');
+        user.status = page.getByRole('status');
+        await expect(user.editor).toBeVisible();
+      },
+    };
+    await user.reopen();
+    return user;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.contexts.map((c) => c.close().catch(() => undefined)));
+  }
+}
+
+export const test = base.extend<{ people: People }, { server: TandemServer }>({
+  // One server per worker; specs that stop it start it again before they end.
+  server: [
+    async ({}, use) => {
+      const server = await TandemServer.create();
+      await use(server);
+      await server.dispose();
+    },
+    { scope: 'worker' },
+  ],
+  people: async ({ browser, server }, use) => {
+    const people = new People(browser, server);
+    await use(people);
+    await people.closeAll();
+    if (!server.running) await server.start(); // leave the worker's server as we found it
+    expect(people.pageErrors, 'uncaught errors in pages').toEqual([]);
+  },
+});
+
+/** A fresh document name per test, so tests never see each other's text. */
+export function docName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** Places the caret at the very end of the document. */
+export async function caretToEnd(user: User): Promise<void> {
+  await user.editor.click();
+  await user.page.keyboard.press('Control+End');
+}
+
+/**
+ * Waits until every update this page wrote to its IndexedDB copy is committed: a read
+ * transaction on the same store is ordered after all readwrite transactions created before it.
+ */
+export async function flushOfflineCopy(user: User, wsUrl: string, doc: string): Promise<number> {
+  return user.page.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const req = indexedDB.open(name);
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const count = db.transaction('updates', 'readonly').objectStore('updates').count();
+          count.onsuccess = () => {
+            db.close();
+            resolve(count.result);
+          };
+          count.onerror = () => reject(count.error);
+        };
+      }),
+    `tandem:${wsUrl}:${doc}`,
+  );
+}
