@@ -40,7 +40,7 @@ export function openProvider(proto, url, name, doc) {
  * the server's sync step 2; `onUpdate(bytes, isStep2)` sees every document update.
  */
 export class RawClient {
-  constructor(proto, url, name, { clientID, awareness, onUpdate, onClose } = {}) {
+  constructor(proto, url, name, { clientID, awareness, onUpdate, onClose, keepAliveMs = 0 } = {}) {
     this.proto = proto;
     this.name = name;
     this.msgs = 0;
@@ -56,6 +56,7 @@ export class RawClient {
       this.ws.on('close', (code) => {
         this.closed = true;
         this.closeCode = code;
+        clearInterval(this.keepAlive);
         reject(new Error(`closed ${code} before sync`));
         onClose?.(code);
       });
@@ -65,6 +66,7 @@ export class RawClient {
       if (proto === 'hocus') this.ws.send(wire.authMsg(proto, name));
       this.ws.send(wire.step1Msg(proto, name));
       if (awareness) this.ws.send(wire.awarenessMsg(proto, name, clientID, 1, awareness));
+      if (keepAliveMs) this.keepAlive = setInterval(() => this.requestSync(), keepAliveMs * (0.75 + Math.random() / 2));
     });
     this.ws.on('message', (data) => this.handle(data));
   }
@@ -98,6 +100,7 @@ export class RawClient {
   }
 
   close() {
+    clearInterval(this.keepAlive);
     try {
       this.ws.terminate();
     } catch {

@@ -145,6 +145,9 @@ const commands = {
       const r = new RawClient(proto, url, name, {
         clientID: (Math.random() * 2 ** 31) >>> 0,
         awareness: { user: { name: `User ${S.raws.length}`, color: '#3366ff' }, cursor: null },
+        // Hocuspocus closes a connection that sent nothing for 60 s; a real client renews its
+        // awareness every 15 s. Only Hocuspocus gets this (cheap) keep-alive: a sync step 1.
+        keepAliveMs: proto === 'hocus' ? 20000 : 0,
       });
       S.raws.push(r);
       try {

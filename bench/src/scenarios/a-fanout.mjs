@@ -4,6 +4,8 @@ import { median, pct, sleep } from '../util.mjs';
 
 export const id = 'A';
 export const title = 'A. Fan-out latency (one document, 5 writers at 50 Hz)';
+export const budgetMs = 200000;
+export const smokeBudgetMs = 15000;
 export const servers = ['tandem', 'yws', 'yws-leveldb', 'hocus', 'hocus-file'];
 export const metrics = [
   { key: 'p50', label: 'latency p50 ms', better: 'lower', digits: 2 },
@@ -18,16 +20,16 @@ export const metrics = [
 const WRITERS = 5;
 const HZ = 50;
 
-async function oneRun(ctx, server, n, run) {
+/** Connects N clients (light ones first, so the measured real clients sit at the tail of every fan-out loop). */
+async function setup(ctx, server, n) {
   const [w0, w1, w2] = ctx.workers.list;
   const { proto } = server.def;
-  const name = `a-${n}-${run}`;
+  const name = `a-${n}`;
   const observers = Math.min(n - WRITERS, ctx.smoke ? 3 : 15);
   const light = n - WRITERS - observers;
-  const durationMs = ctx.smoke ? 1000 : 3000;
+  const durationMs = ctx.smoke ? 1000 : 2000;
   const maxKeys = Math.ceil((durationMs / 1000) * HZ * 1.5) + 50;
   const args = { proto, url: server.url, name, maxKeys };
-  // light clients first, so the measured (real) clients sit at the tail of every fan-out loop
   await Promise.all([
     w1.call('aSetup', { ...args, light: Math.ceil(light / 2), real: 0, writers: 0 }),
     w2.call('aSetup', { ...args, light: Math.floor(light / 2), real: 0, writers: 0 }),
@@ -35,19 +37,22 @@ async function oneRun(ctx, server, n, run) {
   await w1.call('aSetup', { ...args, light: 0, real: observers, writers: 0 });
   const writerIds = await w0.call('aSetup', { ...args, light: 0, real: WRITERS, writers: WRITERS });
   // warm-up typing (JIT, buffers), excluded from every figure
-  await w0.call('aType', { hz: HZ, durationMs: ctx.smoke ? 300 : 1000 });
+  await w0.call('aType', { hz: HZ, durationMs: ctx.smoke ? 300 : 700 });
   await sleep(300);
+  return { writerIds, durationMs };
+}
+
+async function oneRun(ctx, server, n, { writerIds, durationMs }) {
+  const [w0, w1, w2] = ctx.workers.list;
   await Promise.all([w0.call('aArm', { writerIds }), w1.call('aArm', { writerIds }), w2.call('aArm', { writerIds })]);
-  await sleep(200);
   await ctx.workers.eluStart();
   const cpu0 = server.cpuMs();
   const { ms } = await w0.call('aType', { hz: HZ, durationMs });
-  await sleep(500); // drain
+  await sleep(400); // drain
   const cpuMs = server.cpuMs() - cpu0;
   const elu = await ctx.workers.eluStop();
   const sendT = await w0.call('aSendTimes');
   const recvs = [await w0.call('aRecvTimes'), await w1.call('aRecvTimes'), await w2.call('aRecvTimes')];
-  await ctx.workers.closeAll();
 
   let keys = 0;
   const sent = new Map();
@@ -92,7 +97,9 @@ export async function run(ctx) {
       const server = await new ServerProcess(sid).start();
       try {
         const rs = [];
-        for (let r = 0; r < runs; r++) rs.push(await oneRun(ctx, server, n, r));
+        const st = await setup(ctx, server, n);
+        for (let r = 0; r < runs; r++) rs.push(await oneRun(ctx, server, n, st));
+        await ctx.workers.closeAll();
         const m = {};
         for (const k of Object.keys(rs[0])) m[k] = median(rs.map((x) => x[k]));
         m.runs = rs;
@@ -107,4 +114,15 @@ export async function run(ctx) {
     cases.push(c);
   }
   return cases;
+}
+
+export function targets(cases) {
+  const c = cases.find((x) => x.case === 'N=200');
+  if (!c) return [];
+  const r = c.results;
+  const t = r.tandem;
+  const out = [];
+  if (t && r.hocus) out.push({ text: `N=200 p99 ≤ 0.5× Hocuspocus in-memory: ${t.p99.toFixed(2)} vs ${r.hocus.p99.toFixed(2)} ms (${(t.p99 / r.hocus.p99).toFixed(2)}×)`, met: t.p99 <= 0.5 * r.hocus.p99 });
+  if (t && r.yws) out.push({ text: `N=200 CPU per delivery ≤ 0.5× y-websocket: ${t.cpuPer1k.toFixed(2)} vs ${r.yws.cpuPer1k.toFixed(2)} ms/1k (${(t.cpuPer1k / r.yws.cpuPer1k).toFixed(2)}×)`, met: t.cpuPer1k <= 0.5 * r.yws.cpuPer1k });
+  return out;
 }
