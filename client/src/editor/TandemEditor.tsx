@@ -80,6 +80,9 @@ function CollaborativeEditor({ session, user, editable, onTitleChange, statusSlo
       extensions: [
         StarterKit.configure({
           undoRedo: false, // Collaboration brings its own undo that only reverts *our* changes
+          // Every client would append its own trailing paragraph to the shared document, and
+          // concurrent ones pile up as empty paragraphs.
+          trailingNode: false,
           link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
         }),
         Collaboration.configure({ fragment: doc.getXmlFragment('default') }),

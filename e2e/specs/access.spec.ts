@@ -1,0 +1,63 @@
+import { test as base } from '@playwright/test';
+import { docName, expect, People } from '../support/fixtures';
+import { TandemServer } from '../support/server';
+import { inSeconds, signToken } from '../support/tokens';
+
+const SECRET = 'e2e-secret-not-for-production-0123456789';
+
+// These need a server with AUTH_SECRET, so they bring their own instead of the worker's open one.
+const test = base.extend<{ people: People }, { authServer: TandemServer }>({
+  authServer: [
+    async ({}, use) => {
+      const server = await TandemServer.create({ AUTH_SECRET: SECRET });
+      await use(server);
+      await server.dispose();
+    },
+    { scope: 'worker' },
+  ],
+  people: async ({ browser, authServer }, use) => {
+    const people = new People(browser, authServer);
+    await use(people);
+    await people.closeAll();
+    expect(people.pageErrors, 'uncaught errors in pages').toEqual([]);
+  },
+});
+
+test('a read-only link shows "Read only", cannot edit, and still sees live changes', async ({ people }) => {
+  const doc = docName('readonly');
+  const writer = await people.open('Wendy Writer', doc, { token: signToken(SECRET, { doc, mode: 'write', exp: inSeconds(600) }) });
+  const reader = await people.open('Ray Reader', doc, { token: signToken(SECRET, { doc, mode: 'read', exp: inSeconds(600) }) });
+  await expect(reader.page.getByText('Read only', { exact: true })).toBeVisible();
+  await expect(reader.editor).toHaveAttribute('contenteditable', 'false');
+  await expect(reader.page.getByRole('button', { name: 'Bold', exact: true })).toBeDisabled();
+  await expect(writer.page.getByText('Read only', { exact: true })).toHaveCount(0);
+
+  await writer.editor.click();
+  await writer.page.keyboard.type('Only Wendy can write here.');
+  await expect(reader.editor).toContainText('Only Wendy can write here.');
+  await expect(reader.status).toHaveAttribute('data-status', 'connected');
+});
+
+test('no token, a token for another document, or an expired one: the editor says why and stops', async ({ people }) => {
+  const doc = docName('denied');
+  const nobody = await people.open('No Token', doc);
+  await expect(nobody.page.getByRole('alert')).toHaveText('Access denied');
+  await expect(nobody.status).toHaveAttribute('data-status', 'offline');
+  await expect(nobody.editor).toHaveAttribute('contenteditable', 'false');
+
+  const elsewhere = await people.open('Wrong Doc', doc, { token: signToken(SECRET, { doc: 'another-doc', mode: 'write', exp: inSeconds(600) }) });
+  await expect(elsewhere.page.getByRole('alert')).toHaveText('Access denied');
+
+  const late = await people.open('Late Comer', doc, { token: signToken(SECRET, { doc, mode: 'write', exp: inSeconds(-60) }) });
+  await expect(late.page.getByRole('alert')).toHaveText('Link expired');
+  await expect(late.status).toHaveAttribute('data-status', 'offline');
+});
+
+test('a token that expires during the session ends it with "Link expired"', async ({ people }) => {
+  const doc = docName('expiring');
+  const user = await people.open('Short Lived', doc, { token: signToken(SECRET, { doc: `${doc.slice(0, 6)}*`, mode: 'write', exp: inSeconds(3) }) });
+  await expect(user.status).toHaveAttribute('data-status', 'connected');
+  await expect(user.page.getByRole('alert')).toHaveText('Link expired', { timeout: 10_000 });
+  await expect(user.status).toHaveAttribute('data-status', 'offline');
+  await expect(user.editor).toHaveAttribute('contenteditable', 'false');
+});
