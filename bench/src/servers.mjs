@@ -62,6 +62,18 @@ export function tandemBuilt() {
   return existsSync(join(repoRoot, 'server/dist/main.js'));
 }
 
+// Never leave a server behind when the harness dies.
+const live = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 let seq = 0;
 export function freshDataDir(id) {
   mkdirSync(workDir, { recursive: true });
@@ -95,8 +107,10 @@ export class ServerProcess {
     const args = ['-c', '0', process.execPath, '--expose-gc', '--require', preload, this.def.entry()];
     this.t0 = performance.now();
     this.proc = spawn('taskset', args, { cwd: this.def.cwd(), env, stdio: ['ignore', log, log] });
+    live.add(this.proc);
     this.exited = new Promise((resolve) => {
       this.proc.on('exit', (code, signal) => {
+        live.delete(this.proc);
         this.exit = { code, signal };
         resolve(this.exit);
       });
