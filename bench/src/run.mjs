@@ -50,7 +50,10 @@ const ctx = {
     notes.push(s);
     log(`note: ${s}`);
   },
-  servers: (list) => list.filter((s) => (!serverFilter || serverFilter.includes(s)) && (!s.startsWith('tandem') || tandemBuilt())),
+  // Smoke drives every server in scenario A (so each must start and serve) and only Tandem
+  // in the others, to stay well under a minute.
+  servers: (list, { allInSmoke = false } = {}) =>
+    list.filter((s) => (!serverFilter || serverFilter.includes(s)) && (!s.startsWith('tandem') || tandemBuilt()) && (!smoke || allInSmoke || s.startsWith('tandem'))),
 };
 
 let commit = 'unknown';
@@ -72,6 +75,7 @@ for (const scn of SCENARIOS) {
   const s0 = Date.now();
   log(`${scn.title}`);
   ctx.workers = await new Workers(3).ready();
+  ctx.gcWaitMs = smoke ? 150 : 400;
   try {
     const cases = await scn.run(ctx);
     const ms = Date.now() - s0;

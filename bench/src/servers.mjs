@@ -147,11 +147,11 @@ export class ServerProcess {
   }
 
   /** Force a full GC in the server (via the preload's SIGUSR2 handler), then sample RSS. */
-  async gcRss() {
+  async gcRss(waitMs = 400) {
     this.proc.kill('SIGUSR2');
-    await sleep(400);
+    await sleep(waitMs);
     this.proc.kill('SIGUSR2');
-    await sleep(300);
+    await sleep(waitMs);
     return this.rss();
   }
 

@@ -199,9 +199,10 @@ const commands = {
     S.providers.push(p);
     await withTimeout(p.synced, 15000, 'writer sync');
     const text = doc.getText('t');
-    const s = 'lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(Math.ceil(chunk / 57)).slice(0, chunk);
+    // random letters and spaces: LevelDB's Snappy compression must not flatter anyone
+    const randomText = () => Array.from({ length: chunk }, () => (Math.random() < 0.17 ? ' ' : String.fromCharCode(97 + Math.floor(Math.random() * 26)))).join('');
     for (let i = 0; i < count; i++) {
-      text.insert(Math.floor(Math.random() * (text.length + 1)), s);
+      text.insert(Math.floor(Math.random() * (text.length + 1)), randomText());
       if (i % 100 === 0) await new Promise((r) => setImmediate(r));
     }
     return { length: text.length, encodedBytes: Y.encodeStateAsUpdate(doc).length };

@@ -93,7 +93,7 @@ export async function run(ctx) {
   const cases = [];
   for (const n of sizes) {
     const c = { case: `N=${n}`, results: {} };
-    for (const sid of ctx.servers(servers)) {
+    for (const sid of ctx.servers(servers, { allInSmoke: true })) {
       const server = await new ServerProcess(sid).start();
       try {
         const rs = [];

@@ -29,7 +29,7 @@ export async function run(ctx) {
     const server = await new ServerProcess(sid).start();
     try {
       const { proto } = server.def;
-      const rss = [await server.gcRss()];
+      const rss = [await server.gcRss(ctx.gcWaitMs)];
       const conns = [0];
       let opened = 0;
       let setupCpu = 0;
@@ -45,7 +45,7 @@ export async function run(ctx) {
         setupMs += Math.max(...rs.map((r) => r.ms));
         failed += rs.reduce((a, r) => a + r.failed, 0);
         opened = target;
-        rss.push(await server.gcRss());
+        rss.push(await server.gcRss(ctx.gcWaitMs));
         conns.push(target);
       }
       const alive = (await ctx.workers.all('bAlive')).reduce((a, b) => a + b, 0);
