@@ -46,10 +46,20 @@ async function yamlToJson(yaml: string): Promise<unknown> {
   throw new Error('cannot read the YAML from `docker-compose config`: needs python3 with PyYAML (Debian: python3-yaml)');
 }
 
+const normalizedCache = new Map<string, Promise<ComposeConfig>>();
+
 /** The normalized configuration, as the given Compose invocation would run it. */
-async function normalized(args: string[]): Promise<ComposeConfig> {
+function normalized(args: string[]): Promise<ComposeConfig> {
+  const key = JSON.stringify(args);
+  let cfg = normalizedCache.get(key);
+  if (!cfg) normalizedCache.set(key, (cfg = readNormalized(args)));
+  return cfg;
+}
+
+async function readNormalized(args: string[]): Promise<ComposeConfig> {
   const json = await compose([...args, 'config', '--format', 'json']); // Compose v2
-  if (json.code === 0) return JSON.parse(json.stdout) as ComposeConfig;
+  // (1.29.2 answers `--format` with its usage text and exit 0.)
+  if (json.code === 0 && json.stdout.trimStart().startsWith('{')) return JSON.parse(json.stdout) as ComposeConfig;
   const yaml = await compose([...args, 'config']); // Compose v1 prints YAML only
   assert.equal(yaml.code, 0, yaml.stderr);
   return (await yamlToJson(yaml.stdout)) as ComposeConfig;
