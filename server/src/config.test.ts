@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+const load = (env: Record<string, string>) => loadConfig(env, '/repo', '/repo/client/dist');
+
+test('defaults follow the design table', () => {
+  const c = load({});
+  assert.equal(c.port, 1234);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.dataDir, '/repo/data');
+  assert.equal(c.logLevel, 'info');
+  assert.equal(c.maxMessageBytes, 16777216);
+  assert.equal(c.maxBufferedBytes, 8388608);
+  assert.equal(c.pingIntervalMs, 15000);
+  assert.equal(c.unloadGraceMs, 10000);
+  assert.equal(c.compactAfterUpdates, 500);
+  assert.equal(c.durability, 'write');
+  assert.equal(c.authSecret, undefined);
+  assert.equal(c.allowedOrigins, undefined);
+  assert.equal(c.rateLimitPerSec, 300);
+  assert.equal(c.rateLimitBurst, 1000);
+  assert.equal(c.maxConnectionsPerIp, 1000);
+  assert.equal(c.maxOpenDocuments, 10000);
+  assert.equal(c.trustProxy, false);
+  assert.ok(Object.isFrozen(c));
+});
+
+test('values are parsed, relative paths anchored at the repository root', () => {
+  const c = load({ PORT: '0', DATA_DIR: 'x/y', DURABILITY: 'fsync', ALLOWED_ORIGINS: 'https://a.example, http://localhost:5173/', TRUST_PROXY: '1' });
+  assert.equal(c.port, 0);
+  assert.equal(c.dataDir, '/repo/x/y');
+  assert.equal(c.durability, 'fsync');
+  assert.deepEqual(c.allowedOrigins, ['https://a.example', 'http://localhost:5173']);
+  assert.equal(c.trustProxy, true);
+  assert.equal(load({ DATA_DIR: '/abs' }).dataDir, '/abs');
+});
+
+for (const [name, value] of [
+  ['PORT', 'abc'],
+  ['PORT', '70000'],
+  ['MAX_MESSAGE_BYTES', '-1'],
+  ['PING_INTERVAL_MS', '1.5'],
+  ['DURABILITY', 'sometimes'],
+  ['LOG_LEVEL', 'loud'],
+  ['TRUST_PROXY', 'yes'],
+  ['AUTH_SECRET', 'short'],
+  ['ALLOWED_ORIGINS', 'not a url'],
+  ['REDIS_URL', 'http://x'],
+] as const) {
+  test(`invalid ${name}=${value} names the variable`, () => {
+    assert.throws(() => load({ [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(name));
+  });
+}

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { ProtocolError } from '../errors.js';
+import {
+  decodeMessage,
+  encodeAwareness,
+  encodeQueryAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  isEmptyUpdate,
+} from './messages.js';
+
+function docWith(text: string): Y.Doc {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  return doc;
+}
+
+test('sync messages round-trip', () => {
+  const doc = docWith('hello');
+  const sv = Y.encodeStateVector(doc);
+  const update = Y.encodeStateAsUpdate(doc);
+  assert.deepEqual(decodeMessage(encodeSyncStep1(sv)), { kind: 'syncStep1', stateVector: sv });
+  assert.deepEqual(decodeMessage(encodeSyncStep2(update)), { kind: 'syncStep2', update });
+  assert.deepEqual(decodeMessage(encodeUpdate(update)), { kind: 'update', update });
+  assert.deepEqual(decodeMessage(encodeQueryAwareness()), { kind: 'queryAwareness' });
+});
+
+test('awareness round-trips with what y-protocols encodes', () => {
+  const doc = new Y.Doc();
+  const aw = new awarenessProtocol.Awareness(doc);
+  aw.setLocalState({ user: { name: 'Ada', color: '#f00' } });
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(aw, [doc.clientID]));
+  const msg = decodeMessage(encoding.toUint8Array(e));
+  assert.equal(msg.kind, 'awareness');
+  assert.ok(msg.kind === 'awareness');
+  assert.equal(msg.entries.length, 1);
+  assert.equal(msg.entries[0]!.clientId, doc.clientID);
+  assert.deepEqual(msg.entries[0]!.state, { user: { name: 'Ada', color: '#f00' } });
+  // and what we encode, y-protocols applies
+  const other = new awarenessProtocol.Awareness(new Y.Doc());
+  const ours = encodeAwareness([{ clientId: 7, clock: 3, json: '{"user":{"name":"B"}}' }]);
+  const inner = ours.subarray(2); // type (1 byte) + length (1 byte)
+  awarenessProtocol.applyAwarenessUpdate(other, inner, 'test');
+  assert.deepEqual(other.getStates().get(7), { user: { name: 'B' } });
+  aw.destroy();
+  other.destroy();
+});
+
+test('an empty update is recognised', () => {
+  const a = docWith('x');
+  const b = new Y.Doc();
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  assert.ok(isEmptyUpdate(Y.encodeStateAsUpdate(a, Y.encodeStateVector(b))));
+  assert.ok(!isEmptyUpdate(Y.encodeStateAsUpdate(a)));
+});
+
+const garbage: Array<[string, number[], number]> = [
+  ['empty frame', [], 1007],
+  ['truncated varint type', [0x80], 1007],
+  ['unknown type', [9], 1003],
+  ['auth type from a client', [2, 0], 1003],
+  ['unknown sync type', [0, 7, 0], 1003],
+  ['truncated sync type', [0], 1007],
+  ['update length past the end', [0, 2, 50, 1, 2], 1007],
+  ['update that does not decode', [0, 2, 3, 1, 0xff, 0xff], 1007],
+  ['state vector that does not decode', [0, 0, 2, 5, 1], 1007],
+  ['trailing bytes after a sync step 1', [0, 0, 1, 0, 42], 1007],
+  ['awareness with a short payload', [1, 10, 1, 2], 1007],
+  ['awareness with invalid JSON', [1, 5, 1, 1, 1, 1, 0x7b], 1007],
+  ['awareness state that is a number', [1, 5, 1, 1, 1, 1, 0x31], 1007],
+  ['query awareness with a tail', [3, 1], 1007],
+];
+
+for (const [what, bytes, code] of garbage) {
+  test(`garbage: ${what} → ${code}`, () => {
+    assert.throws(
+      () => decodeMessage(new Uint8Array(bytes)),
+      (err: unknown) => err instanceof ProtocolError && err.closeCode === code,
+    );
+  });
+}
+
+test('random bytes never escape as anything but ProtocolError', () => {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < 5000; i++) {
+    const bytes = new Uint8Array(Math.floor(rand() * 40));
+    for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(rand() * 256);
+    if (bytes.length > 0) bytes[0] = bytes[0]! % 4;
+    try {
+      decodeMessage(bytes);
+    } catch (err) {
+      assert.ok(err instanceof ProtocolError, `non-protocol error for ${Buffer.from(bytes).toString('hex')}: ${String(err)}`);
+    }
+  }
+});

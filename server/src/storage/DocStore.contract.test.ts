@@ -1,0 +1,97 @@
+// One contract suite, run against every DocStore implementation.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DocStore } from './DocStore.js';
+import { LevelDocStore } from './LevelDocStore.js';
+import { MemoryDocStore } from './MemoryDocStore.js';
+import { StorageError } from '../errors.js';
+
+const bytes = (...b: number[]) => new Uint8Array(b);
+
+const stores: Array<[string, () => { store: DocStore; reopen?: () => DocStore; done: () => void }]> = [
+  [
+    'LevelDocStore',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tandem-store-'));
+      return { store: new LevelDocStore(dir, { sync: false }), reopen: () => new LevelDocStore(dir, { sync: false }), done: () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+  ['MemoryDocStore', () => ({ store: new MemoryDocStore(), done: () => undefined })],
+];
+
+for (const [label, make] of stores) {
+  describe(`DocStore contract: ${label}`, () => {
+    test('an unknown document loads empty', async () => {
+      const { store, done } = make();
+      await store.open();
+      assert.deepEqual(await store.load('nothing'), { updates: [], firstSeq: 0, nextSeq: 0 });
+      await store.close();
+      done();
+    });
+
+    test('appends come back in order, per document, names with / and unicode apart', async () => {
+      const { store, done } = make();
+      await store.open();
+      const names = ['a', 'a/b', 'a/b/c', 'ä 文', 'ab'];
+      await Promise.all(names.flatMap((n, i) => [0, 1, 2, 300].map((seq) => store.append(n, seq, bytes(i, seq & 0xff)))));
+      for (const [i, n] of names.entries()) {
+        const got = await store.load(n);
+        assert.deepEqual(got.updates.map((u) => [...u]), [[i, 0], [i, 1], [i, 2], [i, 300 & 0xff]]);
+        assert.equal(got.firstSeq, 0);
+        assert.equal(got.nextSeq, 301);
+      }
+      await store.close();
+      done();
+    });
+
+    test('compaction replaces a prefix atomically and keeps later appends', async () => {
+      const { store, done } = make();
+      await store.open();
+      for (let s = 0; s < 10; s++) void store.append('d', s, bytes(s));
+      const compacted = store.compact('d', 0, 5, bytes(99));
+      const later = store.append('d', 10, bytes(10));
+      await Promise.all([compacted, later]);
+      const got = await store.load('d');
+      assert.deepEqual(got.updates.map((u) => [...u]), [[99], [6], [7], [8], [9], [10]]);
+      assert.equal(got.firstSeq, 5);
+      assert.equal(got.nextSeq, 11);
+      await store.close();
+      done();
+    });
+
+    test('what was appended survives close and reopen', async (t) => {
+      const { store, reopen, done } = make();
+      if (!reopen) {
+        t.diagnostic('in-memory store: nothing to reopen');
+        done();
+        return;
+      }
+      await store.open();
+      await store.append('keep', 0, bytes(1, 2, 3));
+      await store.close();
+      const again = reopen();
+      await again.open();
+      assert.deepEqual((await again.load('keep')).updates.map((u) => [...u]), [[1, 2, 3]]);
+      await again.close();
+      done();
+    });
+
+    test('a closed store refuses with a StorageError, never an empty answer', async () => {
+      const { store, done } = make();
+      await assert.rejects(async () => store.load('x'), (err: unknown) => err instanceof StorageError && err.code === 'STORE_NOT_OPEN');
+      assert.throws(() => store.append('x', 0, bytes(1)), StorageError);
+      done();
+    });
+  });
+}
+
+test('group commit: appends of one tick share one batch', async () => {
+  const store = new MemoryDocStore();
+  await store.open();
+  await Promise.all(Array.from({ length: 100 }, (_, i) => store.append('g', i, bytes(i))));
+  assert.equal(store.batches, 1);
+  await store.close();
+});

@@ -1,0 +1,203 @@
+// Shared test fixtures: a real server on a free loopback port with a temp LevelDB,
+// real y-websocket clients, and polling instead of sleeps.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { loadConfig } from '../src/config.js';
+import { silentLogger } from '../src/logger.js';
+import { startServer, type TandemServer } from '../src/server.js';
+
+// y-websocket providers each add a process 'exit' listener.
+process.setMaxListeners(200);
+
+export const serverRoot = resolve(import.meta.dirname, '..');
+export const repoRoot = resolve(serverRoot, '..');
+
+export function tempDir(prefix = 'tandem-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function waitFor<T>(fn: () => T | Promise<T>, { timeoutMs = 10_000, intervalMs = 10, what = 'condition' } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export interface TestServer {
+  server: TandemServer;
+  url: string;
+  port: number;
+  dataDir: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+  /** Stops and starts again on the same data directory (and port). */
+  restart(): Promise<TestServer>;
+  metric(name: string): Promise<number>;
+}
+
+/** An in-process server; `env` uses the same variables as production. */
+export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDir()): Promise<TestServer> {
+  const fullEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', UNLOAD_GRACE_MS: '200', ...env, DATA_DIR: dataDir };
+  const config = loadConfig(fullEnv, repoRoot, join(repoRoot, 'client', 'dist'));
+  const server = await startServer(config, silentLogger());
+  const url = `ws://127.0.0.1:${server.port}`;
+  const ts: TestServer = {
+    server,
+    url,
+    port: server.port,
+    dataDir,
+    env: fullEnv,
+    stop: () => server.stop(),
+    restart: async () => {
+      await server.stop();
+      return startTestServer({ ...env, PORT: String(server.port) }, dataDir);
+    },
+    metric: async (name) => metricValue(await server.metrics.registry.metrics(), name),
+  };
+  return ts;
+}
+
+export function metricValue(text: string, name: string): number {
+  let sum = 0;
+  let found = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(name + ' ') || line.startsWith(name + '{')) {
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      found = true;
+    }
+  }
+  return found ? sum : 0;
+}
+
+export interface Client {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  text: Y.Text;
+  synced: Promise<void>;
+  destroy(): void;
+}
+
+/** An unmodified y-websocket client in Node. */
+export function connect(url: string, name: string, opts: { doc?: Y.Doc; params?: Record<string, string>; connect?: boolean } = {}): Client {
+  const doc = opts.doc ?? new Y.Doc();
+  const provider = new WebsocketProvider(url, name, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: opts.params ?? {},
+    connect: opts.connect ?? true,
+    maxBackoffTime: 200,
+    // In one process y-websocket providers would also talk over BroadcastChannel, bypassing the server.
+    disableBc: true,
+  });
+  const synced = new Promise<void>((resolve) => {
+    if (provider.synced) resolve();
+    else provider.once('sync', (s: boolean) => s && resolve());
+  });
+  return {
+    doc,
+    provider,
+    text: doc.getText('t'),
+    synced,
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+export type RawSocket = WebSocket & { received: Buffer[] };
+
+/** A raw WebSocket, for frames a y-websocket client would never send; `received` holds every message. */
+export function rawSocket(url: string, name: string, headers: Record<string, string> = {}): Promise<RawSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url}/${encodeURIComponent(name)}`, { headers }) as RawSocket;
+    ws.binaryType = 'nodebuffer';
+    ws.received = [];
+    ws.on('message', (data: Buffer) => ws.received.push(data));
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+/** The HTTP status an upgrade is refused with (or 101). */
+export function upgradeStatus(url: string, path: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url + path, { headers });
+    ws.once('open', () => {
+      ws.terminate();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+      ws.terminate();
+    });
+    ws.once('error', (err) => {
+      if (!/Unexpected server response/.test(err.message)) reject(err);
+    });
+  });
+}
+
+export function closeCode(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+/** The production server as a child process (`node dist/main.js`), for crash and signal tests. */
+export interface ChildServer {
+  proc: ChildProcess;
+  port: number;
+  url: string;
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
+  const proc = spawn(process.execPath, [join(serverRoot, 'dist', 'main.js')], {
+    cwd: repoRoot,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: proc.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const rec = JSON.parse(line) as { port?: number; msg?: string };
+        if (rec.port && rec.msg?.startsWith('Tandem listening')) resolve(rec.port);
+      } catch {
+        // not a log line
+      }
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
+  });
+  return {
+    proc,
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    exited,
+    kill: (signal) => {
+      proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
