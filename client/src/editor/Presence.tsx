@@ -24,6 +24,13 @@ function readPeers(awareness: Awareness): Peer[] {
   return peers.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name) || a.clientId - b.clientId);
 }
 
+function samePeers(a: Peer[], b: Peer[]): boolean {
+  return a.length === b.length && a.every((p, i) => {
+    const q = b[i]!;
+    return p.clientId === q.clientId && p.name === q.name && p.color === q.color && p.self === q.self;
+  });
+}
+
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0]!, words[words.length - 1]!].map((w) => [...w][0]) : [...(words[0] ?? '?')].slice(0, 2);
@@ -37,7 +44,12 @@ export function Presence({ awareness }: { awareness: Awareness }) {
   useEffect(() => {
     // 'change' (not 'update') fires only when someone joins, leaves or edits their state,
     // not on the 15 s renewals.
-    const handleChange = () => setPeers(readPeers(awareness));
+    // Carets move on every keystroke and that is an awareness change too: only re-render when
+    // who is here (or their name/colour) changed.
+    const handleChange = () => {
+      const next = readPeers(awareness);
+      setPeers((prev) => (samePeers(prev, next) ? prev : next));
+    };
     handleChange();
     awareness.on('change', handleChange);
     return () => awareness.off('change', handleChange);

@@ -65,12 +65,14 @@ interface InnerProps {
   statusSlot: ReactNode;
 }
 
+// Runs on every transaction: stop at the first heading instead of walking the whole document.
 function firstHeading({ editor }: { editor: Editor }): string {
-  let title = '';
-  editor.state.doc.forEach((node) => {
-    if (!title && node.type.name === 'heading') title = node.textContent.trim();
-  });
-  return title;
+  const { doc } = editor.state;
+  for (let i = 0; i < doc.childCount; i++) {
+    const node = doc.child(i);
+    if (node.type.name === 'heading') return node.textContent.trim();
+  }
+  return '';
 }
 
 function CollaborativeEditor({ session, user, editable, onTitleChange, statusSlot }: InnerProps) {

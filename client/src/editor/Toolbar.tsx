@@ -1,4 +1,5 @@
 import { useEditorState, type Editor } from '@tiptap/react';
+import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import { useState, type ReactNode } from 'react';
 import { Icon } from './icons';
 import { LinkForm } from './LinkForm';
@@ -20,6 +21,13 @@ interface ToolbarState {
   canRedo: boolean;
 }
 
+/** Undo/redo availability straight from Yjs's UndoManager: `editor.can().undo()` builds a whole
+ * command chain, and this selector runs on every transaction, remote keystrokes included. */
+function undoStacks(editor: Editor): { canUndo: boolean; canRedo: boolean } {
+  const manager = (yUndoPluginKey.getState(editor.state) as { undoManager?: { undoStack: unknown[]; redoStack: unknown[] } } | undefined)?.undoManager;
+  return { canUndo: (manager?.undoStack.length ?? 0) > 0, canRedo: (manager?.redoStack.length ?? 0) > 0 };
+}
+
 // One selector for the whole toolbar: React re-renders only when one of these booleans flips,
 // not on every transaction (remote keystrokes included).
 function selectToolbar({ editor }: { editor: Editor }): ToolbarState {
@@ -36,8 +44,7 @@ function selectToolbar({ editor }: { editor: Editor }): ToolbarState {
     blockquote: editor.isActive('blockquote'),
     codeBlock: editor.isActive('codeBlock'),
     link: editor.isActive('link'),
-    canUndo: editor.can().undo(),
-    canRedo: editor.can().redo(),
+    ...undoStacks(editor),
   };
 }
 
