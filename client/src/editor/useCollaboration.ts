@@ -109,14 +109,24 @@ export function useCollaboration(url: string, document: string, token: string | 
     provider.on('connection-close', handleClose);
     if (token) void checkAccess(); // learn whether the token is read-only
 
-    // Closing the tab: tell peers at once rather than waiting for the server to notice.
-    const handlePageHide = () => removeAwarenessStates(provider.awareness, [doc.clientID], 'pagehide');
+    // Closing the tab: tell peers at once rather than waiting for the server to notice. If the
+    // page comes back from the back/forward cache, say hello again with the same state.
+    let hiddenState: Record<string, unknown> | null = null;
+    const handlePageHide = () => {
+      hiddenState = provider.awareness.getLocalState();
+      removeAwarenessStates(provider.awareness, [doc.clientID], 'pagehide');
+    };
+    const handlePageShow = (e: PageTransitionEvent) => {
+      if (e.persisted && hiddenState) provider.awareness.setLocalState(hiddenState);
+    };
     window.addEventListener('pagehide', handlePageHide);
+    window.addEventListener('pageshow', handlePageShow);
 
     publish();
     return () => {
       aborter.abort();
       window.removeEventListener('pagehide', handlePageHide);
+      window.removeEventListener('pageshow', handlePageShow);
       provider.off('status', handleStatus);
       provider.off('connection-close', handleClose);
       removeAwarenessStates(provider.awareness, [doc.clientID], 'unmount');
