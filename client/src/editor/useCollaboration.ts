@@ -42,12 +42,14 @@ export function useCollaboration(url: string, document: string, token: string | 
 
   useEffect(() => {
     const doc = new Y.Doc();
-    const persistence = new IndexeddbPersistence(offlineStoreName(url, document), doc);
+    // Provider first: listeners of doc 'update' run in order, so a keystroke goes out on the
+    // socket before its IndexedDB write is queued.
     const provider = new WebsocketProvider(url, encodeURIComponent(document), doc, {
       params: token ? { token } : {},
       maxBackoffTime: 2500,
       shouldReconnect,
     });
+    const persistence = new IndexeddbPersistence(offlineStoreName(url, document), doc);
     const session: CollaborationSession = { doc, provider, persistence };
     const aborter = new AbortController();
     let status: TandemStatus = provider.wsconnected ? 'connected' : 'connecting';
