@@ -24,7 +24,11 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of providers) p.destroy();
+  // The provider's Awareness runs an interval until its Y.Doc is destroyed.
+  for (const p of providers) {
+    p.destroy();
+    p.doc.destroy();
+  }
   for (const s of servers) await s.stop('SIGKILL', 2_000);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
@@ -96,8 +100,10 @@ test('the image CMD serves the app and syncs, stops on SIGTERM with exit 0, keep
     assert.equal(code, 0, `exit ${code} after SIGTERM (${ms} ms):\n${server.output()}`);
     await waitFor('the client to see its socket close', () => closeCodes.length > 0, 5_000);
     assert.equal(closeCodes[0], 1001, 'close code seen by a connected client');
-    a.provider.destroy();
-    b.provider.destroy();
+    for (const c of [a, b]) {
+      c.provider.destroy();
+      c.doc.destroy();
+    }
   });
 
   await t.test('restart on the same DATA_DIR: the document is still there', async () => {
@@ -106,6 +112,7 @@ test('the image CMD serves the app and syncs, stops on SIGTERM with exit 0, keep
     await waitFor('client C synced', () => c.provider.synced, 10_000);
     assert.ok(bodyText(c.doc).includes(TEXT), `after restart the document is ${JSON.stringify(bodyText(c.doc))}`);
     c.provider.destroy();
+    c.doc.destroy();
     const { code, killed } = await again.stop('SIGTERM', 10_000);
     assert.equal(killed, false);
     assert.equal(code, 0, again.output());
