@@ -177,6 +177,7 @@ export class Room {
         this.firstSeq = upto;
         this.compacting = false;
         this.deps.logger.debug({ doc: this.name, merged: upto - first + 1, bytes: merged.length }, 'compacted');
+        this.maybeCompact(); // writes that arrived meanwhile may be over the threshold already
         this.settle();
       },
       (err: unknown) => {

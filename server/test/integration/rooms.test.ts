@@ -1,0 +1,90 @@
+// Loading, unloading and compaction of rooms against a real LevelDB.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Y from 'yjs';
+import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
+import { cleanup, connect, startTestServer, tempDir, waitFor } from '../helpers.js';
+
+test('50 concurrent joins of a cold document of 100,000 stored updates load it once, each first sync whole', async () => {
+  const dataDir = tempDir();
+  const store = new LevelDocStore(dataDir, { sync: false });
+  await store.open();
+  const src = new Y.Doc();
+  const writes: Promise<void>[] = [];
+  let seq = 0;
+  src.on('update', (u: Uint8Array) => writes.push(store.append('cold', seq++, u)));
+  const text = src.getText('t');
+  for (let i = 0; i < 100_000; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)));
+  await Promise.all(writes);
+  await store.close();
+  assert.equal(seq, 100_000);
+  const expected = text.toString();
+
+  const ts = await startTestServer({}, dataDir);
+  const clients = Array.from({ length: 50 }, () => connect(ts.url, 'cold'));
+  const firstSync = await Promise.all(
+    clients.map((c) => new Promise<string>((resolve) => c.provider.once('sync', () => resolve(c.text.toString())))),
+  );
+  for (const got of firstSync) assert.equal(got.length, expected.length);
+  assert.ok(firstSync.every((t) => t === expected));
+  assert.equal(await ts.metric('tandem_document_loads_total'), 1);
+  clients.forEach((c) => c.destroy());
+  await ts.stop();
+  cleanup(dataDir);
+});
+
+test('a join while the document unloads gets the whole document and keeps its own edits', async () => {
+  const ts0 = await startTestServer({ UNLOAD_GRACE_MS: '0', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' });
+  let expected = '';
+  for (let round = 0; round < 8; round++) {
+    const a = connect(ts0.url, 'unload');
+    await a.synced;
+    for (let i = 0; i < 300; i++) a.text.insert(a.text.length, 'x');
+    expected = a.text.toString();
+    a.destroy(); // the close follows the updates on the wire
+    await new Promise((r) => setTimeout(r, round % 4)); // land in different phases of the unload
+    const b = connect(ts0.url, 'unload');
+    await b.synced;
+    await waitFor(() => b.text.length === expected.length, { timeoutMs: 5000, what: `round ${round}: b holds everything` });
+    b.text.insert(b.text.length, 'y');
+    expected += 'y';
+    await waitFor(() => ts0.server.registry.get('unload')?.doc.getText('t').length === expected.length, { what: 'server has b\'s edit' });
+    b.destroy();
+    await waitFor(async () => (await ts0.metric('tandem_documents_loaded')) === 0, { what: 'unload' });
+  }
+  assert.ok((await ts0.metric('tandem_document_loads_total')) >= 8, 'the document was really unloaded and loaded again');
+  const ts = await ts0.restart();
+  const c = connect(ts.url, 'unload');
+  await c.synced;
+  assert.equal(c.text.toString(), expected);
+  c.destroy();
+  await ts.stop();
+  cleanup(ts.dataDir);
+});
+
+test('compaction keeps content identical, also with writes arriving during it', async () => {
+  const env = { COMPACT_AFTER_UPDATES: '50', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
+  let ts = await startTestServer(env);
+  const a = connect(ts.url, 'compact');
+  const b = connect(ts.url, 'compact');
+  await Promise.all([a.synced, b.synced]);
+  for (let i = 0; i < 1000; i++) {
+    (i % 2 ? a : b).text.insert(i % 7, String(i % 10));
+    const other = (i % 2 ? b : a).text;
+    if (i % 3 === 0 && other.length > 0) other.delete(0, 1);
+    if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+  }
+  await waitFor(() => a.text.toString() === b.text.toString() && ts.server.registry.get('compact')?.doc.getText('t').toString() === a.text.toString(), { what: 'convergence' });
+  const expected = a.text.toString();
+  const room = ts.server.registry.get('compact')!;
+  assert.ok(room.storedUpdates < 200, `stored updates were compacted (${room.storedUpdates} left)`);
+  a.destroy();
+  b.destroy();
+  ts = await ts.restart();
+  const c = connect(ts.url, 'compact');
+  await c.synced;
+  assert.equal(c.text.toString(), expected);
+  c.destroy();
+  await ts.stop();
+  cleanup(ts.dataDir);
+});
