@@ -40,7 +40,7 @@ export async function run(ctx) {
         for (let i = opened; i < target; i++) names.push(`b-doc-${i % docs}`);
         const parts = ctx.workers.list.map((_, w) => names.filter((_, i) => i % ctx.workers.list.length === w));
         const cpu0 = server.cpuMs();
-        const rs = await Promise.all(ctx.workers.list.map((w, i) => w.call('bOpen', { proto, url: server.url, names: parts[i], concurrency: 200 })));
+        const rs = await Promise.all(ctx.workers.list.map((w, i) => w.call('bOpen', { proto, url: server.url, names: parts[i], concurrency: 32 })));
         setupCpu += server.cpuMs() - cpu0;
         setupMs += Math.max(...rs.map((r) => r.ms));
         failed += rs.reduce((a, r) => a + r.failed, 0);

@@ -40,7 +40,7 @@ async function once(ctx, server, names, window, durationMs, killAtMs) {
 }
 
 export async function run(ctx) {
-  const docCounts = ctx.smoke ? [1, 10] : [1, 100];
+  const docCounts = ctx.smoke ? [3] : [1, 100];
   const runs = ctx.smoke ? 1 : 3;
   const durationMs = ctx.smoke ? 700 : 2000;
   const cases = [];
@@ -62,7 +62,7 @@ export async function run(ctx) {
         const names = Array.from({ length: docs }, (_, k) => `d-${docs}-kill-${k}`);
         const killed = await once(ctx, server, names, window, durationMs, durationMs / 2);
         server = await new ServerProcess(sid, { dataDir: server.dataDir }).start();
-        const restored = await ctx.workers.list[0].call('dVerify', { proto: server.def.proto, url: server.url, perDoc: killed.perDoc });
+        const restored = await ctx.workers.list[0].call('dVerify', { proto: server.def.proto, url: server.url, perDoc: killed.perDoc, settleMs: ctx.smoke ? 300 : 1500 });
         await ctx.workers.closeAll();
         m.seenAtKill = killed.perDoc.reduce((a, p) => a + p.seen, 0);
         m.lost = killed.perDoc.reduce((a, p, i) => a + Math.max(0, p.seen - restored[i]), 0);
