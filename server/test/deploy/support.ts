@@ -176,10 +176,17 @@ export async function ensureDebianTool(bin: string, pkg: string): Promise<void> 
     throw new Error(`\`${bin}\` is not on PATH: install it (Debian/Ubuntu: \`sudo apt-get install -y ${pkg}\`) and run the tests again`);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // Another apt may be running (a developer installing something): wait for its lock.
-  const lock = ['-o', 'DPkg::Lock::Timeout=300'];
-  const update = await run(['apt-get', ...lock, 'update'], { env, timeoutMs: 300_000 });
-  const install = await run(['apt-get', ...lock, 'install', '-y', '--no-install-recommends', pkg], { env, timeoutMs: 600_000 });
+  // Another apt may be running (another test file installing its tool, a developer): wait for
+  // the dpkg lock, and retry while the package lists are locked.
+  const apt = async (args: string[]): Promise<RunResult> => {
+    for (let attempt = 1; ; attempt++) {
+      const r = await run(['apt-get', '-o', 'DPkg::Lock::Timeout=300', ...args], { env, timeoutMs: 600_000 });
+      if (r.code === 0 || attempt >= 10 || !/lock/i.test(r.stderr)) return r;
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, 3_000));
+    }
+  };
+  const update = await apt(['update']);
+  const install = await apt(['install', '-y', '--no-install-recommends', pkg]);
   if (install.code !== 0 || !onPath(bin)) {
     throw new Error(
       `could not install ${pkg} (apt-get update: exit ${update.code}; install: exit ${install.code}):\n${install.stderr.slice(-2000)}`,
