@@ -121,9 +121,10 @@ export function connect(url: string, name: string, opts: { doc?: Y.Doc; params?:
 export type RawSocket = WebSocket & { received: Buffer[] };
 
 /** A raw WebSocket, for frames a y-websocket client would never send; `received` holds every message. */
-export function rawSocket(url: string, name: string, headers: Record<string, string> = {}): Promise<RawSocket> {
+export function rawSocket(url: string, name: string, headers: Record<string, string> = {}, token?: string): Promise<RawSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url}/${encodeURIComponent(name)}`, { headers }) as RawSocket;
+    const query = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;
+    const ws = new WebSocket(`${url}/${encodeURIComponent(name)}${query}`, { headers }) as RawSocket;
     ws.binaryType = 'nodebuffer';
     ws.received = [];
     ws.on('message', (data: Buffer) => ws.received.push(data));
