@@ -4,18 +4,18 @@
 //
 //   node e2e/bench/keystroke-latency.mjs [--keys 300] [--rounds 3] [--delay 40] [--no-reference] [--record]
 //
-// Each round types --keys characters in Tandem and in the reference (alternating which goes
-// first), so that load from anything else on the machine hits both alike; figures are over all
-// rounds. WebSocket frames are timestamped too, which splits each latency into: A (keydown →
+// Each round types --keys characters in every setup (alternating the order), so that load from
+// anything else on the machine hits all alike; figures are over all rounds. WebSocket frames are timestamped too, which splits each latency into: A (keydown →
 // update sent), relay (sent by A → received by B: network + server) and B (received → in DOM).
 //
 // Clocks: A timestamps each keydown (capture phase, before the editor sees it) and B timestamps
 // each DOM mutation that adds characters, both as performance.timeOrigin + performance.now();
 // the browsers run on the same machine, so the two clocks agree to well under a millisecond.
 //
-// Side by side, same machine, same driver: Tandem (production build: our server, our app page)
-// and the reference — a bare Tiptap page on the y-websocket 1.5.4 reference server from bench/
-// (skipped with a note if bench/node_modules is not installed).
+// Side by side, same machine, same driver: Tandem (production build: our server, our app page),
+// the reference — a bare Tiptap page on the y-websocket 1.5.4 reference server from bench/
+// (skipped with a note if bench/node_modules is not installed) — and the bare page on our
+// server, which tells client cost from server cost.
 // --record replaces the keystroke-latency section of bench/RESULTS.md (and nothing else).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync } from 'node:fs';
@@ -216,22 +216,17 @@ function summarize(label, rows) {
   };
 }
 
-async function setupTandem() {
+function buildTandem() {
   const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('build failed');
+}
+
+async function startTandemServer() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-latency-'));
   const server = await startProcess(join(root, 'server', 'dist', 'main.js'), { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, `http://127.0.0.1:${port}/healthz`, root);
   return {
-    label: 'Tandem (app + server)',
-    run: (round) => {
-      const doc = `latency-${Date.now()}-${round}`;
-      const page = (name) => `http://127.0.0.1:${port}/d/${doc}?name=${name}`;
-      return measure('Tandem', page('Typist'), page('Watcher'), async (a, b) => {
-        for (const p of [a, b]) await p.locator('[role="status"][data-status="connected"]').waitFor();
-        await b.locator('.tandem-avatar[data-user-name="Typist"]').waitFor();
-      });
-    },
+    port,
     stop: async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -239,41 +234,76 @@ async function setupTandem() {
   };
 }
 
-async function setupReference() {
+async function startReferenceServer() {
   const entry = join(root, 'bench', 'node_modules', 'y-websocket', 'bin', 'server.js');
   if (!existsSync(entry)) {
-    log('reference skipped: bench/node_modules/y-websocket is not installed (cd bench && npm ci)');
+    log('reference server skipped: bench/node_modules/y-websocket is not installed (cd bench && npm ci)');
     return null;
   }
-  const { build } = require('vite');
-  const outDir = mkdtempSync(join(tmpdir(), 'tandem-bare-'));
-  await build({ root: join(here, 'bare'), logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022' } });
   const port = await freePort();
   const server = await startProcess(entry, { PORT: String(port), HOST: '127.0.0.1' }, `http://127.0.0.1:${port}/`, join(root, 'bench'));
+  return { port, stop: () => server.stop() };
+}
+
+/** The bare reference page, built with Vite into a temp dir and served on its own port. */
+async function startBarePage() {
+  const { build } = require('vite');
+  const outDir = mkdtempSync(join(tmpdir(), 'tandem-bare-'));
+  await build({ root: join(here, 'bare'), logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1000 } });
   const site = await serveDir(outDir);
   return {
-    label: 'Reference (bare Tiptap page, y-websocket 1.5.4 server)',
-    run: (round) => {
-      const doc = `latency-${Date.now()}-${round}`;
-      const page = (name) => `${site.url}/?ws=ws://127.0.0.1:${port}&doc=${doc}&name=${name}`;
-      return measure('Reference', page('Typist'), page('Watcher'), async (a, b) => {
-        for (const p of [a, b]) await p.waitForFunction(() => window.__synced === true);
-        await b.locator('.ProseMirror').waitFor();
-      });
-    },
+    url: site.url,
     stop: async () => {
       await site.stop();
-      await server.stop();
       rmSync(outDir, { recursive: true, force: true });
     },
   };
 }
 
+function appSetup(label, port) {
+  return {
+    label,
+    run: (round) => {
+      const doc = `latency-${Date.now()}-${round}`;
+      const page = (name) => `http://127.0.0.1:${port}/d/${doc}?name=${name}`;
+      return measure(label, page('Typist'), page('Watcher'), async (a, b) => {
+        for (const p of [a, b]) await p.locator('[role="status"][data-status="connected"]').waitFor();
+        await b.locator('.tandem-avatar[data-user-name="Typist"]').waitFor();
+      });
+    },
+  };
+}
+
+function bareSetup(label, siteUrl, wsPort) {
+  return {
+    label,
+    run: (round) => {
+      const doc = `latency-${Date.now()}-${round}`;
+      const page = (name) => `${siteUrl}/?ws=ws://127.0.0.1:${wsPort}&doc=${doc}&name=${name}`;
+      return measure(label, page('Typist'), page('Watcher'), async (a, b) => {
+        for (const p of [a, b]) await p.waitForFunction(() => window.__synced === true);
+        await b.locator('.ProseMirror').waitFor();
+      });
+    },
+  };
+}
+
 const fmt = (x) => (x === undefined ? '     –' : x.toFixed(1).padStart(6));
-const setups = [await setupTandem()];
+buildTandem();
+const stoppers = [];
+const tandem = await startTandemServer();
+stoppers.push(tandem);
+const setups = [appSetup('Tandem: app on Tandem server', tandem.port)];
 if (withReference) {
-  const ref = await setupReference();
-  if (ref) setups.push(ref);
+  const bare = await startBarePage();
+  stoppers.push(bare);
+  // The same bare page on both servers separates what the client costs from what the server costs.
+  setups.push(bareSetup('Bare Tiptap page on Tandem server', bare.url, tandem.port));
+  const ref = await startReferenceServer();
+  if (ref) {
+    stoppers.push(ref);
+    setups.push(bareSetup('Reference: bare Tiptap page on y-websocket 1.5.4 server', bare.url, ref.port));
+  }
 }
 const loadBefore = loadavg()[0];
 const rows = setups.map(() => []);
@@ -284,7 +314,7 @@ try {
     for (const i of order) rows[i].push(...(await setups[i].run(round)));
   }
 } finally {
-  for (const s of setups) await s.stop();
+  for (const s of stoppers) await s.stop();
 }
 const loadAfter = loadavg()[0];
 const results = setups.map((s, i) => summarize(s.label, rows[i]));
@@ -314,7 +344,7 @@ if (record) {
     `\`node e2e/bench/keystroke-latency.mjs --record\` — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
       `${cpus().length} cores, Chromium (Debian), Node ${process.version}. Two browsers on one document; ` +
       `${ROUNDS} rounds of ${KEYS} keystrokes typed in A ${DELAY_MS} ms apart (first ${WARMUP} of each dropped as warm-up), ` +
-      `Tandem and the reference alternating; load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} (other benchmarks may share the machine). Latency = ` +
+      `setups alternating; load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} (other benchmarks may share the machine). Latency = ` +
       'keydown in A → character in B\'s DOM (MutationObserver), both stamped with performance.timeOrigin + now().',
     '',
     ...lines,

@@ -26,6 +26,25 @@ export function offlineStoreName(url: string, document: string): string {
 }
 
 /**
+ * y-websocket sends every awareness change back to the server, including the ones it just heard
+ * from the server: each keystroke of a peer (their caret moves) would cost us an encode and a
+ * send, and the server a decode, on the path of the next update. Only our own changes go out.
+ */
+function muteAwarenessEcho(provider: WebsocketProvider): void {
+  const relay = provider._awarenessUpdateHandler;
+  provider.awareness.off('update', relay);
+  const self = provider.doc.clientID;
+  provider._awarenessUpdateHandler = (change, origin) => {
+    // Still answer when the server touched our own entry (e.g. dropped us after missed pongs:
+    // y-protocols then bumps our clock, and this send re-announces us).
+    const { added, updated, removed } = change as { added: number[]; updated: number[]; removed: number[] };
+    if (origin !== provider || added.includes(self) || updated.includes(self) || removed.includes(self)) relay(change, origin);
+  };
+  // destroy() unsubscribes whatever is in _awarenessUpdateHandler, i.e. this wrapper.
+  provider.awareness.on('update', provider._awarenessUpdateHandler);
+}
+
+/**
  * Owns one document's Y.Doc, WebSocket provider and IndexedDB copy, and destroys all three when
  * the component unmounts or `url`/`document`/`token` change. Also tracks the connection status
  * truthfully: "connecting" only until the first attempt settles, "offline" whenever the socket is
@@ -50,6 +69,7 @@ export function useCollaboration(url: string, document: string, token: string | 
       shouldReconnect,
     });
     const persistence = new IndexeddbPersistence(offlineStoreName(url, document), doc);
+    muteAwarenessEcho(provider);
     const session: CollaborationSession = { doc, provider, persistence };
     const aborter = new AbortController();
     let status: TandemStatus = provider.wsconnected ? 'connected' : 'connecting';
