@@ -7,6 +7,10 @@
 # server/dist and client/dist; the runtime stage installs only the server's production
 # dependencies and copies the two build outputs next to them, in the repository's layout
 # (the server finds the client at server/dist/../../client/dist).
+#
+# Checked without an engine by server/test/deploy/ (CMD, USER, /data, HEALTHCHECK, run against
+# the built server) and by `node deploy/simulate-image.mjs`, which lays down both stages' files
+# from the .dockerignore'd context, runs their npm steps and starts the result as uid 1000.
 
 # ---------------------------------------------------------------------------------------------
 FROM node:20-bookworm-slim AS build
