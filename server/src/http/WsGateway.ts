@@ -13,6 +13,7 @@ import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { decodeName, splitTarget } from './names.js';
 import { clientIp, isOriginAllowed, rejectUpgrade } from './requests.js';
+import { WsSocket } from './WsSocket.js';
 
 /** Listeners are shared functions: they find the connection and gateway on the socket. */
 interface TaggedSocket extends WebSocket {
@@ -73,7 +74,7 @@ export class WsGateway {
   }
 
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', (err) => this.logger.debug({ err: err.message }, 'upgrade socket error'));
+    socket.on('error', ignoreSocketError); // ws reports errors of upgraded sockets itself
     void this.upgrade(req, socket, head);
   };
 
@@ -124,7 +125,7 @@ export class WsGateway {
 
   private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string): void {
     const now = Date.now();
-    const conn = new Connection(this.nextId++, ws, access, ip, this.config, now);
+    const conn = new Connection(this.nextId++, new WsSocket(ws), access, ip, this.config, now);
     conn.onClose = this.release;
     ws.tandemConn = conn;
     ws.tandemGateway = this;
@@ -228,6 +229,9 @@ export class WsGateway {
     for (const conn of [...this.conns.keys()]) conn.close(CloseCode.GoingAway, 'server shutting down');
   }
 }
+
+/** Resets and the like on a socket being upgraded or refused: nothing to do but let it close. */
+function ignoreSocketError(): void {}
 
 function handleMessageEvent(this: TaggedSocket, data: Buffer, isBinary: boolean): void {
   if (this.tandemConn) this.tandemGateway?.handleFrame(this.tandemConn, data, isBinary);

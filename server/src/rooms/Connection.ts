@@ -3,6 +3,8 @@ import type { CloseCode } from '../closeCodes.js';
 /** What a room needs of a socket; `ws`'s WebSocket satisfies it as is. */
 export interface SocketLike {
   send(data: Uint8Array): void;
+  /** Writes a message already framed for the wire (shared by every receiver of a broadcast). */
+  sendFrame(frame: Uint8Array): void;
   close(code: number, reason: string): void;
   terminate(): void;
   ping(): void;
@@ -28,8 +30,8 @@ export interface ConnectionLimits {
  * Kept small on purpose: an idle connection holds these fields and nothing else.
  */
 export class Connection {
-  /** Awareness client IDs this connection introduced. */
-  readonly owned = new Set<number>();
+  /** Awareness client IDs this connection introduced (made on first use: idle peers are many). */
+  owned: Set<number> | undefined;
   closed = false;
   /** The code it was closed with by us, if any. */
   closeCode: number | undefined;
@@ -58,15 +60,31 @@ export class Connection {
 
   /** Sends a message, or closes the connection with 1013 when its unsent output is over the cap. */
   send(bytes: Uint8Array): boolean {
+    if (!this.hasRoomFor(bytes.length)) return false;
+    this.socket.send(bytes);
+    return true;
+  }
+
+  /** Like `send`, for a message framed once for many receivers. */
+  sendFrame(frame: Uint8Array): boolean {
+    if (!this.hasRoomFor(frame.length)) return false;
+    this.socket.sendFrame(frame);
+    return true;
+  }
+
+  private hasRoomFor(bytes: number): boolean {
     if (this.closed) return false;
-    if (this.socket.bufferedAmount + bytes.length > this.limits.maxBufferedBytes) {
+    if (this.socket.bufferedAmount + bytes > this.limits.maxBufferedBytes) {
       // A peer that does not read: drop it rather than buffer without bound. The close
       // frame would queue behind the backlog, so the socket is cut.
       this.close(1013, 'output buffer full', true);
       return false;
     }
-    this.socket.send(bytes);
     return true;
+  }
+
+  own(clientId: number): void {
+    (this.owned ??= new Set()).add(clientId);
   }
 
   /** Token bucket: false when the peer sends faster than its rate allows. */

@@ -64,8 +64,8 @@ export class Presence {
         continue;
       }
       if (rec && owner && entry.clock <= rec.clock) continue; // a silent owner's state, echoed by a peer
-      owner?.owned.delete(clientId);
-      conn.owned.add(clientId);
+      owner?.owned?.delete(clientId);
+      conn.own(clientId);
       const json = this.jsonOf(conn, entry);
       if (rec) {
         rec.owner = conn;
@@ -88,6 +88,7 @@ export class Presence {
   /** Removes every state `conn` owned; returns the removal message for the others, or null. */
   removeOwnedBy(conn: Connection): Uint8Array | null {
     const out: Outgoing[] = [];
+    if (!conn.owned) return null;
     for (const clientId of conn.owned) {
       const rec = this.records.get(clientId);
       if (!rec || rec.owner !== conn) continue;
@@ -97,7 +98,7 @@ export class Presence {
       rec.json = 'null';
       out.push({ clientId, clock: rec.clock, json: 'null' });
     }
-    conn.owned.clear();
+    conn.owned = undefined;
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 

@@ -3,6 +3,7 @@ import { StorageError } from '../errors.js';
 import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { frameBinary } from '../protocol/frame.js';
 import { encodeSyncStep1, encodeSyncStep2, encodeUpdate, isEmptyUpdate, type Message } from '../protocol/messages.js';
 import type { DocStore } from '../storage/DocStore.js';
 import type { Connection } from './Connection.js';
@@ -155,11 +156,13 @@ export class Room {
     this.broadcast(encodeUpdate(update), origin.kind === 'conn' ? origin.conn : undefined);
   };
 
-  /** Sends the same bytes to every peer but `except`. */
+  /** Sends the same bytes to every peer but `except`: framed once, written to each socket. */
   broadcast(message: Uint8Array, except: Connection | undefined): void {
+    if (this.conns.size === 0 || (this.conns.size === 1 && except !== undefined && this.conns.has(except))) return;
+    const frame = frameBinary(message);
     let sent = 0;
     for (const conn of this.conns) {
-      if (conn !== except && conn.send(message)) sent++;
+      if (conn !== except && conn.sendFrame(frame)) sent++;
     }
     if (sent > 0) this.deps.metrics.sent(sent, sent * message.length);
   }

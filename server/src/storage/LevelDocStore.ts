@@ -93,13 +93,19 @@ export class LevelDocStore implements DocStore {
     return this.commits.push(...ops);
   }
 
-  compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {
+  async compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {
     this.ensureOpen();
     const ops: BatchOp[] = [];
     for (let seq = firstSeq; seq < uptoSeq; seq++) ops.push({ type: 'del', key: updateKey(name, seq) });
     ops.push({ type: 'put', key: updateKey(name, uptoSeq), value: Buffer.from(merged) });
     ops.push(this.metaOp(name, uptoSeq));
-    return this.commits.push(...ops);
+    await this.commits.push(...ops);
+    // Deleted updates and superseded snapshots stay in LevelDB's files until its own compaction
+    // reaches them; ask for the document's range now so disk follows the document's size.
+    const { gte, lt } = updateRange(name);
+    await new Promise<void>((resolve, reject) =>
+      this.db.compactRange(gte, lt, (err) => (err ? reject(wrap('range compaction failed', err)) : resolve())),
+    );
   }
 
   private metaOp(name: string, baseSeq: number): BatchOp {

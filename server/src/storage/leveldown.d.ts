@@ -29,6 +29,7 @@ declare module 'leveldown' {
     batch(ops: BatchOp[], options: { sync?: boolean }, cb: Callback): void;
     get(key: Buffer, options: { asBuffer?: boolean }, cb: Callback<Buffer>): void;
     iterator(options: IteratorOptions): LevelIterator;
+    compactRange(start: Buffer, end: Buffer, cb: Callback): void;
     status: string;
   }
   function leveldown(location: string): LevelDown;
