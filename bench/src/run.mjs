@@ -73,13 +73,14 @@ for (const scn of SCENARIOS) {
   if (only && !only.includes(scn.id)) continue;
   const budget = (smoke ? scn.smokeBudgetMs : scn.budgetMs) ?? null;
   const s0 = Date.now();
-  log(`${scn.title}`);
+  const load0 = os.loadavg()[0];
+  log(`${scn.title} (load average ${load0.toFixed(1)})`);
   ctx.workers = await new Workers(3).ready();
   ctx.gcWaitMs = smoke ? 150 : 400;
   try {
     const cases = await scn.run(ctx);
     const ms = Date.now() - s0;
-    out.push({ scn, cases, ms });
+    out.push({ scn, cases, ms, load: [load0, os.loadavg()[0]] });
     for (const c of cases) {
       process.stdout.write(`\n${scn.title} — ${c.case}\n${table(scn, c)}\n`);
       for (const [server, metrics] of Object.entries(c.results)) {
@@ -106,6 +107,7 @@ function writeResults() {
   const path = join(benchDir, 'RESULTS.md');
   const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const m = old.match(/<!-- keystroke-latency:start -->[\s\S]*?<!-- keystroke-latency:end -->/);
+  const analysis = old.match(/<!-- analysis:start -->[\s\S]*?<!-- analysis:end -->/);
   const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] ?? os.cpus()[0]?.model;
   const lines = [];
   lines.push('# Tandem benchmark results', '');
@@ -116,13 +118,14 @@ function writeResults() {
   lines.push(`- **Machine**: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${os.release()}, Node ${process.version}`);
   lines.push('');
   lines.push(readFileSync(join(benchDir, 'src', 'METHOD.md'), 'utf8').trim(), '');
+  lines.push(analysis ? analysis[0] : '<!-- analysis:start -->\n<!-- analysis:end -->', '');
   lines.push('## Targets', '');
   for (const { scn, cases } of out) {
     for (const t of scn.targets?.(cases) ?? []) lines.push(`- ${t.met === null ? '❔' : t.met ? '✅ met' : '❌ missed'} — ${scn.id}: ${t.text}`);
   }
   lines.push('');
-  for (const { scn, cases, ms } of out) {
-    lines.push(`## ${scn.title}`, '', `Scenario time ${(ms / 1000).toFixed(0)} s (budget ${(scn.budgetMs / 1000).toFixed(0)} s).`, '');
+  for (const { scn, cases, ms, load } of out) {
+    lines.push(`## ${scn.title}`, '', `Scenario time ${(ms / 1000).toFixed(0)} s (budget ${(scn.budgetMs / 1000).toFixed(0)} s); 1-minute load average ${load[0].toFixed(1)} at its start, ${load[1].toFixed(1)} at its end (2 cores).`, '');
     for (const c of cases) lines.push(`### ${c.case}`, '', table(scn, c), '');
     if (scn.explain) lines.push(scn.explain(cases), '');
   }
