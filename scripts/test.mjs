@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `npm test`: every suite in turn — the server's (unit, integration, deployment), the
+// browser end-to-end suite, and a smoke run of the benchmark harness — then one closing line.
+// Each suite obtains what it needs beyond npm (Chromium, docker-compose) itself.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+
+const suites = [
+  { name: 'server', cmd: 'npm', args: ['test', '-w', 'server'] },
+  { name: 'e2e', cmd: 'npm', args: ['test', '-w', 'e2e'] },
+  { name: 'bench-smoke', cmd: process.execPath, args: [join(root, 'scripts', 'bench.mjs'), '--smoke'] },
+].filter((s) => only.length === 0 || only.includes(s.name));
+
+/** Runs a suite, echoing its output, and reads its pass/fail counts from the runner's summary. */
+function run(suite) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    process.stdout.write(`\n=== ${suite.name} ===\n`);
+    const child = spawn(suite.cmd, suite.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const tee = (stream, target) =>
+      stream.on('data', (d) => {
+        out += d.toString();
+        target.write(d);
+      });
+    tee(child.stdout, process.stdout);
+    tee(child.stderr, process.stderr);
+    child.on('close', (code) => {
+      const num = (re) => [...out.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+      // node's test runner: "ℹ pass 12"; Playwright: "  12 passed"; the bench smoke: "smoke: N passed, M failed".
+      let passed = num(/^ℹ pass (\d+)$/gm) + num(/^\s+(\d+) passed\b/gm) + num(/^smoke: (\d+) passed/gm);
+      let failed = num(/^ℹ fail (\d+)$/gm) + num(/^\s+(\d+) failed\b/gm) + num(/^smoke: \d+ passed, (\d+) failed/gm);
+      if (code !== 0 && failed === 0) failed = 1; // a suite that died without a summary
+      if (code === 0 && passed === 0) passed = 1;
+      resolve({ name: suite.name, code, passed, failed, seconds: Math.round((Date.now() - started) / 1000) });
+    });
+  });
+}
+
+const results = [];
+for (const suite of suites) results.push(await run(suite));
+
+process.stdout.write('\n=== summary ===\n');
+for (const r of results) process.stdout.write(`${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds} s, exit ${r.code})\n`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(results.every((r) => r.code === 0) ? 0 : 1);
