@@ -227,3 +227,18 @@ test('the compose healthcheck, run as written, exits 0 against the server and 1 
   assert.equal((await server.stop('SIGTERM')).code, 0);
   assert.equal((await run(argv, { env: childEnv, timeoutMs: 10_000 })).code, 1);
 });
+
+test('every variable the server reads is passed through by compose (or set by the image) and documented', async () => {
+  // The server's own list, so that a variable added there without a way to set it in Compose
+  // (or a line in the guide) shows up here.
+  const source = readFileSync(join(repoRoot, 'server/src/config.ts'), 'utf8');
+  const read = new Set([...source.matchAll(/\benv(?:\.|,\s*')([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
+  assert.ok(read.size >= 10, `found only ${[...read].join(', ')} in server/src/config.ts`);
+  const fromImage = ['PORT', 'HOST', 'DATA_DIR'];
+  const passed = new Set(Object.keys(env((await normalized([])).services.tandem!)));
+  const guide = readFileSync(join(repoRoot, 'deploy/README-self-hosting.md'), 'utf8');
+  for (const name of read) {
+    assert.ok(passed.has(name) || fromImage.includes(name), `${name}: not in the environment of the compose service`);
+    assert.ok(guide.includes(`\`${name}\``), `${name}: not in the configuration table of deploy/README-self-hosting.md`);
+  }
+});
