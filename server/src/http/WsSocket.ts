@@ -6,6 +6,10 @@ import type { SocketLike } from '../rooms/Connection.js';
  * The rooms' view of a `ws` WebSocket. Broadcast frames are written straight to the TCP
  * socket: they are complete frames, and with compression off ws's sender never holds a queue,
  * so nothing can interleave; `bufferedAmount` still counts them (it reads the socket's queue).
+ *
+ * Frames are corked until the end of the tick: the updates of one group-committed batch are
+ * applied in one go, so a busy document sends a peer one write per batch, not one per update
+ * (a socket write is the largest cost of fan-out).
  */
 export class WsSocket implements SocketLike {
   constructor(readonly ws: WebSocket) {}
@@ -16,7 +20,12 @@ export class WsSocket implements SocketLike {
 
   sendFrame(frame: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    (this.ws as unknown as { _socket: Socket })._socket.write(frame);
+    const socket = (this.ws as unknown as { _socket: Socket })._socket;
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(uncork, socket);
+    }
+    socket.write(frame);
   }
 
   close(code: number, reason: string): void {
@@ -34,4 +43,8 @@ export class WsSocket implements SocketLike {
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;
   }
+}
+
+function uncork(socket: Socket): void {
+  socket.uncork();
 }
