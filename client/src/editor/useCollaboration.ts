@@ -4,6 +4,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { removeAwarenessStates } from 'y-protocols/awareness';
 import { fetchAccess } from './access';
+import { deferRemoteWrites } from './offlineCopy';
 import { shouldReconnect, TERMINAL_CLOSE_CODES } from './closeCodes';
 import type { TandemAccess, TandemStatus } from './types';
 
@@ -69,6 +70,7 @@ export function useCollaboration(url: string, document: string, token: string | 
       shouldReconnect,
     });
     const persistence = new IndexeddbPersistence(offlineStoreName(url, document), doc);
+    const flushOfflineCopy = deferRemoteWrites(persistence, doc, provider);
     muteAwarenessEcho(provider);
     const session: CollaborationSession = { doc, provider, persistence };
     const aborter = new AbortController();
@@ -135,6 +137,7 @@ export function useCollaboration(url: string, document: string, token: string | 
     // page comes back from the back/forward cache, say hello again with the same state.
     let hiddenState: Record<string, unknown> | null = null;
     const handlePageHide = () => {
+      flushOfflineCopy();
       hiddenState = provider.awareness.getLocalState();
       removeAwarenessStates(provider.awareness, [doc.clientID], 'pagehide');
     };
@@ -154,6 +157,7 @@ export function useCollaboration(url: string, document: string, token: string | 
       removeAwarenessStates(provider.awareness, [doc.clientID], 'unmount');
       provider.destroy();
       provider.awareness.destroy();
+      flushOfflineCopy();
       void persistence.destroy();
       doc.destroy();
     };
