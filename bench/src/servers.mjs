@@ -104,7 +104,9 @@ export class ServerProcess {
       PORT: String(this.port), HOST: '127.0.0.1',
       ...this.def.env(this.dataDir, this.extraEnv),
     };
-    const args = ['-c', '0', process.execPath, '--expose-gc', '--require', preload, this.def.entry()];
+    // BENCH_CPU_PROF=1 profiles Tandem (only) into bench/.work/prof for hotspot hunting
+    const prof = process.env.BENCH_CPU_PROF && this.id.startsWith('tandem') ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'prof')}`] : [];
+    const args = ['-c', '0', process.execPath, ...prof, '--expose-gc', '--require', preload, this.def.entry()];
     this.t0 = performance.now();
     this.proc = spawn('taskset', args, { cwd: this.def.cwd(), env, stdio: ['ignore', log, log] });
     live.add(this.proc);

@@ -122,7 +122,7 @@ const commands = {
         }
       };
       r.doc.on('update', r.onUpdate);
-      A.recvT.push({ self: r.doc.clientID, recv, base });
+      A.recvT.push({ self: r.doc.clientID, recv, base, seen });
     }
     for (const l of A.lights) {
       l.msgs = 0;
@@ -155,6 +155,17 @@ const commands = {
       }
     }));
     return { ms: nowMs() - t0 };
+  },
+
+  /** Keystrokes not yet received, given how many each writer sent ({ writerId: count }). */
+  aMissing({ counts }) {
+    let missing = 0;
+    for (const e of S.a?.recvT ?? []) {
+      S.a.writerIds.forEach((wid, k) => {
+        if (wid !== e.self) missing += Math.max(0, counts[wid] - (e.seen[k] - e.base[k]));
+      });
+    }
+    return missing;
   },
 
   aSendTimes() {

@@ -6,7 +6,7 @@ import { slope } from '../util.mjs';
 export const id = 'B';
 export const title = 'B. Idle connections (awareness state each, 100 documents)';
 export const servers = ['tandem', 'yws', 'yws-leveldb', 'hocus', 'hocus-file'];
-export const budgetMs = 150000;
+export const budgetMs = 250000;
 export const smokeBudgetMs = 15000;
 export const metrics = [
   { key: 'kbPerConn', label: 'KB RSS per connection (marginal)', better: 'lower', digits: 2 },
@@ -37,7 +37,7 @@ export async function run(ctx) {
       let setupMs = 0;
       let failed = 0;
       const tOpen = Date.now();
-      const openBudgetMs = ctx.smoke ? 10000 : 50000;
+      const openBudgetMs = ctx.smoke ? 10000 : 40000;
       for (const target of steps) {
         if (Date.now() - tOpen > openBudgetMs) {
           ctx.note(`B ${sid}: stopped at ${opened} connections, its ${openBudgetMs / 1000} s opening budget spent`);
