@@ -12,6 +12,9 @@ import type { SocketLike } from '../rooms/Connection.js';
  * (a socket write is the largest cost of fan-out).
  */
 export class WsSocket implements SocketLike {
+  /** Bytes written since the socket was corked this tick: not a backlog, so not counted in it. */
+  corkedBytes = 0;
+
   constructor(readonly ws: WebSocket) {}
 
   send(data: Uint8Array): void {
@@ -23,8 +26,9 @@ export class WsSocket implements SocketLike {
     const socket = (this.ws as unknown as { _socket: Socket })._socket;
     if (socket.writableCorked === 0) {
       socket.cork();
-      process.nextTick(uncork, socket);
+      process.nextTick(uncork, this, socket);
     }
+    this.corkedBytes += frame.length;
     socket.write(frame);
   }
 
@@ -40,11 +44,13 @@ export class WsSocket implements SocketLike {
     this.ws.ping();
   }
 
+  /** Output the peer has not taken yet (what this tick is about to send does not count). */
   get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
+    return this.ws.bufferedAmount - this.corkedBytes;
   }
 }
 
-function uncork(socket: Socket): void {
+function uncork(ws: WsSocket, socket: Socket): void {
+  ws.corkedBytes = 0;
   socket.uncork();
 }

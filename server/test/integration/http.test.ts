@@ -23,7 +23,7 @@ test('GET /metrics exposes every metric the design names', async () => {
   const c = connect(ts.url, 'metrics-doc');
   await c.synced;
   c.text.insert(0, 'x');
-  await waitFor(async () => (await ts.metric('tandem_messages_received_total{type="update"}')) >= 1, { what: 'an update counted' });
+  await waitFor(async () => (await ts.metric('tandem_persist_seconds_count')) >= 1, { what: 'an update persisted' });
   const res = await fetch(`${base}/metrics`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
