@@ -44,6 +44,8 @@ export class Room {
   private idleWaiters: Array<() => void> = [];
   private compacting = false;
   private destroyed = false;
+  /** The whole document as one update, for joiners that have nothing yet; dropped on change. */
+  private fullState: Uint8Array | undefined;
 
   private constructor(
     readonly name: string,
@@ -73,7 +75,8 @@ export class Room {
     }
     deps.metrics.documentLoads.inc();
     deps.logger.debug({ doc: name, updates: stored.updates.length, ms: Math.round(performance.now() - started) }, 'document loaded');
-    room.maybeCompact();
+    // Serve the joiners first: merging a long history is not on their path.
+    setImmediate(() => room.maybeCompact());
     return room;
   }
 
@@ -98,7 +101,7 @@ export class Room {
   handleMessage(conn: Connection, msg: Message, now: number): void {
     switch (msg.kind) {
       case 'syncStep1':
-        conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, msg.stateVector)));
+        conn.send(encodeSyncStep2(this.stateFor(msg.stateVector)));
         return;
       case 'syncStep2':
       case 'update':
@@ -151,7 +154,15 @@ export class Room {
     );
   }
 
+  /** What a peer with `stateVector` lacks; a fresh peer (empty vector) gets a shared copy. */
+  private stateFor(stateVector: Uint8Array): Uint8Array {
+    const fresh = stateVector.length === 1 && stateVector[0] === 0;
+    if (!fresh) return Y.encodeStateAsUpdate(this.doc, stateVector);
+    return (this.fullState ??= Y.encodeStateAsUpdate(this.doc));
+  }
+
   private readonly handleDocUpdate = (update: Uint8Array, origin: Origin): void => {
+    this.fullState = undefined;
     if (origin.kind === 'store') return;
     this.broadcast(encodeUpdate(update), origin.kind === 'conn' ? origin.conn : undefined);
   };
