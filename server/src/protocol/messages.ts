@@ -135,29 +135,17 @@ export function decodeMessage(bytes: Uint8Array): Message {
   }
 }
 
-export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+function encodeSync(syncType: number, payload: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.Sync);
-  encoding.writeVarUint(e, SyncType.Step1);
-  encoding.writeVarUint8Array(e, stateVector);
+  encoding.writeVarUint(e, syncType);
+  encoding.writeVarUint8Array(e, payload);
   return encoding.toUint8Array(e);
 }
 
-export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.Sync);
-  encoding.writeVarUint(e, SyncType.Step2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeUpdate(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.Sync);
-  encoding.writeVarUint(e, SyncType.Update);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => encodeSync(SyncType.Step1, stateVector);
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => encodeSync(SyncType.Step2, update);
+export const encodeUpdate = (update: Uint8Array): Uint8Array => encodeSync(SyncType.Update, update);
 
 /** Awareness entries, already JSON-encoded (`null` for a removal), as one awareness message. */
 export function encodeAwareness(entries: ReadonlyArray<{ clientId: number; clock: number; json: string }>): Uint8Array {
