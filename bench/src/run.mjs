@@ -2,7 +2,7 @@
 // Benchmark harness entry: `node src/run.mjs [--smoke] [--only=A,C] [--servers=tandem,yws]`.
 // Full runs (no --only/--servers) rewrite bench/RESULTS.md; every run appends JSON lines
 // to bench/results/. Exits non-zero if a server fails to start or a scenario errors.
-import { mkdirSync, appendFileSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, appendFileSync, readFileSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import os from 'node:os';
@@ -69,6 +69,7 @@ mkdirSync(workDir, { recursive: true });
 const jsonl = join(benchDir, 'results', `${date.slice(0, 10)}${smoke ? '-smoke' : ''}.jsonl`);
 
 const out = [];
+let scnFailed = 0;
 for (const scn of SCENARIOS) {
   if (only && !only.includes(scn.id)) continue;
   const budget = (smoke ? scn.smokeBudgetMs : scn.budgetMs) ?? null;
@@ -91,6 +92,7 @@ for (const scn of SCENARIOS) {
     log(`${scn.id} done in ${(ms / 1000).toFixed(1)} s`);
   } catch (err) {
     failed = true;
+    scnFailed++;
     log(`ERROR in scenario ${scn.id}: ${err?.stack ?? err}`);
     notes.push(`scenario ${scn.id} failed: ${String(err?.message ?? err).split('\n')[0]}`);
   } finally {
@@ -100,6 +102,8 @@ for (const scn of SCENARIOS) {
 
 const totalS = (Date.now() - t0) / 1000;
 log(`total ${totalS.toFixed(1)} s${failed ? ' — FAILED' : ''}`);
+// one summary line for scripts/test.mjs ("smoke: N passed, M failed"); a missing Tandem build counts as a failure
+process.stdout.write(`${smoke ? 'smoke' : 'bench'}: ${out.length} passed, ${scnFailed + (failed && !scnFailed ? 1 : 0)} failed (${totalS.toFixed(0)} s)\n`);
 if (full) writeResults();
 process.exit(failed ? 1 : 0);
 
@@ -115,6 +119,7 @@ function writeResults() {
   lines.push(`- **Date**: ${date}`);
   lines.push(`- **Commit**: ${commit}`);
   lines.push(`- **Command**: \`npm run bench\` (total ${totalS.toFixed(0)} s)${failed ? ' — **a scenario failed in this run, see the notes**' : ''}`);
+  lines.push(`- **Tandem build**: ${tandemBuildInfo()}`);
   lines.push(`- **Machine**: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${os.release()}, Node ${process.version}`);
   lines.push('');
   lines.push(readFileSync(join(benchDir, 'src', 'METHOD.md'), 'utf8').trim(), '');
@@ -133,4 +138,14 @@ function writeResults() {
   lines.push(m ? m[0] : '<!-- keystroke-latency:start -->\n<!-- keystroke-latency:end -->', '');
   writeFileSync(path, lines.join('\n'));
   log(`wrote ${path}`);
+}
+
+function tandemBuildInfo() {
+  try {
+    const { mtime } = statSync(join(repoRoot, 'server/dist/main.js'));
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server/src'], { cwd: repoRoot }).toString().trim();
+    return `server/dist built ${mtime.toISOString()}${dirty ? ' from a server/src with uncommitted changes (others were working in the tree)' : ' from the committed server/src'}`;
+  } catch {
+    return 'unknown';
+  }
 }
