@@ -18,6 +18,13 @@ function find(dir) {
   return out;
 }
 
+// Types first: tsx strips them without checking.
+const tsc = spawnSync(process.execPath, [join(here, '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(here, 'tsconfig.json'), '--noEmit'], { cwd: here, stdio: 'inherit' });
+if (tsc.status !== 0) {
+  process.stderr.write('server: type check failed\n');
+  process.exit(tsc.status ?? 1);
+}
+
 let files = [...find(join(here, 'src')), ...find(join(here, 'test'))].sort();
 if (only.length > 0) files = files.filter((f) => only.some((o) => f.includes(o)));
 const r = spawnSync(
