@@ -72,9 +72,22 @@ async function waitHttp(url, child) {
   throw new Error(`${url} did not answer within 20 s`);
 }
 
+const children = new Set();
+// Whatever happens (a failed start, an exception mid-run), never leave servers behind.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
 async function startProcess(entry, env, healthUrl, cwd) {
   const child = spawn(process.execPath, [entry], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitHttp(healthUrl, child);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  try {
+    await waitHttp(healthUrl, child);
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
+  }
   return {
     stop: () =>
       new Promise((resolve) => {
@@ -289,6 +302,10 @@ function bareSetup(label, siteUrl, wsPort) {
 }
 
 const fmt = (x) => (x === undefined ? '     –' : x.toFixed(1).padStart(6));
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`[latency] failed: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});
 buildTandem();
 const stoppers = [];
 const tandem = await startTandemServer();
