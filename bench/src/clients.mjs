@@ -30,7 +30,11 @@ export function openProvider(proto, url, name, doc) {
     provider,
     synced,
     destroy() {
-      provider.destroy();
+      try {
+        provider.destroy();
+      } catch {
+        // a provider whose socket never opened may throw on close; it is gone either way
+      }
     },
   };
 }

@@ -8,7 +8,7 @@ import { openProvider, RawClient, clockOf } from './clients.mjs';
 import { appendCharUpdate } from './wire.mjs';
 import { nowMs, sleep } from './util.mjs';
 
-const S = { providers: [], raws: [], elu: null, batched: new Set() };
+const S = { providers: [], raws: [], elu: null, batched: new Set(), A: new Map() };
 
 // Light clients that only need to receive (A's bulk receivers, B's idle sockets) read in
 // batches: paused, and resumed for a moment every 100–1000 ms. The server's writes land in the
@@ -72,13 +72,13 @@ const commands = {
     S.providers = [];
     S.raws = [];
     S.batched.clear();
-    S.a = null;
+    S.A.clear();
     return true;
   },
 
   // ---- A: fan-out -------------------------------------------------------------------
   /** Opens `light` raw clients, then `real` providers (the last `writers` of them type). */
-  async aSetup({ proto, url, name, light, real, writers, maxKeys }) {
+  async aSetup({ key = '', proto, url, name, light, real, writers, maxKeys }) {
     const lights = await pool(Array.from({ length: light }, (_, i) => i), 50, async () => {
       const r = new RawClient(proto, url, name, { clientID: (Math.random() * 2 ** 31) >>> 0, awareness: { user: { name: 'bench' } } });
       S.raws.push(r);
@@ -94,13 +94,18 @@ const commands = {
       reals.push({ doc, p, writer: i >= real - writers });
     }
     await withTimeout(Promise.all(reals.map((r) => r.p.synced)), 20000, 'provider sync');
-    S.a = { reals, lights, maxKeys, sendT: new Map(), recvT: [] };
+    const prev = S.A.get(key);
+    if (prev) {
+      prev.reals.push(...reals);
+      prev.lights.push(...lights);
+    } else S.A.set(key, { reals, lights, maxKeys, sendT: new Map(), recvT: [] });
     return reals.filter((r) => r.writer).map((r) => r.doc.clientID);
   },
 
   /** Starts recording receipts of the writers' keystrokes. */
-  aArm({ writerIds }) {
-    const A = S.a;
+  aArm({ key = '', writerIds }) {
+    const A = S.A.get(key);
+    if (!A) return false;
     A.writerIds = writerIds;
     A.recvT = [];
     for (const r of A.reals) {
@@ -132,8 +137,8 @@ const commands = {
   },
 
   /** Writers type one character each at `hz` for `durationMs` (random positions). */
-  async aType({ hz, durationMs }) {
-    const A = S.a;
+  async aType({ key = '', hz, durationMs }) {
+    const A = S.A.get(key);
     const writers = A.reals.filter((r) => r.writer);
     const period = 1000 / hz;
     const t0 = nowMs();
@@ -158,26 +163,29 @@ const commands = {
   },
 
   /** Keystrokes not yet received, given how many each writer sent ({ writerId: count }). */
-  aMissing({ counts }) {
+  aMissing({ key = '', counts }) {
     let missing = 0;
-    for (const e of S.a?.recvT ?? []) {
-      S.a.writerIds.forEach((wid, k) => {
+    const A = S.A.get(key);
+    for (const e of A?.recvT ?? []) {
+      A.writerIds.forEach((wid, k) => {
         if (wid !== e.self) missing += Math.max(0, counts[wid] - (e.seen[k] - e.base[k]));
       });
     }
     return missing;
   },
 
-  aSendTimes() {
+  aSendTimes({ key = '' } = {}) {
     const out = {};
-    for (const [id, v] of S.a.sendT) out[id] = v;
+    for (const [id, v] of S.A.get(key).sendT) out[id] = v;
     return out;
   },
 
-  aRecvTimes() {
+  aRecvTimes({ key = '' } = {}) {
+    const A = S.A.get(key);
+    if (!A) return { recv: [], light: [] };
     return {
-      recv: S.a.recvT,
-      light: S.a.lights.map((l) => ({ msgs: l.msgs, bytes: l.bytes })),
+      recv: A.recvT,
+      light: A.lights.map((l) => ({ msgs: l.msgs, bytes: l.bytes })),
     };
   },
 
@@ -422,3 +430,10 @@ process.on('message', async ({ id, cmd, args }) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// HocuspocusProvider.destroy() on a socket that is still connecting makes `ws` emit an
+// 'error' nobody listens to; that must not take the load generator down. Anything else does.
+process.on('uncaughtException', (err) => {
+  if (String(err?.message).includes('WebSocket was closed before the connection was established')) return;
+  console.error(err);
+  process.exit(1);
+});

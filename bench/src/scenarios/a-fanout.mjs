@@ -21,7 +21,7 @@ const WRITERS = 5;
 const HZ = 50;
 
 /** Connects N clients (light ones first, so the measured real clients sit at the tail of every fan-out loop). */
-async function setup(ctx, server, n) {
+async function setup(ctx, server, n, key) {
   const [w0, w1, w2] = ctx.workers.list;
   const { proto } = server.def;
   const name = `a-${n}`;
@@ -29,7 +29,7 @@ async function setup(ctx, server, n) {
   const light = n - WRITERS - observers;
   const durationMs = ctx.smoke ? 1000 : 2000;
   const maxKeys = Math.ceil((durationMs / 1000) * HZ * 1.5) + 50;
-  const args = { proto, url: server.url, name, maxKeys };
+  const args = { key, proto, url: server.url, name, maxKeys };
   await Promise.all([
     w1.call('aSetup', { ...args, light: Math.ceil(light / 2), real: 0, writers: 0 }),
     w2.call('aSetup', { ...args, light: Math.floor(light / 2), real: 0, writers: 0 }),
@@ -37,18 +37,18 @@ async function setup(ctx, server, n) {
   await w1.call('aSetup', { ...args, light: 0, real: observers, writers: 0 });
   const writerIds = await w0.call('aSetup', { ...args, light: 0, real: WRITERS, writers: WRITERS });
   // warm-up typing (JIT, buffers), excluded from every figure
-  await w0.call('aType', { hz: HZ, durationMs: ctx.smoke ? 300 : 700 });
+  await w0.call('aType', { key, hz: HZ, durationMs: ctx.smoke ? 300 : 700 });
   await sleep(300);
-  return { writerIds, durationMs };
+  return { writerIds, durationMs, key };
 }
 
-async function oneRun(ctx, server, n, { writerIds, durationMs }) {
+async function oneRun(ctx, server, n, { writerIds, durationMs, key }) {
   const [w0, w1, w2] = ctx.workers.list;
-  await Promise.all([w0.call('aArm', { writerIds }), w1.call('aArm', { writerIds }), w2.call('aArm', { writerIds })]);
+  await Promise.all([w0.call('aArm', { key, writerIds }), w1.call('aArm', { key, writerIds }), w2.call('aArm', { key, writerIds })]);
   await ctx.workers.eluStart();
   const cpu0 = server.cpuMs();
-  const { ms } = await w0.call('aType', { hz: HZ, durationMs });
-  const sendT = await w0.call('aSendTimes');
+  const { ms } = await w0.call('aType', { key, hz: HZ, durationMs });
+  const sendT = await w0.call('aSendTimes', { key });
   const counts = {};
   for (const [wid, { send }] of Object.entries(sendT)) {
     let k = 0;
@@ -58,14 +58,14 @@ async function oneRun(ctx, server, n, { writerIds, durationMs }) {
   // drain: until every measured client has every keystroke, at most 3 s
   const tDrain = Date.now();
   while (Date.now() - tDrain < 3000) {
-    const left = (await Promise.all([w0.call('aMissing', { counts }), w1.call('aMissing', { counts })])).reduce((a, b) => a + b, 0);
+    const left = (await Promise.all([w0.call('aMissing', { key, counts }), w1.call('aMissing', { key, counts })])).reduce((a, b) => a + b, 0);
     if (!left) break;
     await sleep(20);
   }
   await sleep(100);
   const cpuMs = server.cpuMs() - cpu0;
   const elu = await ctx.workers.eluStop();
-  const recvs = [await w0.call('aRecvTimes'), await w1.call('aRecvTimes'), await w2.call('aRecvTimes')];
+  const recvs = [await w0.call('aRecvTimes', { key }), await w1.call('aRecvTimes', { key }), await w2.call('aRecvTimes', { key })];
 
   let keys = 0;
   const sent = new Map();
@@ -106,19 +106,32 @@ export async function run(ctx) {
   const cases = [];
   for (const n of sizes) {
     const c = { case: `N=${n}`, results: {} };
-    for (const sid of ctx.servers(servers, { allInSmoke: true })) {
-      const server = await new ServerProcess(sid).start();
-      try {
-        const rs = [];
-        const st = await setup(ctx, server, n);
-        for (let r = 0; r < runs; r++) rs.push(await oneRun(ctx, server, n, st));
-        await ctx.workers.closeAll();
+    // Every server is up with its N clients connected at once, and the runs go round-robin
+    // over the servers (rotating who goes first), so that background load on this shared
+    // machine falls on all of them alike rather than on whoever ran during a busy minute.
+    const live = [];
+    try {
+      for (const sid of ctx.servers(servers, { allInSmoke: true })) {
+        const server = await new ServerProcess(sid).start();
+        live.push({ sid, server, rs: [] });
+        live[live.length - 1].st = await setup(ctx, server, n, sid);
+      }
+      for (let r = 0; r < runs; r++) {
+        for (let i = 0; i < live.length; i++) {
+          const l = live[(i + r) % live.length];
+          l.rs.push(await oneRun(ctx, l.server, n, l.st));
+        }
+      }
+      for (const { sid, rs } of live) {
         const m = {};
         for (const k of Object.keys(rs[0])) m[k] = median(rs.map((x) => x[k]));
         m.runs = rs;
         c.results[sid] = m;
         ctx.log(`  A N=${n} ${sid}: p50 ${m.p50?.toFixed(2)} p99 ${m.p99?.toFixed(2)} max ${m.max?.toFixed(1)} ms, ${m.deliveriesPerS.toFixed(0)} deliv/s, cpu ${m.cpuPer1k.toFixed(2)} ms/1k, missing ${m.missing}, elu ${m.workerElu.toFixed(2)}`);
-      } finally {
+      }
+    } finally {
+      await ctx.workers.closeAll();
+      for (const { sid, server } of live) {
         const st = await server.stop();
         if (st.code !== 0) ctx.note(`${sid} exit on SIGTERM: ${JSON.stringify(st)}`);
         server.cleanup();
