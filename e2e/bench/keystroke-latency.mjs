@@ -2,7 +2,7 @@
 // Keystroke latency, person to person: two Chromium browsers on one document, a few hundred
 // keystrokes typed in A, and for each the time until the character is in B's DOM.
 //
-//   node e2e/bench/keystroke-latency.mjs [--keys 300] [--rounds 3] [--delay 40] [--no-reference] [--record]
+//   node e2e/bench/keystroke-latency.mjs [--keys 300] [--rounds 3] [--delay 40] [--only app,bare,reference] [--no-reference] [--record]
 //
 // Each round types --keys characters in every setup (alternating the order), so that load from
 // anything else on the machine hits all alike; figures are over all rounds. WebSocket frames are timestamped too, which splits each latency into: A (keydown →
@@ -41,6 +41,9 @@ const ROUNDS = opt('rounds', 3);
 const DELAY_MS = opt('delay', 40); // between keystrokes: a fast typist, ~25 chars/s
 const WARMUP = Math.min(20, Math.floor(KEYS / 10));
 const withReference = !args.includes('--no-reference');
+// --only app,bare,reference: run a subset (e.g. `--only app,bare` to compare just the client)
+const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : 'app,bare,reference';
+const only = new Set(onlyArg.split(','));
 const record = args.includes('--record');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -310,13 +313,13 @@ buildTandem();
 const stoppers = [];
 const tandem = await startTandemServer();
 stoppers.push(tandem);
-const setups = [appSetup('Tandem: app on Tandem server', tandem.port)];
-if (withReference) {
+const setups = only.has('app') ? [appSetup('Tandem: app on Tandem server', tandem.port)] : [];
+if (withReference && (only.has('bare') || only.has('reference'))) {
   const bare = await startBarePage();
   stoppers.push(bare);
   // The same bare page on both servers separates what the client costs from what the server costs.
-  setups.push(bareSetup('Bare Tiptap page on Tandem server', bare.url, tandem.port));
-  const ref = await startReferenceServer();
+  if (only.has('bare')) setups.push(bareSetup('Bare Tiptap page on Tandem server', bare.url, tandem.port));
+  const ref = only.has('reference') ? await startReferenceServer() : null;
   if (ref) {
     stoppers.push(ref);
     setups.push(bareSetup('Reference: bare Tiptap page on y-websocket 1.5.4 server', bare.url, ref.port));
@@ -347,6 +350,20 @@ const lines = [
   `|---|---:|---:|---:|`,
   ...results.map((r) => `| ${r.label} | ${[r.a, r.relay, r.b].map((x) => (x ? `${x.p50.toFixed(1)} / ${x.p95.toFixed(1)}` : '–')).join(' | ')} |`),
 ];
+// The two questions the numbers answer: is the whole thing slower than the reference, and is
+// that the client (app vs bare page on the same server) or the server (same page, two servers)?
+const [app, bareOnTandem, reference] = results.length === 3 ? results : [];
+const delta = (x, y) => {
+  const d = (k) => `${x[k] - y[k] >= 0 ? '+' : '−'}${Math.abs(x[k] - y[k]).toFixed(1)}`;
+  return `p50 ${d('p50')} ms, p95 ${d('p95')} ms`;
+};
+if (app && bareOnTandem && reference) {
+  lines.push(
+    '',
+    `Tandem vs reference: ${delta(app, reference)}. Of that, client (app vs bare page, same Tandem server): ${delta(app, bareOnTandem)}; ` +
+      `server (bare page, Tandem vs y-websocket server): ${delta(bareOnTandem, reference)}.`,
+  );
+}
 process.stdout.write(lines.join('\n') + '\n');
 process.stdout.write(`load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after\n`);
 
