@@ -382,6 +382,8 @@ if (record) {
       'keydown in A → character in B\'s DOM (MutationObserver), both stamped with performance.timeOrigin + now().',
     '',
     ...lines,
+    '',
+    'Rows of one run are comparable (same machine, same minute, rounds interleaved); across runs on this shared 2-core machine p95 moves by several ms, so read the deltas, not the absolute figures.',
     END,
   ].join('\n');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
