@@ -13,6 +13,8 @@ export interface User {
   reopen(): Promise<void>;
 }
 
+const PALETTE = ['#1a73e8', '#d93025', '#188038', '#9334e6', '#e37400', '#007b83'];
+
 /** Opens people on documents and fails the test if any page threw an uncaught error. */
 export class People {
   readonly pageErrors: string[] = [];
@@ -31,6 +33,12 @@ export class People {
   async open(name: string, doc: string, opts: { token?: string } = {}): Promise<User> {
     const context = await this.browser.newContext();
     this.contexts.push(context);
+    // The app picks a random colour per browser; give each person a distinct one, so that
+    // screenshots tell them apart (the app keeps a colour it finds in localStorage).
+    const color = PALETTE[this.contexts.length % PALETTE.length];
+    await context.addInitScript((c) => {
+      if (!localStorage.getItem('tandem:user')) localStorage.setItem('tandem:user', JSON.stringify({ color: c }));
+    }, color);
     const path = `/d/${encodeURIComponent(doc)}?name=${encodeURIComponent(name)}${opts.token ? `&token=${encodeURIComponent(opts.token)}` : ''}`;
     const user: User = {
       name,
