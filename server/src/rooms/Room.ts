@@ -57,7 +57,6 @@ export class Room {
     this.nextSeq = nextSeq;
     this.appliedSeq = nextSeq - 1;
     this.presence = new Presence(deps.logger, deps.presenceStaleMs);
-    this.doc.on('update', this.handleDocUpdate);
   }
 
   /** Reads the whole stored document; the room answers nobody before this resolves. */
@@ -141,7 +140,11 @@ export class Room {
         this.deps.metrics.persistSeconds.observe((performance.now() - queuedAt) / 1000);
         if (!this.destroyed) {
           Y.applyUpdate(this.doc, update, { kind: 'conn', conn } satisfies Origin);
+          this.fullState = undefined;
           this.appliedSeq = seq;
+          // Peers get the bytes the sender wrote, not a re-encoding: the document has no
+          // 'update' listener, so Yjs does not encode every transaction again.
+          this.broadcast(encodeUpdate(update), conn);
           this.maybeCompact();
         }
         this.settle();
@@ -154,17 +157,22 @@ export class Room {
     );
   }
 
-  /** What a peer with `stateVector` lacks; a fresh peer (empty vector) gets a shared copy. */
+  /**
+   * What a peer with `stateVector` lacks. Fresh peers (empty vector) share one encoding while
+   * they come in bursts (a cold document's joiners); it is dropped on change or after a second.
+   */
   private stateFor(stateVector: Uint8Array): Uint8Array {
     const fresh = stateVector.length === 1 && stateVector[0] === 0;
     if (!fresh) return Y.encodeStateAsUpdate(this.doc, stateVector);
-    return (this.fullState ??= Y.encodeStateAsUpdate(this.doc));
+    if (!this.fullState) {
+      this.fullState = Y.encodeStateAsUpdate(this.doc);
+      setTimeout(this.dropFullState, 1000).unref();
+    }
+    return this.fullState;
   }
 
-  private readonly handleDocUpdate = (update: Uint8Array, origin: Origin): void => {
+  private readonly dropFullState = (): void => {
     this.fullState = undefined;
-    if (origin.kind === 'store') return;
-    this.broadcast(encodeUpdate(update), origin.kind === 'conn' ? origin.conn : undefined);
   };
 
   /** Sends the same bytes to every peer but `except`: framed once, written to each socket. */
@@ -224,7 +232,7 @@ export class Room {
     if (this.destroyed) return;
     this.destroyed = true;
     clearTimeout(this.unloadTimer);
-    this.doc.off('update', this.handleDocUpdate);
+    this.fullState = undefined;
     this.doc.destroy();
   }
 }
