@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { StorageError } from '../errors.js';
-import { assertNever } from '../errors.js';
+import { CloseCode } from '../closeCodes.js';
+import { assertNever, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { frameBinary } from '../protocol/frame.js';
@@ -151,7 +151,7 @@ export class Room {
       },
       (err: unknown) => {
         this.deps.logger.error({ doc: this.name, conn: conn.id, err }, 'persisting an update failed; the update is not applied');
-        conn.close(1011, 'storage failure');
+        conn.close(CloseCode.InternalError, 'storage failure');
         this.settle();
       },
     );
