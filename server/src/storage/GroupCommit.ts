@@ -1,11 +1,12 @@
 /**
  * Collects write operations and commits them together: everything queued while the previous
  * batch was being written (or during the current tick) goes into the next single batch.
- * Batches are written one after another, so order across batches is preserved.
+ * Batches are written one after another, so order across batches is preserved. Every push
+ * into one batch gets the same promise: a busy document costs one promise per batch.
  */
 export class GroupCommit<Op> {
   private queue: Op[] = [];
-  private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  private next: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | null = null;
   private writing: Promise<void> | null = null;
   private scheduled = false;
 
@@ -14,10 +15,17 @@ export class GroupCommit<Op> {
   /** Queues `ops` for the next batch; resolves when that batch is on disk. */
   push(...ops: Op[]): Promise<void> {
     for (const op of ops) this.queue.push(op);
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      this.schedule();
-    });
+    if (!this.next) {
+      let resolve!: () => void;
+      let reject!: (err: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.next = { promise, resolve, reject };
+    }
+    this.schedule();
+    return this.next.promise;
   }
 
   /** Resolves when everything pushed so far has been written (or failed). */
@@ -39,19 +47,12 @@ export class GroupCommit<Op> {
   }
 
   private commit(): void {
-    if (this.queue.length === 0) return;
+    const batch = this.next;
+    if (this.queue.length === 0 || !batch) return;
     const ops = this.queue;
-    const waiters = this.waiters;
     this.queue = [];
-    this.waiters = [];
-    this.writing = this.write(ops).then(
-      () => {
-        for (const w of waiters) w.resolve();
-      },
-      (err: unknown) => {
-        for (const w of waiters) w.reject(err);
-      },
-    );
+    this.next = null;
+    this.writing = this.write(ops).then(batch.resolve, batch.reject);
     void this.writing.finally(() => {
       this.writing = null;
       if (this.queue.length > 0) this.schedule();
