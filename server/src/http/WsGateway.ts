@@ -37,6 +37,9 @@ const WS_ERROR_CLOSE: Record<string, number> = {
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 
+/** Every connection's access without AUTH_SECRET: one shared object, not one per socket. */
+const OPEN_ACCESS: Access = Object.freeze({ mode: 'write' });
+
 function truncateReason(reason: string): string {
   return Buffer.byteLength(reason) <= 120 ? reason : reason.slice(0, 100) + '…';
 }
@@ -69,10 +72,6 @@ export class WsGateway {
     this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
   }
 
-  get connectionCount(): number {
-    return this.conns.size;
-  }
-
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', ignoreSocketError); // ws reports errors of upgraded sockets itself
     void this.upgrade(req, socket, head);
@@ -81,6 +80,7 @@ export class WsGateway {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     let ip: string | undefined;
     let name: string | undefined;
+    let reserved = false; // a per-IP slot taken by this upgrade, to give back if it fails
     try {
       if (!this.accepting) throw new AuthError('server shutting down', 503);
       const { path, query } = splitTarget(req.url ?? '/');
@@ -93,11 +93,12 @@ export class WsGateway {
       }
       const access: Access = this.config.authSecret
         ? await verifyToken(this.config.authSecret, query.get('token') ?? undefined, name)
-        : { mode: 'write' };
+        : OPEN_ACCESS;
       ip = clientIp(this.config, req);
       const count = this.perIp.get(ip) ?? 0;
       if (count >= this.config.maxConnectionsPerIp) throw new AuthError('too many connections from this address', 429);
       this.perIp.set(ip, count + 1);
+      reserved = true;
       const room = await this.registry.acquire(name);
       if (socket.destroyed) {
         this.registry.unpin(room);
@@ -114,7 +115,7 @@ export class WsGateway {
         this.releaseIp(ip);
       }
     } catch (err) {
-      if (ip !== undefined && err instanceof Error && !(err instanceof AuthError && err.status === 429)) this.releaseIp(ip);
+      if (reserved) this.releaseIp(ip!);
       const status = err instanceof AuthError ? err.status : 500;
       const reason = err instanceof AuthError ? err.message : 'internal error';
       if (status === 500) this.logger.error({ doc: name, err }, 'upgrade failed');

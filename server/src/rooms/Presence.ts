@@ -111,12 +111,6 @@ export class Presence {
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 
-  get size(): number {
-    let n = 0;
-    for (const rec of this.records.values()) if (rec.json !== 'null') n++;
-    return n;
-  }
-
   /** The JSON to relay; a token's name replaces whatever name the client claims. */
   private jsonOf(conn: Connection, entry: AwarenessEntry): string {
     if (entry.state === null) return 'null';

@@ -9,9 +9,6 @@ import type { DocStore } from '../storage/DocStore.js';
 import type { Connection } from './Connection.js';
 import { Presence } from './Presence.js';
 
-/** Where a change to the in-memory document came from. */
-export type Origin = { kind: 'conn'; conn: Connection } | { kind: 'store' } | { kind: 'cluster' };
-
 export interface RoomDeps {
   store: DocStore;
   logger: Logger;
@@ -20,8 +17,6 @@ export interface RoomDeps {
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
 }
-
-const STORE_ORIGIN: Origin = { kind: 'store' };
 
 /**
  * One open document: the Y.Doc, its peers and their presence.
@@ -66,8 +61,8 @@ export class Room {
     const room = new Room(name, deps, stored.firstSeq, stored.nextSeq);
     try {
       room.doc.transact(() => {
-        for (const update of stored.updates) Y.applyUpdate(room.doc, update, STORE_ORIGIN);
-      }, STORE_ORIGIN);
+        for (const update of stored.updates) Y.applyUpdate(room.doc, update);
+      });
     } catch (err) {
       room.destroy();
       throw new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause: err });
@@ -139,7 +134,8 @@ export class Room {
       () => {
         this.deps.metrics.persistSeconds.observe((performance.now() - queuedAt) / 1000);
         if (!this.destroyed) {
-          Y.applyUpdate(this.doc, update, { kind: 'conn', conn } satisfies Origin);
+          // No observers on the document, so no transaction origin to tag.
+          Y.applyUpdate(this.doc, update);
           this.fullState = undefined;
           this.appliedSeq = seq;
           // Peers get the bytes the sender wrote, not a re-encoding: the document has no
@@ -222,10 +218,6 @@ export class Room {
   idle(): Promise<void> {
     if (this.inflight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  get presenceCount(): number {
-    return this.presence.size;
   }
 
   destroy(): void {

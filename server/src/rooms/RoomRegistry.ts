@@ -22,10 +22,6 @@ export class RoomRegistry {
     private readonly options: RegistryOptions,
   ) {}
 
-  get size(): number {
-    return this.rooms.size;
-  }
-
   has(name: string): boolean {
     return this.rooms.has(name) || this.loading.has(name);
   }
@@ -114,11 +110,6 @@ export class RoomRegistry {
     } finally {
       this.unloading.delete(room.name);
     }
-  }
-
-  /** Every room, for shutdown. */
-  all(): Room[] {
-    return [...this.rooms.values()];
   }
 
   /** Waits for every room's writes, then drops them all (shutdown). */
