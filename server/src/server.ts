@@ -18,8 +18,15 @@ export interface TandemServer {
   stop(): Promise<void>;
 }
 
+function levelStore(config: Config, logger: Logger): DocStore {
+  return new LevelDocStore(config.dataDir, {
+    sync: config.durability === 'fsync',
+    onBackgroundError: (err) => logger.warn({ err }, 'LevelDB range compaction failed; disk space is reclaimed later by LevelDB itself'),
+  });
+}
+
 /** Wires store, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
-export async function startServer(config: Config, logger: Logger, store: DocStore = new LevelDocStore(config.dataDir, { sync: config.durability === 'fsync' })): Promise<TandemServer> {
+export async function startServer(config: Config, logger: Logger, store: DocStore = levelStore(config, logger)): Promise<TandemServer> {
   const metrics = new Metrics();
   await store.open();
   const registry = new RoomRegistry(

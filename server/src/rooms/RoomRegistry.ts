@@ -101,6 +101,7 @@ export class RoomRegistry {
     this.rooms.delete(room.name);
     const done = room.idle().then(() => {
       room.destroy();
+      this.deps.store.release(room.name);
       this.deps.metrics.documentsLoaded.set(this.rooms.size);
       this.deps.logger.debug({ doc: room.name }, 'document unloaded');
     });

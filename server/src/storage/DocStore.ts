@@ -23,6 +23,8 @@ export interface DocStore {
    * ordered after every append made before the call; later appends are kept.
    */
   compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void>;
+  /** The document's room unloaded: per-document bookkeeping may go until its next load. */
+  release(name: string): void;
   /** Resolves once everything appended so far is written. */
   flush(): Promise<void>;
   close(): Promise<void>;

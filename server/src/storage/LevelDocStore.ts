@@ -7,6 +7,15 @@ import { metaKey, seqOfUpdateKey, updateKey, updateRange } from './keys.js';
 
 const FORMAT_VERSION = 1;
 
+/**
+ * A document's range is handed to LevelDB's own compaction once merging has left this much of
+ * it superseded (and at least half the document's size): below that, LevelDB's background
+ * compaction reclaims it in its own time, at no cost on the write path.
+ */
+const RANGE_COMPACT_MIN_GARBAGE = 256 * 1024;
+/** At most one range compaction starts per this interval: each one flushes LevelDB's memtable. */
+const RANGE_COMPACT_INTERVAL_MS = 1000;
+
 function wrap(what: string, err: unknown): StorageError {
   const msg = err instanceof Error ? err.message : String(err);
   const code = /corrupt/i.test(msg) ? 'STORE_CORRUPT' : 'STORE_IO';
@@ -18,10 +27,17 @@ export class LevelDocStore implements DocStore {
   private readonly db: LevelDown;
   private readonly commits: GroupCommit<BatchOp>;
   private opened = false;
+  /** Per open document: bytes in its range (loaded + appended) and bytes merging superseded. */
+  private readonly sizes = new Map<string, { live: number; garbage: number }>();
+  /** Documents whose superseded bytes are due for a range compaction, oldest first. */
+  private readonly rangeDue = new Set<string>();
+  private rangeTimer: NodeJS.Timeout | undefined;
+  private rangeRunning: Promise<void> | undefined;
+  private lastRangeAt = 0;
 
   constructor(
     private readonly location: string,
-    private readonly options: { sync: boolean },
+    private readonly options: { sync: boolean; onBackgroundError?: (err: unknown) => void },
   ) {
     this.db = leveldown(location);
     this.commits = new GroupCommit((ops) => this.batch(ops));
@@ -62,6 +78,7 @@ export class LevelDocStore implements DocStore {
     if (first.length === 0) return { updates: [], firstSeq: 0, nextSeq: 0 };
     const last = await this.scan({ ...range, limit: 1, values: false, reverse: true }, 'key');
     const updates = await this.scan({ ...range, keys: false, highWaterMark: 4 << 20 }, 'value');
+    this.sizeOf(name).live = updates.reduce((n, u) => n + u.byteLength, 0);
     return { updates, firstSeq: seqOfUpdateKey(first[0]!), nextSeq: seqOfUpdateKey(last[0]!) + 1 };
   }
 
@@ -98,6 +115,7 @@ export class LevelDocStore implements DocStore {
     this.ensureOpen();
     const ops: BatchOp[] = [{ type: 'put', key: updateKey(name, seq), value: Buffer.from(update.buffer, update.byteOffset, update.byteLength) }];
     if (seq === 0) ops.push(this.metaOp(name, 0));
+    this.sizeOf(name).live += update.byteLength;
     return this.commits.push(...ops);
   }
 
@@ -109,11 +127,62 @@ export class LevelDocStore implements DocStore {
     ops.push(this.metaOp(name, uptoSeq));
     await this.commits.push(...ops);
     // Deleted updates and superseded snapshots stay in LevelDB's files until its own compaction
-    // reaches them; ask for the document's range now so disk follows the document's size.
-    const { gte, lt } = updateRange(name);
-    await new Promise<void>((resolve, reject) =>
-      this.db.compactRange(gte, lt, (err) => (err ? reject(wrap('range compaction failed', err)) : resolve())),
-    );
+    // reaches them. Once they weigh as much as half the document, ask for the document's range
+    // (throttled: every range compaction also flushes the memtable, stalling writes behind it).
+    const size = this.sizeOf(name);
+    size.garbage += size.live;
+    size.live = merged.byteLength;
+    if (size.garbage >= RANGE_COMPACT_MIN_GARBAGE && size.garbage >= size.live / 2) {
+      size.garbage = 0;
+      this.rangeDue.add(name);
+      this.scheduleRangeCompaction();
+    }
+  }
+
+  private sizeOf(name: string): { live: number; garbage: number } {
+    let size = this.sizes.get(name);
+    if (!size) this.sizes.set(name, (size = { live: 0, garbage: 0 }));
+    return size;
+  }
+
+  /** The document's room closed: its sizes are read again on its next load. */
+  release(name: string): void {
+    this.sizes.delete(name);
+  }
+
+  private scheduleRangeCompaction(): void {
+    if (this.rangeTimer || this.rangeRunning || this.rangeDue.size === 0 || !this.opened) return;
+    const wait = Math.max(0, this.lastRangeAt + RANGE_COMPACT_INTERVAL_MS - Date.now());
+    this.rangeTimer = setTimeout(() => {
+      this.rangeTimer = undefined;
+      this.runRangeCompactions(1);
+    }, wait);
+    this.rangeTimer.unref();
+  }
+
+  /** Range-compacts up to `limit` due documents, oldest first, one after another. */
+  private runRangeCompactions(limit: number): Promise<void> {
+    const run = async (): Promise<void> => {
+      for (let n = 0; n < limit && this.rangeDue.size > 0; n++) {
+        const name = this.rangeDue.values().next().value as string;
+        this.rangeDue.delete(name);
+        this.lastRangeAt = Date.now();
+        const { gte, lt } = updateRange(name);
+        try {
+          await new Promise<void>((resolve, reject) =>
+            this.db.compactRange(gte, lt, (err) => (err ? reject(wrap('range compaction failed', err)) : resolve())),
+          );
+        } catch (err) {
+          // The data is intact; only disk space waits for LevelDB's own compaction.
+          this.options.onBackgroundError?.(err);
+        }
+      }
+    };
+    this.rangeRunning = run().finally(() => {
+      this.rangeRunning = undefined;
+      this.scheduleRangeCompaction();
+    });
+    return this.rangeRunning;
   }
 
   private metaOp(name: string, baseSeq: number): BatchOp {
@@ -128,6 +197,11 @@ export class LevelDocStore implements DocStore {
   async close(): Promise<void> {
     if (!this.opened) return;
     await this.flush();
+    // Superseded bytes still due go now, so that a stopped server leaves a compact directory.
+    clearTimeout(this.rangeTimer);
+    this.rangeTimer = undefined;
+    await this.rangeRunning;
+    if (this.rangeDue.size > 0) await this.runRangeCompactions(this.rangeDue.size);
     this.opened = false;
     await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(wrap('close failed', err)) : resolve())));
   }

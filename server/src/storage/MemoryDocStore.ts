@@ -34,6 +34,10 @@ export class MemoryDocStore implements DocStore {
     }
   }
 
+  release(): void {
+    // nothing kept per document beyond its data
+  }
+
   async load(name: string): Promise<StoredDocument> {
     this.ensureOpen();
     const seqs = [...(this.docs.get(name)?.keys() ?? [])].sort((a, b) => a - b);

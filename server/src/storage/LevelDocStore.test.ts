@@ -1,0 +1,45 @@
+// What only the LevelDB store does: give disk space back after merging.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LevelDocStore } from './LevelDocStore.js';
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+}
+
+test('a large document merged again and again leaves a directory about its own size', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-level-'));
+  try {
+    const store = new LevelDocStore(dir, { sync: false });
+    await store.open();
+    // A growing document: 100 KB of appends, then a merged snapshot, eight times over (random
+    // bytes, so that LevelDB's compression cannot hide what stays on disk).
+    let seq = 0;
+    let first = 0;
+    let snapshot = Buffer.alloc(0);
+    for (let round = 0; round < 8; round++) {
+      const appends = Array.from({ length: 100 }, () => randomBytes(1024));
+      await Promise.all(appends.map((u) => store.append('big', seq++, u)));
+      snapshot = Buffer.concat([snapshot, ...appends]);
+      await store.compact('big', first, seq - 1, snapshot);
+      first = seq - 1;
+    }
+    await store.close();
+    // 8 snapshots of 0.1–0.8 MB plus the appends were written (about 4.4 MB); one is live.
+    const bytes = dirBytes(dir);
+    assert.ok(bytes <= 1.5 * snapshot.length + 64 * 1024, `directory holds ${bytes} bytes for an ${snapshot.length}-byte document`);
+
+    const reopened = new LevelDocStore(dir, { sync: false });
+    await reopened.open();
+    const stored = await reopened.load('big');
+    assert.equal(stored.updates.length, 1);
+    assert.ok(Buffer.from(stored.updates[0]!).equals(snapshot));
+    await reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
