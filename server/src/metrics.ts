@@ -25,7 +25,7 @@ export class Metrics {
   });
   readonly persistSeconds = new Histogram({
     name: 'tandem_persist_seconds',
-    help: 'Time from queuing an update to its batch being written',
+    help: 'Time from queuing a document\'s first update of a group-committed batch to the batch being written (one observation per document per batch)',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });

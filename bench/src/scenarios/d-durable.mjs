@@ -58,6 +58,12 @@ export async function run(ctx) {
         }
         const m = {};
         for (const k of ['updatesPerS', 'cpuPer1k', 'workerElu']) m[k] = median(rs.map((x) => x[k]));
+        if (process.env.BENCH_CPU_PROF && sid.startsWith('tandem')) {
+          // a process killed with -9 writes no profile: end the measured one with SIGTERM and
+          // kill a fresh one on the same data dir
+          await server.stop();
+          server = await new ServerProcess(sid, { dataDir: server.dataDir }).start();
+        }
         // kill -9 halfway through a run
         const names = Array.from({ length: docs }, (_, k) => `d-${docs}-kill-${k}`);
         const killed = await once(ctx, server, names, window, durationMs, durationMs / 2);

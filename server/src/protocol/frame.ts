@@ -4,20 +4,32 @@
  * per-receiver cost is one socket write.
  */
 export function frameBinary(payload: Uint8Array): Buffer {
-  const len = payload.length;
-  const headerLength = len < 126 ? 2 : len < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + len);
-  frame[0] = 0x82; // FIN | opcode 2 (binary)
-  if (len < 126) {
-    frame[1] = len;
-  } else if (len < 65536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(len, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
-    frame.writeUInt32BE(len >>> 0, 6);
-  }
+  const headerLength = frameHeaderLength(payload.length);
+  const frame = Buffer.allocUnsafe(headerLength + payload.length);
+  writeFrameHeader(frame, 0, payload.length);
   frame.set(payload, headerLength);
   return frame;
+}
+
+/** Bytes of the header of a server frame carrying `len` payload bytes. */
+export function frameHeaderLength(len: number): number {
+  return len < 126 ? 2 : len < 65536 ? 4 : 10;
+}
+
+/** Writes the header of a binary server frame of `len` payload bytes at `at`; returns its end. */
+export function writeFrameHeader(buf: Buffer, at: number, len: number): number {
+  buf[at] = 0x82; // FIN | opcode 2 (binary)
+  if (len < 126) {
+    buf[at + 1] = len;
+    return at + 2;
+  }
+  if (len < 65536) {
+    buf[at + 1] = 126;
+    buf.writeUInt16BE(len, at + 2);
+    return at + 4;
+  }
+  buf[at + 1] = 127;
+  buf.writeUInt32BE(Math.floor(len / 2 ** 32), at + 2);
+  buf.writeUInt32BE(len >>> 0, at + 6);
+  return at + 10;
 }

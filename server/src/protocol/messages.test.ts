@@ -11,8 +11,10 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
+  frameUpdateMessages,
   isEmptyUpdate,
 } from './messages.js';
+import { frameBinary } from './frame.js';
 
 function docWith(text: string): Y.Doc {
   const doc = new Y.Doc();
@@ -100,4 +102,12 @@ test('random bytes never escape as anything but ProtocolError', () => {
       assert.ok(err instanceof ProtocolError, `non-protocol error for ${Buffer.from(bytes).toString('hex')}: ${String(err)}`);
     }
   }
+});
+
+test('frameUpdateMessages gives, back to back, the frames of encodeUpdate for each update', () => {
+  const updates = [0, 1, 100, 123, 124, 127, 128, 16383, 16384, 65530, 70000].map((n) => new Uint8Array(n).fill(n & 0xff));
+  const expected = Buffer.concat(updates.map((u) => frameBinary(encodeUpdate(u))));
+  assert.ok(frameUpdateMessages(updates).equals(expected));
+  assert.ok(frameUpdateMessages(updates, 3, 5).equals(Buffer.concat(updates.slice(3, 5).map((u) => frameBinary(encodeUpdate(u))))));
+  assert.equal(frameUpdateMessages(updates, 2, 2).length, 0);
 });

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { CloseCode } from '../closeCodes.js';
+import { frameHeaderLength, writeFrameHeader } from './frame.js';
 import { ProtocolError } from '../errors.js';
 
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
@@ -146,6 +147,50 @@ function encodeSync(syncType: number, payload: Uint8Array): Uint8Array {
 export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => encodeSync(SyncType.Step1, stateVector);
 export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => encodeSync(SyncType.Step2, update);
 export const encodeUpdate = (update: Uint8Array): Uint8Array => encodeSync(SyncType.Update, update);
+
+function varUintLength(n: number): number {
+  let len = 1;
+  while (n > 127) {
+    n = Math.floor(n / 128);
+    len++;
+  }
+  return len;
+}
+
+/** Bytes of the Update message carrying `update`: [Sync, Update, varuint length, update]. */
+export function updateMessageLength(update: Uint8Array): number {
+  return 2 + varUintLength(update.length) + update.length;
+}
+
+/**
+ * The Update messages of `updates[from..to)`, each framed for the wire, back to back in one
+ * buffer: what a peer of a busy document gets in one write. Same bytes as `frameBinary` of
+ * `encodeUpdate` for each.
+ */
+export function frameUpdateMessages(updates: readonly Uint8Array[], from = 0, to = updates.length): Buffer {
+  let size = 0;
+  for (let i = from; i < to; i++) {
+    const len = updateMessageLength(updates[i]!);
+    size += frameHeaderLength(len) + len;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = from; i < to; i++) {
+    const update = updates[i]!;
+    at = writeFrameHeader(out, at, updateMessageLength(update));
+    out[at++] = MessageType.Sync;
+    out[at++] = SyncType.Update;
+    let n = update.length;
+    while (n > 127) {
+      out[at++] = 0x80 | (n & 0x7f);
+      n = Math.floor(n / 128);
+    }
+    out[at++] = n;
+    out.set(update, at);
+    at += update.length;
+  }
+  return out;
+}
 
 /** Awareness entries, already JSON-encoded (`null` for a removal), as one awareness message. */
 export function encodeAwareness(entries: ReadonlyArray<{ clientId: number; clock: number; json: string }>): Uint8Array {

@@ -65,10 +65,13 @@ export class Connection {
     return true;
   }
 
-  /** Like `send`, for a message framed once for many receivers. */
-  sendFrame(frame: Uint8Array): boolean {
-    if (!this.hasRoomFor(frame.length)) return false;
-    this.socket.sendFrame(frame);
+  /**
+   * Like `send`, for messages framed once for many receivers. `frames` may hold several framed
+   * messages; the cap is checked as if each were written on its own (`largest` is the biggest).
+   */
+  sendFrame(frames: Uint8Array, largest = frames.length): boolean {
+    if (!this.hasRoomFor(largest)) return false;
+    this.socket.sendFrame(frames);
     return true;
   }
 

@@ -3,8 +3,8 @@ import { CloseCode } from '../closeCodes.js';
 import { assertNever, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { frameBinary } from '../protocol/frame.js';
-import { encodeSyncStep1, encodeSyncStep2, encodeUpdate, isEmptyUpdate, type Message } from '../protocol/messages.js';
+import { frameBinary, frameHeaderLength } from '../protocol/frame.js';
+import { encodeSyncStep1, encodeSyncStep2, frameUpdateMessages, isEmptyUpdate, updateMessageLength, type Message } from '../protocol/messages.js';
 import type { DocStore } from '../storage/DocStore.js';
 import type { Connection } from './Connection.js';
 import { Presence } from './Presence.js';
@@ -16,6 +16,17 @@ export interface RoomDeps {
   compactAfterUpdates: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
+}
+
+/** The updates of one room that went into one group-committed store batch. */
+interface PendingBatch {
+  /** The store's promise for the batch (appends of one batch share it). */
+  written: Promise<void>;
+  updates: Uint8Array[];
+  /** Sender of each update. */
+  senders: Connection[];
+  lastSeq: number;
+  queuedAt: number;
 }
 
 /**
@@ -41,6 +52,8 @@ export class Room {
   private destroyed = false;
   /** The whole document as one update, for joiners that have nothing yet; dropped on change. */
   private fullState: Uint8Array | undefined;
+  /** Updates appended to the store batch being filled, applied and fanned out together. */
+  private pending: PendingBatch | undefined;
 
   private constructor(
     readonly name: string,
@@ -128,29 +141,73 @@ export class Room {
     }
     if (isEmptyUpdate(update)) return;
     const seq = this.nextSeq++;
-    this.inflight++;
-    const queuedAt = performance.now();
-    this.deps.store.append(this.name, seq, update).then(
-      () => {
-        this.deps.metrics.persistSeconds.observe((performance.now() - queuedAt) / 1000);
-        if (!this.destroyed) {
-          // No observers on the document, so no transaction origin to tag.
-          Y.applyUpdate(this.doc, update);
-          this.fullState = undefined;
-          this.appliedSeq = seq;
-          // Peers get the bytes the sender wrote, not a re-encoding: the document has no
-          // 'update' listener, so Yjs does not encode every transaction again.
-          this.broadcast(encodeUpdate(update), conn);
-          this.maybeCompact();
-        }
-        this.settle();
-      },
-      (err: unknown) => {
-        this.deps.logger.error({ doc: this.name, conn: conn.id, err }, 'persisting an update failed; the update is not applied');
-        conn.close(CloseCode.InternalError, 'storage failure');
-        this.settle();
-      },
-    );
+    const written = this.deps.store.append(this.name, seq, update);
+    let batch = this.pending;
+    if (!batch || batch.written !== written) {
+      batch = this.pending = { written, updates: [], senders: [], lastSeq: seq, queuedAt: performance.now() };
+      this.inflight++;
+      const started = batch;
+      written.then(
+        () => this.applyBatch(started),
+        (err: unknown) => this.failBatch(started, err),
+      );
+    }
+    batch.updates.push(update);
+    batch.senders.push(conn);
+    batch.lastSeq = seq;
+  }
+
+  /**
+   * A batch is on disk: apply its updates in one transaction (Yjs cleans up once, not per
+   * update) and fan them out, each peer getting every update but its own in one write.
+   */
+  private applyBatch(batch: PendingBatch): void {
+    if (this.pending === batch) this.pending = undefined;
+    this.deps.metrics.persistSeconds.observe((performance.now() - batch.queuedAt) / 1000);
+    try {
+      if (this.destroyed) return;
+      const { updates } = batch;
+      // No observers on the document, so no transaction origin to tag.
+      if (updates.length === 1) Y.applyUpdate(this.doc, updates[0]!);
+      else this.doc.transact(() => updates.forEach((u) => Y.applyUpdate(this.doc, u)));
+      this.fullState = undefined;
+      this.appliedSeq = batch.lastSeq;
+      this.fanOut(batch);
+      this.maybeCompact();
+    } finally {
+      this.settle();
+    }
+  }
+
+  private failBatch(batch: PendingBatch, err: unknown): void {
+    if (this.pending === batch) this.pending = undefined;
+    const senders = new Set(batch.senders);
+    this.deps.logger.error({ doc: this.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
+    for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
+    this.settle();
+  }
+
+  /**
+   * Peers get the bytes the senders wrote, not a re-encoding (the document has no 'update'
+   * listener, so Yjs does not encode every transaction again). A run of updates from one
+   * sender is framed once for all the others.
+   */
+  private fanOut({ updates, senders }: PendingBatch): void {
+    let from = 0;
+    while (from < updates.length) {
+      const sender = senders[from]!;
+      let to = from + 1;
+      while (to < updates.length && senders[to] === sender) to++;
+      let bytes = 0;
+      let largest = 0;
+      for (let i = from; i < to; i++) {
+        const len = updateMessageLength(updates[i]!);
+        bytes += len;
+        largest = Math.max(largest, frameHeaderLength(len) + len);
+      }
+      this.broadcastFrames(frameUpdateMessages(updates, from, to), to - from, bytes, largest, sender);
+      from = to;
+    }
   }
 
   /**
@@ -171,15 +228,23 @@ export class Room {
     this.fullState = undefined;
   };
 
-  /** Sends the same bytes to every peer but `except`: framed once, written to each socket. */
+  /** Sends the same message to every peer but `except`: framed once, written to each socket. */
   broadcast(message: Uint8Array, except: Connection | undefined): void {
-    if (this.conns.size === 0 || (this.conns.size === 1 && except !== undefined && this.conns.has(except))) return;
     const frame = frameBinary(message);
+    this.broadcastFrames(frame, 1, message.length, frame.length, except);
+  }
+
+  /**
+   * Writes `frames` (`messages` framed messages of `bytes` in all, the largest frame
+   * `largest` bytes) to every peer but `except`.
+   */
+  private broadcastFrames(frames: Buffer, messages: number, bytes: number, largest: number, except: Connection | undefined): void {
+    if (this.conns.size === 0 || (this.conns.size === 1 && except !== undefined && this.conns.has(except))) return;
     let sent = 0;
     for (const conn of this.conns) {
-      if (conn !== except && conn.sendFrame(frame)) sent++;
+      if (conn !== except && conn.sendFrame(frames, largest)) sent++;
     }
-    if (sent > 0) this.deps.metrics.sent(sent, sent * message.length);
+    if (sent > 0) this.deps.metrics.sent(sent * messages, sent * bytes);
   }
 
   /** Past the threshold, merges the stored updates into one snapshot of what `doc` holds. */
@@ -228,3 +293,4 @@ export class Room {
     this.doc.destroy();
   }
 }
+

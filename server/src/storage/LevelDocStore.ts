@@ -3,7 +3,7 @@ import leveldown, { type BatchOp, type IteratorOptions, type LevelDown } from 'l
 import { StorageError } from '../errors.js';
 import type { DocStore, StoredDocument } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
-import { metaKey, seqOfUpdateKey, updateKey, updateRange } from './keys.js';
+import { metaKey, seqOfUpdateKey, updateKeyFrom, updateRange } from './keys.js';
 
 const FORMAT_VERSION = 1;
 
@@ -22,13 +22,19 @@ function wrap(what: string, err: unknown): StorageError {
   return new StorageError(`${what}: ${msg}`, code, { cause: err });
 }
 
+interface DocInfo {
+  prefix: Buffer;
+  live: number;
+  garbage: number;
+}
+
 /** The document store on LevelDB (leveldown). One instance per process and directory. */
 export class LevelDocStore implements DocStore {
   private readonly db: LevelDown;
   private readonly commits: GroupCommit<BatchOp>;
   private opened = false;
-  /** Per open document: bytes in its range (loaded + appended) and bytes merging superseded. */
-  private readonly sizes = new Map<string, { live: number; garbage: number }>();
+  /** Per open document: its update-key prefix, bytes in its range (loaded + appended) and bytes merging superseded. */
+  private readonly docs = new Map<string, DocInfo>();
   /** Documents whose superseded bytes are due for a range compaction, oldest first. */
   private readonly rangeDue = new Set<string>();
   private rangeTimer: NodeJS.Timeout | undefined;
@@ -78,7 +84,7 @@ export class LevelDocStore implements DocStore {
     if (first.length === 0) return { updates: [], firstSeq: 0, nextSeq: 0 };
     const last = await this.scan({ ...range, limit: 1, values: false, reverse: true }, 'key');
     const updates = await this.scan({ ...range, keys: false, highWaterMark: 4 << 20 }, 'value');
-    this.sizeOf(name).live = updates.reduce((n, u) => n + u.byteLength, 0);
+    this.infoOf(name).live = updates.reduce((n, u) => n + u.byteLength, 0);
     return { updates, firstSeq: seqOfUpdateKey(first[0]!), nextSeq: seqOfUpdateKey(last[0]!) + 1 };
   }
 
@@ -113,41 +119,41 @@ export class LevelDocStore implements DocStore {
 
   append(name: string, seq: number, update: Uint8Array): Promise<void> {
     this.ensureOpen();
-    const ops: BatchOp[] = [{ type: 'put', key: updateKey(name, seq), value: Buffer.from(update.buffer, update.byteOffset, update.byteLength) }];
-    if (seq === 0) ops.push(this.metaOp(name, 0));
-    this.sizeOf(name).live += update.byteLength;
-    return this.commits.push(...ops);
+    const info = this.infoOf(name);
+    info.live += update.byteLength;
+    const put: BatchOp = { type: 'put', key: updateKeyFrom(info.prefix, seq), value: Buffer.from(update.buffer, update.byteOffset, update.byteLength) };
+    return seq === 0 ? this.commits.push(put, this.metaOp(name, 0)) : this.commits.push(put);
   }
 
   async compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {
     this.ensureOpen();
+    const info = this.infoOf(name);
     const ops: BatchOp[] = [];
-    for (let seq = firstSeq; seq < uptoSeq; seq++) ops.push({ type: 'del', key: updateKey(name, seq) });
-    ops.push({ type: 'put', key: updateKey(name, uptoSeq), value: Buffer.from(merged) });
+    for (let seq = firstSeq; seq < uptoSeq; seq++) ops.push({ type: 'del', key: updateKeyFrom(info.prefix, seq) });
+    ops.push({ type: 'put', key: updateKeyFrom(info.prefix, uptoSeq), value: Buffer.from(merged) });
     ops.push(this.metaOp(name, uptoSeq));
     await this.commits.push(...ops);
     // Deleted updates and superseded snapshots stay in LevelDB's files until its own compaction
     // reaches them. Once they weigh as much as half the document, ask for the document's range
     // (throttled: every range compaction also flushes the memtable, stalling writes behind it).
-    const size = this.sizeOf(name);
-    size.garbage += size.live;
-    size.live = merged.byteLength;
-    if (size.garbage >= RANGE_COMPACT_MIN_GARBAGE && size.garbage >= size.live / 2) {
-      size.garbage = 0;
+    info.garbage += info.live;
+    info.live = merged.byteLength;
+    if (info.garbage >= RANGE_COMPACT_MIN_GARBAGE && info.garbage >= info.live / 2) {
+      info.garbage = 0;
       this.rangeDue.add(name);
       this.scheduleRangeCompaction();
     }
   }
 
-  private sizeOf(name: string): { live: number; garbage: number } {
-    let size = this.sizes.get(name);
-    if (!size) this.sizes.set(name, (size = { live: 0, garbage: 0 }));
-    return size;
+  private infoOf(name: string): DocInfo {
+    let info = this.docs.get(name);
+    if (!info) this.docs.set(name, (info = { prefix: updateRange(name).gte, live: 0, garbage: 0 }));
+    return info;
   }
 
   /** The document's room closed: its sizes are read again on its next load. */
   release(name: string): void {
-    this.sizes.delete(name);
+    this.docs.delete(name);
   }
 
   private scheduleRangeCompaction(): void {

@@ -21,11 +21,15 @@ function docPrefix(name: string, extra: number): Buffer {
 }
 
 export function updateKey(name: string, seq: number): Buffer {
-  const key = docPrefix(name, 2 + 8);
-  const at = key.length - 10;
-  key[at] = U;
-  key[at + 1] = 0;
-  key.writeBigUInt64BE(BigInt(seq), at + 2);
+  return updateKeyFrom(updateRange(name).gte, seq);
+}
+
+/** The update key of `seq`, from the document's key prefix (`updateRange(name).gte`). */
+export function updateKeyFrom(prefix: Buffer, seq: number): Buffer {
+  const key = Buffer.allocUnsafe(prefix.length + 8);
+  prefix.copy(key, 0);
+  key.writeUInt32BE(Math.floor(seq / 2 ** 32), prefix.length);
+  key.writeUInt32BE(seq >>> 0, prefix.length + 4);
   return key;
 }
 

@@ -1,7 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { cleanup, connect, startTestServer, waitFor, type TestServer } from '../helpers.js';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { cleanup, connect, rawSocket, startTestServer, waitFor, type RawSocket, type TestServer } from '../helpers.js';
 
 let ts: TestServer;
 before(async () => {
@@ -69,4 +71,45 @@ test('offline edits of a client are pulled in by the server on connect', async (
   await waitFor(() => other.text.toString() === 'typed offline', { what: 'offline edit' });
   c.destroy();
   other.destroy();
+});
+
+test('updates of several senders in one burst reach every other peer, in order, and never their sender', async () => {
+  const [a, b, c] = await Promise.all([rawSocket(ts.url, 'burst'), rawSocket(ts.url, 'burst'), rawSocket(ts.url, 'burst')]);
+  const updatesOf = (clientID: number, n: number): Uint8Array[] => {
+    const doc = new Y.Doc();
+    doc.clientID = clientID;
+    const out: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => out.push(u));
+    for (let i = 0; i < n; i++) doc.getText('t').insert(i, String.fromCharCode(97 + i));
+    return out;
+  };
+  const fromA = updatesOf(1, 3);
+  const fromB = updatesOf(2, 2);
+  const message = (u: Uint8Array) => {
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarUint8Array(e, u);
+    return encoding.toUint8Array(e);
+  };
+  // Interleaved, written in one go: they land in the same tick and so in one store batch.
+  a.send(message(fromA[0]!));
+  b.send(message(fromB[0]!));
+  a.send(message(fromA[1]!));
+  b.send(message(fromB[1]!));
+  a.send(message(fromA[2]!));
+  const updatesReceived = (ws: RawSocket): Buffer[] =>
+    ws.received.flatMap((m) => {
+      const d = decoding.createDecoder(m);
+      return decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 2 ? [Buffer.from(decoding.readVarUint8Array(d))] : [];
+    });
+  await waitFor(() => updatesReceived(c).length === 5, { what: 'all five updates at the third peer' });
+  await new Promise((r) => setTimeout(r, 200)); // room for a stray echo to show
+  const bytes = (us: Uint8Array[]) => us.map((u) => Buffer.from(u));
+  assert.deepEqual(updatesReceived(a), bytes(fromB));
+  assert.deepEqual(updatesReceived(b), bytes(fromA));
+  const atC = updatesReceived(c);
+  assert.deepEqual(atC.filter((u) => fromA.some((x) => Buffer.from(x).equals(u))), bytes(fromA));
+  assert.deepEqual(atC.filter((u) => fromB.some((x) => Buffer.from(x).equals(u))), bytes(fromB));
+  for (const ws of [a, b, c]) ws.close();
 });
