@@ -35,8 +35,21 @@ interface PendingBatch {
  * Durability: an update from a peer is written (group commit) before it is applied to the
  * document and fanned out, so the document in memory never holds anything a crash could lose.
  */
+/**
+ * A compacted document's stored snapshot is applied this long after the load at the latest;
+ * normally right after the first fresh joiner has been answered from its bytes.
+ */
+const APPLY_STORED_AFTER_MS = 50;
+/** How long fresh joiners share one encoding of the whole document. */
+const FULL_STATE_KEPT_MS = 200;
+
 export class Room {
-  readonly doc = new Y.Doc({ gc: true });
+  private readonly ydoc = new Y.Doc({ gc: true });
+  /** The stored snapshot of a compacted document, not yet decoded into `ydoc`. */
+  private unapplied: Uint8Array | undefined;
+  private applyTimer: NodeJS.Timeout | undefined;
+  /** The stored snapshot did not decode: the room serves nobody. */
+  private broken = false;
   readonly conns = new Set<Connection>();
   /** Joins under way (upgrade not finished): the room must not unload under them. */
   pins = 0;
@@ -72,20 +85,56 @@ export class Room {
     const started = performance.now();
     const stored = await deps.store.load(name);
     const room = new Room(name, deps, stored.firstSeq, stored.nextSeq);
-    try {
-      room.doc.transact(() => {
-        for (const update of stored.updates) Y.applyUpdate(room.doc, update);
-      });
-    } catch (err) {
-      room.destroy();
-      throw new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause: err });
+    if (stored.updates.length === 1) {
+      // A compacted document. Its stored bytes are the whole document, so fresh joiners get
+      // them as they are; decoding them into the Y.Doc (tens of ms for a large document in a
+      // fresh process) waits until the first of them has been answered.
+      room.unapplied = stored.updates[0]!;
+      room.keepFullState(room.unapplied);
+      room.applyTimer = setTimeout(room.applyStored, APPLY_STORED_AFTER_MS);
+    } else {
+      try {
+        room.ydoc.transact(() => {
+          for (const update of stored.updates) Y.applyUpdate(room.ydoc, update);
+        });
+      } catch (err) {
+        room.destroy();
+        throw corrupt(name, err);
+      }
+      // Serve the joiners first: merging a long history is not on their path.
+      setImmediate(() => room.maybeCompact());
     }
     deps.metrics.documentLoads.inc();
     deps.logger.debug({ doc: name, updates: stored.updates.length, ms: Math.round(performance.now() - started) }, 'document loaded');
-    // Serve the joiners first: merging a long history is not on their path.
-    setImmediate(() => room.maybeCompact());
     return room;
   }
+
+  /** The document, with the stored snapshot applied first if it was still waiting. */
+  get doc(): Y.Doc {
+    if (this.unapplied) this.applyStored();
+    return this.ydoc;
+  }
+
+  /**
+   * Decodes the waiting stored snapshot into the Y.Doc, then sends the state vector to the
+   * peers that joined meanwhile (their greeting waited for it).
+   */
+  private readonly applyStored = (): void => {
+    const snapshot = this.unapplied;
+    if (!snapshot || this.destroyed) return;
+    this.unapplied = undefined;
+    clearTimeout(this.applyTimer);
+    try {
+      Y.applyUpdate(this.ydoc, snapshot);
+    } catch (err) {
+      this.broken = true;
+      this.fullState = undefined;
+      this.deps.logger.error({ doc: this.name, err: corrupt(this.name, err) }, 'stored document does not decode; closing its connections');
+      for (const conn of [...this.conns]) conn.close(CloseCode.InternalError, 'stored document does not decode');
+      return;
+    }
+    if (this.conns.size > 0) this.broadcast(encodeSyncStep1(Y.encodeStateVector(this.ydoc)), undefined);
+  };
 
   get storedUpdates(): number {
     return this.nextSeq - this.firstSeq;
@@ -93,8 +142,13 @@ export class Room {
 
   /** Greets a new peer: our state vector (to pull in its offline edits) and who is here. */
   join(conn: Connection): void {
+    if (this.broken) {
+      conn.close(CloseCode.InternalError, 'stored document does not decode');
+      return;
+    }
     this.conns.add(conn);
-    conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    // With the stored snapshot still waiting, the state vector follows once it is applied.
+    if (!this.unapplied) conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
     const states = this.presence.snapshot();
     if (states) conn.send(states);
   }
@@ -165,7 +219,7 @@ export class Room {
     if (this.pending === batch) this.pending = undefined;
     this.deps.metrics.persistSeconds.observe((performance.now() - batch.queuedAt) / 1000);
     try {
-      if (this.destroyed) return;
+      if (this.destroyed || this.broken) return;
       const { updates } = batch;
       // No observers on the document, so no transaction origin to tag.
       if (updates.length === 1) Y.applyUpdate(this.doc, updates[0]!);
@@ -212,16 +266,27 @@ export class Room {
 
   /**
    * What a peer with `stateVector` lacks. Fresh peers (empty vector) share one encoding while
-   * they come in bursts (a cold document's joiners); it is dropped on change or after a second.
+   * they come in bursts (a cold document's joiners); it is dropped on change or after FULL_STATE_KEPT_MS.
    */
   private stateFor(stateVector: Uint8Array): Uint8Array {
     const fresh = stateVector.length === 1 && stateVector[0] === 0;
     if (!fresh) return Y.encodeStateAsUpdate(this.doc, stateVector);
-    if (!this.fullState) {
-      this.fullState = Y.encodeStateAsUpdate(this.doc);
-      setTimeout(this.dropFullState, 1000).unref();
+    if (this.unapplied) {
+      // Answered from the stored bytes; decode them as soon as this answer is written.
+      setImmediate(this.applyStored);
     }
-    return this.fullState;
+    return this.fullState ?? this.keepFullState(Y.encodeStateAsUpdate(this.doc));
+  }
+
+  /**
+   * Keeps `state` as the answer for fresh joiners for a moment (or until the document changes):
+   * long enough for a burst of joiners of a cold document, short enough not to double the
+   * memory of a large open document.
+   */
+  private keepFullState(state: Uint8Array): Uint8Array {
+    this.fullState = state;
+    setTimeout(this.dropFullState, FULL_STATE_KEPT_MS).unref();
+    return state;
   }
 
   private readonly dropFullState = (): void => {
@@ -247,9 +312,17 @@ export class Room {
     if (sent > 0) this.deps.metrics.sent(sent * messages, sent * bytes);
   }
 
+  /**
+   * Merges a document of several stored updates into one as it closes, so that its next load
+   * is served straight from the snapshot. Wait for `idle()` after it.
+   */
+  compactBeforeClose(): void {
+    this.maybeCompact(1);
+  }
+
   /** Past the threshold, merges the stored updates into one snapshot of what `doc` holds. */
-  private maybeCompact(): void {
-    if (this.compacting || this.destroyed || this.appliedSeq - this.firstSeq + 1 <= this.deps.compactAfterUpdates) return;
+  private maybeCompact(threshold = this.deps.compactAfterUpdates): void {
+    if (this.compacting || this.destroyed || this.broken || this.appliedSeq - this.firstSeq + 1 <= threshold) return;
     const upto = this.appliedSeq;
     const first = this.firstSeq;
     const merged = Y.encodeStateAsUpdate(this.doc);
@@ -260,7 +333,7 @@ export class Room {
         this.firstSeq = upto;
         this.compacting = false;
         this.deps.logger.debug({ doc: this.name, merged: upto - first + 1, bytes: merged.length }, 'compacted');
-        this.maybeCompact(); // writes that arrived meanwhile may be over the threshold already
+        this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
         this.settle();
       },
       (err: unknown) => {
@@ -289,8 +362,13 @@ export class Room {
     if (this.destroyed) return;
     this.destroyed = true;
     clearTimeout(this.unloadTimer);
+    clearTimeout(this.applyTimer);
+    this.unapplied = undefined;
     this.fullState = undefined;
-    this.doc.destroy();
+    this.ydoc.destroy();
   }
 }
 
+function corrupt(name: string, cause: unknown): StorageError {
+  return new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause });
+}

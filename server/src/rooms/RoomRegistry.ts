@@ -99,8 +99,7 @@ export class RoomRegistry {
   private async unload(room: Room): Promise<void> {
     if (room.conns.size > 0 || room.pins > 0 || this.rooms.get(room.name) !== room) return;
     this.rooms.delete(room.name);
-    const done = room.idle().then(() => {
-      room.destroy();
+    const done = room.idle().then(() => closeRoom(room)).then(() => {
       this.deps.store.release(room.name);
       this.deps.metrics.documentsLoaded.set(this.rooms.size);
       this.deps.logger.debug({ doc: room.name }, 'document unloaded');
@@ -120,9 +119,16 @@ export class RoomRegistry {
     this.rooms.clear();
     await Promise.all(rooms.map(async (room) => {
       await room.idle();
-      room.destroy();
+      await closeRoom(room);
     }));
     await Promise.all(this.unloading.values());
     this.deps.metrics.documentsLoaded.set(0);
   }
+}
+
+/** Leaves a closing room's stored document as one snapshot, then frees it. */
+async function closeRoom(room: Room): Promise<void> {
+  room.compactBeforeClose();
+  await room.idle();
+  room.destroy();
 }

@@ -1,0 +1,80 @@
+// A compacted document is served from its stored snapshot before the server decodes it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cleanup, closeCode, connect, rawSocket, startTestServer, tempDir, waitFor } from '../helpers.js';
+import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
+
+test('a cold compacted document: whole first sync for a fresh peer, offline edits of a returning one pulled in', async () => {
+  let ts = await startTestServer();
+  const a = connect(ts.url, 'snap');
+  const b = connect(ts.url, 'snap');
+  await Promise.all([a.synced, b.synced]);
+  const words = Array.from({ length: 2000 }, (_, i) => `w${i}`).join(' ');
+  a.doc.transact(() => a.text.insert(0, words)); // one update: the stored document is one snapshot
+  await waitFor(() => b.text.toString() === words, { what: 'b has the text' });
+  assert.equal(ts.server.registry.get('snap')?.storedUpdates, 1);
+  a.destroy();
+  b.provider.disconnect();
+  ts = await ts.restart();
+
+  // b comes back first, with an edit made while the server was down; then a fresh peer.
+  b.text.insert(0, 'offline ');
+  b.provider.connect();
+  const c = connect(ts.url, 'snap');
+  await c.synced;
+  assert.ok(c.text.toString().endsWith(words), 'the first sync holds the whole stored document');
+  await waitFor(() => c.text.toString() === `offline ${words}` && b.text.toString() === c.text.toString(), { what: "b's offline edit at c" });
+  await waitFor(() => ts.server.registry.get('snap')?.doc.getText('t').toString() === c.text.toString(), { what: 'the server to hold it' });
+  b.destroy();
+  c.destroy();
+  await ts.stop();
+  cleanup(ts.dataDir);
+});
+
+test('a stored snapshot that does not decode closes its peers with 1011; other documents go on', async () => {
+  const dataDir = tempDir();
+  const store = new LevelDocStore(dataDir, { sync: false });
+  await store.open();
+  await store.append('bad', 0, new Uint8Array([1, 2, 3, 255, 255, 255]));
+  await store.close();
+  const ts = await startTestServer({}, dataDir);
+  const raw = await rawSocket(ts.url, 'bad');
+  assert.equal((await closeCode(raw)).code, 1011);
+  const good = connect(ts.url, 'good');
+  await good.synced;
+  good.text.insert(0, 'fine');
+  const again = await rawSocket(ts.url, 'bad');
+  assert.equal((await closeCode(again)).code, 1011);
+  good.destroy();
+  await ts.stop();
+  cleanup(dataDir);
+});
+
+test('a document closed with several stored updates is left as one snapshot (unload and stop)', async () => {
+  let ts = await startTestServer();
+  for (const name of ['unloaded', 'stopped']) {
+    const a = connect(ts.url, name);
+    await a.synced;
+    for (let i = 0; i < 20; i++) a.text.insert(0, String(i % 10));
+    await waitFor(() => ts.server.registry.get(name)?.storedUpdates === 20, { what: `${name}: 20 stored updates` });
+    if (name === 'unloaded') {
+      a.destroy();
+      await waitFor(() => ts.server.registry.get(name) === undefined, { what: 'the unload' });
+      const b = connect(ts.url, name);
+      await b.synced;
+      assert.equal(ts.server.registry.get(name)?.storedUpdates, 1, 'merged when it unloaded');
+      assert.equal(b.text.length, 20);
+      b.destroy();
+    } else {
+      a.destroy();
+    }
+  }
+  ts = await ts.restart();
+  const c = connect(ts.url, 'stopped');
+  await c.synced;
+  assert.equal(ts.server.registry.get('stopped')?.storedUpdates, 1, 'merged when the server stopped');
+  assert.equal(c.text.length, 20);
+  c.destroy();
+  await ts.stop();
+  cleanup(ts.dataDir);
+});
