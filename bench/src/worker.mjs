@@ -218,6 +218,37 @@ const commands = {
 
   // ---- C/E: documents through a real provider ---------------------------------------
   /** Replays the trace into Y.Text 't' through a real provider, `batch` edits per update. */
+  /**
+   * Warms up the measuring client's Yjs code (decoding a whole ~300 KB document, reading its
+   * text) so that the first server measured does not pay the client's JIT warm-up.
+   */
+  async cWarm({ tracePath, batch, limit = Infinity }) {
+    const trace = JSON.parse(gunzipSync(readFileSync(tracePath)).toString());
+    const doc = new Y.Doc();
+    const text = doc.getText('t');
+    const edits = [];
+    for (const txn of trace.txns) for (const patch of txn.patches) if (edits.length < limit) edits.push(patch);
+    for (let i = 0; i < edits.length; i += batch) {
+      doc.transact(() => {
+        for (let j = i; j < Math.min(edits.length, i + batch); j++) {
+          const [pos, del, ins] = edits[j];
+          if (del) text.delete(pos, del);
+          if (ins) text.insert(pos, ins);
+        }
+      });
+    }
+    const state = Y.encodeStateAsUpdate(doc);
+    let chars = 0;
+    for (let i = 0; i < 5; i++) {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, state);
+      chars += copy.getText('t').toString().length;
+      copy.destroy();
+    }
+    doc.destroy();
+    return { chars };
+  },
+
   async cWrite({ proto, url, name, tracePath, batch, limit = Infinity }) {
     const trace = JSON.parse(gunzipSync(readFileSync(tracePath)).toString());
     const doc = new Y.Doc();

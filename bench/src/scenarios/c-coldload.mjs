@@ -54,6 +54,9 @@ export async function run(ctx) {
   const cases = [];
   for (const form of forms) {
     const c = { case: form.case, results: {} };
+    // the measuring client decodes this document once per server: warm it up first, so that
+    // its JIT warm-up does not land on whichever server is measured first
+    await w1.call('cWarm', { tracePath, batch: form.batch, limit });
     for (const sid of ctx.servers(servers)) {
       let server = await new ServerProcess(sid).start();
       const { proto } = server.def;
