@@ -366,11 +366,30 @@ const commands = {
     const pairs = S.d;
     let running = true;
     const t0 = nowMs();
-    for (const p of pairs) {
-      p.pump = () => {
+    // Refills wait for the end of the I/O phase, so that everything the observers read in it
+    // is counted first and each writer sends its refill in one socket write (the messages stay
+    // separate frames): the generator, not the server, would otherwise pay a syscall per update.
+    const due = new Set();
+    let scheduled = false;
+    const refill = () => {
+      scheduled = false;
+      for (const p of due) {
+        const socket = p.w.ws._socket;
+        socket?.cork();
         while (running && !p.w.closed && p.sent - p.seen < window) {
           p.w.sendUpdate(appendCharUpdate(p.client, p.sent));
           p.sent++;
+        }
+        socket?.uncork();
+      }
+      due.clear();
+    };
+    for (const p of pairs) {
+      p.pump = () => {
+        due.add(p);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(refill);
         }
       };
       p.pump();
