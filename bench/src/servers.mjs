@@ -14,6 +14,25 @@ export const repoRoot = join(benchDir, '..');
 export const workDir = join(benchDir, '.work');
 const preload = join(here, 'preload.cjs');
 
+/**
+ * The Docker image's runtime ENV (the last stage's ENV lines), so that Tandem runs as the image
+ * runs it; HOST, PORT and DATA_DIR are the harness's own.
+ */
+function imageEnv() {
+  const text = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8').replace(/\\\r?\n/g, ' ');
+  const lines = text.split(/\r?\n/);
+  const lastFrom = lines.findLastIndex((l) => /^\s*FROM\s/i.test(l));
+  const env = {};
+  for (const line of lines.slice(lastFrom + 1)) {
+    const m = /^\s*ENV\s+(.*)$/i.exec(line);
+    if (!m) continue;
+    for (const [, k, v] of m[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S+)/g)) env[k] = v.replace(/^"|"$/g, '');
+  }
+  for (const k of ['HOST', 'PORT', 'DATA_DIR']) delete env[k];
+  return env;
+}
+const IMAGE_ENV = imageEnv();
+
 /** Only rate and connection limits are raised; everything else is the production default. */
 const TANDEM_LIMITS = {
   RATE_LIMIT_PER_SEC: '1000000',
@@ -29,12 +48,12 @@ export const SERVERS = {
   tandem: {
     label: 'Tandem', proto: 'yws', persistent: true, health: '/healthz',
     entry: () => join(repoRoot, 'server/dist/main.js'), cwd: () => repoRoot,
-    env: (dataDir, extra) => ({ DATA_DIR: dataDir, DURABILITY: 'write', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...extra }),
+    env: (dataDir, extra) => ({ ...IMAGE_ENV, DATA_DIR: dataDir, DURABILITY: 'write', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...extra }),
   },
   'tandem-fsync': {
     label: 'Tandem fsync', proto: 'yws', persistent: true, health: '/healthz',
     entry: () => join(repoRoot, 'server/dist/main.js'), cwd: () => repoRoot,
-    env: (dataDir, extra) => ({ DATA_DIR: dataDir, DURABILITY: 'fsync', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...extra }),
+    env: (dataDir, extra) => ({ ...IMAGE_ENV, DATA_DIR: dataDir, DURABILITY: 'fsync', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...extra }),
   },
   yws: {
     label: 'y-websocket 1.5.4', proto: 'yws', persistent: false, health: '/',

@@ -50,6 +50,8 @@ test('the runtime stage: WORKDIR /app, image ENV, EXPOSE, VOLUME /data', () => {
   assert.equal(env.HOST, '0.0.0.0');
   assert.equal(env.DATA_DIR, '/data');
   assert.equal(env.NODE_ENV, 'production');
+  // glibc's fixed mmap threshold: large freed buffers go back to the system (bench E memory).
+  assert.equal(env.MALLOC_MMAP_THRESHOLD_, '131072');
   const port = env.PORT ?? '1234';
   assert.equal(lastOf(runtime, 'EXPOSE')?.args, port, 'EXPOSE the port the server listens on');
   assert.match(lastOf(runtime, 'VOLUME')?.args ?? '', /^(\/data|\["\/data"\])$/);
