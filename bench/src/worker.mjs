@@ -8,6 +8,9 @@ import { openProvider, RawClient, clockOf } from './clients.mjs';
 import { appendCharUpdate } from './wire.mjs';
 import { nowMs, sleep } from './util.mjs';
 
+// y-websocket's WebsocketProvider adds a process 'exit' listener each; a worker holds dozens.
+process.setMaxListeners(0);
+
 const S = { providers: [], raws: [], elu: null, batched: new Set(), A: new Map() };
 
 // Light clients that only need to receive (A's bulk receivers, B's idle sockets) read in
