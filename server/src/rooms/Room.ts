@@ -30,12 +30,6 @@ interface PendingBatch {
 }
 
 /**
- * One open document: the Y.Doc, its peers and their presence.
- *
- * Durability: an update from a peer is written (group commit) before it is applied to the
- * document and fanned out, so the document in memory never holds anything a crash could lose.
- */
-/**
  * A compacted document's stored snapshot is applied this long after the load at the latest;
  * normally right after the first fresh joiner has been answered from its bytes.
  */
@@ -43,6 +37,14 @@ const APPLY_STORED_AFTER_MS = 50;
 /** How long fresh joiners share one encoding of the whole document. */
 const FULL_STATE_KEPT_MS = 200;
 
+/**
+ * One open document: the Y.Doc, its peers and their presence.
+ *
+ * Durability: an update from a peer is written (group commit) before it is applied to the
+ * document and fanned out, so the document in memory never holds anything a crash could lose.
+ * A cold compacted document answers fresh joiners from its stored snapshot and decodes it
+ * into the Y.Doc right after (`applyStored`); everything that reads `doc` decodes it first.
+ */
 export class Room {
   private readonly ydoc = new Y.Doc({ gc: true });
   /** The stored snapshot of a compacted document, not yet decoded into `ydoc`. */
@@ -213,7 +215,8 @@ export class Room {
 
   /**
    * A batch is on disk: apply its updates in one transaction (Yjs cleans up once, not per
-   * update) and fan them out, each peer getting every update but its own in one write.
+   * update) and fan them out; each peer gets every update but its own, in one socket write
+   * (runs of one sender are framed together, and sockets stay corked until the tick ends).
    */
   private applyBatch(batch: PendingBatch): void {
     if (this.pending === batch) this.pending = undefined;

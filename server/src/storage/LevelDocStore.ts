@@ -40,6 +40,8 @@ export class LevelDocStore implements DocStore {
   private rangeTimer: NodeJS.Timeout | undefined;
   private rangeRunning: Promise<void> | undefined;
   private lastRangeAt = 0;
+  /** Set by close(): no more range compactions get scheduled. */
+  private closing = false;
 
   constructor(
     private readonly location: string,
@@ -63,6 +65,7 @@ export class LevelDocStore implements DocStore {
       this.db.open({ createIfMissing: true }, (err) => (err ? reject(wrap(`cannot open ${this.location}`, err)) : resolve())),
     );
     this.opened = true;
+    this.closing = false;
   }
 
   private ensureOpen(): void {
@@ -157,7 +160,7 @@ export class LevelDocStore implements DocStore {
   }
 
   private scheduleRangeCompaction(): void {
-    if (this.rangeTimer || this.rangeRunning || this.rangeDue.size === 0 || !this.opened) return;
+    if (this.rangeTimer || this.rangeRunning || this.rangeDue.size === 0 || !this.opened || this.closing) return;
     const wait = Math.max(0, this.lastRangeAt + RANGE_COMPACT_INTERVAL_MS - Date.now());
     this.rangeTimer = setTimeout(() => {
       this.rangeTimer = undefined;
@@ -204,6 +207,7 @@ export class LevelDocStore implements DocStore {
     if (!this.opened) return;
     await this.flush();
     // Superseded bytes still due go now, so that a stopped server leaves a compact directory.
+    this.closing = true;
     clearTimeout(this.rangeTimer);
     this.rangeTimer = undefined;
     await this.rangeRunning;
