@@ -88,6 +88,19 @@ export function docName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
+/**
+ * The document's text as this person sees it, without other people's caret labels: a peer's
+ * caret can sit inside a word (after an undo or redo it goes back to where that step began),
+ * and its label is part of the editor's textContent.
+ */
+export function documentText(user: User): Promise<string> {
+  return user.editor.evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
+    return copy.textContent ?? '';
+  });
+}
+
 /** Places the caret at the very end of the document. */
 export async function caretToEnd(user: User): Promise<void> {
   await user.editor.click();
