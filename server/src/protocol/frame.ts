@@ -3,6 +3,24 @@
  * message, built once per broadcast so that every receiver gets the very same bytes and the
  * per-receiver cost is one socket write.
  */
+/** Framed messages ready for many sockets, with what metrics and the output cap need to know. */
+export interface Framed {
+  /** One or more complete frames, back to back. */
+  frames: Buffer;
+  /** Number of messages in `frames`. */
+  count: number;
+  /** Payload bytes of those messages (without frame headers). */
+  bytes: number;
+  /** Size of the largest single frame: the output cap is checked as if each were sent alone. */
+  largest: number;
+}
+
+/** One message framed on its own (see `frameBinary`). */
+export function framedMessage(payload: Uint8Array): Framed {
+  const frames = frameBinary(payload);
+  return { frames, count: 1, bytes: payload.length, largest: frames.length };
+}
+
 export function frameBinary(payload: Uint8Array): Buffer {
   const headerLength = frameHeaderLength(payload.length);
   const frame = Buffer.allocUnsafe(headerLength + payload.length);

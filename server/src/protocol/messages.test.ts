@@ -107,7 +107,12 @@ test('random bytes never escape as anything but ProtocolError', () => {
 test('frameUpdateMessages gives, back to back, the frames of encodeUpdate for each update', () => {
   const updates = [0, 1, 100, 123, 124, 127, 128, 16383, 16384, 65530, 70000].map((n) => new Uint8Array(n).fill(n & 0xff));
   const expected = Buffer.concat(updates.map((u) => frameBinary(encodeUpdate(u))));
-  assert.ok(frameUpdateMessages(updates).equals(expected));
-  assert.ok(frameUpdateMessages(updates, 3, 5).equals(Buffer.concat(updates.slice(3, 5).map((u) => frameBinary(encodeUpdate(u))))));
-  assert.equal(frameUpdateMessages(updates, 2, 2).length, 0);
+  const all = frameUpdateMessages(updates);
+  assert.ok(all.frames.equals(expected));
+  assert.ok(frameUpdateMessages(updates, 3, 5).frames.equals(Buffer.concat(updates.slice(3, 5).map((u) => frameBinary(encodeUpdate(u))))));
+  assert.equal(frameUpdateMessages(updates, 2, 2).frames.length, 0);
+  // What metrics and the output cap are told: message count, payload bytes, largest frame.
+  assert.equal(all.count, updates.length);
+  assert.equal(all.bytes, updates.reduce((n, u) => n + encodeUpdate(u).length, 0));
+  assert.equal(all.largest, Math.max(...updates.map((u) => frameBinary(encodeUpdate(u)).length)));
 });

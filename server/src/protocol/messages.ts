@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { CloseCode } from '../closeCodes.js';
-import { frameHeaderLength, writeFrameHeader } from './frame.js';
+import { frameHeaderLength, writeFrameHeader, type Framed } from './frame.js';
 import { ProtocolError } from '../errors.js';
 
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
@@ -158,7 +158,7 @@ function varUintLength(n: number): number {
 }
 
 /** Bytes of the Update message carrying `update`: [Sync, Update, varuint length, update]. */
-export function updateMessageLength(update: Uint8Array): number {
+function updateMessageLength(update: Uint8Array): number {
   return 2 + varUintLength(update.length) + update.length;
 }
 
@@ -167,11 +167,16 @@ export function updateMessageLength(update: Uint8Array): number {
  * buffer: what a peer of a busy document gets in one write. Same bytes as `frameBinary` of
  * `encodeUpdate` for each.
  */
-export function frameUpdateMessages(updates: readonly Uint8Array[], from = 0, to = updates.length): Buffer {
+export function frameUpdateMessages(updates: readonly Uint8Array[], from = 0, to = updates.length): Framed {
   let size = 0;
+  let bytes = 0;
+  let largest = 0;
   for (let i = from; i < to; i++) {
     const len = updateMessageLength(updates[i]!);
-    size += frameHeaderLength(len) + len;
+    const frame = frameHeaderLength(len) + len;
+    size += frame;
+    bytes += len;
+    if (frame > largest) largest = frame;
   }
   const out = Buffer.allocUnsafe(size);
   let at = 0;
@@ -189,7 +194,7 @@ export function frameUpdateMessages(updates: readonly Uint8Array[], from = 0, to
     out.set(update, at);
     at += update.length;
   }
-  return out;
+  return { frames: out, count: to - from, bytes, largest };
 }
 
 /** Awareness entries, already JSON-encoded (`null` for a removal), as one awareness message. */

@@ -3,8 +3,8 @@ import { CloseCode } from '../closeCodes.js';
 import { assertNever, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { frameBinary, frameHeaderLength } from '../protocol/frame.js';
-import { encodeSyncStep1, encodeSyncStep2, frameUpdateMessages, isEmptyUpdate, updateMessageLength, type Message } from '../protocol/messages.js';
+import { framedMessage, type Framed } from '../protocol/frame.js';
+import { encodeSyncStep1, encodeSyncStep2, frameUpdateMessages, isEmptyUpdate, type Message } from '../protocol/messages.js';
 import type { DocStore } from '../storage/DocStore.js';
 import type { Connection } from './Connection.js';
 import { Presence } from './Presence.js';
@@ -255,14 +255,7 @@ export class Room {
       const sender = senders[from]!;
       let to = from + 1;
       while (to < updates.length && senders[to] === sender) to++;
-      let bytes = 0;
-      let largest = 0;
-      for (let i = from; i < to; i++) {
-        const len = updateMessageLength(updates[i]!);
-        bytes += len;
-        largest = Math.max(largest, frameHeaderLength(len) + len);
-      }
-      this.broadcastFrames(frameUpdateMessages(updates, from, to), to - from, bytes, largest, sender);
+      this.broadcastFramed(frameUpdateMessages(updates, from, to), sender);
       from = to;
     }
   }
@@ -298,21 +291,17 @@ export class Room {
 
   /** Sends the same message to every peer but `except`: framed once, written to each socket. */
   broadcast(message: Uint8Array, except: Connection | undefined): void {
-    const frame = frameBinary(message);
-    this.broadcastFrames(frame, 1, message.length, frame.length, except);
+    this.broadcastFramed(framedMessage(message), except);
   }
 
-  /**
-   * Writes `frames` (`messages` framed messages of `bytes` in all, the largest frame
-   * `largest` bytes) to every peer but `except`.
-   */
-  private broadcastFrames(frames: Buffer, messages: number, bytes: number, largest: number, except: Connection | undefined): void {
+  /** Writes the same framed messages to every peer but `except`. */
+  private broadcastFramed({ frames, count, bytes, largest }: Framed, except: Connection | undefined): void {
     if (this.conns.size === 0 || (this.conns.size === 1 && except !== undefined && this.conns.has(except))) return;
     let sent = 0;
     for (const conn of this.conns) {
       if (conn !== except && conn.sendFrame(frames, largest)) sent++;
     }
-    if (sent > 0) this.deps.metrics.sent(sent * messages, sent * bytes);
+    if (sent > 0) this.deps.metrics.sent(sent * count, sent * bytes);
   }
 
   /**
