@@ -8,6 +8,28 @@ import { openProvider, RawClient, clockOf } from './clients.mjs';
 import { appendCharUpdate } from './wire.mjs';
 import { nowMs, sleep } from './util.mjs';
 
+function readTrace(tracePath) {
+  return JSON.parse(gunzipSync(readFileSync(tracePath)).toString());
+}
+
+/** The trace's edits ([pos, deleted, inserted]), at most `limit`. */
+function traceEdits(trace, limit) {
+  const edits = [];
+  for (const txn of trace.txns) for (const patch of txn.patches) if (edits.length < limit) edits.push(patch);
+  return edits;
+}
+
+/** Applies edits [from, from + batch) as one transaction (one Yjs update). */
+function applyEdits(doc, text, edits, from, batch) {
+  doc.transact(() => {
+    for (let j = from; j < Math.min(edits.length, from + batch); j++) {
+      const [pos, del, ins] = edits[j];
+      if (del) text.delete(pos, del);
+      if (ins) text.insert(pos, ins);
+    }
+  });
+}
+
 // y-websocket's WebsocketProvider adds a process 'exit' listener each; a worker holds dozens.
 process.setMaxListeners(0);
 
@@ -226,20 +248,10 @@ const commands = {
    * text) so that the first server measured does not pay the client's JIT warm-up.
    */
   async cWarm({ tracePath, batch, limit = Infinity }) {
-    const trace = JSON.parse(gunzipSync(readFileSync(tracePath)).toString());
+    const edits = traceEdits(readTrace(tracePath), limit);
     const doc = new Y.Doc();
     const text = doc.getText('t');
-    const edits = [];
-    for (const txn of trace.txns) for (const patch of txn.patches) if (edits.length < limit) edits.push(patch);
-    for (let i = 0; i < edits.length; i += batch) {
-      doc.transact(() => {
-        for (let j = i; j < Math.min(edits.length, i + batch); j++) {
-          const [pos, del, ins] = edits[j];
-          if (del) text.delete(pos, del);
-          if (ins) text.insert(pos, ins);
-        }
-      });
-    }
+    for (let i = 0; i < edits.length; i += batch) applyEdits(doc, text, edits, i, batch);
     const state = Y.encodeStateAsUpdate(doc);
     let chars = 0;
     for (let i = 0; i < 5; i++) {
@@ -253,25 +265,18 @@ const commands = {
   },
 
   async cWrite({ proto, url, name, tracePath, batch, limit = Infinity }) {
-    const trace = JSON.parse(gunzipSync(readFileSync(tracePath)).toString());
+    const trace = readTrace(tracePath);
+    const edits = traceEdits(trace, limit);
     const doc = new Y.Doc();
     const p = openProvider(proto, url, name, doc);
     S.providers.push(p);
     await withTimeout(p.synced, 15000, 'writer sync');
     const text = doc.getText('t');
-    const edits = [];
-    for (const txn of trace.txns) for (const patch of txn.patches) if (edits.length < limit) edits.push(patch);
     let updates = 0;
     doc.on('update', () => updates++);
     const t0 = nowMs();
     for (let i = 0; i < edits.length; i += batch) {
-      doc.transact(() => {
-        for (let j = i; j < Math.min(edits.length, i + batch); j++) {
-          const [pos, del, ins] = edits[j];
-          if (del) text.delete(pos, del);
-          if (ins) text.insert(pos, ins);
-        }
-      });
+      applyEdits(doc, text, edits, i, batch);
       if (i % (batch * 256) === 0) await new Promise((r) => setImmediate(r));
     }
     const final = text.toString();
