@@ -8,6 +8,7 @@ import { Metrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import type { DocStore } from './storage/DocStore.js';
 import { LevelDocStore } from './storage/LevelDocStore.js';
+import { wsWire } from './transport/frames.js';
 
 export interface TandemServer {
   readonly port: number;
@@ -30,7 +31,7 @@ export async function startServer(config: Config, logger: Logger, store: DocStor
   const metrics = new Metrics();
   await store.open();
   const registry = new RoomRegistry(
-    { store, logger, metrics, compactAfterUpdates: config.compactAfterUpdates, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store, logger, metrics, wire: wsWire, compactAfterUpdates: config.compactAfterUpdates, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments },
   );
   const gateway = new WsGateway(config, logger, metrics, registry);
