@@ -24,6 +24,7 @@ export interface Config {
   readonly maxOpenDocuments: number;
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
+  readonly redisTimeoutMs: number;
   /** Where the built client lives; not an environment variable. */
   readonly clientDir: string;
 }
@@ -97,6 +98,7 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     maxOpenDocuments: int(env, 'MAX_OPEN_DOCUMENTS', 10000, 1),
     trustProxy: trust === '1',
     redisUrl,
+    redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 1000, 10, 60_000),
     clientDir,
   };
   return Object.freeze(config);

@@ -7,8 +7,8 @@ import { encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '.
 import type { DocStore } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
 import type { Connection } from './Connection.js';
-import { senderOf, type UpdateOrigin } from './origins.js';
-import type { Outgoing, Wire } from './ports.js';
+import { CLUSTER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
+import type { ClusterPort, Outgoing, PresenceOwner, Wire } from './ports.js';
 import { Presence } from './Presence.js';
 
 export interface RoomDeps {
@@ -20,6 +20,8 @@ export interface RoomDeps {
   compactAfterUpdates: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
+  /** Scale-out (with REDIS_URL). */
+  cluster?: ClusterPort | undefined;
 }
 
 /** The updates of one room that went into one group-committed store batch. */
@@ -91,6 +93,16 @@ export class Room {
       // Serve the joiners first: merging a long history is not on their path.
       setImmediate(() => room.maybeCompact());
     }
+    if (deps.cluster) {
+      // What other instances wrote that this one's store lacks: stored and applied before anyone is answered.
+      try {
+        room.receiveRemote(await deps.cluster.open(name, () => room.doc));
+        await room.idle();
+      } catch (err) {
+        room.destroy();
+        throw err;
+      }
+    }
     deps.metrics.documentLoads.inc();
     deps.logger.debug({ doc: name, updates: stored.updates.length, ms: Math.round(performance.now() - started) }, 'document loaded');
     return room;
@@ -141,7 +153,36 @@ export class Room {
   leave(conn: Connection): void {
     if (!this.conns.delete(conn)) return;
     const removal = this.presence.removeOwnedBy(conn);
+    if (removal) this.relayAwareness(removal);
+  }
+
+  /** Relays an accepted local awareness change to every local peer (the sender too) and other instances. */
+  private relayAwareness(message: Uint8Array): void {
+    this.broadcast(message, undefined);
+    this.deps.cluster?.publishAwareness(this.name, message);
+  }
+
+  /** Updates another instance put in the shared log: stored here, then applied and sent to every local peer. */
+  receiveRemote(updates: readonly Uint8Array[]): void {
+    if (this.destroyed) return;
+    for (const update of updates) if (!isEmptyUpdate(update)) this.persist(update, CLUSTER_ORIGIN);
+  }
+
+  /** Awareness states another instance relayed for its peers. */
+  receiveRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
+    const relay = this.presence.applyRemote(owner, entries);
+    if (relay) this.broadcast(relay, undefined);
+  }
+
+  /** Another instance is gone (or asks again): the states its peers set, as one message. */
+  dropOwner(owner: PresenceOwner): void {
+    const removal = this.presence.removeOwnedBy(owner);
     if (removal) this.broadcast(removal, undefined);
+  }
+
+  /** The states local peers set, for another instance that opened this document. */
+  localAwareness(): Uint8Array | null {
+    return this.presence.localSnapshot();
   }
 
   handleMessage(conn: Connection, msg: Message, now: number): void {
@@ -157,7 +198,7 @@ export class Room {
         const relay = this.presence.apply(conn, msg.entries, now);
         // The sender hears its own state too: a lone y-websocket client otherwise receives
         // nothing for 30 s and reconnects.
-        if (relay) this.broadcast(relay, undefined);
+        if (relay) this.relayAwareness(relay);
         return;
       }
       case 'queryAwareness': {
@@ -182,7 +223,9 @@ export class Room {
   /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
   private persist(update: Uint8Array, origin: UpdateOrigin): void {
     const seq = this.nextSeq++;
-    const written = this.deps.store.append(this.name, seq, update);
+    let written = this.deps.store.append(this.name, seq, update);
+    // With scale-out, local updates also wait for the shared log (in parallel with the store).
+    if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, origin.kind === 'conn' ? update : undefined);
     let batch = this.pending;
     if (!batch || batch.written !== written) {
       batch = this.pending = { written, updates: [], origins: [], lastSeq: seq, queuedAt: performance.now() };

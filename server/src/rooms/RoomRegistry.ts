@@ -39,6 +39,11 @@ export class RoomRegistry {
     return this.rooms.get(name);
   }
 
+  /** Names of the loaded documents. */
+  names(): IterableIterator<string> {
+    return this.rooms.keys();
+  }
+
   /** Whether a new document could be opened now (cheap check before an upgrade). */
   canOpen(name: string): boolean {
     return this.has(name) || this.rooms.size + this.loading.size < this.options.maxOpenDocuments;
@@ -113,6 +118,7 @@ export class RoomRegistry {
     if (!lease || room.connectionCount > 0 || lease.pins > 0) return;
     this.rooms.delete(room.name);
     this.leases.delete(room);
+    this.deps.cluster?.close(room.name);
     const done = room.idle().then(() => closeRoom(room)).then(() => {
       this.deps.store.release(room.name);
       this.deps.metrics.documentsLoaded.set(this.rooms.size);

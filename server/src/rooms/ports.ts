@@ -38,3 +38,39 @@ export interface SocketLike {
   /** Output queued and not yet taken by the peer. */
   readonly bufferedAmount: number;
 }
+
+/**
+ * Scale-out as rooms see it (cluster/ implements it over Redis; absent without REDIS_URL).
+ * Rooms call it; it calls rooms back through the registry.
+ */
+export interface ClusterPort {
+  /**
+   * Catches a loading document up with the shared log, after the store was read and before
+   * anyone is answered: resolves with the updates the store lacks.
+   */
+  open(name: string, local: () => import('yjs').Doc): Promise<Uint8Array[]>;
+  /** The document's room unloaded. */
+  close(name: string): void;
+  /**
+   * What a batch's updates become visible on: the store's write and, for updates of local
+   * peers (`update` given), the shared log's acknowledgement. The same `written` gives the same
+   * promise, so a room's batch stays one batch.
+   */
+  replicate(name: string, written: Promise<void>, update: Uint8Array | undefined): Promise<void>;
+  /** An awareness change accepted from a local peer, as relayed to them. */
+  publishAwareness(name: string, message: Uint8Array): void;
+}
+
+/** Who may set an awareness client ID's state: a local connection, or another instance. */
+export interface PresenceOwner {
+  readonly id: number | string;
+  /** Set for another instance; a local connection has none. */
+  readonly remote?: true;
+  /** A closed connection, or an instance that stopped beating: its IDs are free. */
+  readonly closed: boolean;
+  /** Whether it left a ping unanswered for `graceMs` (never, for another instance). */
+  missedPong(now: number, graceMs: number): boolean;
+  /** The client IDs it set (made on first use). */
+  owned: Set<number> | undefined;
+  own(clientId: number): void;
+}

@@ -3,7 +3,7 @@ import leveldown, { type BatchOp, type IteratorOptions, type LevelDown } from 'l
 import { StorageError } from '../errors.js';
 import type { DocStore, StoredDocument } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
-import { metaKey, seqOfUpdateKey, updateKeyFrom, updateRange } from './keys.js';
+import { clusterKey, metaKey, seqOfUpdateKey, updateKeyFrom, updateRange } from './keys.js';
 import { RangeCompactor } from './RangeCompactor.js';
 
 const FORMAT_VERSION = 1;
@@ -119,6 +119,22 @@ export class LevelDocStore implements DocStore {
     info.live += update.byteLength;
     const put: BatchOp = { type: 'put', key: updateKeyFrom(info.prefix, seq), value: Buffer.from(update.buffer, update.byteOffset, update.byteLength) };
     return seq === 0 ? this.commits.push(put, this.metaOp(name, 0)) : this.commits.push(put);
+  }
+
+  async readClusterMark(name: string): Promise<string | undefined> {
+    this.ensureOpen();
+    return new Promise((resolve, reject) =>
+      this.db.get(clusterKey(name), { asBuffer: true }, (err, value) => {
+        if (err && /notfound/i.test(err.message)) return resolve(undefined);
+        if (err) return reject(wrap('cannot read the store', err));
+        resolve((value as Buffer).toString('utf8'));
+      }),
+    );
+  }
+
+  writeClusterMark(name: string, mark: string): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'put', key: clusterKey(name), value: Buffer.from(mark, 'utf8') });
   }
 
   async compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {
