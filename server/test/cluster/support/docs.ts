@@ -1,8 +1,8 @@
 // What the cluster tests write and read through real y-websocket clients: paragraphs in the
 // editor's body (`doc.getXmlFragment('default')`), each holding one unique marker so a test can
-// say exactly which edit is missing where; and awareness states as the editor sets them.
+// say exactly which edit is missing where.
 import * as Y from 'yjs';
-import { connect, type Client } from '../../helpers.js';
+import { connect, waitFor, type Client } from '../../helpers.js';
 
 export function body(doc: Y.Doc): Y.XmlFragment {
   return doc.getXmlFragment('default');
@@ -63,36 +63,44 @@ export function freshClient(url: string, name: string): Client & { atFirstSync: 
   return Object.assign(c, { atFirstSync });
 }
 
-/** Sets the editor's presence fields: a name and a cursor at the start of the body. */
-export function setPresence(c: Client, name: string): void {
-  const at = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(body(c.doc), 0)) as unknown;
-  c.provider.awareness.setLocalState({ user: { name, color: '#3366ff' }, cursor: { anchor: at, head: at } });
-}
-
-export interface PeerState {
-  user?: { name?: string };
-  cursor?: unknown;
-}
-
-/** Other clients' states as this client sees them, by client ID (its own left out). */
-export function peers(c: Client): Map<number, PeerState> {
-  const out = new Map<number, PeerState>();
-  for (const [id, s] of c.provider.awareness.getStates()) if (id !== c.doc.clientID) out.set(id, s as PeerState);
-  return out;
-}
-
-/** Names of every state this client sees (its own included), sorted. */
-export function names(c: Client): string[] {
-  return [...c.provider.awareness.getStates().values()]
-    .map((s) => (s as PeerState).user?.name)
-    .filter((n): n is string => typeof n === 'string')
-    .sort();
-}
-
 /** Every client, destroyed; never throws (a provider whose server is dead may complain). */
 export function destroyAll(clients: Iterable<Client>): void {
   for (const c of clients) {
     c.provider.shouldConnect = false;
     c.destroy();
   }
+}
+
+/**
+ * Waits until every client is synced, holds every marker of `expected` and the same body; on
+ * timeout the error says, per client, whether it is synced and which markers it lacks.
+ */
+export async function waitConverged(clients: readonly Client[], expected: Iterable<string>, { timeoutMs = 15_000, what = 'clients' } = {}): Promise<void> {
+  const want = [...expected];
+  try {
+    await waitFor(() => converged(clients) && clients.every((c) => missing(c.doc, want).length === 0), { timeoutMs, what: `${what} to converge` });
+  } catch (err) {
+    const detail = clients.map((c, k) => {
+      const lack = missing(c.doc, want);
+      return `client ${k} (${c.provider.url}): ${c.provider.synced ? 'synced' : 'NOT synced'}, ${paragraphs(c.doc).length} paragraphs, lacks ${lack.length}${lack.length ? ` (${lack.slice(0, 5).join(', ')}…)` : ''}`;
+    });
+    throw new Error(`${(err as Error).message}\n${detail.join('\n')}`);
+  }
+}
+
+export interface Stream {
+  /** Every marker written so far, in order. */
+  readonly written: string[];
+  stop(): void;
+}
+
+/** `c` appends one paragraph `<prefix>-<n>` every `everyMs` until stopped (a typist, faster). */
+export function writeStream(c: Client, prefix: string, everyMs = 10): Stream {
+  const written: string[] = [];
+  const timer = setInterval(() => {
+    const m = `${prefix}-${written.length}`;
+    addParagraph(c.doc, m);
+    written.push(m);
+  }, everyMs);
+  return { written, stop: () => clearInterval(timer) };
 }
