@@ -20,7 +20,7 @@ before(async () => {
 });
 after(async () => {
   await disposeAll(instances);
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 test('a client that moves from A to B regains its client ID and its state shows everywhere', { timeout: 60_000 }, async () => {

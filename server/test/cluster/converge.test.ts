@@ -17,7 +17,7 @@ before(async () => {
 });
 after(async () => {
   await disposeAll(instances);
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 /** Two clients per instance on `doc`, each writing 10 paragraphs at once, and all cursors. */

@@ -44,7 +44,7 @@ before(async () => {
 });
 after(async () => {
   await disposeAll(instances);
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 function apply(c: Client, s: Step & { doc: number }, marker: string): void {

@@ -14,7 +14,7 @@ before(async () => {
 });
 after(async () => {
   await Promise.all(instances.map((i) => i.dispose()));
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 /** Starts an instance and gives it 10 s to exit; 'running' if it is still up then. */

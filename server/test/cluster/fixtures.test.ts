@@ -18,7 +18,7 @@ before(async () => {
 });
 after(async () => {
   await disposeAll(instances);
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 test('redis: kill -9 keeps acknowledged writes, restart EMPTY loses them, the port stays', async () => {

@@ -19,7 +19,7 @@ before(async () => {
 });
 after(async () => {
   await disposeAll(instances);
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 test('an awareness update forged on B for a peer connected to A is dropped everywhere', { timeout: 60_000 }, async () => {

@@ -17,7 +17,7 @@ before(async () => {
 });
 after(async () => {
   await disposeAll(instances);
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 test('an instance killed with SIGKILL catches up on restart, and its users\' edits made meanwhile reach the others', { timeout: 60_000 }, async () => {

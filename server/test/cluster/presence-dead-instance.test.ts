@@ -18,7 +18,7 @@ before(async () => {
 });
 after(async () => {
   await disposeAll(instances);
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 test('the users of an instance killed with SIGKILL vanish from the others within 10 s', { timeout: 60_000 }, async () => {

@@ -14,11 +14,11 @@ let redis: RedisServer;
 let instances: Instance[] = [];
 before(async () => {
   redis = await startRedis();
-  instances = await startInstances(2, redis.url, { REDIS_TIMEOUT_MS: '500' });
+  instances = await startInstances(2, redis.url);
 });
 after(async () => {
   await disposeAll(instances);
-  await redis.stop();
+  if (redis) await redis.stop(); // undefined when before() failed
 });
 
 test('Redis restarted EMPTY while both sides edit: everything converges, and a new document still fails over', { timeout: 90_000 }, async () => {
@@ -53,6 +53,7 @@ test('Redis restarted EMPTY while both sides edit: everything converges, and a n
     for (let i = 0; i < 40; i++) addParagraph(writer.doc, `later-${i}`);
     await waitFor(() => markers(peer.doc).size === 40, { what: 'the peer on A to see the new document' });
     const expected = paragraphs(peer.doc);
+    assert.equal(await a.metric('tandem_redis_up'), 1, 'tandem_redis_up on A before it is killed');
     await a.kill();
     const reader = freshClient(b.url, later);
     clients.push(reader);

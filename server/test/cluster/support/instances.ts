@@ -58,8 +58,8 @@ function requireFreshBuild(): void {
 }
 
 /**
- * One instance. `env` adds to (or overrides) LOG_LEVEL=warn, UNLOAD_GRACE_MS=200 and the
- * raised rate limits; REDIS_URL is set unless `redisUrl` is undefined.
+ * One instance. `env` adds to (or overrides) LOG_LEVEL=warn, UNLOAD_GRACE_MS=200,
+ * REDIS_TIMEOUT_MS=5000 and the raised rate limits; REDIS_URL is set unless `redisUrl` is undefined.
  */
 export async function createInstance(name: string, redisUrl: string | undefined, env: Record<string, string> = {}): Promise<Instance> {
   requireFreshBuild();
@@ -75,6 +75,10 @@ export async function createInstance(name: string, redisUrl: string | undefined,
     // The tests' writers are faster than a person.
     RATE_LIMIT_PER_SEC: '100000',
     RATE_LIMIT_BURST: '100000',
+    // A Redis ack slowed past 1 s by a loaded test machine would put an instance in local-only
+    // mode, where a failover may rightly lack its latest edits; a Redis that is down is seen by
+    // the lost connection, not by this timeout.
+    REDIS_TIMEOUT_MS: '5000',
     ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
     ...env,
   };
