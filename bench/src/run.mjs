@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Benchmark harness entry: `node src/run.mjs [--smoke] [--only=A,C] [--servers=tandem,yws]`.
+// Benchmark harness entry: `node src/run.mjs [--smoke] [--only=A,C] [--servers=tandem,yws]`
+// (`--only=F`: scale-out over Redis, Tandem only, not in the smoke run).
 // Full runs (no --only/--servers) rewrite bench/RESULTS.md; every run appends JSON lines
 // to bench/results/. Exits non-zero if a server fails to start or a scenario errors.
 import { mkdirSync, appendFileSync, readFileSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
@@ -14,8 +15,9 @@ import * as B from './scenarios/b-idle.mjs';
 import * as C from './scenarios/c-coldload.mjs';
 import * as D from './scenarios/d-durable.mjs';
 import * as E from './scenarios/e-large.mjs';
+import * as F from './scenarios/f-scaleout.mjs';
 
-const SCENARIOS = [A, B, C, D, E];
+const SCENARIOS = [A, B, C, D, E, F];
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const opt = (k) => argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1];
@@ -72,6 +74,7 @@ const out = [];
 let scnFailed = 0;
 for (const scn of SCENARIOS) {
   if (only && !only.includes(scn.id)) continue;
+  if (smoke && scn.inSmoke === false) continue;
   const budget = (smoke ? scn.smokeBudgetMs : scn.budgetMs) ?? null;
   const s0 = Date.now();
   const load0 = os.loadavg()[0];
