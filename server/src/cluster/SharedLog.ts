@@ -23,7 +23,8 @@ export function entryUpdates(fields: Array<Buffer | string>, skipInstance?: stri
 interface Group {
   pending: Map<string, Buffer[]>;
   flushScheduled: boolean;
-  acks: Array<Promise<unknown>>;
+  /** One per XADD sent: whether Redis acknowledged it (never rejects, so no failure goes unhandled while LevelDB writes). */
+  acks: Array<Promise<boolean>>;
   names: Set<string>;
   result: Promise<void>;
 }
@@ -85,10 +86,13 @@ export class SharedLog {
     for (const [name, updates] of group.pending) {
       const args: Arg[] = ['XADD', logKey(name), '*', 'i', this.instance];
       for (const u of updates) args.push('u', u);
-      group.acks.push(this.link.command(args).catch((err: unknown) => {
-        this.markDirty(name);
-        throw err;
-      }));
+      group.acks.push(this.link.command(args).then(
+        () => true,
+        () => {
+          this.markDirty(name);
+          return false;
+        },
+      ));
     }
     group.pending.clear();
   }
@@ -97,12 +101,14 @@ export class SharedLog {
   private async settle(group: Group): Promise<void> {
     if (group.pending.size > 0) this.flush(group);
     if (group.acks.length === 0) return;
+    let acked: boolean[];
     try {
-      await this.link.withTimeout(Promise.all(group.acks));
+      acked = await this.link.withTimeout(Promise.all(group.acks));
     } catch (err) {
+      acked = [false];
       this.link.markDown(err);
-      for (const name of group.names) this.markDirty(name);
     }
+    if (acked.includes(false)) for (const name of group.names) this.markDirty(name);
   }
 
   /** Edits of `name` may be missing from Redis: remember it here and in the document's mark. */
