@@ -50,10 +50,14 @@ export interface TestServer {
 }
 
 /** An in-process server; `env` uses the same variables as production. */
-export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDir()): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  dataDir = tempDir(),
+  clusterOptions: Parameters<typeof startServer>[3] = {},
+): Promise<TestServer> {
   const fullEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', UNLOAD_GRACE_MS: '200', ...env, DATA_DIR: dataDir };
   const config = loadConfig(fullEnv, repoRoot, join(repoRoot, 'client', 'dist'));
-  const server = await startServer(config, silentLogger());
+  const server = await startServer(config, silentLogger(), undefined, clusterOptions);
   const url = `ws://127.0.0.1:${server.port}`;
   const ts: TestServer = {
     server,

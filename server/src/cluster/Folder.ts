@@ -71,7 +71,8 @@ export class Folder {
       for (const [, fields] of entries) updates.push(...entryUpdates(fields));
       const merged = Y.mergeUpdates(updates);
       const covered = String(entries[entries.length - 1]![0]);
-      const marginId = `${Math.max(0, Number(String(time[0])) * 1000 - this.options.trimMarginMs)}-0`;
+      const nowMs = Number(String(time[0])) * 1000 + Math.floor(Number(String(time[1])) / 1000);
+      const marginId = `${Math.max(0, nowMs - this.options.trimMarginMs)}-0`;
       await this.options.beforeCommit?.(name);
       const trimId = compareIds(marginId, covered) < 0 ? marginId : covered;
       const done = await this.link.command([
