@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as encoding from 'lib0/encoding';
-import { closeCode, cleanup, connect, rawSocket, startTestServer, upgradeStatus, waitFor, type Client, type TestServer } from '../helpers.js';
+import { cleanup, type Client, closeCode, connect, rawSocket, roomText, startTestServer, type TestServer, upgradeStatus, waitFor } from '../helpers.js';
 
 let ts: TestServer;
 let owner: Client;
@@ -13,7 +13,7 @@ before(async () => {
   owner.provider.on('connection-close', () => closes++);
   await owner.synced;
   owner.text.insert(0, 'precious');
-  await waitFor(() => ts.server.registry.get('target')?.doc.getText('t').toString() === 'precious', { what: 'stored' });
+  await waitFor(() => roomText(ts, 'target') === 'precious', { what: 'stored' });
 });
 after(async () => {
   owner.destroy();
@@ -52,7 +52,7 @@ for (const [what, data, code] of cases) {
     const { code: got, reason } = await closed;
     assert.equal(got, code);
     if (code !== 1009) assert.ok(reason.length > 0, 'a reason is given');
-    assert.equal(ts.server.registry.get('target')?.doc.getText('t').toString(), 'precious');
+    assert.equal(roomText(ts, 'target'), 'precious');
     assert.equal(owner.text.toString(), 'precious');
     assert.equal(closes, 0, 'the well-behaved client was never disconnected');
   });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { cleanup, connect, startTestServer, tempDir, waitFor, type Client, type TestServer } from '../helpers.js';
+import { cleanup, type Client, connect, roomText, startTestServer, tempDir, type TestServer, waitFor } from '../helpers.js';
 
 type Step =
   | { op: 'insert'; who: number; at: number; text: string }
@@ -70,7 +70,7 @@ test('random interleavings from 3 clients with disconnects and a restart converg
           what: 'clients to converge',
         });
         const text = clients[0]!.text.toString();
-        await waitFor(() => ts.server.registry.get('prop')?.doc.getText('t').toString() === text, { what: 'the server to hold it' });
+        await waitFor(() => roomText(ts, 'prop') === text, { what: 'the server to hold it' });
         clients.forEach((c) => c.destroy());
         ts = await ts.restart();
         const reload = connect(ts.url, 'prop');
