@@ -31,7 +31,7 @@ test('random interleavings from 3 clients with disconnects and a restart converg
       const dataDir = tempDir();
       let ts: TestServer = await startTestServer(env, dataDir);
       const clients: Client[] = [0, 1, 2].map(() => connect(ts.url, 'prop'));
-      const url = () => ts.url;
+      const url = ts.url; // what the clients dial, also after a restart
       try {
         await Promise.all(clients.map((c) => c.synced));
         for (const s of steps) {
@@ -56,7 +56,7 @@ test('random interleavings from 3 clients with disconnects and a restart converg
               const port = ts.port;
               await ts.stop();
               ts = await startTestServer({ ...env, PORT: String(port) }, dataDir);
-              assert.equal(url(), ts.url);
+              assert.equal(ts.url, url, 'the restarted server is where the clients reconnect');
               break;
             }
             case 'settle':
