@@ -42,7 +42,7 @@ export async function startServer(
     ? new Cluster({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions })
     : undefined;
   const registry = new RoomRegistry(
-    { store, logger, metrics, wire: wsWire, cluster, compactAfterUpdates: config.compactAfterUpdates, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store, logger, metrics, wire: wsWire, cluster, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments },
   );
   try {

@@ -148,9 +148,11 @@ export class WsGateway {
     try {
       if (!isBinary) throw new ProtocolError('text frames are not part of the protocol', CloseCode.UnsupportedData);
       const now = Date.now();
-      if (!conn.takeToken(now)) {
-        this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, 'rate limit exceeded');
-        conn.close(CloseCode.TryAgainLater, 'rate limit exceeded');
+      const exhausted = conn.takeTokens(now, data.length);
+      if (exhausted) {
+        const reason = exhausted === 'messages' ? 'rate limit exceeded' : 'byte rate limit exceeded';
+        this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, reason);
+        conn.close(CloseCode.TryAgainLater, reason);
         return;
       }
       let msg: Message;

@@ -6,7 +6,12 @@ export interface ConnectionLimits {
   maxBufferedBytes: number;
   rateLimitPerSec: number;
   rateLimitBurst: number;
+  rateLimitBytesPerSec: number;
+  rateLimitBytesBurst: number;
 }
+
+/** Which of a connection's budgets ran dry. */
+export type Exhausted = 'messages' | 'bytes';
 
 /**
  * One peer of one room: its socket, what it may do, the awareness IDs it owns, its budget and
@@ -28,7 +33,14 @@ export class Connection {
   /** Told once when we close the connection (shared function, not a per-connection closure). */
   private onClose: ((conn: Connection) => void) | undefined;
   private tokens: number;
+  private byteTokens: number;
   private refilledAt: number;
+  /**
+   * A message larger than the output cap sent while nothing was queued (a big document's first
+   * sync): the cap then applies to what queues behind it, so the cap is raised by its size
+   * until the queue is empty again.
+   */
+  private headAllowance = 0;
 
   constructor(
     readonly id: number,
@@ -39,6 +51,7 @@ export class Connection {
     now: number,
   ) {
     this.tokens = limits.rateLimitBurst;
+    this.byteTokens = limits.rateLimitBytesBurst;
     this.refilledAt = now;
   }
 
@@ -73,9 +86,18 @@ export class Connection {
     return true;
   }
 
+  /**
+   * MAX_BUFFERED_BYTES bounds the backlog queued behind the message being written: with nothing
+   * queued, any one message may go (a first sync larger than the cap included).
+   */
   private hasRoomFor(bytes: number): boolean {
     if (this.isClosed) return false;
-    if (this.socket.bufferedAmount + bytes > this.limits.maxBufferedBytes) {
+    const queued = this.socket.bufferedAmount;
+    if (queued <= 0) {
+      this.headAllowance = bytes > this.limits.maxBufferedBytes ? bytes : 0;
+      return true;
+    }
+    if (queued + bytes > this.limits.maxBufferedBytes + this.headAllowance) {
       // A peer that does not read: drop it rather than buffer without bound. The close
       // frame would queue behind the backlog, so the socket is cut.
       this.close(CloseCode.TryAgainLater, 'output buffer full', true);
@@ -95,16 +117,23 @@ export class Connection {
     return true;
   }
 
-  /** Token bucket: false when the peer sends faster than its rate allows. */
-  takeToken(now: number): boolean {
+  /**
+   * Token buckets on messages and on received bytes: which budget a message of `bytes` would
+   * overdraw (nothing is taken then), or undefined when it may be handled.
+   */
+  takeTokens(now: number, bytes: number): Exhausted | undefined {
     const elapsed = now - this.refilledAt;
     if (elapsed > 0) {
-      this.tokens = Math.min(this.limits.rateLimitBurst, this.tokens + (elapsed * this.limits.rateLimitPerSec) / 1000);
+      const { rateLimitBurst, rateLimitPerSec, rateLimitBytesBurst, rateLimitBytesPerSec } = this.limits;
+      this.tokens = Math.min(rateLimitBurst, this.tokens + (elapsed * rateLimitPerSec) / 1000);
+      this.byteTokens = Math.min(rateLimitBytesBurst, this.byteTokens + (elapsed * rateLimitBytesPerSec) / 1000);
       this.refilledAt = now;
     }
-    if (this.tokens < 1) return false;
+    if (this.tokens < 1) return 'messages';
+    if (this.byteTokens < bytes) return 'bytes';
     this.tokens -= 1;
-    return true;
+    this.byteTokens -= bytes;
+    return undefined;
   }
 
   /** Heard from the peer (a message or a pong). */

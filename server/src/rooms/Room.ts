@@ -18,6 +18,10 @@ export interface RoomDeps {
   /** Encodes messages once for every receiver of a broadcast. */
   wire: Wire;
   compactAfterUpdates: number;
+  /** A local update that would take the stored document past this is refused (4413). */
+  maxDocumentBytes: number;
+  /** A larger awareness state is never kept or relayed; its sender is closed (1009). */
+  maxAwarenessBytes: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
   /** Scale-out (with REDIS_URL). */
@@ -29,6 +33,8 @@ interface PendingBatch {
   /** The store's promise for the batch (appends of one batch share it). */
   written: Promise<void>;
   updates: Uint8Array[];
+  /** Their total size. */
+  bytes: number;
   /** Origin of each update. */
   origins: UpdateOrigin[];
   lastSeq: number;
@@ -54,6 +60,12 @@ export class Room {
   private nextSeq: number;
   /** Highest sequence number whose update is in `doc`. */
   private appliedSeq: number;
+  /**
+   * The stored document's size: its snapshot plus the updates appended since (what
+   * MAX_DOCUMENT_BYTES bounds), and the part of it that is applied (what a compaction replaces).
+   */
+  private storedBytes = 0;
+  private appliedBytes = 0;
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
   private compacting = false;
@@ -79,6 +91,7 @@ export class Room {
     const started = performance.now();
     const stored = await deps.store.load(name);
     const room = new Room(name, deps, stored.firstSeq, stored.nextSeq);
+    room.storedBytes = room.appliedBytes = stored.updates.reduce((n, u) => n + u.byteLength, 0);
     if (stored.updates.length === 1) {
       room.cold.hold(stored.updates[0]!);
     } else {
@@ -195,6 +208,11 @@ export class Room {
         this.handleUpdate(conn, msg.update);
         return;
       case 'awareness': {
+        if (msg.entries.some((e) => e.json.length > this.deps.maxAwarenessBytes / 3 && Buffer.byteLength(e.json) > this.deps.maxAwarenessBytes)) {
+          this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.MessageTooBig }, 'awareness state over MAX_AWARENESS_BYTES: dropped, closing');
+          conn.close(CloseCode.MessageTooBig, 'awareness state too large');
+          return;
+        }
         const relay = this.presence.apply(conn, msg.entries, now);
         // The sender hears its own state too: a lone y-websocket client otherwise receives
         // nothing for 30 s and reconnects.
@@ -217,18 +235,24 @@ export class Room {
       return;
     }
     if (isEmptyUpdate(update)) return;
+    if (this.storedBytes + update.byteLength > this.deps.maxDocumentBytes) {
+      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.storedBytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
+      conn.close(CloseCode.DocumentTooLarge, 'document too large');
+      return;
+    }
     this.persist(update, { kind: 'conn', conn });
   }
 
   /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
   private persist(update: Uint8Array, origin: UpdateOrigin): void {
     const seq = this.nextSeq++;
+    this.storedBytes += update.byteLength;
     let written = this.deps.store.append(this.name, seq, update);
     // With scale-out, local updates also wait for the shared log (in parallel with the store).
     if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, origin.kind === 'conn' ? update : undefined);
     let batch = this.pending;
     if (!batch || batch.written !== written) {
-      batch = this.pending = { written, updates: [], origins: [], lastSeq: seq, queuedAt: performance.now() };
+      batch = this.pending = { written, updates: [], bytes: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
       this.inflight++;
       const started = batch;
       written.then(
@@ -237,6 +261,7 @@ export class Room {
       );
     }
     batch.updates.push(update);
+    batch.bytes += update.byteLength;
     batch.origins.push(origin);
     batch.lastSeq = seq;
   }
@@ -258,6 +283,7 @@ export class Room {
       else doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
       this.cold.changed();
       this.appliedSeq = batch.lastSeq;
+      this.appliedBytes += batch.bytes;
       this.fanOut(batch);
       this.maybeCompact();
     } finally {
@@ -267,6 +293,7 @@ export class Room {
 
   private failBatch(batch: PendingBatch, err: unknown): void {
     if (this.pending === batch) this.pending = undefined;
+    this.storedBytes -= batch.bytes;
     const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
     this.deps.logger.error({ doc: this.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
     for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
@@ -323,11 +350,14 @@ export class Room {
     const upto = this.appliedSeq;
     const first = this.firstSeq;
     const merged = Y.encodeStateAsUpdate(this.doc);
+    const replaced = this.appliedBytes;
     this.compacting = true;
     this.inflight++;
     this.deps.store.compact(this.name, first, upto, merged).then(
       () => {
         this.firstSeq = upto;
+        this.storedBytes += merged.byteLength - replaced;
+        this.appliedBytes += merged.byteLength - replaced;
         this.compacting = false;
         this.deps.logger.debug({ doc: this.name, merged: upto - first + 1, bytes: merged.length }, 'compacted');
         this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
