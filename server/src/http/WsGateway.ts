@@ -108,7 +108,7 @@ export class WsGateway {
       let opened = false;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         opened = true;
-        this.open(ws as TaggedSocket, room, access, ip!, name!);
+        this.open(ws as TaggedSocket, room, access, ip!, name!, query.get('acks') === '1');
       });
       if (!opened) {
         this.registry.unpin(room);
@@ -123,9 +123,9 @@ export class WsGateway {
     }
   }
 
-  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string): void {
+  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string, acks: boolean): void {
     const now = Date.now();
-    const conn = new Connection(this.nextId++, new WsSocket(ws), access, ip, this.config, now);
+    const conn = new Connection(this.nextId++, new WsSocket(ws), access, ip, this.config, now, acks);
     conn.handleClosedBy(this.release);
     ws.tandemConn = conn;
     ws.tandemGateway = this;

@@ -21,6 +21,11 @@ export type Exhausted = 'messages' | 'bytes';
 export class Connection {
   /** Awareness client IDs this connection introduced (made on first use: idle peers are many). */
   owned: Set<number> | undefined;
+  /**
+   * With `?acks=1`: the Yjs client IDs whose structs this connection has sent, acknowledged
+   * with their durable clocks after each batch holding its updates (null: acks not asked for).
+   */
+  readonly ackClients: Set<number> | null;
   private isClosed = false;
   /** The code it was closed with by us or by ws, if any. */
   private code: number | undefined;
@@ -49,7 +54,9 @@ export class Connection {
     readonly ip: string,
     private readonly limits: ConnectionLimits,
     now: number,
+    acks = false,
   ) {
+    this.ackClients = acks ? new Set() : null;
     this.tokens = limits.rateLimitBurst;
     this.byteTokens = limits.rateLimitBytesBurst;
     this.refilledAt = now;

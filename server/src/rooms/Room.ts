@@ -3,7 +3,7 @@ import { CloseCode } from '../closeCodes.js';
 import { assertNever, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
+import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
 import type { DocStore } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
 import type { Connection } from './Connection.js';
@@ -240,6 +240,7 @@ export class Room {
       conn.close(CloseCode.DocumentTooLarge, 'document too large');
       return;
     }
+    if (conn.ackClients) for (const clientId of Y.parseUpdateMeta(update).to.keys()) conn.ackClients.add(clientId);
     this.persist(update, { kind: 'conn', conn });
   }
 
@@ -285,6 +286,7 @@ export class Room {
       this.appliedSeq = batch.lastSeq;
       this.appliedBytes += batch.bytes;
       this.fanOut(batch);
+      this.acknowledge(batch);
       this.maybeCompact();
     } finally {
       this.settle();
@@ -313,6 +315,21 @@ export class Room {
       while (to < updates.length && senderOf(origins[to]!) === sender) to++;
       this.broadcastEncoded(this.deps.wire.updates(updates, from, to), sender);
       from = to;
+    }
+  }
+
+  /**
+   * Tells each sender that asked for it (`?acks=1`) the durable clock of every client ID it has
+   * sent: the document in memory holds only what is durable, so its state is that clock.
+   */
+  private acknowledge({ origins }: PendingBatch): void {
+    let last: Connection | undefined;
+    for (const origin of origins) {
+      const conn = senderOf(origin);
+      if (!conn?.ackClients || conn === last) continue;
+      last = conn;
+      const store = this.ydoc.store;
+      conn.send(encodeSaved([...conn.ackClients].map((id) => [id, Y.getState(store, id)] as const)));
     }
   }
 
