@@ -60,12 +60,25 @@ function invalid(what: string, cause?: unknown): DecodeError {
   return new DecodeError(`${what}${detail}`, 'invalid', { cause });
 }
 
-/** Checks that an update decodes whole, so applying it cannot fail half-way. */
+/**
+ * Checks that an update decodes whole, and that no item refers to a later clock of its own
+ * client (Yjs only ever refers back: such a reference makes `Y.applyUpdate` throw half-way
+ * through integrating, after `decodeUpdate` accepted the bytes).
+ */
 export function validateUpdate(update: Uint8Array): void {
+  let structs: ReturnType<typeof Y.decodeUpdate>['structs'];
   try {
-    Y.decodeUpdate(update);
+    ({ structs } = Y.decodeUpdate(update));
   } catch (err) {
     throw invalid('undecodable update', err);
+  }
+  for (const s of structs) {
+    if (!(s instanceof Y.Item)) continue;
+    const { client, clock } = s.id;
+    const parent = s.parent instanceof Y.ID ? s.parent : null;
+    for (const ref of [s.origin, s.rightOrigin, parent]) {
+      if (ref && ref.client === client && ref.clock >= clock) throw invalid(`update refers ahead of its own client (${client}:${clock} → ${ref.clock})`);
+    }
   }
 }
 

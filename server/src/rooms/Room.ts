@@ -4,7 +4,7 @@ import { assertNever, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
-import type { DocStore } from '../storage/DocStore.js';
+import type { DocStore, StoredDocument } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
 import type { Connection } from './Connection.js';
 import { CLUSTER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
@@ -101,7 +101,8 @@ export class Room {
         });
       } catch (err) {
         room.destroy();
-        throw corrupt(name, err);
+        await heal(name, deps, stored, err);
+        return Room.load(name, deps);
       }
       // Serve the joiners first: merging a long history is not on their path.
       setImmediate(() => room.maybeCompact());
@@ -279,9 +280,13 @@ export class Room {
       if (this.destroyed || this.broken) return;
       const { updates } = batch;
       const doc = this.doc;
-      // The origin of a batch's first update tags the transaction; the document has no observers yet.
-      if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
-      else doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
+      try {
+        // The origin of a batch's first update tags the transaction; the document has no observers yet.
+        if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
+        else doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
+      } catch (err) {
+        this.dropUnappliable(batch, err);
+      }
       this.cold.changed();
       this.appliedSeq = batch.lastSeq;
       this.appliedBytes += batch.bytes;
@@ -291,6 +296,31 @@ export class Room {
     } finally {
       this.settle();
     }
+  }
+
+  /**
+   * An update that decoded (and passed validateUpdate) still threw inside Y.applyUpdate. Each
+   * update of the batch is applied again on its own (applying twice is a no-op in Yjs); the ones
+   * that throw are taken out of the batch (not fanned out) and their senders closed with 1007.
+   * They stay stored until the next compaction merges them away; a load after a crash drops
+   * them (see `heal`). The process and the other peers go on.
+   */
+  private dropUnappliable(batch: PendingBatch, err: unknown): void {
+    const keep: number[] = [];
+    const bad = new Set<Connection>();
+    batch.updates.forEach((u, i) => {
+      try {
+        Y.applyUpdate(this.ydoc, u);
+        keep.push(i);
+      } catch {
+        const sender = senderOf(batch.origins[i]!);
+        if (sender) bad.add(sender);
+      }
+    });
+    this.deps.logger.error({ doc: this.name, conns: [...bad].map((c) => c.id), dropped: batch.updates.length - keep.length, err }, 'updates that do not apply: dropped, senders closed');
+    for (const conn of bad) conn.close(CloseCode.InvalidPayload, 'update does not apply');
+    batch.updates = keep.map((i) => batch.updates[i]!);
+    batch.origins = keep.map((i) => batch.origins[i]!);
   }
 
   private failBatch(batch: PendingBatch, err: unknown): void {
@@ -408,6 +438,32 @@ export class Room {
     this.cold.destroy();
     this.ydoc.destroy();
   }
+}
+
+/**
+ * The stored updates do not all apply (one decoded but threw while integrating, and was stored
+ * before that showed): rebuilds the document from the ones that do, and stores it as one
+ * snapshot in their place, so the document opens again with everything else in it.
+ */
+async function heal(name: string, deps: RoomDeps, stored: StoredDocument, cause: unknown): Promise<void> {
+  if (stored.updates.length < 2) throw corrupt(name, cause);
+  const good: Uint8Array[] = [];
+  let doc = new Y.Doc();
+  for (const update of stored.updates) {
+    try {
+      Y.applyUpdate(doc, update);
+      good.push(update);
+    } catch {
+      // Dropped; the failed attempt may have half-changed `doc`, so rebuild it from the good ones.
+      doc.destroy();
+      doc = new Y.Doc();
+      for (const u of good) Y.applyUpdate(doc, u);
+    }
+  }
+  const merged = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  await deps.store.compact(name, stored.firstSeq, stored.nextSeq - 1, merged);
+  deps.logger.error({ doc: name, dropped: stored.updates.length - good.length, err: cause }, 'stored updates that do not apply were dropped; the document was rebuilt from the rest');
 }
 
 function corrupt(name: string, cause: unknown): StorageError {

@@ -44,6 +44,9 @@ const cases: Array<[string, Uint8Array | string, number, boolean]> = [
   ['a sync step 2 with a bad tail inside the update', frame(0, 1, new Uint8Array([1, 1, 0x80, 0x80, 0x80])), 1007, true],
   ['awareness that is not JSON', frame(1, new Uint8Array([1, 5, 1, 3, 0x7b, 0x7b, 0x7b])), 1007, true],
   ['an oversized frame', new Uint8Array(5000).fill(1), 1009, false],
+  // Decodes whole (Y.decodeUpdate) but throws inside Y.applyUpdate (Item.getMissing): it used to
+  // reject out of the batch and take the process down, and stay stored, breaking the document.
+  ['an update that decodes but does not apply', Buffer.from('AAJeAgKAt4fCCAAEAPH///8HARhzYW1wbGUgdGV4dCBmb3IgbXV0YXRpb24oAQFtAWsBdQN9AX1XfQMC8f///wcABwEHZGVCYXVsdAMJcGFyYWdyYXBoBwDx////ByIGAA==', 'base64'), 1007, true],
 ];
 
 const INVALID = 'tandem_messages_received_total{type="invalid"}';

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { mintToken } from '../../src/auth/tokens.js';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate } from '../../src/protocol/messages.js';
 import { cleanup, connect, type RawSocket, rawSocket, roomText, startTestServer, waitFor } from '../helpers.js';
+import { editorText } from '../editorBody.js';
 
 const SECRET = 'fuzzing-secret-long-enough!';
 const FRAMES = 10_000;
@@ -25,10 +26,9 @@ function framer(rand: () => number) {
   const int = (n: number) => Math.floor(rand() * n);
   const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
   const sample = new Y.Doc();
-  // Material to mutate. Deliberately a root Y.Text for now: mutated updates of the editor body's
-  // nested types can pass validateUpdate and then throw inside Y.applyUpdate in Room.applyBatch,
-  // an unhandled rejection that ends the process; switch to editorText(sample) together with that fix.
-  sample.getText('t').insert(0, 'sample text for mutation');
+  // Material to mutate: the editor body's nested types. Mutations of them once passed
+  // validateUpdate and threw inside Y.applyUpdate, ending the process (see bad-input.test.ts).
+  editorText(sample).insert(0, 'sample text for mutation');
   sample.getMap('m').set('k', [1, 2, 3]);
   const validUpdate = Y.encodeStateAsUpdate(sample);
   const withHeader = (...parts: Array<number | Uint8Array>) => {
