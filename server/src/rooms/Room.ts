@@ -3,19 +3,25 @@ import { CloseCode } from '../closeCodes.js';
 import { assertNever, StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { framedMessage, type Framed } from '../protocol/frame.js';
-import { encodeSyncStep1, encodeSyncStep2, frameUpdateMessages, isEmptyUpdate, type Message } from '../protocol/messages.js';
+import { encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
 import type { DocStore } from '../storage/DocStore.js';
+import { ColdSnapshot } from './ColdSnapshot.js';
 import type { Connection } from './Connection.js';
+import { CLUSTER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
+import type { ClusterPort, Outgoing, PresenceOwner, Wire } from './ports.js';
 import { Presence } from './Presence.js';
 
 export interface RoomDeps {
   store: DocStore;
   logger: Logger;
   metrics: Metrics;
+  /** Encodes messages once for every receiver of a broadcast. */
+  wire: Wire;
   compactAfterUpdates: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
+  /** Scale-out (with REDIS_URL). */
+  cluster?: ClusterPort | undefined;
 }
 
 /** The updates of one room that went into one group-committed store batch. */
@@ -23,39 +29,26 @@ interface PendingBatch {
   /** The store's promise for the batch (appends of one batch share it). */
   written: Promise<void>;
   updates: Uint8Array[];
-  /** Sender of each update. */
-  senders: Connection[];
+  /** Origin of each update. */
+  origins: UpdateOrigin[];
   lastSeq: number;
   queuedAt: number;
 }
-
-/**
- * A compacted document's stored snapshot is applied this long after the load at the latest;
- * normally right after the first fresh joiner has been answered from its bytes.
- */
-const APPLY_STORED_AFTER_MS = 50;
-/** How long fresh joiners share one encoding of the whole document. */
-const FULL_STATE_KEPT_MS = 200;
 
 /**
  * One open document: the Y.Doc, its peers and their presence.
  *
  * Durability: an update from a peer is written (group commit) before it is applied to the
  * document and fanned out, so the document in memory never holds anything a crash could lose.
- * A cold compacted document answers fresh joiners from its stored snapshot and decodes it
- * into the Y.Doc right after (`applyStored`); everything that reads `doc` decodes it first.
+ * A cold compacted document answers fresh joiners from its stored snapshot (ColdSnapshot);
+ * everything that reads `doc` decodes it first.
  */
 export class Room {
   private readonly ydoc = new Y.Doc({ gc: true });
-  /** The stored snapshot of a compacted document, not yet decoded into `ydoc`. */
-  private unapplied: Uint8Array | undefined;
-  private applyTimer: NodeJS.Timeout | undefined;
+  private readonly cold: ColdSnapshot;
   /** The stored snapshot did not decode: the room serves nobody. */
   private broken = false;
-  readonly conns = new Set<Connection>();
-  /** Joins under way (upgrade not finished): the room must not unload under them. */
-  pins = 0;
-  unloadTimer: NodeJS.Timeout | undefined;
+  private readonly conns = new Set<Connection>();
   private readonly presence: Presence;
   private firstSeq: number;
   private nextSeq: number;
@@ -65,8 +58,6 @@ export class Room {
   private idleWaiters: Array<() => void> = [];
   private compacting = false;
   private destroyed = false;
-  /** The whole document as one update, for joiners that have nothing yet; dropped on change. */
-  private fullState: Uint8Array | undefined;
   /** Updates appended to the store batch being filled, applied and fanned out together. */
   private pending: PendingBatch | undefined;
 
@@ -80,6 +71,7 @@ export class Room {
     this.nextSeq = nextSeq;
     this.appliedSeq = nextSeq - 1;
     this.presence = new Presence(deps.logger, deps.presenceStaleMs);
+    this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
   }
 
   /** Reads the whole stored document; the room answers nobody before this resolves. */
@@ -88,12 +80,7 @@ export class Room {
     const stored = await deps.store.load(name);
     const room = new Room(name, deps, stored.firstSeq, stored.nextSeq);
     if (stored.updates.length === 1) {
-      // A compacted document. Its stored bytes are the whole document, so fresh joiners get
-      // them as they are; decoding them into the Y.Doc (tens of ms for a large document in a
-      // fresh process) waits until the first of them has been answered.
-      room.unapplied = stored.updates[0]!;
-      room.keepFullState(room.unapplied);
-      room.applyTimer = setTimeout(room.applyStored, APPLY_STORED_AFTER_MS);
+      room.cold.hold(stored.updates[0]!);
     } else {
       try {
         room.ydoc.transact(() => {
@@ -106,6 +93,16 @@ export class Room {
       // Serve the joiners first: merging a long history is not on their path.
       setImmediate(() => room.maybeCompact());
     }
+    if (deps.cluster) {
+      // What other instances wrote that this one's store lacks: stored and applied before anyone is answered.
+      try {
+        room.receiveRemote(await deps.cluster.open(name, () => room.doc));
+        await room.idle();
+      } catch (err) {
+        room.destroy();
+        throw err;
+      }
+    }
     deps.metrics.documentLoads.inc();
     deps.logger.debug({ doc: name, updates: stored.updates.length, ms: Math.round(performance.now() - started) }, 'document loaded');
     return room;
@@ -113,34 +110,32 @@ export class Room {
 
   /** The document, with the stored snapshot applied first if it was still waiting. */
   get doc(): Y.Doc {
-    if (this.unapplied) this.applyStored();
+    this.cold.applyNow();
     return this.ydoc;
   }
 
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  get storedUpdates(): number {
+    return this.nextSeq - this.firstSeq;
+  }
+
   /**
-   * Decodes the waiting stored snapshot into the Y.Doc, then sends the state vector to the
-   * peers that joined meanwhile (their greeting waited for it).
+   * The waiting stored snapshot was decoded: send the state vector to the peers that joined
+   * meanwhile (their greeting waited for it). If it did not decode, nobody can be served.
    */
-  private readonly applyStored = (): void => {
-    const snapshot = this.unapplied;
-    if (!snapshot || this.destroyed) return;
-    this.unapplied = undefined;
-    clearTimeout(this.applyTimer);
-    try {
-      Y.applyUpdate(this.ydoc, snapshot);
-    } catch (err) {
+  private readonly handleSnapshotApplied = (err?: unknown): void => {
+    if (this.destroyed) return;
+    if (err !== undefined) {
       this.broken = true;
-      this.fullState = undefined;
       this.deps.logger.error({ doc: this.name, err: corrupt(this.name, err) }, 'stored document does not decode; closing its connections');
       for (const conn of [...this.conns]) conn.close(CloseCode.InternalError, 'stored document does not decode');
       return;
     }
     if (this.conns.size > 0) this.broadcast(encodeSyncStep1(Y.encodeStateVector(this.ydoc)), undefined);
   };
-
-  get storedUpdates(): number {
-    return this.nextSeq - this.firstSeq;
-  }
 
   /** Greets a new peer: our state vector (to pull in its offline edits) and who is here. */
   join(conn: Connection): void {
@@ -150,7 +145,7 @@ export class Room {
     }
     this.conns.add(conn);
     // With the stored snapshot still waiting, the state vector follows once it is applied.
-    if (!this.unapplied) conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
+    if (!this.cold.waiting) conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
     const states = this.presence.snapshot();
     if (states) conn.send(states);
   }
@@ -158,7 +153,36 @@ export class Room {
   leave(conn: Connection): void {
     if (!this.conns.delete(conn)) return;
     const removal = this.presence.removeOwnedBy(conn);
+    if (removal) this.relayAwareness(removal);
+  }
+
+  /** Relays an accepted local awareness change to every local peer (the sender too) and other instances. */
+  private relayAwareness(message: Uint8Array): void {
+    this.broadcast(message, undefined);
+    this.deps.cluster?.publishAwareness(this.name, message);
+  }
+
+  /** Updates another instance put in the shared log: stored here, then applied and sent to every local peer. */
+  receiveRemote(updates: readonly Uint8Array[]): void {
+    if (this.destroyed) return;
+    for (const update of updates) if (!isEmptyUpdate(update)) this.persist(update, CLUSTER_ORIGIN);
+  }
+
+  /** Awareness states another instance relayed for its peers. */
+  receiveRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
+    const relay = this.presence.applyRemote(owner, entries);
+    if (relay) this.broadcast(relay, undefined);
+  }
+
+  /** Another instance is gone (or asks again): the states its peers set, as one message. */
+  dropOwner(owner: PresenceOwner): void {
+    const removal = this.presence.removeOwnedBy(owner);
     if (removal) this.broadcast(removal, undefined);
+  }
+
+  /** The states local peers set, for another instance that opened this document. */
+  localAwareness(): Uint8Array | null {
+    return this.presence.localSnapshot();
   }
 
   handleMessage(conn: Connection, msg: Message, now: number): void {
@@ -174,7 +198,7 @@ export class Room {
         const relay = this.presence.apply(conn, msg.entries, now);
         // The sender hears its own state too: a lone y-websocket client otherwise receives
         // nothing for 30 s and reconnects.
-        if (relay) this.broadcast(relay, undefined);
+        if (relay) this.relayAwareness(relay);
         return;
       }
       case 'queryAwareness': {
@@ -189,18 +213,22 @@ export class Room {
 
   private handleUpdate(conn: Connection, update: Uint8Array): void {
     if (conn.access.mode !== 'write') {
-      if (!conn.loggedReadOnlyDrop) {
-        conn.loggedReadOnlyDrop = true;
-        this.deps.logger.warn({ doc: this.name, conn: conn.id }, 'document update from a read-only connection: dropped');
-      }
+      if (conn.firstReadOnlyDrop()) this.deps.logger.warn({ doc: this.name, conn: conn.id }, 'document update from a read-only connection: dropped');
       return;
     }
     if (isEmptyUpdate(update)) return;
+    this.persist(update, { kind: 'conn', conn });
+  }
+
+  /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
+  private persist(update: Uint8Array, origin: UpdateOrigin): void {
     const seq = this.nextSeq++;
-    const written = this.deps.store.append(this.name, seq, update);
+    let written = this.deps.store.append(this.name, seq, update);
+    // With scale-out, local updates also wait for the shared log (in parallel with the store).
+    if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, origin.kind === 'conn' ? update : undefined);
     let batch = this.pending;
     if (!batch || batch.written !== written) {
-      batch = this.pending = { written, updates: [], senders: [], lastSeq: seq, queuedAt: performance.now() };
+      batch = this.pending = { written, updates: [], origins: [], lastSeq: seq, queuedAt: performance.now() };
       this.inflight++;
       const started = batch;
       written.then(
@@ -209,14 +237,14 @@ export class Room {
       );
     }
     batch.updates.push(update);
-    batch.senders.push(conn);
+    batch.origins.push(origin);
     batch.lastSeq = seq;
   }
 
   /**
    * A batch is on disk: apply its updates in one transaction (Yjs cleans up once, not per
    * update) and fan them out; each peer gets every update but its own, in one socket write
-   * (runs of one sender are framed together, and sockets stay corked until the tick ends).
+   * (runs of one sender are encoded together, and sockets stay corked until the tick ends).
    */
   private applyBatch(batch: PendingBatch): void {
     if (this.pending === batch) this.pending = undefined;
@@ -224,10 +252,11 @@ export class Room {
     try {
       if (this.destroyed || this.broken) return;
       const { updates } = batch;
-      // No observers on the document, so no transaction origin to tag.
-      if (updates.length === 1) Y.applyUpdate(this.doc, updates[0]!);
-      else this.doc.transact(() => updates.forEach((u) => Y.applyUpdate(this.doc, u)));
-      this.fullState = undefined;
+      const doc = this.doc;
+      // The origin of a batch's first update tags the transaction; the document has no observers yet.
+      if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
+      else doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
+      this.cold.changed();
       this.appliedSeq = batch.lastSeq;
       this.fanOut(batch);
       this.maybeCompact();
@@ -238,7 +267,7 @@ export class Room {
 
   private failBatch(batch: PendingBatch, err: unknown): void {
     if (this.pending === batch) this.pending = undefined;
-    const senders = new Set(batch.senders);
+    const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
     this.deps.logger.error({ doc: this.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
     for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
     this.settle();
@@ -247,61 +276,37 @@ export class Room {
   /**
    * Peers get the bytes the senders wrote, not a re-encoding (the document has no 'update'
    * listener, so Yjs does not encode every transaction again). A run of updates from one
-   * sender is framed once for all the others.
+   * sender is encoded once for all the others.
    */
-  private fanOut({ updates, senders }: PendingBatch): void {
+  private fanOut({ updates, origins }: PendingBatch): void {
     let from = 0;
     while (from < updates.length) {
-      const sender = senders[from]!;
+      const sender = senderOf(origins[from]!);
       let to = from + 1;
-      while (to < updates.length && senders[to] === sender) to++;
-      this.broadcastFramed(frameUpdateMessages(updates, from, to), sender);
+      while (to < updates.length && senderOf(origins[to]!) === sender) to++;
+      this.broadcastEncoded(this.deps.wire.updates(updates, from, to), sender);
       from = to;
     }
   }
 
-  /**
-   * What a peer with `stateVector` lacks. Fresh peers (empty vector) share one encoding while
-   * they come in bursts (a cold document's joiners); it is dropped on change or after FULL_STATE_KEPT_MS.
-   */
+  /** What a peer with `stateVector` lacks; fresh peers (empty vector) share one encoding. */
   private stateFor(stateVector: Uint8Array): Uint8Array {
     const fresh = stateVector.length === 1 && stateVector[0] === 0;
-    if (!fresh) return Y.encodeStateAsUpdate(this.doc, stateVector);
-    if (this.unapplied) {
-      // Answered from the stored bytes; decode them as soon as this answer is written.
-      setImmediate(this.applyStored);
-    }
-    return this.fullState ?? this.keepFullState(Y.encodeStateAsUpdate(this.doc));
+    return fresh ? this.cold.whole() : Y.encodeStateAsUpdate(this.doc, stateVector);
   }
 
-  /**
-   * Keeps `state` as the answer for fresh joiners for a moment (or until the document changes):
-   * long enough for a burst of joiners of a cold document, short enough not to double the
-   * memory of a large open document.
-   */
-  private keepFullState(state: Uint8Array): Uint8Array {
-    this.fullState = state;
-    setTimeout(this.dropFullState, FULL_STATE_KEPT_MS).unref();
-    return state;
-  }
-
-  private readonly dropFullState = (): void => {
-    this.fullState = undefined;
-  };
-
-  /** Sends the same message to every peer but `except`: framed once, written to each socket. */
+  /** Sends the same message to every peer but `except`: encoded once, written to each socket. */
   broadcast(message: Uint8Array, except: Connection | undefined): void {
-    this.broadcastFramed(framedMessage(message), except);
+    this.broadcastEncoded(this.deps.wire.message(message), except);
   }
 
-  /** Writes the same framed messages to every peer but `except`. */
-  private broadcastFramed({ frames, count, bytes, largest }: Framed, except: Connection | undefined): void {
+  private broadcastEncoded(out: Outgoing, except: Connection | undefined): void {
     if (this.conns.size === 0 || (this.conns.size === 1 && except !== undefined && this.conns.has(except))) return;
     let sent = 0;
     for (const conn of this.conns) {
-      if (conn !== except && conn.sendFrame(frames, largest)) sent++;
+      if (conn !== except && conn.sendEncoded(out)) sent++;
     }
-    if (sent > 0) this.deps.metrics.sent(sent * count, sent * bytes);
+    if (sent > 0) this.deps.metrics.sent(sent * out.count, sent * out.bytes);
   }
 
   /**
@@ -353,10 +358,7 @@ export class Room {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    clearTimeout(this.unloadTimer);
-    clearTimeout(this.applyTimer);
-    this.unapplied = undefined;
-    this.fullState = undefined;
+    this.cold.destroy();
     this.ydoc.destroy();
   }
 }

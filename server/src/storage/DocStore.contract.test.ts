@@ -79,6 +79,25 @@ for (const [label, make] of stores) {
       done();
     });
 
+    test('a cluster mark is kept per document, untouched by compaction and by a reopen', async () => {
+      const { store, reopen, done } = make();
+      await store.open();
+      assert.equal(await store.readClusterMark('m/1'), undefined);
+      await Promise.all([store.append('m/1', 0, bytes(1)), store.append('m/1', 1, bytes(2)), store.writeClusterMark('m/1', 'mark-a')]);
+      await store.compact('m/1', 0, 1, bytes(9));
+      assert.equal(await store.readClusterMark('m/1'), 'mark-a');
+      assert.equal(await store.readClusterMark('m'), undefined);
+      assert.deepEqual((await store.load('m/1')).updates.map((u) => [...u]), [[9]]);
+      await store.close();
+      if (reopen) {
+        const again = reopen();
+        await again.open();
+        assert.equal(await again.readClusterMark('m/1'), 'mark-a');
+        await again.close();
+      }
+      done();
+    });
+
     test('a closed store refuses with a StorageError, never an empty answer', async () => {
       const { store, done } = make();
       await assert.rejects(async () => store.load('x'), (err: unknown) => err instanceof StorageError && err.code === 'STORE_NOT_OPEN');

@@ -23,6 +23,13 @@ export interface DocStore {
    * ordered after every append made before the call; later appends are kept.
    */
   compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void>;
+  /** The document's cluster mark (scale-out bookkeeping, opaque here), or undefined. */
+  readClusterMark(name: string): Promise<string | undefined>;
+  /**
+   * Stores the document's cluster mark in the next group-committed batch, after every append
+   * made before the call.
+   */
+  writeClusterMark(name: string, mark: string): Promise<void>;
   /** The document's room unloaded: per-document bookkeeping may go until its next load. */
   release(name: string): void;
   /** Resolves once everything appended so far is written. */

@@ -2,11 +2,15 @@ import { StorageError } from '../errors.js';
 import type { DocStore, StoredDocument } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
 
-type Op = { type: 'put'; name: string; seq: number; update: Uint8Array } | { type: 'del'; name: string; seq: number };
+type Op =
+  | { type: 'put'; name: string; seq: number; update: Uint8Array }
+  | { type: 'del'; name: string; seq: number }
+  | { type: 'mark'; name: string; mark: string };
 
 /** An in-memory DocStore with the same batching semantics; for tests of code above storage. */
 export class MemoryDocStore implements DocStore {
   private readonly docs = new Map<string, Map<number, Uint8Array>>();
+  private readonly marks = new Map<string, string>();
   private readonly commits = new GroupCommit<Op>(async (ops) => this.apply(ops));
   private opened = false;
   /** Number of batches written, so tests can observe group commit. */
@@ -27,6 +31,10 @@ export class MemoryDocStore implements DocStore {
   private apply(ops: Op[]): void {
     this.batches++;
     for (const op of ops) {
+      if (op.type === 'mark') {
+        this.marks.set(op.name, op.mark);
+        continue;
+      }
       let doc = this.docs.get(op.name);
       if (!doc) this.docs.set(op.name, (doc = new Map()));
       if (op.type === 'put') doc.set(op.seq, op.update.slice());
@@ -52,6 +60,16 @@ export class MemoryDocStore implements DocStore {
   append(name: string, seq: number, update: Uint8Array): Promise<void> {
     this.ensureOpen();
     return this.commits.push({ type: 'put', name, seq, update });
+  }
+
+  async readClusterMark(name: string): Promise<string | undefined> {
+    this.ensureOpen();
+    return this.marks.get(name);
+  }
+
+  writeClusterMark(name: string, mark: string): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'mark', name, mark });
   }
 
   compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {

@@ -5,10 +5,14 @@
  *
  *   update:   'd' 00 <name> 00 'u' 00 <seq u64 BE>
  *   metadata: 'd' 00 <name> 00 'm'
+ *   cluster:  'd' 00 <name> 00 'c'     what this instance holds of the document's shared Redis
+ *                                     log (scale-out): last stream id, Redis epoch, unsent edits
+ * Compaction only ever touches kind 'u'.
  */
 const D = 0x64; // 'd'
 const U = 0x75; // 'u'
 const M = 0x6d; // 'm'
+const C = 0x63; // 'c'
 
 function docPrefix(name: string, extra: number): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
@@ -36,6 +40,12 @@ export function updateKeyFrom(prefix: Buffer, seq: number): Buffer {
 export function metaKey(name: string): Buffer {
   const key = docPrefix(name, 1);
   key[key.length - 1] = M;
+  return key;
+}
+
+export function clusterKey(name: string): Buffer {
+  const key = docPrefix(name, 1);
+  key[key.length - 1] = C;
   return key;
 }
 
