@@ -111,6 +111,7 @@ function writeResults() {
   const path = join(benchDir, 'RESULTS.md');
   const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const m = old.match(/<!-- keystroke-latency:start -->[\s\S]*?<!-- keystroke-latency:end -->/);
+  const embedBudget = old.match(/<!-- embed-budget:start -->[\s\S]*?<!-- embed-budget:end -->/); // e2e/scripts/embed-budget.mjs
   const analysis = old.match(/<!-- analysis:start -->[\s\S]*?<!-- analysis:end -->/);
   const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] ?? os.cpus()[0]?.model;
   const lines = [];
@@ -136,6 +137,7 @@ function writeResults() {
   }
   if (notes.length) lines.push('## Notes from this run', '', ...notes.map((n) => `- ${n}`), '');
   lines.push(m ? m[0] : '<!-- keystroke-latency:start -->\n<!-- keystroke-latency:end -->', '');
+  if (embedBudget) lines.push(embedBudget[0], '');
   writeFileSync(path, lines.join('\n'));
   log(`wrote ${path}`);
 }
