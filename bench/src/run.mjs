@@ -122,6 +122,7 @@ function writeResults() {
   // Keystroke latency was recorded by a script of its own before it became scenario K: that
   // section stays until a full run measures K (it is skipped where Chromium is missing).
   const earlierLatency = out.some((o) => o.scn === K) ? null : old.match(/<!-- keystroke-latency:start -->[\s\S]*?<!-- keystroke-latency:end -->/);
+  const embedBudget = old.match(/<!-- embed-budget:start -->[\s\S]*?<!-- embed-budget:end -->/); // e2e/scripts/embed-budget.mjs
   const analysis = old.match(/<!-- analysis:start -->[\s\S]*?<!-- analysis:end -->/);
   const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] ?? os.cpus()[0]?.model;
   const lines = [];
@@ -147,6 +148,7 @@ function writeResults() {
   }
   if (notes.length) lines.push('## Notes from this run', '', ...notes.map((n) => `- ${n}`), '');
   if (earlierLatency) lines.push(earlierLatency[0], '');
+  if (embedBudget) lines.push(embedBudget[0], '');
   writeFileSync(path, lines.join('\n'));
   log(`wrote ${path}`);
 }
