@@ -27,8 +27,10 @@ function newest(path) {
 }
 
 const targets = [
+  // First: the server and the client import it.
+  { name: 'schema', output: 'schema/dist/index.js', sources: ['schema/src', 'schema/tsconfig.json', 'schema/package.json', 'tsconfig.base.json'] },
   { name: 'server', output: 'server/dist/main.js', sources: ['server/src', 'server/tsconfig.json', 'server/tsconfig.build.json', 'server/package.json', 'tsconfig.base.json'] },
-  { name: 'client', output: 'client/dist/index.html', sources: ['client/src', 'client/index.html', 'client/vite.config.ts', 'client/tsconfig.json', 'client/package.json', 'client/public'] },
+  { name: 'client', output: 'client/dist/index.html', sources: ['client/src', 'schema/src', 'client/index.html', 'client/vite.config.ts', 'client/tsconfig.json', 'client/package.json', 'client/public'] },
 ];
 
 for (const t of targets) {

@@ -1,5 +1,7 @@
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
-import StarterKit from '@tiptap/starter-kit';
+import { FRAGMENT, tandemExtensions } from '@tandem/schema';
+// For the types only: StarterKit's commands (toggleBold…) extend Tiptap's command types.
+import type {} from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, type ReactNode } from 'react';
@@ -80,14 +82,9 @@ function CollaborativeEditor({ session, user, editable, onTitleChange, statusSlo
   const editor = useEditor(
     {
       extensions: [
-        StarterKit.configure({
-          undoRedo: false, // Collaboration brings its own undo that only reverts *our* changes
-          // Every client would append its own trailing paragraph to the shared document, and
-          // concurrent ones pile up as empty paragraphs.
-          trailingNode: false,
-          link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
-        }),
-        Collaboration.configure({ fragment: doc.getXmlFragment('default') }),
+        // The document schema is shared with the server's conversions (schema/).
+        ...tandemExtensions(),
+        Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
         CollaborationCaret.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
       ],
       editable,
