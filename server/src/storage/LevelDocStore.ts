@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import leveldown, { type BatchOp, type IteratorOptions, type LevelDown } from 'leveldown';
 import { StorageError } from '../errors.js';
-import type { DocStore, StoredDocument } from './DocStore.js';
+import type { DocStore, DocSummary, StoredDocument, VersionMeta } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
-import { clusterKey, metaKey, seqOfUpdateKey, updateKeyFrom, updateRange } from './keys.js';
+import { ALL_DOCS, clusterKey, docRange, docsAfter, idOfKey, metaKey, nameOfKey, seqOfUpdateKey, summaryKey, updateKeyFrom, updateRange, versionBodyKey, versionKey, versionRange } from './keys.js';
+import { decodeVersionMeta, encodeVersionMeta } from './versionCodec.js';
 import { RangeCompactor } from './RangeCompactor.js';
 
 const FORMAT_VERSION = 1;
@@ -135,6 +136,123 @@ export class LevelDocStore implements DocStore {
   writeClusterMark(name: string, mark: string): Promise<void> {
     this.ensureOpen();
     return this.commits.push({ type: 'put', key: clusterKey(name), value: Buffer.from(mark, 'utf8') });
+  }
+
+  putVersion(name: string, meta: VersionMeta, body: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(
+      { type: 'put', key: versionBodyKey(name, meta.id), value: Buffer.from(body) },
+      { type: 'put', key: versionKey(name, meta.id), value: encodeVersionMeta(meta) },
+    );
+  }
+
+  async listVersions(name: string): Promise<VersionMeta[]> {
+    this.ensureOpen();
+    const range = versionRange(name);
+    const [keys, values] = await Promise.all([this.scan({ ...range, values: false }, 'key'), this.scan({ ...range, keys: false }, 'value')]);
+    return keys.map((k, i) => decodeVersionMeta(idOfKey(k), values[i]!));
+  }
+
+  readVersion(name: string, id: number): Promise<Uint8Array | undefined> {
+    return this.get(versionBodyKey(name, id));
+  }
+
+  deleteVersions(name: string, ids: readonly number[]): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(...ids.flatMap((id): BatchOp[] => [{ type: 'del', key: versionKey(name, id) }, { type: 'del', key: versionBodyKey(name, id) }]));
+  }
+
+  writeSummary(name: string, summary: DocSummary): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'put', key: summaryKey(name), value: Buffer.from(JSON.stringify(summary)) });
+  }
+
+  async readSummary(name: string): Promise<DocSummary | undefined> {
+    const raw = await this.get(summaryKey(name));
+    return raw === undefined ? undefined : (JSON.parse(raw.toString('utf8')) as DocSummary);
+  }
+
+  /** Skips from document to document: one seek per name, whatever the number of keys under each. */
+  async listDocuments({ after, prefix, limit }: { after?: string | undefined; prefix: string; limit: number }): Promise<string[]> {
+    this.ensureOpen();
+    const fromPrefix = Buffer.concat([ALL_DOCS.gte, Buffer.from(prefix, 'utf8')]);
+    let gte = after !== undefined && Buffer.compare(docsAfter(after), fromPrefix) > 0 ? docsAfter(after) : fromPrefix;
+    const names: string[] = [];
+    while (names.length < limit) {
+      const [key] = await this.scan({ gte, lt: ALL_DOCS.lt, limit: 1, values: false }, 'key');
+      if (!key) break;
+      const name = nameOfKey(key);
+      if (!name.startsWith(prefix)) break;
+      names.push(name);
+      gte = docsAfter(name);
+    }
+    return names;
+  }
+
+  async deleteDocument(name: string): Promise<void> {
+    this.ensureOpen();
+    await this.flush();
+    const keys = await this.scan({ ...docRange(name), values: false }, 'key');
+    await this.commits.push(...keys.map((key): BatchOp => ({ type: 'del', key })));
+    this.docs.delete(name);
+  }
+
+  /**
+   * Every key and value of the store as one consistent snapshot (a LevelDB iterator reads one),
+   * in key order, for `backup` while the server runs.
+   */
+  async *snapshot(): AsyncGenerator<[Buffer, Buffer]> {
+    this.ensureOpen();
+    const it = this.db.iterator({ keyAsBuffer: true, valueAsBuffer: true, highWaterMark: 1 << 20 });
+    try {
+      for (;;) {
+        const entry = await new Promise<[Buffer, Buffer] | undefined>((resolve, reject) =>
+          it.next((err, key, value) => (err ? reject(wrap('cannot read the store', err)) : resolve(key === undefined ? undefined : [key, value!]))),
+        );
+        if (!entry) return;
+        yield entry;
+      }
+    } finally {
+      await new Promise<void>((resolve) => it.end(() => resolve()));
+    }
+  }
+
+  /** Whether the store holds no key at all (restore-backup refuses a non-empty store). */
+  async isEmpty(): Promise<boolean> {
+    this.ensureOpen();
+    return (await this.scan({ limit: 1, values: false }, 'key')).length === 0;
+  }
+
+  /** Writes raw entries (restore-backup) in batches; with `replace`, everything else goes first. */
+  async putRaw(entries: AsyncIterable<[Buffer, Buffer]>, replace: boolean): Promise<number> {
+    this.ensureOpen();
+    if (replace) {
+      const keys = await this.scan({ values: false }, 'key');
+      for (let i = 0; i < keys.length; i += 10_000) await this.batch(keys.slice(i, i + 10_000).map((key) => ({ type: 'del', key })));
+    }
+    let ops: BatchOp[] = [];
+    let n = 0;
+    for await (const [key, value] of entries) {
+      ops.push({ type: 'put', key, value });
+      n++;
+      if (ops.length >= 1000) {
+        await this.batch(ops);
+        ops = [];
+      }
+    }
+    if (ops.length > 0) await this.batch(ops);
+    return n;
+  }
+
+  private get(key: Buffer): Promise<Buffer | undefined> {
+    this.ensureOpen();
+    return new Promise((resolve, reject) =>
+      this.db.get(key, { asBuffer: true }, (err, value) => {
+        if (err && /notfound/i.test(err.message)) return resolve(undefined);
+        if (err) return reject(wrap('cannot read the store', err));
+        resolve(value as Buffer);
+      }),
+    );
   }
 
   async compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {
