@@ -188,14 +188,25 @@ export class Room {
     if (relay) this.broadcast(relay, undefined);
   }
 
-  /** Another instance is gone (or asks again): the states its peers set, as one message. */
+  /**
+   * Another instance sent every state its peers set here (answering a query): those apply, and
+   * states it owned that are not among them are gone (a removal it published may have been lost
+   * while Redis was away).
+   */
+  replaceRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
+    this.receiveRemoteAwareness(owner, entries);
+    const removal = this.presence.removeOwnedBy(owner, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)));
+    if (removal) this.broadcast(removal, undefined);
+  }
+
+  /** Another instance is gone: the states its peers set leave. */
   dropOwner(owner: PresenceOwner): void {
     const removal = this.presence.removeOwnedBy(owner);
     if (removal) this.broadcast(removal, undefined);
   }
 
   /** The states local peers set, for another instance that opened this document. */
-  localAwareness(): Uint8Array | null {
+  localAwareness(): Uint8Array {
     return this.presence.localSnapshot();
   }
 
