@@ -141,6 +141,9 @@ export class Cluster implements ClusterPort {
       for (const name of [...rooms.names()]) {
         const room = rooms.get(name);
         if (!room) continue;
+        // Updates accepted while Redis was away may still be on their way into the document
+        // (stored, not yet applied): the diff below must include them, or they never reach Redis.
+        await room.idle();
         const state = await this.log.reconcile(name, room.doc);
         room.receiveRemote(state.updates);
         this.reader.follow(name, state.lastId);

@@ -183,13 +183,16 @@ export class SharedLog {
    */
   async reconcile(name: string, local: Y.Doc): Promise<RemoteState> {
     const remote = await this.read(name, '0-0');
-    const remoteVector = remote.updates.length > 0 ? Y.encodeStateVectorFromUpdate(Y.mergeUpdates(remote.updates)) : new Uint8Array([0]);
+    const remoteState = remote.updates.length > 0 ? Y.mergeUpdates(remote.updates) : undefined;
+    const remoteVector = remoteState ? Y.encodeStateVectorFromUpdate(remoteState) : new Uint8Array([0]);
     const missing = Y.encodeStateAsUpdate(local, remoteVector);
     if (!(missing.length === 2 && missing[0] === 0 && missing[1] === 0)) {
       await this.link.command(['XADD', logKey(name), '*', 'i', this.instance, 'u', Buffer.from(missing)]);
       this.logger.info({ doc: name, bytes: missing.length }, 'appended to Redis what it lacked of a document');
     }
     this.dirty.delete(name);
-    return remote;
+    // Only what this instance lacks goes into its store (not the whole document again).
+    const lacking = remoteState ? Y.diffUpdate(remoteState, Y.encodeStateVector(local)) : undefined;
+    return { updates: lacking ? [lacking] : [], lastId: remote.lastId };
   }
 }
