@@ -27,6 +27,7 @@ COPY e2e/package.json e2e/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY scripts/build.mjs scripts/
+COPY schema/ schema/
 COPY server/ server/
 COPY client/ client/
 RUN npm run build
@@ -41,16 +42,19 @@ ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 
 # Production dependencies of the server workspace only (ws, leveldown, yjs, y-protocols, lib0,
-# pino, prom-client, jose): no client, e2e or build tooling in the image. leveldown loads its
+# pino, prom-client, jose, and the conversions' Tiptap packages with the shared schema package
+# @tandem/schema): no client, e2e or build tooling in the image. leveldown loads its
 # bundled linux-x64 glibc prebuild through node-gyp-build, so no install script and no
 # compiler are needed.
 COPY package.json package-lock.json ./
+COPY schema/package.json schema/
 COPY server/package.json server/
 COPY client/package.json client/
 COPY e2e/package.json e2e/
-RUN npm ci --omit=dev --workspace server --ignore-scripts --no-audit --no-fund \
+RUN npm ci --omit=dev --workspace server --workspace schema --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
+COPY --from=build /app/schema/dist schema/dist
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/client/dist client/dist
 

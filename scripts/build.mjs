@@ -6,9 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { syncCloseCodes } from './closeCodes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
+
+if (syncCloseCodes(root)) process.stderr.write('[build] client/src/editor/closeCodes.generated.ts regenerated\n');
 
 /** Newest modification time of any file below `path` (ignoring node_modules and dist). */
 function newest(path) {
@@ -26,20 +29,22 @@ function newest(path) {
 // One entry per build step: `script` of workspace `workspace`, rerun when any of `outputs` is
 // missing or older than the newest of `sources`.
 const targets = [
+  // First: the editor's schema, which the server and the client import.
+  { workspace: 'schema', script: 'build', outputs: ['schema/dist/index.js'], sources: ['schema/src', 'schema/tsconfig.json', 'schema/package.json', 'tsconfig.base.json'] },
   { workspace: 'server', script: 'build', outputs: ['server/dist/main.js'], sources: ['server/src', 'server/tsconfig.json', 'server/tsconfig.build.json', 'server/package.json', 'tsconfig.base.json'] },
   // The app (dist/index.html, assets/) and /embed.js with the iframe page (dist/embed.js, embed.html).
   {
     workspace: 'client',
     script: 'build',
     outputs: ['client/dist/index.html', 'client/dist/embed.js', 'client/dist/embed.html'],
-    sources: ['client/src', 'client/index.html', 'client/vite.config.ts', 'client/vite.embed.config.ts', 'client/tsconfig.json', 'client/package.json', 'client/public', 'tsconfig.base.json'],
+    sources: ['client/src', 'schema/src', 'client/index.html', 'client/vite.config.ts', 'client/vite.embed.config.ts', 'client/tsconfig.json', 'client/package.json', 'client/public', 'tsconfig.base.json'],
   },
   // The npm package (`npm pack -w client`): lib/index.js, lib/style.css, lib/types/.
   {
     workspace: 'client',
     script: 'build:lib',
     outputs: ['client/lib/index.js', 'client/lib/style.css', 'client/lib/types/index.d.ts'],
-    sources: ['client/src', 'client/vite.lib.config.ts', 'client/tsconfig.lib.json', 'client/tsconfig.json', 'client/package.json', 'tsconfig.base.json'],
+    sources: ['client/src', 'schema/src', 'client/vite.lib.config.ts', 'client/tsconfig.lib.json', 'client/tsconfig.json', 'client/package.json', 'tsconfig.base.json'],
   },
 ];
 

@@ -1,5 +1,7 @@
 import { Editor, type AnyExtension } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
+import { FRAGMENT, tandemExtensions } from '@tandem/schema';
+// For the types only: StarterKit's commands (toggleBold…) extend Tiptap's command types.
+import type {} from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
@@ -18,14 +20,9 @@ function createEditor(session: CollaborationSession, user: TandemUser, editable:
   const { doc, provider } = session;
   return new Editor({
     extensions: [
-      StarterKit.configure({
-        undoRedo: false, // Collaboration brings its own undo that only reverts *our* changes
-        // Every client would append its own trailing paragraph to the shared document, and
-        // concurrent ones pile up as empty paragraphs.
-        trailingNode: false,
-        link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
-      }),
-      Collaboration.configure({ fragment: doc.getXmlFragment('default') }),
+      // The document schema is shared with the server's conversions (schema/).
+      ...tandemExtensions(),
+      Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
       CollaborationCaret.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
       ...extra,
     ],

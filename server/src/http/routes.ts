@@ -1,13 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { verifyToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { AuthError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { decodeName, splitTarget } from './names.js';
 import { serveStatic } from './static.js';
+import { statusFor } from './refusals.js';
 
 export interface RouteDeps {
   config: Config;
@@ -80,7 +80,8 @@ async function access(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     const { mode } = await verifyToken(deps.config.authSecret, token, name);
     json(res, 200, { mode });
   } catch (err) {
-    if (!(err instanceof AuthError)) throw err;
-    json(res, err.status, { error: err.status === 400 ? 'Bad Request' : err.status === 401 ? 'Unauthorized' : 'Forbidden', reason: err.message });
+    const refusal = statusFor(err);
+    if (!refusal) throw err;
+    json(res, refusal.status, { error: STATUS_CODES[refusal.status] ?? 'Error', reason: refusal.reason });
   }
 }
