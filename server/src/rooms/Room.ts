@@ -37,6 +37,8 @@ interface PendingBatch {
   updates: Uint8Array[];
   /** Their total size. */
   bytes: number;
+  /** How many came from another instance (applied and sent when they arrived; only stored here). */
+  remote: number;
   /** Origin of each update. */
   origins: UpdateOrigin[];
   lastSeq: number;
@@ -164,10 +166,31 @@ export class Room {
     this.deps.cluster?.publishAwareness(this.name, message);
   }
 
-  /** Updates another instance put in the shared log: stored here, then applied and sent to every local peer. */
+  /**
+   * Updates another instance put in the shared log. They are durable already (Redis keeps the
+   * log with appendfsync always), so they are applied and sent to every local peer at once, and
+   * stored here in parallel (so that this instance can serve the document on its own): a crash
+   * before that write reads them from the log again, since the recorded stream id lags behind.
+   */
   receiveRemote(updates: readonly Uint8Array[]): void {
-    if (this.destroyed) return;
-    for (const update of updates) if (!isEmptyUpdate(update)) this.persist(update, CLUSTER_ORIGIN);
+    if (this.destroyed || this.broken) return;
+    const doc = this.doc;
+    const applied: Uint8Array[] = [];
+    doc.transact(() => {
+      for (const update of updates) {
+        if (isEmptyUpdate(update)) continue;
+        try {
+          Y.applyUpdate(doc, update);
+          applied.push(update);
+        } catch (err) {
+          this.deps.logger.error({ doc: this.name, err }, 'an update from the shared log does not apply: skipped');
+        }
+      }
+    }, CLUSTER_ORIGIN);
+    if (applied.length === 0) return;
+    this.cold.changed();
+    this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
+    for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
   }
 
   /** Awareness states another instance relayed for its peers. */
@@ -253,7 +276,7 @@ export class Room {
     if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, origin.kind === 'conn' ? update : undefined);
     let batch = this.pending;
     if (!batch || batch.written !== written) {
-      batch = this.pending = { written, updates: [], bytes: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
+      batch = this.pending = { written, updates: [], bytes: 0, remote: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
       this.inflight++;
       const started = batch;
       written.then(
@@ -263,6 +286,7 @@ export class Room {
     }
     batch.updates.push(update);
     batch.bytes += update.byteLength;
+    if (origin.kind === 'cluster') batch.remote++;
     batch.origins.push(origin);
     batch.lastSeq = seq;
   }
@@ -277,17 +301,18 @@ export class Room {
     this.deps.metrics.persistSeconds.observe((performance.now() - batch.queuedAt) / 1000);
     try {
       if (this.destroyed || this.broken) return;
+      this.log.applied(batch.lastSeq, batch.bytes);
+      if (batch.remote > 0) withoutRemote(batch);
       const { updates } = batch;
       const doc = this.doc;
       try {
         // The origin of a batch's first update tags the transaction; the document has no observers yet.
         if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
-        else doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
+        else if (updates.length > 1) doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
       } catch (err) {
         this.dropUnappliable(batch, err);
       }
       this.cold.changed();
-      this.log.applied(batch.lastSeq, batch.bytes);
       this.fanOut(batch);
       this.acknowledge(batch);
       this.maybeCompact();
@@ -421,4 +446,11 @@ export class Room {
     this.cold.destroy();
     this.ydoc.destroy();
   }
+}
+
+/** Leaves in a written batch only the updates still to apply and send: those of local peers. */
+function withoutRemote(batch: PendingBatch): void {
+  const keep = batch.origins.map((o, i) => (o.kind === 'cluster' ? -1 : i)).filter((i) => i >= 0);
+  batch.updates = keep.map((i) => batch.updates[i]!);
+  batch.origins = keep.map((i) => batch.origins[i]!);
 }
