@@ -70,7 +70,9 @@ export class Cluster implements ClusterPort {
       this.presence?.query(name);
       return state.updates;
     } catch (err) {
-      this.link.markDown(err);
+      // Redis away (it is marked down and the document reconciled when it returns), or an error
+      // reply about this document's keys: either way it is served from LevelDB.
+      this.options.logger.warn({ doc: name, err: (err as Error).message }, 'cannot read the shared log of a document: serving it from LevelDB');
       return [];
     }
   }
