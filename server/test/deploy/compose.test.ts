@@ -9,7 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { cleanEnv, ensureDebianTool, onPath, repoRoot, run, startImageCmd, type StartedServer } from './support.js';
+import { cleanEnv, startImageCmd, type StartedServer } from './support/imageCmd.js';
+import { ensureDebianTool, onPath, run } from './support/processes.js';
+import { repoRoot } from './support/repoRoot.js';
 
 interface PortLong { target: number | string; published?: number | string; host_ip?: string; protocol?: string }
 interface Service {
