@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { COMPOSE_VARIABLES } from './support/composeProject.js';
 import { cleanEnv, startImageCmd, type StartedServer } from './support/imageCmd.js';
 import { ensureDebianTool, onPath, run } from './support/processes.js';
 import { repoRoot } from './support/repoRoot.js';
@@ -28,7 +29,7 @@ interface Service {
 interface ComposeConfig { services: Record<string, Service>; volumes?: Record<string, { name?: string } | null> }
 
 /** Variables the compose file interpolates: unset, so that the developer's shell does not leak in. */
-const INTERPOLATED = ['TANDEM_PORT', 'LB_PORT', 'COMPOSE_PROFILES', 'COMPOSE_FILE', 'COMPOSE_PROJECT_NAME', 'COMPOSE_PATH_SEPARATOR'];
+const INTERPOLATED = COMPOSE_VARIABLES;
 
 async function compose(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return run(['docker-compose', '--project-directory', repoRoot, '-f', join(repoRoot, 'docker-compose.yml'), ...args], {
