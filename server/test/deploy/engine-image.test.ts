@@ -10,6 +10,7 @@ import { engineOrReason, type Engine } from './support/engine.js';
 import { ensureBaseImages, projectImage, type ProjectImage } from './support/images.js';
 import { waitFor } from './support/poll.js';
 import { Clients } from './support/yclient.js';
+import WebSocket from 'ws';
 
 const engine = await engineOrReason();
 
@@ -102,5 +103,35 @@ function engineTests(engine: Engine): void {
       const text = fresh.text();
       return text.includes('written before docker stop') && text.includes('written after docker start');
     }, 15_000);
+  });
+
+  test('holds 1,000 connections (the default MAX_CONNECTIONS_PER_IP) and stays healthy', async (t) => {
+    const volume = scope.volume(scope.name('data'));
+    const { name } = await start(volume);
+    await waitHealthy(engine, name);
+    const idle = await mainRss(engine, name);
+    // Straight to the container's address: no docker-proxy in between, one client IP.
+    const base = `ws://${await containerIp(engine, name)}:1234`;
+    const sockets: WebSocket[] = [];
+    try {
+      let greeted = 0;
+      const refused: string[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const ws = new WebSocket(`${base}/load-${i % 10}`);
+        // The server greets every connection with its sync step 1.
+        ws.once('message', () => greeted++);
+        ws.on('error', (err) => refused.push(err.message));
+        sockets.push(ws);
+      }
+      await waitFor('1,000 connections greeted by the server', () => {
+        if (refused.length > 0) throw new Error(`${refused.length} refused, e.g. ${refused[0]}`);
+        return greeted === 1000;
+      }, 60_000, 100);
+      const loaded = await mainRss(engine, name);
+      t.diagnostic(`RSS idle ${(idle / 1e6).toFixed(1)} MB, with 1,000 connections ${(loaded / 1e6).toFixed(1)} MB`);
+      assert.equal(await engine.must(['inspect', '-f', '{{.State.Running}}', name]), 'true');
+    } finally {
+      for (const ws of sockets) ws.terminate();
+    }
   });
 }
