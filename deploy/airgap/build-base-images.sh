@@ -19,6 +19,8 @@
 # one-step `docker build` on it (deploy/airgap/*.Dockerfile). Needs root (debootstrap, docker).
 # The stand-ins carry the label tandem.airgap=1 and the versions they really hold.
 set -euo pipefail
+# debootstrap and the tools it calls (chroot, mknod) live in sbin, which a non-login PATH may lack.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"

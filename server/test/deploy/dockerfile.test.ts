@@ -1,6 +1,7 @@
-// What a Docker engine would reveal about the Dockerfile, checked without one: the runtime stage
-// starts a file that the build produces, as a non-root user owning /data, with production
-// dependencies that cover every import of the built server, and its HEALTHCHECK command (run
+// What a Docker engine would reveal about the Dockerfile, checked without one (engine-*.test.ts run
+// it on a real engine where one can run): the runtime stage starts a file that the build produces,
+// as a non-root user owning /data, with production dependencies that cover every import of the
+// built server, never sees the opt-in extra CA certificates, and its HEALTHCHECK command (run
 // exactly as written) tells a healthy server from a stopped one.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

@@ -6,7 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './poll.js';
-import { ensureDebianTool, onPath, run, type RunResult } from './processes.js';
+import { aptInstall, onPath, run, type RunResult } from './processes.js';
 import { currentRun, STATE_DIR, startTicks, withLock, type TestRun } from './testRun.js';
 
 export interface Engine {
@@ -29,6 +29,12 @@ async function must(args: readonly string[], timeoutMs?: number): Promise<string
   return r.stdout.trim();
 }
 
+/** dockerd, also where a PATH without sbin (CI's, some shells') does not look. */
+function dockerdPath(): string | undefined {
+  if (onPath('dockerd')) return 'dockerd';
+  return existsSync('/usr/sbin/dockerd') ? '/usr/sbin/dockerd' : undefined;
+}
+
 async function answers(): Promise<boolean> {
   if (!onPath('docker')) return false;
   return (await docker(['info', '--format', '{{.ServerVersion}}'], 15_000)).code === 0;
@@ -37,7 +43,11 @@ async function answers(): Promise<boolean> {
 /** Starts dockerd (its defaults: overlay2, the default bridge) and records it as ours. */
 async function startDaemon(): Promise<void> {
   const log = openSync(join(STATE_DIR, 'dockerd.log'), 'a');
-  const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
+  const bin = dockerdPath();
+  if (!bin) throw new Error('dockerd is not installed (Debian: apt-get install docker.io)');
+  // PATH with sbin: dockerd looks up iptables, modprobe and containerd on it.
+  const env = { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/local/sbin:/usr/sbin:/sbin` };
+  const child = spawn(bin, [], { detached: true, stdio: ['ignore', log, log], env });
   closeSync(log);
   child.unref();
   const pid = child.pid;
@@ -68,9 +78,10 @@ export function engineOrReason(): Promise<Engine | string> {
     const isRoot = process.getuid?.() === 0;
     if (!(await answers())) {
       if (!isRoot) return 'no Docker engine answers and only root can start one (run the tests as root, or start dockerd)';
-      if (!onPath('dockerd') || !onPath('docker')) {
+      if (!dockerdPath() || !onPath('docker')) {
         if (!onPath('apt-get')) return 'no Docker engine and no apt-get to install one (install docker.io, or start dockerd)';
-        await ensureDebianTool('dockerd', 'docker.io');
+        await aptInstall('docker.io', 'no Docker engine answers and dockerd is not installed');
+        if (!dockerdPath() || !onPath('docker')) throw new Error('docker.io is installed but dockerd or docker is not found');
       }
     }
     const r = currentRun();

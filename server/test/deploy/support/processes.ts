@@ -59,9 +59,15 @@ export function onPath(bin: string): boolean {
  */
 export async function ensureDebianTool(bin: string, pkg: string): Promise<void> {
   if (onPath(bin)) return;
+  await aptInstall(pkg, `\`${bin}\` is not on PATH`);
+  if (!onPath(bin)) throw new Error(`${pkg} is installed but \`${bin}\` is still not on PATH`);
+}
+
+/** Installs a Debian package as root with apt-get; elsewhere fails with `why` and what to install. */
+export async function aptInstall(pkg: string, why: string): Promise<void> {
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !onPath('apt-get')) {
-    throw new Error(`\`${bin}\` is not on PATH: install it (Debian/Ubuntu: \`sudo apt-get install -y ${pkg}\`) and run the tests again`);
+    throw new Error(`${why}: install it (Debian/Ubuntu: \`sudo apt-get install -y ${pkg}\`) and run the tests again`);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   // Another apt may be running (another test file installing its tool, a developer): wait for
@@ -75,7 +81,7 @@ export async function ensureDebianTool(bin: string, pkg: string): Promise<void> 
   };
   const update = await apt(['update']);
   const install = await apt(['install', '-y', '--no-install-recommends', pkg]);
-  if (install.code !== 0 || !onPath(bin)) {
+  if (install.code !== 0) {
     throw new Error(
       `could not install ${pkg} (apt-get update: exit ${update.code}; install: exit ${install.code}):\n${install.stderr.slice(-2000)}`,
     );
