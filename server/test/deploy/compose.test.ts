@@ -25,6 +25,7 @@ interface Service {
   restart?: string;
   profiles?: string[];
   depends_on?: Record<string, unknown> | string[];
+  command?: string[] | string;
 }
 interface ComposeConfig { services: Record<string, Service>; volumes?: Record<string, { name?: string } | null> }
 
@@ -170,6 +171,11 @@ test('profile scale: Redis, a second replica with its own volume, a load balance
     assertNoPortTwice(cfg, label);
     assert.deepEqual(publishedPorts(replica), [], 'the second replica is reached through the load balancer only');
     assert.deepEqual(publishedPorts(redis), [], 'Redis is not published');
+    // The shared log of every document: an append-only file, fsynced before each acknowledgement.
+    const redisArgs = Array.isArray(redis.command) ? redis.command.join(' ') : redis.command ?? '';
+    assert.match(redisArgs, /--appendonly yes\b/);
+    assert.match(redisArgs, /--appendfsync always\b/);
+    assert.equal(dataVolume(redis, 'redis'), 'redis-data', 'Redis keeps its file in a volume');
     assert.deepEqual(publishedPorts(lb), ['8080/tcp']);
     assert.notEqual(dataVolume(replica, 'tandem-2'), dataVolume(tandem, 'tandem'), 'each replica has its own LevelDB');
     assert.equal(env(replica).REDIS_URL, 'redis://redis:6379');

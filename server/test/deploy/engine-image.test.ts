@@ -23,7 +23,7 @@ function engineTests(engine: Engine): void {
   let image: ProjectImage;
 
   before(async () => {
-    for (const note of await ensureBaseImages(engine)) process.stdout.write(`# base images: ${note}\n`);
+    await ensureBaseImages(engine);
     image = await projectImage(engine);
     const size = Number(await engine.must(['image', 'inspect', '-f', '{{.Size}}', image.tag]));
     const built = image.buildMs === undefined ? 'built by another file of this run' : `built in ${(image.buildMs / 1000).toFixed(1)} s`;

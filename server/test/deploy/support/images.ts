@@ -10,8 +10,11 @@ import { STATE_DIR, withLock } from './testRun.js';
 
 const AIRGAP = join(repoRoot, 'deploy/airgap/build-base-images.sh');
 
-/** Pulls what is missing; what cannot be pulled (no registry) is built from Debian packages. */
-export async function ensureBaseImages(engine: Engine): Promise<string[]> {
+/**
+ * Pulls what is missing; what cannot be pulled (no registry) is built from Debian packages. Says
+ * what it did on stdout, as a comment line of the test report.
+ */
+export async function ensureBaseImages(engine: Engine): Promise<void> {
   return withLock(async () => {
     const list = async () => {
       const r = await run([AIRGAP, '--list'], { timeoutMs: 60_000 });
@@ -31,7 +34,7 @@ export async function ensureBaseImages(engine: Engine): Promise<string[]> {
     }
     const left = await list();
     if (left.length > 0) throw new Error(`base images still missing: ${left.join(', ')}`);
-    return notes;
+    for (const note of notes) process.stdout.write(`# base images: ${note}\n`);
   });
 }
 
