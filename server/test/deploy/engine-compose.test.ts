@@ -26,7 +26,7 @@ function engineTests(engine: Engine): void {
   before(async () => {
     await ensureBaseImages(engine);
     image = await projectImage(engine);
-  }, { timeout: 20 * 60_000 });
+  }, { timeout: 10 * 60_000 });
 
   after(async () => {
     clients.destroyAll();

@@ -28,7 +28,7 @@ function engineTests(engine: Engine): void {
     const size = Number(await engine.must(['image', 'inspect', '-f', '{{.Size}}', image.tag]));
     const built = image.buildMs === undefined ? 'built by another file of this run' : `built in ${(image.buildMs / 1000).toFixed(1)} s`;
     process.stdout.write(`# image ${image.tag}: ${(size / 1e6).toFixed(0)} MB, ${built}\n`);
-  }, { timeout: 20 * 60_000 });
+  }, { timeout: 10 * 60_000 });
 
   after(async () => {
     clients.destroyAll();

@@ -34,7 +34,7 @@ function engineTests(engine: Engine): void {
     for (const service of ['redis', 'tandem', 'tandem-2']) await waitHealthy(engine, await p.container(service), 120_000);
     direct.tandem = `ws://127.0.0.1:${p.tandemPort}`;
     direct.tandem2 = `ws://${await containerIp(engine, await p.container('tandem-2'))}:1234`;
-  }, { timeout: 20 * 60_000 });
+  }, { timeout: 10 * 60_000 });
 
   after(async () => {
     clients.destroyAll();
