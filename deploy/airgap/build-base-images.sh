@@ -30,7 +30,7 @@ for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
     --list) list=1 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "build-base-images: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
