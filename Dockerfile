@@ -4,10 +4,10 @@
 #   docker run -p 1234:1234 -v tandem_data:/data tandem
 #
 # Three stages: `deps` installs every workspace's dependencies (for the build) and, apart, the
-# server's production dependencies (for the image); `build` builds server/dist and client/dist;
-# the runtime stage copies the production dependencies and the two build outputs, in the
-# repository's layout (the server finds the client at server/dist/../../client/dist). Only `deps`
-# reaches the npm registry.
+# server's production dependencies (for the image); `build` builds schema/dist, server/dist and
+# client/dist; the runtime stage copies the production dependencies and the build outputs, in the
+# repository's layout (the server finds the client at server/dist/../../client/dist, and
+# @tandem/schema through the workspace link to /app/schema). Only `deps` reaches the npm registry.
 #
 # Behind a TLS-inspecting proxy, `npm ci` fails with SELF_SIGNED_CERT_IN_CHAIN unless Node trusts
 # the proxy's certificate authority. Opt in with the PEM text of the extra certificates:
@@ -29,27 +29,30 @@ WORKDIR /app
 # Manifests only, so that this stage is cached until the lockfile changes. Every workspace's
 # package.json is needed: `npm ci` refuses a lockfile that names a missing one.
 COPY package.json package-lock.json tsconfig.base.json ./
+COPY schema/package.json schema/
 COPY server/package.json server/
 COPY client/package.json client/
 COPY e2e/package.json e2e/
 # Everything for the build in /app; the server's production dependencies alone in /prod (no client,
-# e2e or build tooling: ws, leveldown, yjs, y-protocols, lib0, pino, prom-client, jose).
+# e2e or build tooling: ws, leveldown, yjs, y-protocols, lib0, pino, prom-client, jose, and the
+# conversions' Tiptap packages with the shared schema package @tandem/schema).
 # No install scripts: nothing needs one (esbuild, rolldown and lightningcss ship per-platform
 # packages; leveldown loads its bundled linux-x64 glibc prebuild through node-gyp-build).
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then \
       printf '%s\n' "$EXTRA_CA_CERTS" > /tmp/extra-ca.pem && export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; \
     fi \
  && npm ci --ignore-scripts --no-audit --no-fund \
- && mkdir -p /prod/server /prod/client /prod/e2e \
+ && mkdir -p /prod/schema /prod/server /prod/client /prod/e2e \
  && cp package.json package-lock.json /prod/ \
- && cp server/package.json /prod/server/ && cp client/package.json /prod/client/ && cp e2e/package.json /prod/e2e/ \
- && cd /prod && npm ci --omit=dev --workspace server --ignore-scripts --no-audit --no-fund \
+ && for w in schema server client e2e; do cp $w/package.json /prod/$w/; done \
+ && cd /prod && npm ci --omit=dev --workspace server --workspace schema --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force \
  && rm -f /tmp/extra-ca.pem
 
 # ---------------------------------------------------------------------------------------------
 FROM deps AS build
-COPY scripts/build.mjs scripts/
+COPY scripts/build.mjs scripts/closeCodes.mjs scripts/
+COPY schema/ schema/
 COPY server/ server/
 COPY client/ client/
 RUN npm run build
@@ -64,6 +67,7 @@ ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 
 COPY --from=deps /prod/ ./
+COPY --from=build /app/schema/dist schema/dist
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/client/dist client/dist
 

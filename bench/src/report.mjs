@@ -27,7 +27,8 @@ export function ratio(c, sid, m) {
 /** Markdown table for one case. */
 export function table(scn, c) {
   const sids = Object.keys(c.results);
-  const tandems = sids.filter(isTandem);
+  // ratio columns only when a peer is in the table (F compares Tandem with itself)
+  const tandems = sids.some((s) => !isTandem(s)) ? sids.filter(isTandem) : [];
   const head = ['', ...sids.map((s) => SERVERS[s].label), ...tandems.map((t) => `${SERVERS[t].label} ÷ best peer`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`];
   for (const m of scn.metrics) {

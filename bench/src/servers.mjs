@@ -55,6 +55,18 @@ export const SERVERS = {
     entry: () => join(repoRoot, 'server/dist/main.js'), cwd: () => repoRoot,
     env: (dataDir, extra) => ({ ...IMAGE_ENV, DATA_DIR: dataDir, DURABILITY: 'fsync', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...extra }),
   },
+  // Scenario F: an instance of a scale-out pair (REDIS_URL comes as extra env); the `-cross`
+  // column is the same pair with writer and observer on different instances.
+  'tandem-redis': {
+    label: 'Tandem+Redis', proto: 'yws', persistent: true, health: '/healthz',
+    entry: () => join(repoRoot, 'server/dist/main.js'), cwd: () => repoRoot,
+    env: (dataDir, extra) => ({ ...IMAGE_ENV, DATA_DIR: dataDir, DURABILITY: 'write', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...extra }),
+  },
+  'tandem-redis-cross': {
+    label: 'Tandem+Redis, observer on the other instance', proto: 'yws', persistent: true, health: '/healthz',
+    entry: () => join(repoRoot, 'server/dist/main.js'), cwd: () => repoRoot,
+    env: (dataDir, extra) => ({ ...IMAGE_ENV, DATA_DIR: dataDir, DURABILITY: 'write', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...extra }),
+  },
   yws: {
     label: 'y-websocket 1.5.4', proto: 'yws', persistent: false, health: '/',
     entry: () => join(benchDir, 'node_modules/y-websocket/bin/server.js'), cwd: () => benchDir,

@@ -347,13 +347,14 @@ const commands = {
   // ---- D: durable throughput ----------------------------------------------------------
   /**
    * For each document: an observer (raw) and a writer (raw, hand-encoded 1-char updates,
-   * at most `window` sent but not yet seen by the observer). Runs `durationMs`.
+   * at most `window` sent but not yet seen by the observer). Runs `durationMs`. The observer
+   * connects to `obsUrl` (another instance, for F) when given.
    */
-  async dSetup({ proto, url, names }) {
+  async dSetup({ proto, url, obsUrl = url, names }) {
     S.d = await pool(names, 32, async (name) => {
       const client = 1 + ((Math.random() * 2 ** 30) >>> 0);
       const pair = { name, client, sent: 0, seen: 0 };
-      pair.obs = new RawClient(proto, url, name, {
+      pair.obs = new RawClient(proto, obsUrl, name, {
         onUpdate: (u) => {
           const c = clockOf(u, client);
           if (c > pair.seen) {

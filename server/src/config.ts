@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
 
 export type Durability = 'write' | 'fsync';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** The relay's configuration: parsed once from the environment, then frozen. */
 export interface Config {
@@ -20,10 +20,15 @@ export interface Config {
   readonly allowedOrigins: readonly string[] | undefined;
   readonly rateLimitPerSec: number;
   readonly rateLimitBurst: number;
+  readonly rateLimitBytesPerSec: number;
+  readonly rateLimitBytesBurst: number;
+  readonly maxDocumentBytes: number;
+  readonly maxAwarenessBytes: number;
   readonly maxConnectionsPerIp: number;
   readonly maxOpenDocuments: number;
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
+  readonly redisTimeoutMs: number;
   /** Where the built client lives; not an environment variable. */
   readonly clientDir: string;
 }
@@ -82,7 +87,7 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     port: int(env, 'PORT', 1234, 0, 65535),
     host,
     dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(root, dataDirRaw),
-    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 1024),
     pingIntervalMs: int(env, 'PING_INTERVAL_MS', 15000, 50),
@@ -93,10 +98,15 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     allowedOrigins: origins && origins.length > 0 ? Object.freeze(origins) : undefined,
     rateLimitPerSec: int(env, 'RATE_LIMIT_PER_SEC', 300, 1),
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 1000, 1),
+    rateLimitBytesPerSec: int(env, 'RATE_LIMIT_BYTES_PER_SEC', 1024 * 1024, 1),
+    rateLimitBytesBurst: int(env, 'RATE_LIMIT_BYTES_BURST', 16 * 1024 * 1024, 1),
+    maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 64 * 1024 * 1024, 1),
+    maxAwarenessBytes: int(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 16),
     maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', 1000, 1),
     maxOpenDocuments: int(env, 'MAX_OPEN_DOCUMENTS', 10000, 1),
     trustProxy: trust === '1',
     redisUrl,
+    redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 1000, 10, 60_000),
     clientDir,
   };
   return Object.freeze(config);

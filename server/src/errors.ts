@@ -21,15 +21,20 @@ export class ProtocolError extends TandemError {
   }
 }
 
-/** A request is not allowed; answered with `status` before any upgrade. */
+/** Credentials missing, bad or expired (401), or not for this document (403). */
 export class AuthError extends TandemError {
   readonly code = 'AUTH_ERROR';
   constructor(
     message: string,
-    readonly status: 400 | 401 | 403 | 429 | 503,
+    readonly status: 401 | 403,
   ) {
     super(message);
   }
+}
+
+/** The server holds as many open documents as it may (`MAX_OPEN_DOCUMENTS`); the caller decides the answer. */
+export class CapacityError extends TandemError {
+  readonly code = 'TOO_MANY_DOCUMENTS';
 }
 
 /** The document store failed; never turned into an empty result. */

@@ -28,7 +28,6 @@ if (!config.authSecret) {
   if (isLoopback(config.host)) logger.info('AUTH_SECRET is not set: every document is open to anyone who can reach this port');
   else logger.warn({ host: config.host }, 'AUTH_SECRET is not set and HOST is not loopback: the server is open to anyone on the network');
 }
-if (config.redisUrl) logger.warn('REDIS_URL is set, but scale-out over Redis is not in this version yet: this instance serves its own documents only');
 if (!existsSync(resolve(config.clientDir, 'index.html'))) logger.warn({ clientDir: config.clientDir }, 'the client is not built: serving a placeholder page');
 
 try {
@@ -52,6 +51,10 @@ try {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 } catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`tandem: invalid configuration: ${err.message}\n`);
+    process.exit(1);
+  }
   logger.fatal({ err }, 'cannot start');
   process.exit(1);
 }

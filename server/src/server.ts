@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
 import type { Config } from './config.js';
 import { createRequestHandler } from './http/routes.js';
 import { WsGateway } from './http/WsGateway.js';
@@ -8,12 +9,15 @@ import { Metrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import type { DocStore } from './storage/DocStore.js';
 import { LevelDocStore } from './storage/LevelDocStore.js';
+import { wsWire } from './transport/frames.js';
 
 export interface TandemServer {
   readonly port: number;
   readonly metrics: Metrics;
   readonly registry: RoomRegistry;
   readonly gateway: WsGateway;
+  /** Scale-out, with REDIS_URL. */
+  readonly cluster: Cluster | undefined;
   /** Stop accepting, close sockets with 1001, flush, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -26,13 +30,28 @@ function levelStore(config: Config, logger: Logger): DocStore {
 }
 
 /** Wires store, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
-export async function startServer(config: Config, logger: Logger, store: DocStore = levelStore(config, logger)): Promise<TandemServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  store: DocStore = levelStore(config, logger),
+  clusterOptions: Pick<ClusterOptions, 'fold'> = {},
+): Promise<TandemServer> {
   const metrics = new Metrics();
   await store.open();
+  const cluster = config.redisUrl
+    ? new Cluster({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions })
+    : undefined;
   const registry = new RoomRegistry(
-    { store, logger, metrics, compactAfterUpdates: config.compactAfterUpdates, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store, logger, metrics, wire: wsWire, cluster, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments },
   );
+  try {
+    await cluster?.start(registry);
+  } catch (err) {
+    await cluster?.stop();
+    await store.close();
+    throw err;
+  }
   const gateway = new WsGateway(config, logger, metrics, registry);
   let listening = false;
   const http: Server = createServer(createRequestHandler({ config, logger, metrics, isReady: () => listening && store.isOpen }));
@@ -52,6 +71,7 @@ export async function startServer(config: Config, logger: Logger, store: DocStor
     });
   } catch (err) {
     gateway.shutdown();
+    await cluster?.stop();
     await store.close();
     throw err;
   }
@@ -65,9 +85,10 @@ export async function startServer(config: Config, logger: Logger, store: DocStor
       http.close();
       gateway.shutdown();
       await registry.closeAll();
+      await cluster?.stop();
       await store.close();
       http.closeAllConnections();
     })());
 
-  return { port, metrics, registry, gateway, stop };
+  return { port, metrics, registry, gateway, cluster, stop };
 }

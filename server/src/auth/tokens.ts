@@ -1,8 +1,8 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { AuthError } from '../errors.js';
-import type { Access } from '../rooms/Connection.js';
+import type { Access, Mode } from './access.js';
 
-export type Mode = 'read' | 'write';
+export type { Mode };
 
 export interface TokenClaims {
   doc: string;

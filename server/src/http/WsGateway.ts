@@ -1,19 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { OPEN_ACCESS, type Access } from '../auth/access.js';
 import { verifyToken } from '../auth/tokens.js';
-import { CloseCode } from '../closeCodes.js';
+import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
 import type { Config } from '../config.js';
 import { AuthError, ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics, ReceivedType } from '../metrics.js';
 import { decodeMessage, type Message } from '../protocol/messages.js';
-import { Connection, type Access } from '../rooms/Connection.js';
+import { Connection } from '../rooms/Connection.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import { WsSocket } from '../transport/WsSocket.js';
 import { decodeName, splitTarget } from './names.js';
+import { closeFor, statusFor } from './refusals.js';
+import { RequestError } from './RequestError.js';
 import { clientIp, isOriginAllowed, rejectUpgrade } from './requests.js';
-import { WsSocket } from './WsSocket.js';
 
 /** Listeners are shared functions: they find the connection and gateway on the socket. */
 interface TaggedSocket extends WebSocket {
@@ -30,15 +33,12 @@ const RECEIVED: Record<Message['kind'], ReceivedType> = {
 };
 
 // ws reports protocol violations through 'error'; these are the codes it closes with.
-const WS_ERROR_CLOSE: Record<string, number> = {
+const WS_ERROR_CLOSE: Record<string, CloseCode> = {
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.MessageTooBig,
   WS_ERR_INVALID_UTF8: CloseCode.InvalidPayload,
 };
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
-
-/** Every connection's access without AUTH_SECRET: one shared object, not one per socket. */
-const OPEN_ACCESS: Access = Object.freeze({ mode: 'write' });
 
 function truncateReason(reason: string): string {
   return Buffer.byteLength(reason) <= 120 ? reason : reason.slice(0, 100) + '…';
@@ -82,21 +82,21 @@ export class WsGateway {
     let name: string | undefined;
     let reserved = false; // a per-IP slot taken by this upgrade, to give back if it fails
     try {
-      if (!this.accepting) throw new AuthError('server shutting down', 503);
+      if (!this.accepting) throw new RequestError('server shutting down', 503);
       const { path, query } = splitTarget(req.url ?? '/');
       name = decodeName(path.slice(1));
       if (!isOriginAllowed(this.config, req)) throw new AuthError('origin not allowed', 403);
       const key = req.headers['sec-websocket-key'];
       const version = req.headers['sec-websocket-version'];
       if (req.headers.upgrade?.toLowerCase() !== 'websocket' || typeof key !== 'string' || !KEY.test(key) || (version !== '13' && version !== '8')) {
-        throw new AuthError('not a valid WebSocket upgrade', 400);
+        throw new RequestError('not a valid WebSocket upgrade', 400);
       }
       const access: Access = this.config.authSecret
         ? await verifyToken(this.config.authSecret, query.get('token') ?? undefined, name)
         : OPEN_ACCESS;
       ip = clientIp(this.config, req);
       const count = this.perIp.get(ip) ?? 0;
-      if (count >= this.config.maxConnectionsPerIp) throw new AuthError('too many connections from this address', 429);
+      if (count >= this.config.maxConnectionsPerIp) throw new RequestError('too many connections from this address', 429);
       this.perIp.set(ip, count + 1);
       reserved = true;
       const room = await this.registry.acquire(name);
@@ -108,7 +108,7 @@ export class WsGateway {
       let opened = false;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         opened = true;
-        this.open(ws as TaggedSocket, room, access, ip!, name!);
+        this.open(ws as TaggedSocket, room, access, ip!, name!, query.get('acks') === '1');
       });
       if (!opened) {
         this.registry.unpin(room);
@@ -116,18 +116,17 @@ export class WsGateway {
       }
     } catch (err) {
       if (reserved) this.releaseIp(ip!);
-      const status = err instanceof AuthError ? err.status : 500;
-      const reason = err instanceof AuthError ? err.message : 'internal error';
-      if (status === 500) this.logger.error({ doc: name, err }, 'upgrade failed');
-      else this.logger.info({ doc: name, status, reason, ip }, 'upgrade refused');
-      rejectUpgrade(socket, status, reason);
+      const refusal = statusFor(err);
+      if (!refusal) this.logger.error({ doc: name, err }, 'upgrade failed');
+      else this.logger.info({ doc: name, status: refusal.status, reason: refusal.reason, ip }, 'upgrade refused');
+      rejectUpgrade(socket, refusal?.status ?? 500, refusal?.reason ?? 'internal error');
     }
   }
 
-  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string): void {
+  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string, acks: boolean): void {
     const now = Date.now();
-    const conn = new Connection(this.nextId++, new WsSocket(ws), access, ip, this.config, now);
-    conn.onClose = this.release;
+    const conn = new Connection(this.nextId++, new WsSocket(ws), access, ip, this.config, now, acks);
+    conn.handleClosedBy(this.release);
     ws.tandemConn = conn;
     ws.tandemGateway = this;
     this.conns.set(conn, room);
@@ -136,10 +135,7 @@ export class WsGateway {
     ws.on('pong', handlePongEvent);
     ws.on('close', handleCloseEvent);
     ws.on('error', handleErrorEvent);
-    if (access.expiresAtMs !== undefined) {
-      conn.expiryTimer = setTimeout(() => conn.close(CloseCode.TokenExpired, 'token expired'), Math.max(0, access.expiresAtMs - now));
-      conn.expiryTimer.unref();
-    }
+    if (access.expiresAtMs !== undefined) conn.expireAt(access.expiresAtMs, now);
     this.logger.debug({ doc: name, conn: conn.id, mode: access.mode }, 'connected');
     this.registry.join(room, conn);
   }
@@ -152,9 +148,11 @@ export class WsGateway {
     try {
       if (!isBinary) throw new ProtocolError('text frames are not part of the protocol', CloseCode.UnsupportedData);
       const now = Date.now();
-      if (!conn.takeToken(now)) {
-        this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, 'rate limit exceeded');
-        conn.close(CloseCode.TryAgainLater, 'rate limit exceeded');
+      const exhausted = conn.takeTokens(now, data.length);
+      if (exhausted) {
+        const reason = exhausted === 'messages' ? 'rate limit exceeded' : 'byte rate limit exceeded';
+        this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, reason);
+        conn.close(CloseCode.TryAgainLater, reason);
         return;
       }
       let msg: Message;
@@ -172,9 +170,10 @@ export class WsGateway {
   }
 
   private fail(conn: Connection, room: Room, err: unknown): void {
-    if (err instanceof ProtocolError) {
-      this.logger.warn({ doc: room.name, conn: conn.id, code: err.closeCode, reason: err.message }, 'bad message: closing');
-      conn.close(err.closeCode, truncateReason(err.message));
+    const close = closeFor(err);
+    if (close) {
+      this.logger.warn({ doc: room.name, conn: conn.id, code: close.code, reason: close.reason }, 'bad message: closing');
+      conn.close(close.code, truncateReason(close.reason));
     } else {
       this.logger.error({ doc: room.name, conn: conn.id, code: CloseCode.InternalError, err }, 'internal error: closing');
       conn.close(CloseCode.InternalError, 'internal error');
@@ -182,8 +181,8 @@ export class WsGateway {
   }
 
   handleSocketError(conn: Connection, err: Error & { code?: string }): void {
-    const code = (err.code !== undefined ? WS_ERROR_CLOSE[err.code] : undefined) ?? 1002;
-    if (conn.closeCode === undefined) conn.closeCode = code;
+    const code = (err.code !== undefined ? WS_ERROR_CLOSE[err.code] : undefined) ?? CloseCode.ProtocolViolation;
+    conn.failedWith(code);
     this.logger.warn({ doc: this.conns.get(conn)?.name, conn: conn.id, code, reason: err.message }, 'socket error');
   }
 
@@ -192,11 +191,10 @@ export class WsGateway {
     const room = this.conns.get(conn);
     if (!room) return;
     this.conns.delete(conn);
-    conn.closed = true;
-    clearTimeout(conn.expiryTimer);
+    conn.ended();
     this.releaseIp(conn.ip);
     this.metrics.connections.set(this.conns.size);
-    this.metrics.connectionClosed(conn.closeCode ?? peerCode ?? 1006);
+    this.metrics.connectionClosed(conn.closeCode ?? peerCode ?? ObservedCloseCode.Abnormal);
     this.registry.leave(room, conn);
   };
 
@@ -210,16 +208,10 @@ export class WsGateway {
   private readonly sweep = (): void => {
     const now = Date.now();
     for (const conn of this.conns.keys()) {
-      if (conn.awaitingPong) {
+      if (!conn.heartbeat(now)) {
         this.logger.info({ doc: this.conns.get(conn)?.name, conn: conn.id }, 'no pong: connection dropped');
-        conn.closeCode ??= 1006;
-        conn.socket.terminate();
         this.release(conn);
-        continue;
       }
-      conn.awaitingPong = true;
-      conn.pingSentAt = now;
-      conn.socket.ping();
     }
   };
 

@@ -1,4 +1,4 @@
-import { AuthError } from '../errors.js';
+import { RequestError } from './RequestError.js';
 
 export const MAX_NAME_BYTES = 512;
 // C0 and C1 controls and DEL: never in a name, so 0x00 can separate keys in storage.
@@ -7,10 +7,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Validates a decoded document name: 1–512 bytes of UTF-8, no control characters. */
 export function validateName(name: string): string {
-  if (name.length === 0) throw new AuthError('document name is empty', 400);
-  if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) throw new AuthError(`document name is over ${MAX_NAME_BYTES} bytes`, 400);
-  if (CONTROL.test(name)) throw new AuthError('document name contains control characters', 400);
-  if (LONE_SURROGATE.test(name)) throw new AuthError('document name is not valid UTF-8', 400);
+  if (name.length === 0) throw new RequestError('document name is empty', 400);
+  if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) throw new RequestError(`document name is over ${MAX_NAME_BYTES} bytes`, 400);
+  if (CONTROL.test(name)) throw new RequestError('document name contains control characters', 400);
+  if (LONE_SURROGATE.test(name)) throw new RequestError('document name is not valid UTF-8', 400);
   return name;
 }
 
@@ -20,7 +20,7 @@ export function decodeName(encoded: string): string {
   try {
     name = decodeURIComponent(encoded);
   } catch {
-    throw new AuthError('document name has a bad percent-escape or invalid UTF-8', 400);
+    throw new RequestError('document name has a bad percent-escape or invalid UTF-8', 400);
   }
   return validateName(name);
 }

@@ -1,11 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { verifyToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { AuthError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { handleCors } from './cors.js';
+import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { decodeName, splitTarget } from './names.js';
 import { serveStatic } from './static.js';
+import { statusFor } from './refusals.js';
 
 export interface RouteDeps {
   config: Config;
@@ -31,6 +33,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
 
 async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path, query } = splitTarget(req.url ?? '/');
+  if (handleCors(deps.config, req, res, path)) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
@@ -53,6 +56,14 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     json(res, 404, { error: 'Not Found', reason: 'no such endpoint' });
     return;
   }
+  if (path === '/embed.js') {
+    serveEmbedScript(deps.config, req, res);
+    return;
+  }
+  if (path.startsWith('/embed/')) {
+    serveEmbedPage(deps.config, path.slice('/embed/'.length), req, res);
+    return;
+  }
   serveStatic(deps.config.clientDir, path, req, res);
 }
 
@@ -69,7 +80,8 @@ async function access(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     const { mode } = await verifyToken(deps.config.authSecret, token, name);
     json(res, 200, { mode });
   } catch (err) {
-    if (!(err instanceof AuthError)) throw err;
-    json(res, err.status, { error: err.status === 400 ? 'Bad Request' : err.status === 401 ? 'Unauthorized' : 'Forbidden', reason: err.message });
+    const refusal = statusFor(err);
+    if (!refusal) throw err;
+    json(res, refusal.status, { error: STATUS_CODES[refusal.status] ?? 'Error', reason: refusal.reason });
   }
 }

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { ProtocolError } from '../errors.js';
 import {
   decodeMessage,
   encodeAwareness,
@@ -11,10 +10,12 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
-  frameUpdateMessages,
   isEmptyUpdate,
+  DecodeError,
 } from './messages.js';
-import { frameBinary } from './frame.js';
+
+/** The close codes the gateway gives each failure (http/refusals.ts), restated: the wire contract. */
+const CODE = { unsupported: 1003, invalid: 1007 } as const;
 
 function docWith(text: string): Y.Doc {
   const doc = new Y.Doc();
@@ -84,12 +85,12 @@ for (const [what, bytes, code] of garbage) {
   test(`garbage: ${what} → ${code}`, () => {
     assert.throws(
       () => decodeMessage(new Uint8Array(bytes)),
-      (err: unknown) => err instanceof ProtocolError && err.closeCode === code,
+      (err: unknown) => err instanceof DecodeError && CODE[err.failure] === code,
     );
   });
 }
 
-test('random bytes never escape as anything but ProtocolError', () => {
+test('random bytes never escape as anything but DecodeError', () => {
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   for (let i = 0; i < 5000; i++) {
@@ -99,20 +100,8 @@ test('random bytes never escape as anything but ProtocolError', () => {
     try {
       decodeMessage(bytes);
     } catch (err) {
-      assert.ok(err instanceof ProtocolError, `non-protocol error for ${Buffer.from(bytes).toString('hex')}: ${String(err)}`);
+      assert.ok(err instanceof DecodeError, `non-decode error for ${Buffer.from(bytes).toString('hex')}: ${String(err)}`);
     }
   }
 });
 
-test('frameUpdateMessages gives, back to back, the frames of encodeUpdate for each update', () => {
-  const updates = [0, 1, 100, 123, 124, 127, 128, 16383, 16384, 65530, 70000].map((n) => new Uint8Array(n).fill(n & 0xff));
-  const expected = Buffer.concat(updates.map((u) => frameBinary(encodeUpdate(u))));
-  const all = frameUpdateMessages(updates);
-  assert.ok(all.frames.equals(expected));
-  assert.ok(frameUpdateMessages(updates, 3, 5).frames.equals(Buffer.concat(updates.slice(3, 5).map((u) => frameBinary(encodeUpdate(u))))));
-  assert.equal(frameUpdateMessages(updates, 2, 2).frames.length, 0);
-  // What metrics and the output cap are told: message count, payload bytes, largest frame.
-  assert.equal(all.count, updates.length);
-  assert.equal(all.bytes, updates.reduce((n, u) => n + encodeUpdate(u).length, 0));
-  assert.equal(all.largest, Math.max(...updates.map((u) => frameBinary(encodeUpdate(u)).length)));
-});

@@ -9,11 +9,9 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { CloseCode } from '../closeCodes.js';
-import { frameHeaderLength, writeFrameHeader, type Framed } from './frame.js';
-import { ProtocolError } from '../errors.js';
+import { varUintLength, writeVarUint } from './varint.js';
 
-export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, Saved: 100 } as const;
 export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
 
 /** One awareness entry; `state === null` means the client is gone. */
@@ -32,6 +30,24 @@ export type Message =
   | { kind: 'awareness'; entries: AwarenessEntry[] }
   | { kind: 'queryAwareness' };
 
+/**
+ * Why a frame was refused: `unsupported` (a message type this protocol does not have) or
+ * `invalid` (a known type whose bytes do not decode). The transport maps these to close codes.
+ */
+export type DecodeFailure = 'unsupported' | 'invalid';
+
+/** A frame that is not a valid y-websocket message. Thrown by every decoder here, and only this. */
+export class DecodeError extends Error {
+  constructor(
+    message: string,
+    readonly failure: DecodeFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DecodeError';
+  }
+}
+
 /** Document updates with no structs and no deletions: what a peer sends when it has nothing new. */
 const EMPTY_UPDATE_LENGTH = 2;
 
@@ -39,17 +55,30 @@ export function isEmptyUpdate(update: Uint8Array): boolean {
   return update.length === EMPTY_UPDATE_LENGTH && update[0] === 0 && update[1] === 0;
 }
 
-function invalid(what: string, cause?: unknown): ProtocolError {
+function invalid(what: string, cause?: unknown): DecodeError {
   const detail = cause instanceof Error ? `: ${cause.message}` : '';
-  return new ProtocolError(`${what}${detail}`, CloseCode.InvalidPayload, { cause });
+  return new DecodeError(`${what}${detail}`, 'invalid', { cause });
 }
 
-/** Checks that an update decodes whole, so applying it cannot fail half-way. */
+/**
+ * Checks that an update decodes whole, and that no item refers to a later clock of its own
+ * client (Yjs only ever refers back: such a reference makes `Y.applyUpdate` throw half-way
+ * through integrating, after `decodeUpdate` accepted the bytes).
+ */
 export function validateUpdate(update: Uint8Array): void {
+  let structs: ReturnType<typeof Y.decodeUpdate>['structs'];
   try {
-    Y.decodeUpdate(update);
+    ({ structs } = Y.decodeUpdate(update));
   } catch (err) {
     throw invalid('undecodable update', err);
+  }
+  for (const s of structs) {
+    if (!(s instanceof Y.Item)) continue;
+    const { client, clock } = s.id;
+    const parent = s.parent instanceof Y.ID ? s.parent : null;
+    for (const ref of [s.origin, s.rightOrigin, parent]) {
+      if (ref && ref.client === client && ref.clock >= clock) throw invalid(`update refers ahead of its own client (${client}:${clock} → ${ref.clock})`);
+    }
   }
 }
 
@@ -88,7 +117,7 @@ export function decodeAwarenessUpdate(bytes: Uint8Array): AwarenessEntry[] {
   return entries;
 }
 
-/** Decodes one frame; throws ProtocolError with the close code the frame deserves. */
+/** Decodes one frame; throws DecodeError saying why it is refused. */
 export function decodeMessage(bytes: Uint8Array): Message {
   const decoder = decoding.createDecoder(bytes);
   let type: number;
@@ -121,7 +150,7 @@ export function decodeMessage(bytes: Uint8Array): Message {
         validateUpdate(update);
         return sub === SyncType.Step2 ? { kind: 'syncStep2', update } : { kind: 'update', update };
       }
-      throw new ProtocolError(`unknown sync message type ${sub}`, CloseCode.UnsupportedData);
+      throw new DecodeError(`unknown sync message type ${sub}`, 'unsupported');
     }
     case MessageType.Awareness: {
       const payload = readPayload(decoder, 'awareness');
@@ -132,7 +161,7 @@ export function decodeMessage(bytes: Uint8Array): Message {
       expectEnd(decoder, 'query awareness');
       return { kind: 'queryAwareness' };
     default:
-      throw new ProtocolError(`unknown message type ${type}`, CloseCode.UnsupportedData);
+      throw new DecodeError(`unknown message type ${type}`, 'unsupported');
   }
 }
 
@@ -148,53 +177,21 @@ export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => encodeSy
 export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => encodeSync(SyncType.Step2, update);
 export const encodeUpdate = (update: Uint8Array): Uint8Array => encodeSync(SyncType.Update, update);
 
-function varUintLength(n: number): number {
-  let len = 1;
-  while (n > 127) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
 /** Bytes of the Update message carrying `update`: [Sync, Update, varuint length, update]. */
-function updateMessageLength(update: Uint8Array): number {
+export function updateMessageLength(update: Uint8Array): number {
   return 2 + varUintLength(update.length) + update.length;
 }
 
 /**
- * The Update messages of `updates[from..to)`, each framed for the wire, back to back in one
- * buffer: what a peer of a busy document gets in one write. Same bytes as `frameBinary` of
- * `encodeUpdate` for each.
+ * Writes the Update message carrying `update` into `buf` at `at` (same bytes as
+ * `encodeUpdate`); returns the offset after it. For building many messages in one buffer.
  */
-export function frameUpdateMessages(updates: readonly Uint8Array[], from = 0, to = updates.length): Framed {
-  let size = 0;
-  let bytes = 0;
-  let largest = 0;
-  for (let i = from; i < to; i++) {
-    const len = updateMessageLength(updates[i]!);
-    const frame = frameHeaderLength(len) + len;
-    size += frame;
-    bytes += len;
-    if (frame > largest) largest = frame;
-  }
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (let i = from; i < to; i++) {
-    const update = updates[i]!;
-    at = writeFrameHeader(out, at, updateMessageLength(update));
-    out[at++] = MessageType.Sync;
-    out[at++] = SyncType.Update;
-    let n = update.length;
-    while (n > 127) {
-      out[at++] = 0x80 | (n & 0x7f);
-      n = Math.floor(n / 128);
-    }
-    out[at++] = n;
-    out.set(update, at);
-    at += update.length;
-  }
-  return { frames: out, count: to - from, bytes, largest };
+export function writeUpdateMessage(buf: Uint8Array, at: number, update: Uint8Array): number {
+  buf[at++] = MessageType.Sync;
+  buf[at++] = SyncType.Update;
+  at = writeVarUint(buf, at, update.length);
+  buf.set(update, at);
+  return at + update.length;
 }
 
 /** Awareness entries, already JSON-encoded (`null` for a removal), as one awareness message. */
@@ -210,6 +207,38 @@ export function encodeAwareness(entries: ReadonlyArray<{ clientId: number; clock
   encoding.writeVarUint(e, MessageType.Awareness);
   encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
   return encoding.toUint8Array(e);
+}
+
+/**
+ * Tandem's "saved" acknowledgement (type 100; y-websocket uses 0–3, Hocuspocus up to 9), sent
+ * only to clients that asked for it (`?acks=1`): the durable clock of each Yjs client ID,
+ * as varuint n, then n pairs (varuint client ID, varuint clock).
+ */
+export function encodeSaved(clocks: Iterable<readonly [clientId: number, clock: number]>): Uint8Array {
+  const pairs = [...clocks];
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.Saved);
+  encoding.writeVarUint(e, pairs.length);
+  for (const [clientId, clock] of pairs) {
+    encoding.writeVarUint(e, clientId);
+    encoding.writeVarUint(e, clock);
+  }
+  return encoding.toUint8Array(e);
+}
+
+/** Reads a "saved" message (what the editor does); throws DecodeError on anything else. */
+export function decodeSaved(bytes: Uint8Array): Map<number, number> {
+  const d = decoding.createDecoder(bytes);
+  const clocks = new Map<number, number>();
+  try {
+    if (decoding.readVarUint(d) !== MessageType.Saved) throw new Error('not a saved message');
+    const n = decoding.readVarUint(d);
+    for (let i = 0; i < n; i++) clocks.set(decoding.readVarUint(d), decoding.readVarUint(d));
+  } catch (err) {
+    throw invalid('undecodable saved message', err);
+  }
+  expectEnd(d, 'saved message');
+  return clocks;
 }
 
 export function encodeQueryAwareness(): Uint8Array {

@@ -1,50 +1,51 @@
-import type { CloseCode } from '../closeCodes.js';
-
-/** What a room needs of a socket; `ws`'s WebSocket satisfies it as is. */
-export interface SocketLike {
-  send(data: Uint8Array): void;
-  /** Writes a message already framed for the wire (shared by every receiver of a broadcast). */
-  sendFrame(frame: Uint8Array): void;
-  close(code: number, reason: string): void;
-  terminate(): void;
-  ping(): void;
-  readonly bufferedAmount: number;
-}
-
-export interface Access {
-  mode: 'read' | 'write';
-  /** From the token: stamped into the awareness `user.name` this connection sends. */
-  userName?: string | undefined;
-  /** Token expiry, ms since the epoch. */
-  expiresAtMs?: number | undefined;
-}
+import type { Access } from '../auth/access.js';
+import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
+import type { Outgoing, SocketLike } from './ports.js';
 
 export interface ConnectionLimits {
   maxBufferedBytes: number;
   rateLimitPerSec: number;
   rateLimitBurst: number;
+  rateLimitBytesPerSec: number;
+  rateLimitBytesBurst: number;
 }
 
+/** Which of a connection's budgets ran dry. */
+export type Exhausted = 'messages' | 'bytes';
+
 /**
- * One peer of one room: its socket, what it may do, the awareness IDs it owns, and its budget.
- * Kept small on purpose: an idle connection holds these fields and nothing else.
+ * One peer of one room: its socket, what it may do, the awareness IDs it owns, its budget and
+ * its liveness. Its state changes only through its methods. Kept small on purpose: an idle
+ * connection holds these fields and nothing else.
  */
 export class Connection {
   /** Awareness client IDs this connection introduced (made on first use: idle peers are many). */
   owned: Set<number> | undefined;
-  closed = false;
-  /** The code it was closed with by us, if any. */
-  closeCode: number | undefined;
+  /**
+   * With `?acks=1`: the Yjs client IDs whose structs this connection has sent, acknowledged
+   * with their durable clocks after each batch holding its updates (null: acks not asked for).
+   */
+  readonly ackClients: Set<number> | null;
+  private isClosed = false;
+  /** The code it was closed with by us or by ws, if any. */
+  private code: number | undefined;
   /** A ping is outstanding since `pingSentAt` (ms). */
-  awaitingPong = false;
-  pingSentAt = 0;
-  loggedReadOnlyDrop = false;
+  private awaitingPong = false;
+  private pingSentAt = 0;
+  private loggedReadOnlyDrop = false;
   /** Closes the session when the token expires (only with AUTH_SECRET). */
-  expiryTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
   /** Told once when we close the connection (shared function, not a per-connection closure). */
-  onClose: ((conn: Connection) => void) | undefined;
+  private onClose: ((conn: Connection) => void) | undefined;
   private tokens: number;
+  private byteTokens: number;
   private refilledAt: number;
+  /**
+   * A message larger than the output cap sent while nothing was queued (a big document's first
+   * sync): the cap then applies to what queues behind it, so the cap is raised by its size
+   * until the queue is empty again.
+   */
+  private headAllowance = 0;
 
   constructor(
     readonly id: number,
@@ -53,9 +54,26 @@ export class Connection {
     readonly ip: string,
     private readonly limits: ConnectionLimits,
     now: number,
+    acks = false,
   ) {
+    this.ackClients = acks ? new Set() : null;
     this.tokens = limits.rateLimitBurst;
+    this.byteTokens = limits.rateLimitBytesBurst;
     this.refilledAt = now;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** The code this connection ended with, as far as this side knows. */
+  get closeCode(): number | undefined {
+    return this.code;
+  }
+
+  /** `onClose` is called once, when this side closes the connection. */
+  handleClosedBy(onClose: (conn: Connection) => void): void {
+    this.onClose = onClose;
   }
 
   /** Sends a message, or closes the connection with 1013 when its unsent output is over the cap. */
@@ -66,21 +84,30 @@ export class Connection {
   }
 
   /**
-   * Like `send`, for messages framed once for many receivers. `frames` may hold several framed
+   * Like `send`, for messages encoded once for many receivers. `out` may hold several
    * messages; the cap is checked as if each were written on its own (`largest` is the biggest).
    */
-  sendFrame(frames: Uint8Array, largest = frames.length): boolean {
-    if (!this.hasRoomFor(largest)) return false;
-    this.socket.sendFrame(frames);
+  sendEncoded(out: Outgoing): boolean {
+    if (!this.hasRoomFor(out.largest)) return false;
+    this.socket.sendEncoded(out);
     return true;
   }
 
+  /**
+   * MAX_BUFFERED_BYTES bounds the backlog queued behind the message being written: with nothing
+   * queued, any one message may go (a first sync larger than the cap included).
+   */
   private hasRoomFor(bytes: number): boolean {
-    if (this.closed) return false;
-    if (this.socket.bufferedAmount + bytes > this.limits.maxBufferedBytes) {
+    if (this.isClosed) return false;
+    const queued = this.socket.bufferedAmount;
+    if (queued <= 0) {
+      this.headAllowance = bytes > this.limits.maxBufferedBytes ? bytes : 0;
+      return true;
+    }
+    if (queued + bytes > this.limits.maxBufferedBytes + this.headAllowance) {
       // A peer that does not read: drop it rather than buffer without bound. The close
       // frame would queue behind the backlog, so the socket is cut.
-      this.close(1013, 'output buffer full', true);
+      this.close(CloseCode.TryAgainLater, 'output buffer full', true);
       return false;
     }
     return true;
@@ -90,16 +117,30 @@ export class Connection {
     (this.owned ??= new Set()).add(clientId);
   }
 
-  /** Token bucket: false when the peer sends faster than its rate allows. */
-  takeToken(now: number): boolean {
+  /** True the first time a read-only connection's update is dropped: log once per connection. */
+  firstReadOnlyDrop(): boolean {
+    if (this.loggedReadOnlyDrop) return false;
+    this.loggedReadOnlyDrop = true;
+    return true;
+  }
+
+  /**
+   * Token buckets on messages and on received bytes: which budget a message of `bytes` would
+   * overdraw (nothing is taken then), or undefined when it may be handled.
+   */
+  takeTokens(now: number, bytes: number): Exhausted | undefined {
     const elapsed = now - this.refilledAt;
     if (elapsed > 0) {
-      this.tokens = Math.min(this.limits.rateLimitBurst, this.tokens + (elapsed * this.limits.rateLimitPerSec) / 1000);
+      const { rateLimitBurst, rateLimitPerSec, rateLimitBytesBurst, rateLimitBytesPerSec } = this.limits;
+      this.tokens = Math.min(rateLimitBurst, this.tokens + (elapsed * rateLimitPerSec) / 1000);
+      this.byteTokens = Math.min(rateLimitBytesBurst, this.byteTokens + (elapsed * rateLimitBytesPerSec) / 1000);
       this.refilledAt = now;
     }
-    if (this.tokens < 1) return false;
+    if (this.tokens < 1) return 'messages';
+    if (this.byteTokens < bytes) return 'bytes';
     this.tokens -= 1;
-    return true;
+    this.byteTokens -= bytes;
+    return undefined;
   }
 
   /** Heard from the peer (a message or a pong). */
@@ -107,15 +148,50 @@ export class Connection {
     this.awaitingPong = false;
   }
 
+  /**
+   * The heartbeat: pings the peer, or, when the previous ping is still unanswered, cuts the
+   * connection and returns false (the caller forgets it).
+   */
+  heartbeat(now: number): boolean {
+    if (this.awaitingPong) {
+      this.code ??= ObservedCloseCode.Abnormal;
+      this.isClosed = true;
+      clearTimeout(this.expiryTimer);
+      this.socket.terminate();
+      return false;
+    }
+    this.awaitingPong = true;
+    this.pingSentAt = now;
+    this.socket.ping();
+    return true;
+  }
+
   /** Whether the peer left a ping unanswered for at least `graceMs`. */
   missedPong(now: number, graceMs: number): boolean {
     return this.awaitingPong && now - this.pingSentAt >= graceMs;
   }
 
-  close(code: CloseCode | 1000, reason: string, terminate = false): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closeCode = code;
+  /** Closes the session with 4401 when the token expires. */
+  expireAt(expiresAtMs: number, now: number): void {
+    this.expiryTimer = setTimeout(() => this.close(CloseCode.TokenExpired, 'token expired'), Math.max(0, expiresAtMs - now));
+    this.expiryTimer.unref();
+  }
+
+  /** ws reported a protocol error and closes the socket itself with `code`. */
+  failedWith(code: number): void {
+    this.code ??= code;
+  }
+
+  /** The socket is gone, whoever closed it: nothing more is sent. */
+  ended(): void {
+    this.isClosed = true;
+    clearTimeout(this.expiryTimer);
+  }
+
+  close(code: CloseCode, reason: string, terminate = false): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.code = code;
     clearTimeout(this.expiryTimer);
     this.socket.close(code, reason);
     if (terminate) this.socket.terminate();

@@ -1,12 +1,13 @@
 import type { Logger } from '../logger.js';
 import { encodeAwareness, type AwarenessEntry } from '../protocol/messages.js';
 import type { Connection } from './Connection.js';
+import type { PresenceOwner } from './ports.js';
 
 interface PresenceRecord {
   clock: number;
   /** JSON of the state as relayed; 'null' once removed. */
   json: string;
-  owner: Connection | undefined;
+  owner: PresenceOwner | undefined;
 }
 
 type Outgoing = { clientId: number; clock: number; json: string };
@@ -52,6 +53,7 @@ export class Presence {
         continue;
       }
       if (owner && !owner.closed && !owner.missedPong(now, this.staleAfterMs)) {
+        // Owned by another live connection, here or on another instance.
         if (entry.clock > rec!.clock) {
           this.logger.warn({ conn: conn.id, clientId, owner: owner.id }, 'awareness update for a client ID owned by another connection: dropped');
         }
@@ -85,11 +87,50 @@ export class Presence {
     return { clientId, clock, json };
   }
 
+  /**
+   * Applies states another instance relayed for `owner` (that instance): newer clocks win; a
+   * removal frees the ID (its connection there closed), so a client that moves here regains it.
+   * IDs owned by a live local connection are not another instance's to change. Returns the
+   * message for the local peers, or null.
+   */
+  applyRemote(owner: PresenceOwner, entries: AwarenessEntry[]): Uint8Array | null {
+    const out: Outgoing[] = [];
+    for (const { clientId, clock, state, json } of entries) {
+      if (clock > MAX_CLOCK) continue;
+      const rec = this.records.get(clientId);
+      if (rec?.owner && rec.owner !== owner && !rec.owner.closed && !rec.owner.remote) continue;
+      if (rec && (clock < rec.clock || (clock === rec.clock && (state !== null || rec.json === 'null')))) continue;
+      const next = state === null ? undefined : owner;
+      if (rec?.owner && rec.owner !== next) rec.owner.owned?.delete(clientId);
+      if (next) next.own(clientId);
+      const text = state === null ? 'null' : json;
+      if (rec) {
+        rec.owner = next;
+        out.push(this.set(rec, clientId, clock, text));
+      } else {
+        this.records.set(clientId, { clock, json: text, owner: next });
+        out.push({ clientId, clock, json: text });
+      }
+    }
+    return out.length > 0 ? encodeAwareness(out) : null;
+  }
+
+  /** Every current state set by a local connection, as one message (for other instances; possibly of none). */
+  localSnapshot(): Uint8Array {
+    const out: Outgoing[] = [];
+    for (const [clientId, rec] of this.records) {
+      if (rec.json !== 'null' && rec.owner && !rec.owner.remote) out.push({ clientId, clock: rec.clock, json: rec.json });
+    }
+    return encodeAwareness(out);
+  }
+
   /** Removes every state `conn` owned; returns the removal message for the others, or null. */
-  removeOwnedBy(conn: Connection): Uint8Array | null {
+  removeOwnedBy(conn: PresenceOwner, keep?: ReadonlySet<number>): Uint8Array | null {
     const out: Outgoing[] = [];
     if (!conn.owned) return null;
     for (const clientId of conn.owned) {
+      if (keep?.has(clientId)) continue;
+      if (keep) conn.owned.delete(clientId); // deleting the current element is safe in a Set's iteration
       const rec = this.records.get(clientId);
       if (!rec || rec.owner !== conn) continue;
       rec.owner = undefined;
@@ -98,7 +139,7 @@ export class Presence {
       rec.json = 'null';
       out.push({ clientId, clock: rec.clock, json: 'null' });
     }
-    conn.owned = undefined;
+    if (!keep) conn.owned = undefined;
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 

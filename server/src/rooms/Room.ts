@@ -1,21 +1,33 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
-import { assertNever, StorageError } from '../errors.js';
+import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { framedMessage, type Framed } from '../protocol/frame.js';
-import { encodeSyncStep1, encodeSyncStep2, frameUpdateMessages, isEmptyUpdate, type Message } from '../protocol/messages.js';
-import type { DocStore } from '../storage/DocStore.js';
+import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
+import type { DocStore, StoredDocument } from '../storage/DocStore.js';
+import { ColdSnapshot } from './ColdSnapshot.js';
+import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
+import { CLUSTER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
+import type { ClusterPort, Outgoing, PresenceOwner, Wire } from './ports.js';
 import { Presence } from './Presence.js';
+import { StoredLog } from './StoredLog.js';
 
 export interface RoomDeps {
   store: DocStore;
   logger: Logger;
   metrics: Metrics;
+  /** Encodes messages once for every receiver of a broadcast. */
+  wire: Wire;
   compactAfterUpdates: number;
+  /** A local update that would take the stored document past this is refused (4413). */
+  maxDocumentBytes: number;
+  /** A larger awareness state is never kept or relayed; its sender is closed (1009). */
+  maxAwarenessBytes: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
+  /** Scale-out (with REDIS_URL). */
+  cluster?: ClusterPort | undefined;
 }
 
 /** The updates of one room that went into one group-committed store batch. */
@@ -23,77 +35,55 @@ interface PendingBatch {
   /** The store's promise for the batch (appends of one batch share it). */
   written: Promise<void>;
   updates: Uint8Array[];
-  /** Sender of each update. */
-  senders: Connection[];
+  /** Their total size. */
+  bytes: number;
+  /** How many came from another instance (applied and sent when they arrived; only stored here). */
+  remote: number;
+  /** Origin of each update. */
+  origins: UpdateOrigin[];
   lastSeq: number;
   queuedAt: number;
 }
-
-/**
- * A compacted document's stored snapshot is applied this long after the load at the latest;
- * normally right after the first fresh joiner has been answered from its bytes.
- */
-const APPLY_STORED_AFTER_MS = 50;
-/** How long fresh joiners share one encoding of the whole document. */
-const FULL_STATE_KEPT_MS = 200;
 
 /**
  * One open document: the Y.Doc, its peers and their presence.
  *
  * Durability: an update from a peer is written (group commit) before it is applied to the
  * document and fanned out, so the document in memory never holds anything a crash could lose.
- * A cold compacted document answers fresh joiners from its stored snapshot and decodes it
- * into the Y.Doc right after (`applyStored`); everything that reads `doc` decodes it first.
+ * A cold compacted document answers fresh joiners from its stored snapshot (ColdSnapshot);
+ * everything that reads `doc` decodes it first.
  */
 export class Room {
   private readonly ydoc = new Y.Doc({ gc: true });
-  /** The stored snapshot of a compacted document, not yet decoded into `ydoc`. */
-  private unapplied: Uint8Array | undefined;
-  private applyTimer: NodeJS.Timeout | undefined;
+  private readonly cold: ColdSnapshot;
   /** The stored snapshot did not decode: the room serves nobody. */
   private broken = false;
-  readonly conns = new Set<Connection>();
-  /** Joins under way (upgrade not finished): the room must not unload under them. */
-  pins = 0;
-  unloadTimer: NodeJS.Timeout | undefined;
+  private readonly conns = new Set<Connection>();
   private readonly presence: Presence;
-  private firstSeq: number;
-  private nextSeq: number;
-  /** Highest sequence number whose update is in `doc`. */
-  private appliedSeq: number;
+  private readonly log: StoredLog;
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
-  private compacting = false;
   private destroyed = false;
-  /** The whole document as one update, for joiners that have nothing yet; dropped on change. */
-  private fullState: Uint8Array | undefined;
   /** Updates appended to the store batch being filled, applied and fanned out together. */
   private pending: PendingBatch | undefined;
 
   private constructor(
     readonly name: string,
     private readonly deps: RoomDeps,
-    firstSeq: number,
-    nextSeq: number,
+    stored: StoredDocument,
   ) {
-    this.firstSeq = firstSeq;
-    this.nextSeq = nextSeq;
-    this.appliedSeq = nextSeq - 1;
+    this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(deps.logger, deps.presenceStaleMs);
+    this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
   }
 
   /** Reads the whole stored document; the room answers nobody before this resolves. */
   static async load(name: string, deps: RoomDeps): Promise<Room> {
     const started = performance.now();
     const stored = await deps.store.load(name);
-    const room = new Room(name, deps, stored.firstSeq, stored.nextSeq);
+    const room = new Room(name, deps, stored);
     if (stored.updates.length === 1) {
-      // A compacted document. Its stored bytes are the whole document, so fresh joiners get
-      // them as they are; decoding them into the Y.Doc (tens of ms for a large document in a
-      // fresh process) waits until the first of them has been answered.
-      room.unapplied = stored.updates[0]!;
-      room.keepFullState(room.unapplied);
-      room.applyTimer = setTimeout(room.applyStored, APPLY_STORED_AFTER_MS);
+      room.cold.hold(stored.updates[0]!);
     } else {
       try {
         room.ydoc.transact(() => {
@@ -101,10 +91,21 @@ export class Room {
         });
       } catch (err) {
         room.destroy();
-        throw corrupt(name, err);
+        await heal(name, deps.store, deps.logger, stored, err);
+        return Room.load(name, deps);
       }
       // Serve the joiners first: merging a long history is not on their path.
       setImmediate(() => room.maybeCompact());
+    }
+    if (deps.cluster) {
+      // What other instances wrote that this one's store lacks: stored and applied before anyone is answered.
+      try {
+        room.receiveRemote(await deps.cluster.open(name, () => room.doc));
+        await room.idle();
+      } catch (err) {
+        room.destroy();
+        throw err;
+      }
     }
     deps.metrics.documentLoads.inc();
     deps.logger.debug({ doc: name, updates: stored.updates.length, ms: Math.round(performance.now() - started) }, 'document loaded');
@@ -113,34 +114,32 @@ export class Room {
 
   /** The document, with the stored snapshot applied first if it was still waiting. */
   get doc(): Y.Doc {
-    if (this.unapplied) this.applyStored();
+    this.cold.applyNow();
     return this.ydoc;
   }
 
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  get storedUpdates(): number {
+    return this.log.count;
+  }
+
   /**
-   * Decodes the waiting stored snapshot into the Y.Doc, then sends the state vector to the
-   * peers that joined meanwhile (their greeting waited for it).
+   * The waiting stored snapshot was decoded: send the state vector to the peers that joined
+   * meanwhile (their greeting waited for it). If it did not decode, nobody can be served.
    */
-  private readonly applyStored = (): void => {
-    const snapshot = this.unapplied;
-    if (!snapshot || this.destroyed) return;
-    this.unapplied = undefined;
-    clearTimeout(this.applyTimer);
-    try {
-      Y.applyUpdate(this.ydoc, snapshot);
-    } catch (err) {
+  private readonly handleSnapshotApplied = (err?: unknown): void => {
+    if (this.destroyed) return;
+    if (err !== undefined) {
       this.broken = true;
-      this.fullState = undefined;
       this.deps.logger.error({ doc: this.name, err: corrupt(this.name, err) }, 'stored document does not decode; closing its connections');
       for (const conn of [...this.conns]) conn.close(CloseCode.InternalError, 'stored document does not decode');
       return;
     }
     if (this.conns.size > 0) this.broadcast(encodeSyncStep1(Y.encodeStateVector(this.ydoc)), undefined);
   };
-
-  get storedUpdates(): number {
-    return this.nextSeq - this.firstSeq;
-  }
 
   /** Greets a new peer: our state vector (to pull in its offline edits) and who is here. */
   join(conn: Connection): void {
@@ -150,7 +149,7 @@ export class Room {
     }
     this.conns.add(conn);
     // With the stored snapshot still waiting, the state vector follows once it is applied.
-    if (!this.unapplied) conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
+    if (!this.cold.waiting) conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
     const states = this.presence.snapshot();
     if (states) conn.send(states);
   }
@@ -158,7 +157,68 @@ export class Room {
   leave(conn: Connection): void {
     if (!this.conns.delete(conn)) return;
     const removal = this.presence.removeOwnedBy(conn);
+    if (removal) this.relayAwareness(removal);
+  }
+
+  /** Relays an accepted local awareness change to every local peer (the sender too) and other instances. */
+  private relayAwareness(message: Uint8Array): void {
+    this.broadcast(message, undefined);
+    this.deps.cluster?.publishAwareness(this.name, message);
+  }
+
+  /**
+   * Updates another instance put in the shared log. They are durable already (Redis keeps the
+   * log with appendfsync always), so they are applied and sent to every local peer at once, and
+   * stored here in parallel (so that this instance can serve the document on its own): a crash
+   * before that write reads them from the log again, since the recorded stream id lags behind.
+   */
+  receiveRemote(updates: readonly Uint8Array[]): void {
+    if (this.destroyed || this.broken) return;
+    const doc = this.doc;
+    const applied: Uint8Array[] = [];
+    doc.transact(() => {
+      for (const update of updates) {
+        if (isEmptyUpdate(update)) continue;
+        try {
+          Y.applyUpdate(doc, update);
+          applied.push(update);
+        } catch (err) {
+          this.deps.logger.error({ doc: this.name, err }, 'an update from the shared log does not apply: skipped');
+        }
+      }
+    }, CLUSTER_ORIGIN);
+    if (applied.length === 0) return;
+    this.cold.changed();
+    this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
+    for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
+  }
+
+  /** Awareness states another instance relayed for its peers. */
+  receiveRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
+    const relay = this.presence.applyRemote(owner, entries);
+    if (relay) this.broadcast(relay, undefined);
+  }
+
+  /**
+   * Another instance sent every state its peers set here (answering a query): those apply, and
+   * states it owned that are not among them are gone (a removal it published may have been lost
+   * while Redis was away).
+   */
+  replaceRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
+    this.receiveRemoteAwareness(owner, entries);
+    const removal = this.presence.removeOwnedBy(owner, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)));
     if (removal) this.broadcast(removal, undefined);
+  }
+
+  /** Another instance is gone: the states its peers set leave. */
+  dropOwner(owner: PresenceOwner): void {
+    const removal = this.presence.removeOwnedBy(owner);
+    if (removal) this.broadcast(removal, undefined);
+  }
+
+  /** The states local peers set, for another instance that opened this document. */
+  localAwareness(): Uint8Array {
+    return this.presence.localSnapshot();
   }
 
   handleMessage(conn: Connection, msg: Message, now: number): void {
@@ -171,10 +231,15 @@ export class Room {
         this.handleUpdate(conn, msg.update);
         return;
       case 'awareness': {
+        if (msg.entries.some((e) => e.json.length > this.deps.maxAwarenessBytes / 3 && Buffer.byteLength(e.json) > this.deps.maxAwarenessBytes)) {
+          this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.MessageTooBig }, 'awareness state over MAX_AWARENESS_BYTES: dropped, closing');
+          conn.close(CloseCode.MessageTooBig, 'awareness state too large');
+          return;
+        }
         const relay = this.presence.apply(conn, msg.entries, now);
         // The sender hears its own state too: a lone y-websocket client otherwise receives
         // nothing for 30 s and reconnects.
-        if (relay) this.broadcast(relay, undefined);
+        if (relay) this.relayAwareness(relay);
         return;
       }
       case 'queryAwareness': {
@@ -189,18 +254,29 @@ export class Room {
 
   private handleUpdate(conn: Connection, update: Uint8Array): void {
     if (conn.access.mode !== 'write') {
-      if (!conn.loggedReadOnlyDrop) {
-        conn.loggedReadOnlyDrop = true;
-        this.deps.logger.warn({ doc: this.name, conn: conn.id }, 'document update from a read-only connection: dropped');
-      }
+      if (conn.firstReadOnlyDrop()) this.deps.logger.warn({ doc: this.name, conn: conn.id }, 'document update from a read-only connection: dropped');
       return;
     }
     if (isEmptyUpdate(update)) return;
-    const seq = this.nextSeq++;
-    const written = this.deps.store.append(this.name, seq, update);
+    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
+      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
+      conn.close(CloseCode.DocumentTooLarge, 'document too large');
+      return;
+    }
+    if (conn.ackClients) for (const clientId of Y.parseUpdateMeta(update).to.keys()) conn.ackClients.add(clientId);
+    this.persist(update, { kind: 'conn', conn });
+  }
+
+  /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
+  private persist(update: Uint8Array, origin: UpdateOrigin): void {
+    const appended = this.log.append(update);
+    const { seq } = appended;
+    let { written } = appended;
+    // With scale-out, local updates also wait for the shared log (in parallel with the store).
+    if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, origin.kind === 'conn' ? update : undefined);
     let batch = this.pending;
     if (!batch || batch.written !== written) {
-      batch = this.pending = { written, updates: [], senders: [], lastSeq: seq, queuedAt: performance.now() };
+      batch = this.pending = { written, updates: [], bytes: 0, remote: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
       this.inflight++;
       const started = batch;
       written.then(
@@ -209,36 +285,71 @@ export class Room {
       );
     }
     batch.updates.push(update);
-    batch.senders.push(conn);
+    batch.bytes += update.byteLength;
+    if (origin.kind === 'cluster') batch.remote++;
+    batch.origins.push(origin);
     batch.lastSeq = seq;
   }
 
   /**
    * A batch is on disk: apply its updates in one transaction (Yjs cleans up once, not per
    * update) and fan them out; each peer gets every update but its own, in one socket write
-   * (runs of one sender are framed together, and sockets stay corked until the tick ends).
+   * (runs of one sender are encoded together, and sockets stay corked until the tick ends).
    */
   private applyBatch(batch: PendingBatch): void {
     if (this.pending === batch) this.pending = undefined;
     this.deps.metrics.persistSeconds.observe((performance.now() - batch.queuedAt) / 1000);
     try {
       if (this.destroyed || this.broken) return;
+      this.log.applied(batch.lastSeq, batch.bytes);
+      if (batch.remote > 0) withoutRemote(batch);
       const { updates } = batch;
-      // No observers on the document, so no transaction origin to tag.
-      if (updates.length === 1) Y.applyUpdate(this.doc, updates[0]!);
-      else this.doc.transact(() => updates.forEach((u) => Y.applyUpdate(this.doc, u)));
-      this.fullState = undefined;
-      this.appliedSeq = batch.lastSeq;
+      const doc = this.doc;
+      try {
+        // The origin of a batch's first update tags the transaction; the document has no observers yet.
+        if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
+        else if (updates.length > 1) doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
+      } catch (err) {
+        this.dropUnappliable(batch, err);
+      }
+      this.cold.changed();
       this.fanOut(batch);
+      this.acknowledge(batch);
       this.maybeCompact();
     } finally {
       this.settle();
     }
   }
 
+  /**
+   * An update that decoded (and passed validateUpdate) still threw inside Y.applyUpdate. Each
+   * update of the batch is applied again on its own (applying twice is a no-op in Yjs); the ones
+   * that throw are taken out of the batch (not fanned out) and their senders closed with 1007.
+   * They stay stored until the next compaction merges them away; a load after a crash drops
+   * them (see `heal`). The process and the other peers go on.
+   */
+  private dropUnappliable(batch: PendingBatch, err: unknown): void {
+    const keep: number[] = [];
+    const bad = new Set<Connection>();
+    batch.updates.forEach((u, i) => {
+      try {
+        Y.applyUpdate(this.ydoc, u);
+        keep.push(i);
+      } catch {
+        const sender = senderOf(batch.origins[i]!);
+        if (sender) bad.add(sender);
+      }
+    });
+    this.deps.logger.error({ doc: this.name, conns: [...bad].map((c) => c.id), dropped: batch.updates.length - keep.length, err }, 'updates that do not apply: dropped, senders closed');
+    for (const conn of bad) conn.close(CloseCode.InvalidPayload, 'update does not apply');
+    batch.updates = keep.map((i) => batch.updates[i]!);
+    batch.origins = keep.map((i) => batch.origins[i]!);
+  }
+
   private failBatch(batch: PendingBatch, err: unknown): void {
     if (this.pending === batch) this.pending = undefined;
-    const senders = new Set(batch.senders);
+    this.log.failed(batch.bytes);
+    const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
     this.deps.logger.error({ doc: this.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
     for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
     this.settle();
@@ -247,61 +358,52 @@ export class Room {
   /**
    * Peers get the bytes the senders wrote, not a re-encoding (the document has no 'update'
    * listener, so Yjs does not encode every transaction again). A run of updates from one
-   * sender is framed once for all the others.
+   * sender is encoded once for all the others.
    */
-  private fanOut({ updates, senders }: PendingBatch): void {
+  private fanOut({ updates, origins }: PendingBatch): void {
     let from = 0;
     while (from < updates.length) {
-      const sender = senders[from]!;
+      const sender = senderOf(origins[from]!);
       let to = from + 1;
-      while (to < updates.length && senders[to] === sender) to++;
-      this.broadcastFramed(frameUpdateMessages(updates, from, to), sender);
+      while (to < updates.length && senderOf(origins[to]!) === sender) to++;
+      this.broadcastEncoded(this.deps.wire.updates(updates, from, to), sender);
       from = to;
     }
   }
 
   /**
-   * What a peer with `stateVector` lacks. Fresh peers (empty vector) share one encoding while
-   * they come in bursts (a cold document's joiners); it is dropped on change or after FULL_STATE_KEPT_MS.
+   * Tells each sender that asked for it (`?acks=1`) the durable clock of every client ID it has
+   * sent: the document in memory holds only what is durable, so its state is that clock.
    */
+  private acknowledge({ origins }: PendingBatch): void {
+    let last: Connection | undefined;
+    for (const origin of origins) {
+      const conn = senderOf(origin);
+      if (!conn?.ackClients || conn === last) continue;
+      last = conn;
+      const store = this.ydoc.store;
+      conn.send(encodeSaved([...conn.ackClients].map((id) => [id, Y.getState(store, id)] as const)));
+    }
+  }
+
+  /** What a peer with `stateVector` lacks; fresh peers (empty vector) share one encoding. */
   private stateFor(stateVector: Uint8Array): Uint8Array {
     const fresh = stateVector.length === 1 && stateVector[0] === 0;
-    if (!fresh) return Y.encodeStateAsUpdate(this.doc, stateVector);
-    if (this.unapplied) {
-      // Answered from the stored bytes; decode them as soon as this answer is written.
-      setImmediate(this.applyStored);
-    }
-    return this.fullState ?? this.keepFullState(Y.encodeStateAsUpdate(this.doc));
+    return fresh ? this.cold.whole() : Y.encodeStateAsUpdate(this.doc, stateVector);
   }
 
-  /**
-   * Keeps `state` as the answer for fresh joiners for a moment (or until the document changes):
-   * long enough for a burst of joiners of a cold document, short enough not to double the
-   * memory of a large open document.
-   */
-  private keepFullState(state: Uint8Array): Uint8Array {
-    this.fullState = state;
-    setTimeout(this.dropFullState, FULL_STATE_KEPT_MS).unref();
-    return state;
-  }
-
-  private readonly dropFullState = (): void => {
-    this.fullState = undefined;
-  };
-
-  /** Sends the same message to every peer but `except`: framed once, written to each socket. */
+  /** Sends the same message to every peer but `except`: encoded once, written to each socket. */
   broadcast(message: Uint8Array, except: Connection | undefined): void {
-    this.broadcastFramed(framedMessage(message), except);
+    this.broadcastEncoded(this.deps.wire.message(message), except);
   }
 
-  /** Writes the same framed messages to every peer but `except`. */
-  private broadcastFramed({ frames, count, bytes, largest }: Framed, except: Connection | undefined): void {
+  private broadcastEncoded(out: Outgoing, except: Connection | undefined): void {
     if (this.conns.size === 0 || (this.conns.size === 1 && except !== undefined && this.conns.has(except))) return;
     let sent = 0;
     for (const conn of this.conns) {
-      if (conn !== except && conn.sendFrame(frames, largest)) sent++;
+      if (conn !== except && conn.sendEncoded(out)) sent++;
     }
-    if (sent > 0) this.deps.metrics.sent(sent * count, sent * bytes);
+    if (sent > 0) this.deps.metrics.sent(sent * out.count, sent * out.bytes);
   }
 
   /**
@@ -314,26 +416,14 @@ export class Room {
 
   /** Past the threshold, merges the stored updates into one snapshot of what `doc` holds. */
   private maybeCompact(threshold = this.deps.compactAfterUpdates): void {
-    if (this.compacting || this.destroyed || this.broken || this.appliedSeq - this.firstSeq + 1 <= threshold) return;
-    const upto = this.appliedSeq;
-    const first = this.firstSeq;
-    const merged = Y.encodeStateAsUpdate(this.doc);
-    this.compacting = true;
+    if (this.destroyed || this.broken) return;
+    const compaction = this.log.compact(threshold, () => Y.encodeStateAsUpdate(this.doc));
+    if (!compaction) return;
     this.inflight++;
-    this.deps.store.compact(this.name, first, upto, merged).then(
-      () => {
-        this.firstSeq = upto;
-        this.compacting = false;
-        this.deps.logger.debug({ doc: this.name, merged: upto - first + 1, bytes: merged.length }, 'compacted');
-        this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
-        this.settle();
-      },
-      (err: unknown) => {
-        this.compacting = false;
-        this.deps.logger.error({ doc: this.name, err }, 'compaction failed; updates kept as they were');
-        this.settle();
-      },
-    );
+    void compaction.then((written) => {
+      if (written) this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
+      this.settle();
+    });
   }
 
   private settle(): void {
@@ -353,14 +443,14 @@ export class Room {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    clearTimeout(this.unloadTimer);
-    clearTimeout(this.applyTimer);
-    this.unapplied = undefined;
-    this.fullState = undefined;
+    this.cold.destroy();
     this.ydoc.destroy();
   }
 }
 
-function corrupt(name: string, cause: unknown): StorageError {
-  return new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause });
+/** Leaves in a written batch only the updates still to apply and send: those of local peers. */
+function withoutRemote(batch: PendingBatch): void {
+  const keep = batch.origins.map((o, i) => (o.kind === 'cluster' ? -1 : i)).filter((i) => i >= 0);
+  batch.updates = keep.map((i) => batch.updates[i]!);
+  batch.origins = keep.map((i) => batch.origins[i]!);
 }

@@ -1,6 +1,14 @@
-import { AuthError } from '../errors.js';
+import { CapacityError } from '../errors.js';
 import { Room, type RoomDeps } from './Room.js';
 import type { Connection } from './Connection.js';
+
+/** What keeps a loaded room in memory besides its connections. */
+interface Lease {
+  /** Joins under way (upgrade not finished): the room must not unload under them. */
+  pins: number;
+  /** Set while the room is empty and waiting out the grace period. */
+  unloadTimer: NodeJS.Timeout | undefined;
+}
 
 export interface RegistryOptions {
   unloadGraceMs: number;
@@ -14,6 +22,7 @@ export interface RegistryOptions {
  */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
+  private readonly leases = new Map<Room, Lease>();
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly unloading = new Map<string, Promise<void>>();
 
@@ -28,6 +37,11 @@ export class RoomRegistry {
 
   get(name: string): Room | undefined {
     return this.rooms.get(name);
+  }
+
+  /** Names of the loaded documents. */
+  names(): IterableIterator<string> {
+    return this.rooms.keys();
   }
 
   /** Whether a new document could be opened now (cheap check before an upgrade). */
@@ -45,14 +59,15 @@ export class RoomRegistry {
       }
       const room = this.rooms.get(name);
       if (room) {
-        clearTimeout(room.unloadTimer);
-        room.unloadTimer = undefined;
-        room.pins++;
+        const lease = this.leases.get(room)!;
+        clearTimeout(lease.unloadTimer);
+        lease.unloadTimer = undefined;
+        lease.pins++;
         return room;
       }
       let loading = this.loading.get(name);
       if (!loading) {
-        if (!this.canOpen(name)) throw new AuthError('too many open documents', 503);
+        if (!this.canOpen(name)) throw new CapacityError('too many open documents');
         loading = this.load(name);
         this.loading.set(name, loading);
       }
@@ -64,6 +79,7 @@ export class RoomRegistry {
     try {
       const room = await Room.load(name, this.deps);
       this.rooms.set(name, room);
+      this.leases.set(room, { pins: 0, unloadTimer: undefined });
       this.deps.metrics.documentsLoaded.set(this.rooms.size);
       // Nobody may end up joining (the socket died meanwhile): let it unload then.
       queueMicrotask(() => this.maybeUnload(room));
@@ -74,12 +90,12 @@ export class RoomRegistry {
   }
 
   join(room: Room, conn: Connection): void {
-    room.pins--;
+    this.leases.get(room)!.pins--;
     room.join(conn);
   }
 
   unpin(room: Room): void {
-    room.pins--;
+    this.leases.get(room)!.pins--;
     this.maybeUnload(room);
   }
 
@@ -89,16 +105,20 @@ export class RoomRegistry {
   }
 
   private maybeUnload(room: Room): void {
-    if (room.conns.size > 0 || room.pins > 0 || room.unloadTimer || this.rooms.get(room.name) !== room) return;
-    room.unloadTimer = setTimeout(() => {
-      room.unloadTimer = undefined;
+    const lease = this.leases.get(room);
+    if (!lease || room.connectionCount > 0 || lease.pins > 0 || lease.unloadTimer) return;
+    lease.unloadTimer = setTimeout(() => {
+      lease.unloadTimer = undefined;
       void this.unload(room);
     }, this.options.unloadGraceMs);
   }
 
   private async unload(room: Room): Promise<void> {
-    if (room.conns.size > 0 || room.pins > 0 || this.rooms.get(room.name) !== room) return;
+    const lease = this.leases.get(room);
+    if (!lease || room.connectionCount > 0 || lease.pins > 0) return;
     this.rooms.delete(room.name);
+    this.leases.delete(room);
+    this.deps.cluster?.close(room.name);
     const done = room.idle().then(() => closeRoom(room)).then(() => {
       this.deps.store.release(room.name);
       this.deps.metrics.documentsLoaded.set(this.rooms.size);
@@ -117,6 +137,8 @@ export class RoomRegistry {
     await Promise.all([...this.loading.values()].map((p) => p.catch(() => undefined)));
     const rooms = [...this.rooms.values()];
     this.rooms.clear();
+    for (const lease of this.leases.values()) clearTimeout(lease.unloadTimer);
+    this.leases.clear();
     await Promise.all(rooms.map(async (room) => {
       await room.idle();
       await closeRoom(room);

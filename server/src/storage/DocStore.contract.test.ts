@@ -79,6 +79,70 @@ for (const [label, make] of stores) {
       done();
     });
 
+    test('a cluster mark is kept per document, untouched by compaction and by a reopen', async () => {
+      const { store, reopen, done } = make();
+      await store.open();
+      assert.equal(await store.readClusterMark('m/1'), undefined);
+      await Promise.all([store.append('m/1', 0, bytes(1)), store.append('m/1', 1, bytes(2)), store.writeClusterMark('m/1', 'mark-a')]);
+      await store.compact('m/1', 0, 1, bytes(9));
+      assert.equal(await store.readClusterMark('m/1'), 'mark-a');
+      assert.equal(await store.readClusterMark('m'), undefined);
+      assert.deepEqual((await store.load('m/1')).updates.map((u) => [...u]), [[9]]);
+      await store.close();
+      if (reopen) {
+        const again = reopen();
+        await again.open();
+        assert.equal(await again.readClusterMark('m/1'), 'mark-a');
+        await again.close();
+      }
+      done();
+    });
+
+    test('versions: stored with metadata, listed oldest first, untouched by compaction, deleted one by one', async () => {
+      const { store, reopen, done } = make();
+      await store.open();
+      const meta = (id: number, name: string | null = null) => ({ id, name, createdAt: id, authors: [{ name: 'Ada', verified: true }], hash: `h${id}` });
+      await Promise.all([store.append('v/1', 0, bytes(1)), store.append('v/1', 1, bytes(2))]);
+      await Promise.all([store.putVersion('v/1', meta(2_000), bytes(7, 7)), store.putVersion('v/1', meta(1_000, 'first'), bytes(6)), store.putVersion('v', meta(5), bytes(5))]);
+      await store.compact('v/1', 0, 1, bytes(9));
+      assert.deepEqual(await store.listVersions('v/1'), [meta(1_000, 'first'), meta(2_000)]);
+      assert.deepEqual([...(await store.readVersion('v/1', 2_000))!], [7, 7]);
+      assert.equal(await store.readVersion('v/1', 3_000), undefined);
+      assert.deepEqual((await store.load('v/1')).updates.map((u) => [...u]), [[9]]);
+      await store.deleteVersions('v/1', [1_000]);
+      assert.deepEqual((await store.listVersions('v/1')).map((v) => v.id), [2_000]);
+      assert.deepEqual((await store.listVersions('v')).map((v) => v.id), [5]);
+      await store.close();
+      if (reopen) {
+        const again = reopen();
+        await again.open();
+        assert.deepEqual((await again.listVersions('v/1')).map((v) => v.id), [2_000]);
+        await again.close();
+      }
+      done();
+    });
+
+    test('documents: listed in name order by prefix and cursor, summaries kept, deleted whole', async () => {
+      const { store, done } = make();
+      await store.open();
+      const names = ['b', 'a/b', 'a', 'ab', 'a/b/c', 'é', 'c'];
+      await Promise.all(names.map((n) => store.append(n, 0, bytes(1))));
+      await store.putVersion('ab', { id: 1, name: null, createdAt: 1, authors: [], hash: '' }, bytes(1));
+      await store.writeSummary('ab', { title: 'T', size: 3, updatedAt: 4 });
+      assert.deepEqual(await store.listDocuments({ prefix: '', limit: 100 }), ['a', 'a/b', 'a/b/c', 'ab', 'b', 'c', 'é']);
+      assert.deepEqual(await store.listDocuments({ prefix: '', limit: 2, after: 'a/b' }), ['a/b/c', 'ab']);
+      assert.deepEqual(await store.listDocuments({ prefix: 'a/', limit: 10 }), ['a/b', 'a/b/c']);
+      assert.deepEqual(await store.listDocuments({ prefix: 'a', limit: 10, after: 'a/b/c' }), ['ab']);
+      assert.deepEqual(await store.readSummary('ab'), { title: 'T', size: 3, updatedAt: 4 });
+      await store.deleteDocument('ab');
+      assert.deepEqual(await store.load('ab'), { updates: [], firstSeq: 0, nextSeq: 0 });
+      assert.deepEqual(await store.listVersions('ab'), []);
+      assert.equal(await store.readSummary('ab'), undefined);
+      assert.deepEqual(await store.listDocuments({ prefix: 'a', limit: 10 }), ['a', 'a/b', 'a/b/c']);
+      await store.close();
+      done();
+    });
+
     test('a closed store refuses with a StorageError, never an empty answer', async () => {
       const { store, done } = make();
       await assert.rejects(async () => store.load('x'), (err: unknown) => err instanceof StorageError && err.code === 'STORE_NOT_OPEN');

@@ -8,6 +8,33 @@ export interface StoredDocument {
   nextSeq: number;
 }
 
+/** Someone who edited between two versions: `verified` when the name came from a token. */
+export interface VersionAuthor {
+  name: string;
+  verified: boolean;
+}
+
+/** A version's metadata (its body, the document state, is stored apart). */
+export interface VersionMeta {
+  /** Unique per document, growing with time (ms since the epoch, bumped past the previous id). */
+  id: number;
+  /** Set for a version someone named; named versions are never thinned. */
+  name: string | null;
+  createdAt: number;
+  authors: VersionAuthor[];
+  /** Hash of the version's content: an identical next version is not stored. */
+  hash: string;
+}
+
+/** What the document list shows of a document. */
+export interface DocSummary {
+  /** Text of the first heading ('' without one). */
+  title: string;
+  /** Bytes of the document's state when the summary was written. */
+  size: number;
+  updatedAt: number;
+}
+
 export interface DocStore {
   open(): Promise<void>;
   readonly isOpen: boolean;
@@ -23,6 +50,30 @@ export interface DocStore {
    * ordered after every append made before the call; later appends are kept.
    */
   compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void>;
+  /** The document's cluster mark (scale-out bookkeeping, opaque here), or undefined. */
+  readClusterMark(name: string): Promise<string | undefined>;
+  /**
+   * Stores the document's cluster mark in the next group-committed batch, after every append
+   * made before the call.
+   */
+  writeClusterMark(name: string, mark: string): Promise<void>;
+  /** Stores a version (metadata and body) in the next group-committed batch. */
+  putVersion(name: string, meta: VersionMeta, body: Uint8Array): Promise<void>;
+  /** The document's versions, oldest first (metadata only). */
+  listVersions(name: string): Promise<VersionMeta[]>;
+  /** A version's body (one Yjs update), or undefined when there is no such version. */
+  readVersion(name: string, id: number): Promise<Uint8Array | undefined>;
+  /** Removes versions (metadata and body) in the next group-committed batch. */
+  deleteVersions(name: string, ids: readonly number[]): Promise<void>;
+  writeSummary(name: string, summary: DocSummary): Promise<void>;
+  readSummary(name: string): Promise<DocSummary | undefined>;
+  /**
+   * Names of stored documents in name (byte) order: those after `after`, starting with
+   * `prefix` (every name for ''), at most `limit`.
+   */
+  listDocuments(options: { after?: string | undefined; prefix: string; limit: number }): Promise<string[]>;
+  /** Removes every key of the document (updates, versions, marks…) in one atomic batch, after earlier writes. */
+  deleteDocument(name: string): Promise<void>;
   /** The document's room unloaded: per-document bookkeeping may go until its next load. */
   release(name: string): void;
   /** Resolves once everything appended so far is written. */

@@ -43,3 +43,26 @@ test('a large document merged again and again leaves a directory about its own s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Guards a dependency's private field: LevelDocStore.scan drains leveldown's iterator `cache`
+// (the natively fetched chunk) instead of one entry per tick. If a leveldown release renames it,
+// loads silently get ~2× slower; this test says so first.
+test("leveldown's iterator keeps the rest of a natively fetched chunk in `cache`", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-level-'));
+  const { default: leveldown } = await import('leveldown');
+  const db = leveldown(dir);
+  try {
+    await new Promise<void>((resolve, reject) => db.open({ createIfMissing: true }, (err) => (err ? reject(err) : resolve())));
+    const ops = Array.from({ length: 50 }, (_, i) => ({ type: 'put' as const, key: Buffer.from([i]), value: Buffer.from([i]) }));
+    await new Promise<void>((resolve, reject) => db.batch(ops, {}, (err: Error | null | undefined) => (err ? reject(err) : resolve())));
+    const it = db.iterator({ keyAsBuffer: true, valueAsBuffer: true });
+    // leveldown's first native fetch holds one entry; the second fetches a whole chunk.
+    for (let i = 0; i < 2; i++) await new Promise<void>((resolve, reject) => it.next((err) => (err ? reject(err) : resolve())));
+    const cache = (it as unknown as { cache?: unknown }).cache;
+    assert.ok(Array.isArray(cache) && cache.length >= 2, 'the iterator holds the rest of its chunk in `cache`');
+    await new Promise<void>((resolve) => it.end(() => resolve()));
+  } finally {
+    await new Promise<void>((resolve) => db.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

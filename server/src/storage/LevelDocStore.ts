@@ -1,20 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import leveldown, { type BatchOp, type IteratorOptions, type LevelDown } from 'leveldown';
 import { StorageError } from '../errors.js';
-import type { DocStore, StoredDocument } from './DocStore.js';
+import type { DocStore, DocSummary, StoredDocument, VersionMeta } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
-import { metaKey, seqOfUpdateKey, updateKeyFrom, updateRange } from './keys.js';
+import { ALL_DOCS, clusterKey, docRange, docsAfter, idOfKey, metaKey, nameOfKey, seqOfUpdateKey, summaryKey, updateKeyFrom, updateRange, versionBodyKey, versionKey, versionRange } from './keys.js';
+import { decodeVersionMeta, encodeVersionMeta } from './versionCodec.js';
+import { RangeCompactor } from './RangeCompactor.js';
 
 const FORMAT_VERSION = 1;
-
-/**
- * A document's range is handed to LevelDB's own compaction once merging has left this much of
- * it superseded (and at least half the document's size): below that, LevelDB's background
- * compaction reclaims it in its own time, at no cost on the write path.
- */
-const RANGE_COMPACT_MIN_GARBAGE = 256 * 1024;
-/** At most one range compaction starts per this interval: each one flushes LevelDB's memtable. */
-const RANGE_COMPACT_INTERVAL_MS = 1000;
 
 function wrap(what: string, err: unknown): StorageError {
   const msg = err instanceof Error ? err.message : String(err);
@@ -35,13 +28,7 @@ export class LevelDocStore implements DocStore {
   private opened = false;
   /** Per open document: its update-key prefix, bytes in its range (loaded + appended) and bytes merging superseded. */
   private readonly docs = new Map<string, DocInfo>();
-  /** Documents whose superseded bytes are due for a range compaction, oldest first. */
-  private readonly rangeDue = new Set<string>();
-  private rangeTimer: NodeJS.Timeout | undefined;
-  private rangeRunning: Promise<void> | undefined;
-  private lastRangeAt = 0;
-  /** Set by close(): no more range compactions get scheduled. */
-  private closing = false;
+  private readonly ranges: RangeCompactor;
 
   constructor(
     private readonly location: string,
@@ -49,6 +36,11 @@ export class LevelDocStore implements DocStore {
   ) {
     this.db = leveldown(location);
     this.commits = new GroupCommit((ops) => this.batch(ops));
+    this.ranges = new RangeCompactor(
+      (gte, lt) =>
+        new Promise<void>((resolve, reject) => this.db.compactRange(gte, lt, (err) => (err ? reject(wrap('range compaction failed', err)) : resolve()))),
+      (err) => this.options.onBackgroundError?.(err),
+    );
   }
 
   get isOpen(): boolean {
@@ -65,7 +57,7 @@ export class LevelDocStore implements DocStore {
       this.db.open({ createIfMissing: true }, (err) => (err ? reject(wrap(`cannot open ${this.location}`, err)) : resolve())),
     );
     this.opened = true;
-    this.closing = false;
+    this.ranges.start();
   }
 
   private ensureOpen(): void {
@@ -105,6 +97,8 @@ export class LevelDocStore implements DocStore {
           out.push(item);
           // leveldown fetches entries natively in chunks and hands them out one per tick
           // (as [..., value, key] popped from the end); take the rest of the chunk at once.
+          // `cache` is leveldown's private field (no public batch read in 6.x): without it this
+          // still works, one entry a tick. LevelDocStore.test.ts fails if the field goes away.
           const cache = (it as unknown as { cache?: Array<Buffer | undefined> | null }).cache;
           while (cache && cache.length >= 2) {
             const pair = [cache.pop(), cache.pop()];
@@ -128,6 +122,139 @@ export class LevelDocStore implements DocStore {
     return seq === 0 ? this.commits.push(put, this.metaOp(name, 0)) : this.commits.push(put);
   }
 
+  async readClusterMark(name: string): Promise<string | undefined> {
+    this.ensureOpen();
+    return new Promise((resolve, reject) =>
+      this.db.get(clusterKey(name), { asBuffer: true }, (err, value) => {
+        if (err && /notfound/i.test(err.message)) return resolve(undefined);
+        if (err) return reject(wrap('cannot read the store', err));
+        resolve((value as Buffer).toString('utf8'));
+      }),
+    );
+  }
+
+  writeClusterMark(name: string, mark: string): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'put', key: clusterKey(name), value: Buffer.from(mark, 'utf8') });
+  }
+
+  putVersion(name: string, meta: VersionMeta, body: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(
+      { type: 'put', key: versionBodyKey(name, meta.id), value: Buffer.from(body) },
+      { type: 'put', key: versionKey(name, meta.id), value: encodeVersionMeta(meta) },
+    );
+  }
+
+  async listVersions(name: string): Promise<VersionMeta[]> {
+    this.ensureOpen();
+    const range = versionRange(name);
+    const [keys, values] = await Promise.all([this.scan({ ...range, values: false }, 'key'), this.scan({ ...range, keys: false }, 'value')]);
+    return keys.map((k, i) => decodeVersionMeta(idOfKey(k), values[i]!));
+  }
+
+  readVersion(name: string, id: number): Promise<Uint8Array | undefined> {
+    return this.get(versionBodyKey(name, id));
+  }
+
+  deleteVersions(name: string, ids: readonly number[]): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(...ids.flatMap((id): BatchOp[] => [{ type: 'del', key: versionKey(name, id) }, { type: 'del', key: versionBodyKey(name, id) }]));
+  }
+
+  writeSummary(name: string, summary: DocSummary): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'put', key: summaryKey(name), value: Buffer.from(JSON.stringify(summary)) });
+  }
+
+  async readSummary(name: string): Promise<DocSummary | undefined> {
+    const raw = await this.get(summaryKey(name));
+    return raw === undefined ? undefined : (JSON.parse(raw.toString('utf8')) as DocSummary);
+  }
+
+  /** Skips from document to document: one seek per name, whatever the number of keys under each. */
+  async listDocuments({ after, prefix, limit }: { after?: string | undefined; prefix: string; limit: number }): Promise<string[]> {
+    this.ensureOpen();
+    const fromPrefix = Buffer.concat([ALL_DOCS.gte, Buffer.from(prefix, 'utf8')]);
+    let gte = after !== undefined && Buffer.compare(docsAfter(after), fromPrefix) > 0 ? docsAfter(after) : fromPrefix;
+    const names: string[] = [];
+    while (names.length < limit) {
+      const [key] = await this.scan({ gte, lt: ALL_DOCS.lt, limit: 1, values: false }, 'key');
+      if (!key) break;
+      const name = nameOfKey(key);
+      if (!name.startsWith(prefix)) break;
+      names.push(name);
+      gte = docsAfter(name);
+    }
+    return names;
+  }
+
+  async deleteDocument(name: string): Promise<void> {
+    this.ensureOpen();
+    await this.flush();
+    const keys = await this.scan({ ...docRange(name), values: false }, 'key');
+    await this.commits.push(...keys.map((key): BatchOp => ({ type: 'del', key })));
+    this.docs.delete(name);
+  }
+
+  /**
+   * Every key and value of the store as one consistent snapshot (a LevelDB iterator reads one),
+   * in key order, for `backup` while the server runs.
+   */
+  async *snapshot(): AsyncGenerator<[Buffer, Buffer]> {
+    this.ensureOpen();
+    const it = this.db.iterator({ keyAsBuffer: true, valueAsBuffer: true, highWaterMark: 1 << 20 });
+    try {
+      for (;;) {
+        const entry = await new Promise<[Buffer, Buffer] | undefined>((resolve, reject) =>
+          it.next((err, key, value) => (err ? reject(wrap('cannot read the store', err)) : resolve(key === undefined ? undefined : [key, value!]))),
+        );
+        if (!entry) return;
+        yield entry;
+      }
+    } finally {
+      await new Promise<void>((resolve) => it.end(() => resolve()));
+    }
+  }
+
+  /** Whether the store holds no key at all (restore-backup refuses a non-empty store). */
+  async isEmpty(): Promise<boolean> {
+    this.ensureOpen();
+    return (await this.scan({ limit: 1, values: false }, 'key')).length === 0;
+  }
+
+  /** Writes raw entries (restore-backup) in batches; with `replace`, everything else goes first. */
+  async putRaw(entries: AsyncIterable<[Buffer, Buffer]>, replace: boolean): Promise<number> {
+    this.ensureOpen();
+    if (replace) {
+      const keys = await this.scan({ values: false }, 'key');
+      for (let i = 0; i < keys.length; i += 10_000) await this.batch(keys.slice(i, i + 10_000).map((key) => ({ type: 'del', key })));
+    }
+    let ops: BatchOp[] = [];
+    let n = 0;
+    for await (const [key, value] of entries) {
+      ops.push({ type: 'put', key, value });
+      n++;
+      if (ops.length >= 1000) {
+        await this.batch(ops);
+        ops = [];
+      }
+    }
+    if (ops.length > 0) await this.batch(ops);
+    return n;
+  }
+
+  private get(key: Buffer): Promise<Buffer | undefined> {
+    this.ensureOpen();
+    return new Promise((resolve, reject) =>
+      this.db.get(key, { asBuffer: true }, (err, value) => {
+        if (err && /notfound/i.test(err.message)) return resolve(undefined);
+        if (err) return reject(wrap('cannot read the store', err));
+        resolve(value as Buffer);
+      }),
+    );
+  }
+
   async compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {
     this.ensureOpen();
     const info = this.infoOf(name);
@@ -136,16 +263,8 @@ export class LevelDocStore implements DocStore {
     ops.push({ type: 'put', key: updateKeyFrom(info.prefix, uptoSeq), value: Buffer.from(merged) });
     ops.push(this.metaOp(name, uptoSeq));
     await this.commits.push(...ops);
-    // Deleted updates and superseded snapshots stay in LevelDB's files until its own compaction
-    // reaches them. Once they weigh as much as half the document, ask for the document's range
-    // (throttled: every range compaction also flushes the memtable, stalling writes behind it).
-    info.garbage += info.live;
+    info.garbage = this.ranges.noteMerged(name, info.garbage + info.live, merged.byteLength);
     info.live = merged.byteLength;
-    if (info.garbage >= RANGE_COMPACT_MIN_GARBAGE && info.garbage >= info.live / 2) {
-      info.garbage = 0;
-      this.rangeDue.add(name);
-      this.scheduleRangeCompaction();
-    }
   }
 
   private infoOf(name: string): DocInfo {
@@ -157,41 +276,6 @@ export class LevelDocStore implements DocStore {
   /** The document's room closed: its sizes are read again on its next load. */
   release(name: string): void {
     this.docs.delete(name);
-  }
-
-  private scheduleRangeCompaction(): void {
-    if (this.rangeTimer || this.rangeRunning || this.rangeDue.size === 0 || !this.opened || this.closing) return;
-    const wait = Math.max(0, this.lastRangeAt + RANGE_COMPACT_INTERVAL_MS - Date.now());
-    this.rangeTimer = setTimeout(() => {
-      this.rangeTimer = undefined;
-      this.runRangeCompactions(1);
-    }, wait);
-    this.rangeTimer.unref();
-  }
-
-  /** Range-compacts up to `limit` due documents, oldest first, one after another. */
-  private runRangeCompactions(limit: number): Promise<void> {
-    const run = async (): Promise<void> => {
-      for (let n = 0; n < limit && this.rangeDue.size > 0; n++) {
-        const name = this.rangeDue.values().next().value as string;
-        this.rangeDue.delete(name);
-        this.lastRangeAt = Date.now();
-        const { gte, lt } = updateRange(name);
-        try {
-          await new Promise<void>((resolve, reject) =>
-            this.db.compactRange(gte, lt, (err) => (err ? reject(wrap('range compaction failed', err)) : resolve())),
-          );
-        } catch (err) {
-          // The data is intact; only disk space waits for LevelDB's own compaction.
-          this.options.onBackgroundError?.(err);
-        }
-      }
-    };
-    this.rangeRunning = run().finally(() => {
-      this.rangeRunning = undefined;
-      this.scheduleRangeCompaction();
-    });
-    return this.rangeRunning;
   }
 
   private metaOp(name: string, baseSeq: number): BatchOp {
@@ -206,12 +290,7 @@ export class LevelDocStore implements DocStore {
   async close(): Promise<void> {
     if (!this.opened) return;
     await this.flush();
-    // Superseded bytes still due go now, so that a stopped server leaves a compact directory.
-    this.closing = true;
-    clearTimeout(this.rangeTimer);
-    this.rangeTimer = undefined;
-    await this.rangeRunning;
-    if (this.rangeDue.size > 0) await this.runRangeCompactions(this.rangeDue.size);
+    await this.ranges.close();
     this.opened = false;
     await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(wrap('close failed', err)) : resolve())));
   }

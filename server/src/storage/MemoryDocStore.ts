@@ -1,12 +1,26 @@
 import { StorageError } from '../errors.js';
-import type { DocStore, StoredDocument } from './DocStore.js';
+import type { DocStore, DocSummary, StoredDocument, VersionMeta } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
 
-type Op = { type: 'put'; name: string; seq: number; update: Uint8Array } | { type: 'del'; name: string; seq: number };
+type Op =
+  | { type: 'put'; name: string; seq: number; update: Uint8Array }
+  | { type: 'del'; name: string; seq: number }
+  | { type: 'mark'; name: string; mark: string }
+  | { type: 'version'; name: string; meta: VersionMeta; body: Uint8Array }
+  | { type: 'unversion'; name: string; id: number }
+  | { type: 'summary'; name: string; summary: DocSummary }
+  | { type: 'drop'; name: string };
+
+interface MemoryDoc {
+  updates: Map<number, Uint8Array>;
+  versions: Map<number, { meta: VersionMeta; body: Uint8Array }>;
+  mark?: string;
+  summary?: DocSummary;
+}
 
 /** An in-memory DocStore with the same batching semantics; for tests of code above storage. */
 export class MemoryDocStore implements DocStore {
-  private readonly docs = new Map<string, Map<number, Uint8Array>>();
+  private readonly docs = new Map<string, MemoryDoc>();
   private readonly commits = new GroupCommit<Op>(async (ops) => this.apply(ops));
   private opened = false;
   /** Number of batches written, so tests can observe group commit. */
@@ -24,13 +38,28 @@ export class MemoryDocStore implements DocStore {
     if (!this.opened) throw new StorageError('the document store is not open', 'STORE_NOT_OPEN');
   }
 
+  private docOf(name: string): MemoryDoc {
+    let doc = this.docs.get(name);
+    if (!doc) this.docs.set(name, (doc = { updates: new Map(), versions: new Map() }));
+    return doc;
+  }
+
   private apply(ops: Op[]): void {
     this.batches++;
     for (const op of ops) {
-      let doc = this.docs.get(op.name);
-      if (!doc) this.docs.set(op.name, (doc = new Map()));
-      if (op.type === 'put') doc.set(op.seq, op.update.slice());
-      else doc.delete(op.seq);
+      if (op.type === 'drop') {
+        this.docs.delete(op.name);
+        continue;
+      }
+      const doc = this.docOf(op.name);
+      switch (op.type) {
+        case 'mark': doc.mark = op.mark; break;
+        case 'put': doc.updates.set(op.seq, op.update.slice()); break;
+        case 'del': doc.updates.delete(op.seq); break;
+        case 'version': doc.versions.set(op.meta.id, { meta: structuredClone(op.meta), body: op.body.slice() }); break;
+        case 'unversion': doc.versions.delete(op.id); break;
+        case 'summary': doc.summary = { ...op.summary }; break;
+      }
     }
   }
 
@@ -40,10 +69,10 @@ export class MemoryDocStore implements DocStore {
 
   async load(name: string): Promise<StoredDocument> {
     this.ensureOpen();
-    const seqs = [...(this.docs.get(name)?.keys() ?? [])].sort((a, b) => a - b);
     const doc = this.docs.get(name);
+    const seqs = [...(doc?.updates.keys() ?? [])].sort((a, b) => a - b);
     return {
-      updates: seqs.map((s) => doc!.get(s)!),
+      updates: seqs.map((s) => doc!.updates.get(s)!),
       firstSeq: seqs[0] ?? 0,
       nextSeq: seqs.length > 0 ? seqs[seqs.length - 1]! + 1 : 0,
     };
@@ -52,6 +81,62 @@ export class MemoryDocStore implements DocStore {
   append(name: string, seq: number, update: Uint8Array): Promise<void> {
     this.ensureOpen();
     return this.commits.push({ type: 'put', name, seq, update });
+  }
+
+  async readClusterMark(name: string): Promise<string | undefined> {
+    this.ensureOpen();
+    return this.docs.get(name)?.mark;
+  }
+
+  writeClusterMark(name: string, mark: string): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'mark', name, mark });
+  }
+
+  putVersion(name: string, meta: VersionMeta, body: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'version', name, meta, body });
+  }
+
+  async listVersions(name: string): Promise<VersionMeta[]> {
+    this.ensureOpen();
+    const versions = [...(this.docs.get(name)?.versions.values() ?? [])].map((v) => structuredClone(v.meta));
+    return versions.sort((a, b) => a.id - b.id);
+  }
+
+  async readVersion(name: string, id: number): Promise<Uint8Array | undefined> {
+    this.ensureOpen();
+    return this.docs.get(name)?.versions.get(id)?.body.slice();
+  }
+
+  deleteVersions(name: string, ids: readonly number[]): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(...ids.map((id): Op => ({ type: 'unversion', name, id })));
+  }
+
+  writeSummary(name: string, summary: DocSummary): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'summary', name, summary });
+  }
+
+  async readSummary(name: string): Promise<DocSummary | undefined> {
+    this.ensureOpen();
+    const s = this.docs.get(name)?.summary;
+    return s && { ...s };
+  }
+
+  async listDocuments({ after, prefix, limit }: { after?: string | undefined; prefix: string; limit: number }): Promise<string[]> {
+    this.ensureOpen();
+    const bytes = (s: string) => Buffer.from(s, 'utf8');
+    return [...this.docs.keys()]
+      .filter((n) => n.startsWith(prefix) && (after === undefined || Buffer.compare(bytes(n), bytes(after)) > 0))
+      .sort((a, b) => Buffer.compare(bytes(a), bytes(b)))
+      .slice(0, limit);
+  }
+
+  deleteDocument(name: string): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'drop', name });
   }
 
   compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {

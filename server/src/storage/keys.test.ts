@@ -30,3 +30,26 @@ test('key layout is d 00 name 00 u 00 seq', () => {
   assert.deepEqual([...updateKey('x/y', 1)], [0x64, 0, 0x78, 0x2f, 0x79, 0, 0x75, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
   assert.deepEqual([...metaKey('x')], [0x64, 0, 0x78, 0, 0x6d]);
 });
+
+test('versions, bodies and summaries sort apart from updates, per document, ids in order', async () => {
+  const { versionKey, versionBodyKey, versionRange, summaryKey, docRange, nameOfKey, idOfKey, docsAfter } = await import('./keys.js');
+  const ids = [0, 1, 1_700_000_000_000, 1_800_000_000_000];
+  const keys = ids.map((id) => versionKey('a/b', id));
+  assert.deepEqual([...keys].sort(Buffer.compare), keys);
+  assert.deepEqual(keys.map(idOfKey), ids);
+  const { gte, lt } = versionRange('a/b');
+  const inside = (k: Buffer, r: { gte: Buffer; lt: Buffer }) => Buffer.compare(k, r.gte) >= 0 && Buffer.compare(k, r.lt) < 0;
+  for (const k of keys) assert.ok(inside(k, { gte, lt }));
+  for (const other of [versionBodyKey('a/b', 5), updateKey('a/b', 5), summaryKey('a/b'), versionKey('a', 5), versionKey('a/b/c', 5)]) {
+    assert.ok(!inside(other, { gte, lt }));
+  }
+  // Every kind of key of a document lies in its document range, and no other document's.
+  for (const k of [versionBodyKey('a/b', 5), updateKey('a/b', 5), summaryKey('a/b'), metaKey('a/b'), ...keys]) {
+    assert.ok(inside(k, docRange('a/b')));
+    assert.ok(!inside(k, docRange('a')));
+    assert.equal(nameOfKey(k), 'a/b');
+  }
+  assert.ok(Buffer.compare(docsAfter('a'), updateKey('a/b', 0)) <= 0, 'the next document after a is a/b');
+  assert.ok(Buffer.compare(docsAfter('a'), updateKey('a', 2 ** 40)) > 0);
+  assert.deepEqual([...versionKey('x', 1)], [0x64, 0, 0x78, 0, 0x76, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+});

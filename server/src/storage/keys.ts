@@ -5,10 +5,22 @@
  *
  *   update:   'd' 00 <name> 00 'u' 00 <seq u64 BE>
  *   metadata: 'd' 00 <name> 00 'm'
+ *   cluster:  'd' 00 <name> 00 'c'     what this instance holds of the document's shared Redis
+ *                                     log (scale-out): last stream id, Redis epoch, unsent edits
+ *   summary:  'd' 00 <name> 00 's'     JSON: title, size, updated-at (the document list)
+ *   version:  'd' 00 <name> 00 'v' 00 <id u64 BE>   JSON: a version's name, time, authors
+ *   body:     'd' 00 <name> 00 'b' 00 <id u64 BE>   that version's state, one Yjs update
+ * Compaction only ever touches kind 'u'. A version's metadata and body are apart so that the
+ * history list reads no document states. Every key of a document starts with 'd' 00 <name> 00
+ * (`docRange`), and 0x00 sorts first, so documents follow each other in name order.
  */
 const D = 0x64; // 'd'
 const U = 0x75; // 'u'
 const M = 0x6d; // 'm'
+const C = 0x63; // 'c'
+const S = 0x73; // 's'
+const V = 0x76; // 'v'
+const B = 0x62; // 'b'
 
 function docPrefix(name: string, extra: number): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
@@ -39,6 +51,12 @@ export function metaKey(name: string): Buffer {
   return key;
 }
 
+export function clusterKey(name: string): Buffer {
+  const key = docPrefix(name, 1);
+  key[key.length - 1] = C;
+  return key;
+}
+
 /** [gte, lt) covering every update key of `name` and nothing else. */
 export function updateRange(name: string): { gte: Buffer; lt: Buffer } {
   const gte = docPrefix(name, 2);
@@ -52,3 +70,56 @@ export function updateRange(name: string): { gte: Buffer; lt: Buffer } {
 export function seqOfUpdateKey(key: Buffer): number {
   return Number(key.readBigUInt64BE(key.length - 8));
 }
+
+export function summaryKey(name: string): Buffer {
+  const key = docPrefix(name, 1);
+  key[key.length - 1] = S;
+  return key;
+}
+
+function idRange(name: string, kind: number): { gte: Buffer; lt: Buffer } {
+  const gte = docPrefix(name, 2);
+  gte[gte.length - 2] = kind;
+  gte[gte.length - 1] = 0;
+  const lt = Buffer.from(gte);
+  lt[lt.length - 1] = 1;
+  return { gte, lt };
+}
+
+/** [gte, lt) of every version-metadata key of `name`. */
+export function versionRange(name: string): { gte: Buffer; lt: Buffer } {
+  return idRange(name, V);
+}
+
+export function versionKey(name: string, id: number): Buffer {
+  return updateKeyFrom(idRange(name, V).gte, id);
+}
+
+export function versionBodyKey(name: string, id: number): Buffer {
+  return updateKeyFrom(idRange(name, B).gte, id);
+}
+
+/** [gte, lt) of every key of `name`, whatever its kind. */
+export function docRange(name: string): { gte: Buffer; lt: Buffer } {
+  const gte = docPrefix(name, 0);
+  const lt = Buffer.from(gte);
+  lt[lt.length - 1] = 1;
+  return { gte, lt };
+}
+
+/** The first key of any document after `name` (or of the first document, without one). */
+export function docsAfter(name: string | undefined): Buffer {
+  return name === undefined ? Buffer.from([D, 0]) : docRange(name).lt;
+}
+
+/** Every key of every document: [gte, lt). */
+export const ALL_DOCS = { gte: Buffer.from([D, 0]), lt: Buffer.from([D, 1]) };
+
+/** The document name of any document key. */
+export function nameOfKey(key: Buffer): string {
+  const end = key.indexOf(0, 2);
+  return key.subarray(2, end < 0 ? key.length : end).toString('utf8');
+}
+
+/** The id (or sequence number) at the end of an update, version or body key. */
+export const idOfKey = seqOfUpdateKey;

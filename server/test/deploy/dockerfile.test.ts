@@ -64,6 +64,23 @@ test('extra CA certificates: opt-in in deps only, for the install, never in the 
   assert.ok(!deps!.instructions.some((i) => i.keyword === 'ENV' && /NODE_EXTRA_CA_CERTS/.test(i.args)), 'no ENV: it would be inherited');
 });
 
+test('the build stage copies every local module that `npm run build` (scripts/build.mjs) imports', () => {
+  assert.ok(build);
+  const copied = build.instructions
+    .filter((i) => i.keyword === 'COPY' && !/--from=/.test(i.args))
+    .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+  const isCopied = (rel: string) => copied.some((src) => src === rel || (src.endsWith('/') && rel.startsWith(src)));
+  const seen = new Set<string>();
+  const visit = (rel: string) => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    assert.ok(isCopied(rel), `${rel} is imported by the build but not copied into the build stage`);
+    const src = readFileSync(join(repoRoot, rel), 'utf8');
+    for (const m of src.matchAll(/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g)) visit(posix.normalize(posix.join(posix.dirname(rel), m[1]!)));
+  };
+  visit('scripts/build.mjs');
+});
+
 test('the runtime stage: WORKDIR /app, image ENV, EXPOSE, VOLUME /data', () => {
   assert.equal(workdir(runtime), '/app');
   const env: Record<string, string> = {};

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { startImageCmd, type StartedServer } from './support/imageCmd.js';
 import { freePort, waitFor } from './support/poll.js';
 import { ensureDebianTool, onPath, run } from './support/processes.js';
-import { startRedis, type RedisServer } from './support/redisServer.js';
+import { startRedis, type RedisServer } from '../cluster/support/redis.js';
 import { repoRoot } from './support/repoRoot.js';
 import { Clients, type Client } from './support/yclient.js';
 

@@ -1,0 +1,33 @@
+/**
+ * Redis key layout of scale-out. Every key of a document carries the name in a hash tag
+ * (`{name}`), so that Redis Cluster keeps a document's keys in one slot when it is used later.
+ *
+ *   tandem:{<name>}:log      Stream: every accepted update (fields: i = instance, u = update…)
+ *   tandem:{<name>}:snap     Hash: the stream folded into one update (update, id it covers)
+ *   tandem:{<name>}:lease    who folds now (value: fencing token; expires)
+ *   tandem:{<name>}:fence    the highest fencing token handed out
+ *   tandem:epoch             random; set once per Redis data set: a new value = Redis lost its data
+ *   tandem:instance:<id>     heartbeat of a running instance (expires)
+ *   channel tandem:presence  awareness and heartbeats between instances (ephemeral)
+ */
+const PREFIX = 'tandem:{';
+
+export const logKey = (name: string): string => `${PREFIX}${name}}:log`;
+export const snapKey = (name: string): string => `${PREFIX}${name}}:snap`;
+export const leaseKey = (name: string): string => `${PREFIX}${name}}:lease`;
+export const fenceKey = (name: string): string => `${PREFIX}${name}}:fence`;
+export const EPOCH_KEY = 'tandem:epoch';
+export const heartbeatKey = (instance: string): string => `tandem:instance:${instance}`;
+export const PRESENCE_CHANNEL = 'tandem:presence';
+
+/** The document name of a `logKey`, or undefined for another key. */
+export function nameOfLogKey(key: string): string | undefined {
+  return key.startsWith(PREFIX) && key.endsWith('}:log') ? key.slice(PREFIX.length, -'}:log'.length) : undefined;
+}
+
+/** Compares two stream ids (`ms-seq`) numerically. */
+export function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am !== bm ? am - bm : (as ?? 0) - (bs ?? 0);
+}

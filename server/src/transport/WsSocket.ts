@@ -1,0 +1,70 @@
+import type { Socket } from 'node:net';
+import { WebSocket } from 'ws';
+import type { Outgoing, SocketLike } from '../rooms/ports.js';
+
+/**
+ * The TCP socket under a `ws` WebSocket. ws keeps it in the private field `_socket` and offers
+ * no public accessor; we write complete frames to it directly (see WsSocket). The test
+ * `transport/WsSocket.test.ts` fails if a ws release renames or removes the field.
+ */
+export function rawSocketOf(ws: WebSocket): Socket | undefined {
+  return (ws as unknown as { _socket?: Socket })._socket;
+}
+
+/**
+ * The rooms' view of a `ws` WebSocket. Broadcast frames (made by `wsWire`) are written straight
+ * to the TCP socket: they are complete frames, and with compression off ws's sender never holds
+ * a queue, so nothing can interleave; `bufferedAmount` still counts them (it reads the socket's queue).
+ *
+ * Frames are corked until the end of the tick: the updates of one group-committed batch are
+ * applied in one go, so a busy document sends a peer one write per batch, not one per update
+ * (a socket write is the largest cost of fan-out).
+ */
+export class WsSocket implements SocketLike {
+  /** Bytes written since the socket was corked this tick: not a backlog, so not counted in it. */
+  private corkedBytes = 0;
+
+  constructor(readonly ws: WebSocket) {}
+
+  send(message: Uint8Array): void {
+    this.ws.send(message);
+  }
+
+  sendEncoded(out: Outgoing): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    const socket = rawSocketOf(this.ws)!;
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(uncork, this, socket);
+    }
+    this.corkedBytes += out.data.length;
+    socket.write(out.data);
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  ping(): void {
+    this.ws.ping();
+  }
+
+  /** Output the peer has not taken yet (what this tick is about to send does not count). */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount - this.corkedBytes;
+  }
+
+  /** End of the tick: the corked frames go out in one write. */
+  uncorked(): void {
+    this.corkedBytes = 0;
+  }
+}
+
+function uncork(ws: WsSocket, socket: Socket): void {
+  ws.uncorked();
+  socket.uncork();
+}
