@@ -1,38 +1,25 @@
-// Polling and ports. The same names as the shared test-support module that issue 11 asks for,
-// so that these two can be swapped for it when the branches meet.
-import { createServer } from 'node:net';
+// Polling and ports for the deployment tests: the shared test kit (scripts/testkit), with the
+// argument order these tests were written in.
+import { freePort, waitFor as waitForTruthy } from '../../../../scripts/testkit/index.mjs';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolvePromise(port));
-    });
-  });
-}
+export { freePort };
 
+/**
+ * Polls `probe` until it gives anything but `undefined` or `false` (a port 0 or an empty
+ * string is an answer here), or throws after `timeoutMs`.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 10_000,
   everyMs = 50,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
+  const boxed = await waitForTruthy(
+    async () => {
       const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+      return v === undefined || v === false ? undefined : { v };
+    },
+    { what, timeoutMs, intervalMs: everyMs },
+  );
+  return boxed.v as T;
 }
