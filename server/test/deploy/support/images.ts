@@ -75,7 +75,11 @@ export async function projectImage(engine: Engine): Promise<ProjectImage> {
   return withLock(async () => {
     if ((await engine.docker(['image', 'inspect', tag], 30_000)).code === 0) return { tag, buildMs: undefined };
     const t0 = Date.now();
-    const r = await engine.docker(['build', '--build-arg', `EXTRA_CA_CERTS=${hostExtraCaCerts()}`, '-t', tag, repoRoot], 10 * 60_000);
+    // --force-rm: a failed step's container goes too (the classic builder keeps it, unnamed).
+    const r = await engine.docker(
+      ['build', '--force-rm', '--build-arg', `EXTRA_CA_CERTS=${hostExtraCaCerts()}`, '-t', tag, repoRoot],
+      10 * 60_000,
+    );
     const buildMs = Date.now() - t0;
     // Recorded even after a failure: the janitor removes what the build left.
     appendFileSync(join(STATE_DIR, 'runs', `${engine.run.prefix}.layers`), newLayers(r.stdout).map((id) => `${id}\n`).join(''));
