@@ -75,11 +75,14 @@ export function validateUpdate(update: Uint8Array): void {
   for (const s of structs) {
     if (!(s instanceof Y.Item)) continue;
     const { client, clock } = s.id;
-    const parent = s.parent instanceof Y.ID ? s.parent : null;
-    for (const ref of [s.origin, s.rightOrigin, parent]) {
-      if (ref && ref.client === client && ref.clock >= clock) throw invalid(`update refers ahead of its own client (${client}:${clock} → ${ref.clock})`);
+    if (refersAhead(s.origin, client, clock) || refersAhead(s.rightOrigin, client, clock) || (s.parent instanceof Y.ID && refersAhead(s.parent, client, clock))) {
+      throw invalid(`update refers ahead of its own client (${client}:${clock})`);
     }
   }
+}
+
+function refersAhead(ref: Y.ID | null, client: number, clock: number): boolean {
+  return ref !== null && ref.client === client && ref.clock >= clock;
 }
 
 function readPayload(decoder: decoding.Decoder, what: string): Uint8Array {

@@ -1,6 +1,7 @@
 import type { Access } from '../auth/access.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
 import { OwnedIds } from './OwnedIds.js';
+import type { UpdateOrigin } from './origins.js';
 import type { Outgoing, SocketLike } from './ports.js';
 
 export interface ConnectionLimits {
@@ -20,6 +21,8 @@ export type Exhausted = 'messages' | 'bytes';
  * connection holds these fields and nothing else.
  */
 export class Connection {
+  /** This connection as the origin of the updates it sends (made on its first update). */
+  private asOrigin: UpdateOrigin | undefined;
   /** Awareness client IDs this connection introduced (made on first use: idle peers are many). */
   readonly owned = new OwnedIds();
   /**
@@ -61,6 +64,10 @@ export class Connection {
     this.tokens = limits.rateLimitBurst;
     this.byteTokens = limits.rateLimitBytesBurst;
     this.refilledAt = now;
+  }
+
+  get origin(): UpdateOrigin {
+    return (this.asOrigin ??= { kind: 'conn', conn: this });
   }
 
   get closed(): boolean {

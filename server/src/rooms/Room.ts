@@ -264,7 +264,7 @@ export class Room {
       return;
     }
     if (conn.ackClients) for (const clientId of Y.parseUpdateMeta(update).to.keys()) conn.ackClients.add(clientId);
-    this.persist(update, { kind: 'conn', conn });
+    this.persist(update, conn.origin);
   }
 
   /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
