@@ -2,6 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
 import type { Config } from './config.js';
+import { ConversionPool } from './history/ConversionPool.js';
+import { DocumentService } from './history/DocumentService.js';
+import { createApi } from './http/api/router.js';
+import { apiRoutes } from './http/api/index.js';
 import { createRequestHandler } from './http/routes.js';
 import { WsGateway } from './http/WsGateway.js';
 import type { Logger } from './logger.js';
@@ -18,6 +22,8 @@ export interface TandemServer {
   readonly gateway: WsGateway;
   /** Scale-out, with REDIS_URL. */
   readonly cluster: Cluster | undefined;
+  /** Documents as the HTTP API sees them (export, import, versions…). */
+  readonly docs: DocumentService;
   /** Stop accepting, close sockets with 1001, flush, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -29,32 +35,42 @@ function levelStore(config: Config, logger: Logger): DocStore {
   });
 }
 
+/** Conversions (export, import, restore, version digests) run this many at once, off the event loop. */
+const CONVERSION_WORKERS = 2;
+
 /** Wires store, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
 export async function startServer(
   config: Config,
   logger: Logger,
   store: DocStore = levelStore(config, logger),
   clusterOptions: Pick<ClusterOptions, 'fold'> = {},
+  /** The clock of version times and retention (tests inject one). */
+  now: () => number = Date.now,
 ): Promise<TandemServer> {
   const metrics = new Metrics();
   await store.open();
   const cluster = config.redisUrl
     ? new Cluster({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions })
     : undefined;
+  const pool = new ConversionPool(CONVERSION_WORKERS, logger);
+  const history = { store, pool, logger, options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now } };
   const registry = new RoomRegistry(
-    { store, logger, metrics, wire: wsWire, cluster, compactAfterUpdates: config.compactAfterUpdates, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store, logger, metrics, wire: wsWire, cluster, history, compactAfterUpdates: config.compactAfterUpdates, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments },
   );
   try {
     await cluster?.start(registry);
   } catch (err) {
     await cluster?.stop();
+    await pool.stop();
     await store.close();
     throw err;
   }
+  const docs = new DocumentService(registry, store, pool);
+  const api = createApi({ config, logger, docs, level: store instanceof LevelDocStore ? store : undefined }, apiRoutes);
   const gateway = new WsGateway(config, logger, metrics, registry);
   let listening = false;
-  const http: Server = createServer(createRequestHandler({ config, logger, metrics, isReady: () => listening && store.isOpen }));
+  const http: Server = createServer(createRequestHandler({ config, logger, metrics, api, isReady: () => listening && store.isOpen }));
   http.on('upgrade', gateway.handleUpgrade);
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'bad HTTP request');
@@ -72,6 +88,7 @@ export async function startServer(
   } catch (err) {
     gateway.shutdown();
     await cluster?.stop();
+    await pool.stop();
     await store.close();
     throw err;
   }
@@ -84,11 +101,12 @@ export async function startServer(
       listening = false;
       http.close();
       gateway.shutdown();
-      await registry.closeAll();
+      await registry.closeAll(); // records the last versions of open documents (in the pool)
       await cluster?.stop();
+      await pool.stop();
       await store.close();
       http.closeAllConnections();
     })());
 
-  return { port, metrics, registry, gateway, cluster, stop };
+  return { port, metrics, registry, gateway, cluster, docs, stop };
 }

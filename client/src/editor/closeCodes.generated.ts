@@ -24,6 +24,8 @@ export const CloseCode = {
   TryAgainLater: 1013,
   /** Token expired during the session; reconnect after getting a new token. */
   TokenExpired: 4401,
+  /** The document was deleted; do not reconnect (the editor says so and drops its offline copy). */
+  DocumentDeleted: 4404,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -52,4 +54,5 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set<number>([
   CloseCode.PolicyViolation,
   CloseCode.MessageTooBig,
   CloseCode.TokenExpired,
+  CloseCode.DocumentDeleted,
 ]);
