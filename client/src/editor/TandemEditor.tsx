@@ -30,7 +30,7 @@ export function TandemEditor({ url, document, user, token, editable = true, onSt
   useEffect(() => onStatusRef.current?.(status), [status, onStatusRef]);
 
   const readOnly = access.kind === 'granted' && access.mode === 'read';
-  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused';
+  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused' || access.kind === 'deleted';
   const canEdit = editable && !readOnly && !blocked;
 
   return (
