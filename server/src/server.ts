@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloseCode } from './closeCodes.js';
 import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
 import type { Config } from './config.js';
 import { ConversionPool } from './history/ConversionPool.js';
@@ -49,15 +50,30 @@ export async function startServer(
 ): Promise<TandemServer> {
   const metrics = new Metrics();
   await store.open();
+  let registryRef: RoomRegistry | undefined;
   const cluster = config.redisUrl
-    ? new Cluster({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions })
+    ? new Cluster({
+        url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions,
+        onDeleted: (name) => {
+          registryRef?.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => store.deleteDocument(name)).catch((err: unknown) => logger.error({ doc: name, err }, 'removing a document deleted elsewhere failed'));
+        },
+      })
     : undefined;
   const pool = new ConversionPool(CONVERSION_WORKERS, logger);
-  const history = { store, pool, logger, options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now } };
+  // With scale-out, versions, summaries and the document list also live in Redis (cluster/SharedHistory.ts).
+  const historyStore: DocStore = cluster ? cluster.history : store;
+  const history = {
+    store: historyStore, pool, logger,
+    options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now },
+    // One instance records a document's automatic versions: the holder of its lease, renewed while it edits.
+    mayRecord: cluster ? (name: string) => cluster.history.mayRecord(name, Math.max(2 * config.versionEveryMs, 4 * config.versionIdleMs)) : undefined,
+    release: cluster ? (name: string) => cluster.history.releaseRecording(name) : undefined,
+  };
   const registry = new RoomRegistry(
     { store, logger, metrics, wire: wsWire, cluster, history, compactAfterUpdates: config.compactAfterUpdates, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments },
   );
+  registryRef = registry;
   try {
     await cluster?.start(registry);
   } catch (err) {
@@ -66,7 +82,7 @@ export async function startServer(
     await store.close();
     throw err;
   }
-  const docs = new DocumentService(registry, store, pool);
+  const docs = new DocumentService(registry, historyStore, pool, cluster !== undefined);
   const api = createApi({ config, logger, docs, level: store instanceof LevelDocStore ? store : undefined }, apiRoutes);
   const gateway = new WsGateway(config, logger, metrics, registry);
   let listening = false;

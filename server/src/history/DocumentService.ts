@@ -25,6 +25,8 @@ export class DocumentService {
     private readonly registry: RoomRegistry,
     private readonly store: DocStore,
     private readonly pool: ConversionPool,
+    /** Scale-out: a document may exist only in Redis so far (written through another instance). */
+    private readonly shared = false,
   ) {}
 
   /** Whether anything is stored (or open) under `name`. */
@@ -32,7 +34,10 @@ export class DocumentService {
     const room = this.registry.get(name);
     if (room && room.storedUpdates > 0) return true;
     const [first] = await this.store.listDocuments({ prefix: name, limit: 1 });
-    return first === name;
+    if (first === name) return true;
+    if (!this.shared) return false;
+    // Opening it reads what the shared log holds beyond this instance's copy.
+    return this.withRoom(name, async (room) => room.storedUpdates > 0);
   }
 
   private async require(name: string): Promise<void> {

@@ -23,6 +23,8 @@ export interface VersionDeps {
    * instance does); absent means yes.
    */
   mayRecord?: ((name: string) => Promise<boolean>) | undefined;
+  /** The document closed here: another instance may record its versions from now on. */
+  release?: ((name: string) => Promise<void>) | undefined;
   /** A version was stored (scale-out shares it). */
   onRecorded?: ((name: string, meta: VersionMeta, body: Uint8Array, dropped: number[]) => void) | undefined;
 }
@@ -80,8 +82,12 @@ export class VersionRecorder {
     await this.record(null);
   }
 
-  /** The versions, oldest first (cached after the first read). */
+  /**
+   * The versions, oldest first. Cached after the first read on a single instance; with
+   * scale-out other instances add versions too, so the shared list is read each time.
+   */
   async list(): Promise<VersionMeta[]> {
+    if (this.deps.mayRecord) return this.deps.store.listVersions(this.name);
     this.known ??= await this.deps.store.listVersions(this.name);
     return this.known;
   }
@@ -149,6 +155,7 @@ export class VersionRecorder {
     }
     this.stopped = true;
     await this.chain;
+    await this.deps.release?.(this.name).catch((err: unknown) => this.deps.logger.warn({ doc: this.name, err }, 'releasing the version lease failed; it expires by itself'));
   }
 
   /** Stops without recording (the document is being deleted). */
