@@ -4,7 +4,7 @@ import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocStore, DocSummary, VersionMeta } from '../storage/DocStore.js';
 import type { ConversionPool } from './ConversionPool.js';
-import type { ExportFormat, ImportKind, ImportMode } from './formats.js';
+import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 
 /** The document or version asked for does not exist: a 404. */
 export class NotFoundError extends Error {

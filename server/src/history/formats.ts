@@ -13,18 +13,8 @@ import * as Y from 'yjs';
 import { toKnown, textOf } from './known.js';
 import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
 
-export const EXPORT_FORMATS = {
-  md: { contentType: 'text/markdown; charset=utf-8', extension: 'md' },
-  html: { contentType: 'text/html; charset=utf-8', extension: 'html' },
-  json: { contentType: 'application/json', extension: 'json' },
-  yjs: { contentType: 'application/vnd.yjs.doc', extension: 'yjs' },
-  txt: { contentType: 'text/plain; charset=utf-8', extension: 'txt' },
-} as const;
-export type ExportFormat = keyof typeof EXPORT_FORMATS;
-
-export const IMPORT_TYPES = { 'text/markdown': 'markdown', 'text/html': 'html', 'application/vnd.yjs.doc': 'yjs' } as const;
-export type ImportKind = (typeof IMPORT_TYPES)[keyof typeof IMPORT_TYPES];
-export type ImportMode = 'replace' | 'append';
+export { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportKind, type ImportMode } from './formatTypes.js';
+import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 
 /** Content that cannot be converted (bad Markdown/HTML/update): the request's fault, a 400. */
 export class ConversionError extends Error {

@@ -1,4 +1,5 @@
-import type { Digest, ExportFormat, ImportKind, ImportMode } from './formats.js';
+import type { Digest } from './formats.js';
+import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 
 /** What the conversion worker does, and what each job answers. */
 export type Job =

@@ -1,4 +1,4 @@
-import { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportMode } from '../../history/formats.js';
+import { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportMode } from '../../history/formatTypes.js';
 import { ApiError, attachment, mediaType, readBody, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
 
