@@ -101,7 +101,7 @@ const busy = await typing(3000, async () => {
   return { total: performance.now() - t, each: each.map((e) => e.ms) };
 });
 console.log(`typing during 10 exports:  p50 ${busy.p50.toFixed(2)} ms  p99 ${busy.p99.toFixed(2)} ms  max ${busy.max.toFixed(1)} ms  (${busy.n} edits)`);
-console.log(`ten concurrent html exports: all done in ${busy.extra.total.toFixed(0)} ms (slowest ${Math.max(...busy.extra.each).toFixed(0)} ms; two worker threads)`);
+console.log(`ten concurrent html exports: all done in ${busy.extra.total.toFixed(0)} ms (slowest ${Math.max(...busy.extra.each).toFixed(0)} ms)`);
 
 proc.kill('SIGTERM');
 await new Promise((res) => proc.once('exit', res));

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from './closeCodes.js';
 import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
@@ -36,8 +37,11 @@ function levelStore(config: Config, logger: Logger): DocStore {
   });
 }
 
-/** Conversions (export, import, restore, version digests) run this many at once, off the event loop. */
-const CONVERSION_WORKERS = 2;
+/**
+ * Conversions (export, import, restore, version digests) run this many at once, off the event
+ * loop: one core is left to the message path (on 2 cores, one worker; at most 4).
+ */
+const CONVERSION_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /** Wires store, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
 export async function startServer(

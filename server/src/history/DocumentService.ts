@@ -1,4 +1,3 @@
-import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
@@ -76,7 +75,7 @@ export class DocumentService {
   /** The current state as one Yjs update. */
   async state(name: string): Promise<Uint8Array> {
     await this.require(name);
-    return this.withRoom(name, async (room) => Y.encodeStateAsUpdate(room.doc));
+    return this.withRoom(name, async (room) => room.wholeState());
   }
 
   async export(name: string, format: ExportFormat): Promise<{ body: Uint8Array | string; title: string }> {
@@ -88,7 +87,7 @@ export class DocumentService {
   /** Imports as one new change; resolves once connected peers have been sent it. */
   async import(name: string, kind: ImportKind, body: Uint8Array, mode: ImportMode): Promise<void> {
     await this.withRoom(name, async (room) => {
-      const update = await this.pool.run({ op: 'import', state: Y.encodeStateAsUpdate(room.doc), kind, body, mode });
+      const update = await this.pool.run({ op: 'import', state: room.wholeState(), kind, body, mode });
       await room.applyChange(update);
     });
   }
@@ -126,7 +125,7 @@ export class DocumentService {
     await this.require(name);
     const version = await this.versionBody(name, id);
     await this.withRoom(name, async (room) => {
-      const update = await this.pool.run({ op: 'restore', state: Y.encodeStateAsUpdate(room.doc), version });
+      const update = await this.pool.run({ op: 'restore', state: room.wholeState(), version });
       await room.applyChange(update);
     });
   }
