@@ -56,6 +56,12 @@ test('Markdown imported through the API appears live in a connected editor', asy
   await expect(bob.editor.locator('h2')).toHaveText('Imported');
   await expect(bob.editor.locator('li')).toHaveText(['alpha', 'beta']);
   await expect(bob.editor).not.toContainText('Before the import.');
+
+  // The home page lists what the server holds (GET /api/docs), titled by the first heading.
+  expect((await fetch(api(server, doc, '/versions'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"imported"}' })).status).toBe(201);
+  await bob.page.goto(server.httpUrl + '/');
+  const onServer = bob.page.getByRole('region', { name: 'On this server' });
+  await expect(onServer.getByRole('link', { name: new RegExp(`^Imported ${doc} · edited `) })).toBeVisible();
 });
 
 test('History panel: name a version, preview its differences, restore it for everyone; File menu and delete', async ({ people, server }) => {
