@@ -1,7 +1,23 @@
-// Library entry for embedders: `import { TandemEditor } from '@tandem/client'`.
+// Library entry for embedders: `import { TandemEditor, useTandem } from '@tandem/client'` and
+// `import '@tandem/client/style.css'` (the build ships the styles as their own file; see lib.ts).
+
 export { TandemEditor } from './editor/TandemEditor';
+export { useTandem } from './editor/useTandem';
+export { Toolbar } from './editor/Toolbar';
+export { Presence } from './editor/Presence';
+export { StatusBadge, AccessNotice } from './editor/StatusBadge';
 export { HistoryPanel, type HistoryPanelProps } from './editor/HistoryPanel';
 export { FileMenu, type FileMenuProps } from './editor/FileMenu';
 export { offlineStoreName } from './editor/useCollaboration';
 export { TERMINAL_CLOSE_CODES } from './editor/closeCodes';
-export type { TandemEditorProps, TandemStatus, TandemUser, TandemAccess } from './editor/types';
+// What a useTandem host needs to show the editor, from the same @tiptap/react copy we use.
+export { EditorContent, useEditorState } from '@tiptap/react';
+export type {
+  TandemEditorProps,
+  TandemHandle,
+  TandemStatus,
+  TandemToolbarRender,
+  TandemUser,
+  TandemAccess,
+  UseTandemOptions,
+} from './editor/types';

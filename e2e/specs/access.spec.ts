@@ -1,27 +1,10 @@
-import { test as base } from '@playwright/test';
-import { docName, expect, People } from '../support/fixtures';
-import { TandemServer } from '../support/server';
+import { docName, expect, withServer } from '../support/fixtures';
 import { inSeconds, signToken } from '../support/tokens';
 
 const SECRET = 'e2e-secret-not-for-production-0123456789';
 
 // These need a server with AUTH_SECRET, so they bring their own instead of the worker's open one.
-const test = base.extend<{ people: People }, { authServer: TandemServer }>({
-  authServer: [
-    async ({}, use) => {
-      const server = await TandemServer.create({ AUTH_SECRET: SECRET });
-      await use(server);
-      await server.dispose();
-    },
-    { scope: 'worker' },
-  ],
-  people: async ({ browser, authServer }, use) => {
-    const people = new People(browser, authServer);
-    await use(people);
-    await people.closeAll();
-    expect(people.pageErrors, 'uncaught errors in pages').toEqual([]);
-  },
-});
+const test = withServer({ AUTH_SECRET: SECRET });
 
 test('a read-only link shows "Read only", cannot edit, and still sees live changes', async ({ people }) => {
   const doc = docName('readonly');

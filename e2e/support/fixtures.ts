@@ -64,24 +64,32 @@ export class People {
   }
 }
 
-export const test = base.extend<{ people: People }, { server: TandemServer }>({
-  // One server per worker; specs that stop it start it again before they end.
-  server: [
-    async ({}, use) => {
-      const server = await TandemServer.create();
-      await use(server);
-      await server.dispose();
+/**
+ * A `test` with a server per worker (started with `env`) and `people` who open documents on it.
+ * Specs that stop the server start it again before they end.
+ */
+export function withServer(env: Record<string, string> = {}) {
+  return base.extend<{ people: People }, { server: TandemServer }>({
+    server: [
+      async ({}, use) => {
+        const server = await TandemServer.create(env);
+        await use(server);
+        await server.dispose();
+      },
+      { scope: 'worker' },
+    ],
+    people: async ({ browser, server }, use) => {
+      const people = new People(browser, server);
+      await use(people);
+      await people.closeAll();
+      if (!server.running) await server.start(); // leave the worker's server as we found it
+      expect(people.pageErrors, 'uncaught errors in pages').toEqual([]);
     },
-    { scope: 'worker' },
-  ],
-  people: async ({ browser, server }, use) => {
-    const people = new People(browser, server);
-    await use(people);
-    await people.closeAll();
-    if (!server.running) await server.start(); // leave the worker's server as we found it
-    expect(people.pageErrors, 'uncaught errors in pages').toEqual([]);
-  },
-});
+  });
+}
+
+/** The worker's open server: no AUTH_SECRET, production defaults otherwise. */
+export const test = withServer();
 
 /** A fresh document name per test, so tests never see each other's text. */
 export function docName(prefix: string): string {

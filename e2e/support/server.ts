@@ -1,25 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, repoRoot as REPO_ROOT, tempDir } from '../../scripts/testkit/index.mjs';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { REPO_ROOT };
+
 /** Started the way the README says. E2E_SERVER_ENTRY swaps in another build for experiments. */
 const ENTRY = process.env.E2E_SERVER_ENTRY || join(REPO_ROOT, 'server', 'dist', 'main.js');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The production server as a child process, on a free port with a temp DATA_DIR. stop() and
@@ -36,7 +23,7 @@ export class TandemServer {
   ) {}
 
   static async create(env: Record<string, string> = {}): Promise<TandemServer> {
-    const server = new TandemServer(await freePort(), mkdtempSync(join(tmpdir(), 'tandem-e2e-')), env);
+    const server = new TandemServer(await freePort(), tempDir('tandem-e2e-'), env);
     await server.start();
     return server;
   }

@@ -21,6 +21,10 @@ export interface Config {
   readonly allowedOrigins: readonly string[] | undefined;
   readonly rateLimitPerSec: number;
   readonly rateLimitBurst: number;
+  readonly rateLimitBytesPerSec: number;
+  readonly rateLimitBytesBurst: number;
+  readonly maxDocumentBytes: number;
+  readonly maxAwarenessBytes: number;
   readonly maxConnectionsPerIp: number;
   readonly maxOpenDocuments: number;
   readonly trustProxy: boolean;
@@ -105,6 +109,10 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     allowedOrigins: origins && origins.length > 0 ? Object.freeze(origins) : undefined,
     rateLimitPerSec: int(env, 'RATE_LIMIT_PER_SEC', 300, 1),
     rateLimitBurst: int(env, 'RATE_LIMIT_BURST', 1000, 1),
+    rateLimitBytesPerSec: int(env, 'RATE_LIMIT_BYTES_PER_SEC', 1024 * 1024, 1),
+    rateLimitBytesBurst: int(env, 'RATE_LIMIT_BYTES_BURST', 16 * 1024 * 1024, 1),
+    maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 64 * 1024 * 1024, 1),
+    maxAwarenessBytes: int(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 16),
     maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', 1000, 1),
     maxOpenDocuments: int(env, 'MAX_OPEN_DOCUMENTS', 10000, 1),
     trustProxy: trust === '1',

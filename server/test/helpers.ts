@@ -1,8 +1,7 @@
 // Shared test fixtures: a real server on a free loopback port with a temp LevelDB,
 // real y-websocket clients, and polling instead of sleeps.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
@@ -11,31 +10,17 @@ import { WebsocketProvider } from 'y-websocket';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startServer, type TandemServer } from '../src/server.js';
+import { tempDir } from '../../scripts/testkit/index.mjs';
+import { editorText, type EditorText } from './editorBody.js';
+
+export { freePort, tempDir, waitFor } from '../../scripts/testkit/index.mjs';
+export { editorText, type EditorText } from './editorBody.js';
 
 // y-websocket providers each add a process 'exit' listener.
 process.setMaxListeners(200);
 
 export const serverRoot = resolve(import.meta.dirname, '..');
 export const repoRoot = resolve(serverRoot, '..');
-
-export function tempDir(prefix = 'tandem-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-export async function waitFor<T>(fn: () => T | Promise<T>, { timeoutMs = 10_000, intervalMs = 10, what = 'condition' } = {}): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 export interface TestServer {
   server: TandemServer;
@@ -75,6 +60,12 @@ export async function startTestServer(
   return ts;
 }
 
+/** The body text of the server's open copy of `name`; undefined while the document is not open. */
+export function roomText(ts: TestServer, name: string): string | undefined {
+  const room = ts.server.registry.get(name);
+  return room ? editorText(room.doc).toString() : undefined;
+}
+
 export function metricValue(text: string, name: string): number {
   let sum = 0;
   let found = false;
@@ -90,7 +81,8 @@ export function metricValue(text: string, name: string): number {
 export interface Client {
   doc: Y.Doc;
   provider: WebsocketProvider;
-  text: Y.Text;
+  /** The editor body's paragraph (see editorBody.ts). */
+  text: EditorText;
   synced: Promise<void>;
   destroy(): void;
 }
@@ -113,7 +105,7 @@ export function connect(url: string, name: string, opts: { doc?: Y.Doc; params?:
   return {
     doc,
     provider,
-    text: doc.getText('t'),
+    text: editorText(doc),
     synced,
     destroy: () => {
       provider.destroy();

@@ -26,6 +26,8 @@ export const CloseCode = {
   TokenExpired: 4401,
   /** The document was deleted; do not reconnect (the editor says so and drops its offline copy). */
   DocumentDeleted: 4404,
+  /** The update would take the document past MAX_DOCUMENT_BYTES; refused whole, do not reconnect. */
+  DocumentTooLarge: 4413,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -55,4 +57,5 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set<number>([
   CloseCode.MessageTooBig,
   CloseCode.TokenExpired,
   CloseCode.DocumentDeleted,
+  CloseCode.DocumentTooLarge,
 ]);

@@ -1,3 +1,9 @@
+import type { AnyExtension, Editor } from '@tiptap/core';
+import type { ReactNode } from 'react';
+import type * as Y from 'yjs';
+import type { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+
 /** What the status element says (`data-status`). */
 export type TandemStatus = 'connecting' | 'connected' | 'offline';
 
@@ -18,7 +24,8 @@ export type TandemAccess =
   /** The document was deleted on the server (close code 4404); the offline copy is dropped. */
   | { kind: 'deleted'; reason: string };
 
-export interface TandemEditorProps {
+/** What `useTandem` needs: one document on one server, as one person. */
+export interface UseTandemOptions {
   /** WebSocket base URL of the Tandem server, e.g. `wss://docs.example.com`. */
   url: string;
   /** Document name (any string; it is URL-encoded on the wire). */
@@ -28,8 +35,35 @@ export interface TandemEditorProps {
   token?: string | undefined;
   /** Defaults to true; a read-only token makes the editor read-only regardless. */
   editable?: boolean | undefined;
+  /**
+   * Tiptap extensions added after Tandem's own (StarterKit, Collaboration, CollaborationCaret).
+   * Read when the editor is created, i.e. once per document: pass a stable array.
+   */
+  extensions?: readonly AnyExtension[] | undefined;
   onStatus?: ((status: TandemStatus) => void) | undefined;
+}
+
+/** Everything a host needs to build its own UI around the document. */
+export interface TandemHandle {
+  /** null until the session exists (the first render, and the render after url/document/token change). */
+  doc: Y.Doc | null;
+  provider: WebsocketProvider | null;
+  awareness: Awareness | null;
+  /** The Tiptap editor, bound to `doc`; null until it exists. */
+  editor: Editor | null;
+  status: TandemStatus;
+  access: TandemAccess;
+  /** `editable` as asked, and as the server allows (a read token, a refused session). */
+  editable: boolean;
+}
+
+/** A replacement toolbar: rendered in the bar in place of Tandem's, once the editor exists. */
+export type TandemToolbarRender = (context: { editor: Editor; editable: boolean }) => ReactNode;
+
+export interface TandemEditorProps extends UseTandemOptions {
   /** Called with the text of the document's first heading ('' when there is none). */
   onTitleChange?: ((title: string) => void) | undefined;
+  /** `false` hides the toolbar; a function renders your own in its place. Default: Tandem's. */
+  toolbar?: boolean | TandemToolbarRender | undefined;
   className?: string | undefined;
 }

@@ -7,7 +7,8 @@ import type { Room } from '../rooms/Room.js';
 import { heartbeatKey, PRESENCE_CHANNEL } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
 
-const Kind = { Awareness: 0, Query: 1, Beat: 2, Bye: 3 } as const;
+/** Awareness: a change; States: all of one instance's states of a document (answering Query). */
+const Kind = { Awareness: 0, Query: 1, Beat: 2, Bye: 3, States: 4 } as const;
 
 /** Each instance says it is alive this often… */
 const BEAT_MS = 2000;
@@ -107,12 +108,13 @@ export class PresenceRelay {
     const room = name === '' ? undefined : this.rooms.get(name);
     if (!room) return;
     if (kind === Kind.Query) {
-      const states = room.localAwareness();
-      if (states) this.publishAwareness(name, states);
-    } else if (kind === Kind.Awareness) {
+      this.publish(Kind.States, name, room.localAwareness());
+    } else if (kind === Kind.Awareness || kind === Kind.States) {
       try {
         const msg = decodeMessage(payload);
-        if (msg.kind === 'awareness') room.receiveRemoteAwareness(this.ownerOf(from, name), msg.entries);
+        if (msg.kind !== 'awareness') return;
+        if (kind === Kind.States) room.replaceRemoteAwareness(this.ownerOf(from, name), msg.entries);
+        else room.receiveRemoteAwareness(this.ownerOf(from, name), msg.entries);
       } catch (err) {
         this.logger.warn({ doc: name, instance: from, err }, 'undecodable awareness from another instance: dropped');
       }

@@ -108,7 +108,7 @@ export class WsGateway {
       let opened = false;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         opened = true;
-        this.open(ws as TaggedSocket, room, access, ip!, name!);
+        this.open(ws as TaggedSocket, room, access, ip!, name!, query.get('acks') === '1');
       });
       if (!opened) {
         this.registry.unpin(room);
@@ -123,9 +123,9 @@ export class WsGateway {
     }
   }
 
-  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string): void {
+  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string, acks: boolean): void {
     const now = Date.now();
-    const conn = new Connection(this.nextId++, new WsSocket(ws), access, ip, this.config, now);
+    const conn = new Connection(this.nextId++, new WsSocket(ws), access, ip, this.config, now, acks);
     conn.handleClosedBy(this.release);
     ws.tandemConn = conn;
     ws.tandemGateway = this;
@@ -148,9 +148,11 @@ export class WsGateway {
     try {
       if (!isBinary) throw new ProtocolError('text frames are not part of the protocol', CloseCode.UnsupportedData);
       const now = Date.now();
-      if (!conn.takeToken(now)) {
-        this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, 'rate limit exceeded');
-        conn.close(CloseCode.TryAgainLater, 'rate limit exceeded');
+      const exhausted = conn.takeTokens(now, data.length);
+      if (exhausted) {
+        const reason = exhausted === 'messages' ? 'rate limit exceeded' : 'byte rate limit exceeded';
+        this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, reason);
+        conn.close(CloseCode.TryAgainLater, reason);
         return;
       }
       let msg: Message;

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { Config } from '../config.js';
+import { originAllowed } from './cors.js';
 
 /** The peer's address; behind a trusted proxy, the address the proxy appended last. */
 export function clientIp(config: Config, req: IncomingMessage): string {
@@ -14,12 +15,9 @@ export function clientIp(config: Config, req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
-/** Without ALLOWED_ORIGINS every origin passes; with it, a browser's Origin must be listed. */
+/** The WebSocket's share of the one CORS policy (http/cors.ts). */
 export function isOriginAllowed(config: Config, req: IncomingMessage): boolean {
-  if (!config.allowedOrigins) return true;
-  const origin = req.headers.origin;
-  if (origin === undefined) return true; // not a browser: Origin is a browser's promise, not a credential
-  return config.allowedOrigins.includes(origin.replace(/\/+$/, ''));
+  return originAllowed(config, req.headers.origin);
 }
 
 /** Answers a refused upgrade with a plain HTTP response and ends the socket. */

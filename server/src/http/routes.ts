@@ -3,6 +3,8 @@ import { verifyToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { handleCors } from './cors.js';
+import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { decodeName, splitTarget } from './names.js';
 import { serveStatic } from './static.js';
 import { statusFor } from './refusals.js';
@@ -33,6 +35,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
 
 async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path, query } = splitTarget(req.url ?? '/');
+  if (handleCors(deps.config, req, res, path)) return;
   if (path.startsWith('/api/') && !path.startsWith('/api/access/') && deps.api) {
     await deps.api(req, res, path, query);
     return;
@@ -57,6 +60,14 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
   }
   if (path.startsWith('/api/')) {
     json(res, 404, { error: 'Not Found', reason: 'no such endpoint' });
+    return;
+  }
+  if (path === '/embed.js') {
+    serveEmbedScript(deps.config, req, res);
+    return;
+  }
+  if (path.startsWith('/embed/')) {
+    serveEmbedPage(deps.config, path.slice('/embed/'.length), req, res);
     return;
   }
   serveStatic(deps.config.clientDir, path, req, res);

@@ -11,7 +11,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { varUintLength, writeVarUint } from './varint.js';
 
-export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, Saved: 100 } as const;
 export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
 
 /** One awareness entry; `state === null` means the client is gone. */
@@ -60,12 +60,25 @@ function invalid(what: string, cause?: unknown): DecodeError {
   return new DecodeError(`${what}${detail}`, 'invalid', { cause });
 }
 
-/** Checks that an update decodes whole, so applying it cannot fail half-way. */
+/**
+ * Checks that an update decodes whole, and that no item refers to a later clock of its own
+ * client (Yjs only ever refers back: such a reference makes `Y.applyUpdate` throw half-way
+ * through integrating, after `decodeUpdate` accepted the bytes).
+ */
 export function validateUpdate(update: Uint8Array): void {
+  let structs: ReturnType<typeof Y.decodeUpdate>['structs'];
   try {
-    Y.decodeUpdate(update);
+    ({ structs } = Y.decodeUpdate(update));
   } catch (err) {
     throw invalid('undecodable update', err);
+  }
+  for (const s of structs) {
+    if (!(s instanceof Y.Item)) continue;
+    const { client, clock } = s.id;
+    const parent = s.parent instanceof Y.ID ? s.parent : null;
+    for (const ref of [s.origin, s.rightOrigin, parent]) {
+      if (ref && ref.client === client && ref.clock >= clock) throw invalid(`update refers ahead of its own client (${client}:${clock} → ${ref.clock})`);
+    }
   }
 }
 
@@ -194,6 +207,38 @@ export function encodeAwareness(entries: ReadonlyArray<{ clientId: number; clock
   encoding.writeVarUint(e, MessageType.Awareness);
   encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
   return encoding.toUint8Array(e);
+}
+
+/**
+ * Tandem's "saved" acknowledgement (type 100; y-websocket uses 0–3, Hocuspocus up to 9), sent
+ * only to clients that asked for it (`?acks=1`): the durable clock of each Yjs client ID,
+ * as varuint n, then n pairs (varuint client ID, varuint clock).
+ */
+export function encodeSaved(clocks: Iterable<readonly [clientId: number, clock: number]>): Uint8Array {
+  const pairs = [...clocks];
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.Saved);
+  encoding.writeVarUint(e, pairs.length);
+  for (const [clientId, clock] of pairs) {
+    encoding.writeVarUint(e, clientId);
+    encoding.writeVarUint(e, clock);
+  }
+  return encoding.toUint8Array(e);
+}
+
+/** Reads a "saved" message (what the editor does); throws DecodeError on anything else. */
+export function decodeSaved(bytes: Uint8Array): Map<number, number> {
+  const d = decoding.createDecoder(bytes);
+  const clocks = new Map<number, number>();
+  try {
+    if (decoding.readVarUint(d) !== MessageType.Saved) throw new Error('not a saved message');
+    const n = decoding.readVarUint(d);
+    for (let i = 0; i < n; i++) clocks.set(decoding.readVarUint(d), decoding.readVarUint(d));
+  } catch (err) {
+    throw invalid('undecodable saved message', err);
+  }
+  expectEnd(d, 'saved message');
+  return clocks;
 }
 
 export function encodeQueryAwareness(): Uint8Array {

@@ -6,7 +6,12 @@ export interface ConnectionLimits {
   maxBufferedBytes: number;
   rateLimitPerSec: number;
   rateLimitBurst: number;
+  rateLimitBytesPerSec: number;
+  rateLimitBytesBurst: number;
 }
+
+/** Which of a connection's budgets ran dry. */
+export type Exhausted = 'messages' | 'bytes';
 
 /**
  * One peer of one room: its socket, what it may do, the awareness IDs it owns, its budget and
@@ -16,6 +21,11 @@ export interface ConnectionLimits {
 export class Connection {
   /** Awareness client IDs this connection introduced (made on first use: idle peers are many). */
   owned: Set<number> | undefined;
+  /**
+   * With `?acks=1`: the Yjs client IDs whose structs this connection has sent, acknowledged
+   * with their durable clocks after each batch holding its updates (null: acks not asked for).
+   */
+  readonly ackClients: Set<number> | null;
   private isClosed = false;
   /** The code it was closed with by us or by ws, if any. */
   private code: number | undefined;
@@ -28,7 +38,14 @@ export class Connection {
   /** Told once when we close the connection (shared function, not a per-connection closure). */
   private onClose: ((conn: Connection) => void) | undefined;
   private tokens: number;
+  private byteTokens: number;
   private refilledAt: number;
+  /**
+   * A message larger than the output cap sent while nothing was queued (a big document's first
+   * sync): the cap then applies to what queues behind it, so the cap is raised by its size
+   * until the queue is empty again.
+   */
+  private headAllowance = 0;
 
   constructor(
     readonly id: number,
@@ -37,8 +54,11 @@ export class Connection {
     readonly ip: string,
     private readonly limits: ConnectionLimits,
     now: number,
+    acks = false,
   ) {
+    this.ackClients = acks ? new Set() : null;
     this.tokens = limits.rateLimitBurst;
+    this.byteTokens = limits.rateLimitBytesBurst;
     this.refilledAt = now;
   }
 
@@ -73,9 +93,18 @@ export class Connection {
     return true;
   }
 
+  /**
+   * MAX_BUFFERED_BYTES bounds the backlog queued behind the message being written: with nothing
+   * queued, any one message may go (a first sync larger than the cap included).
+   */
   private hasRoomFor(bytes: number): boolean {
     if (this.isClosed) return false;
-    if (this.socket.bufferedAmount + bytes > this.limits.maxBufferedBytes) {
+    const queued = this.socket.bufferedAmount;
+    if (queued <= 0) {
+      this.headAllowance = bytes > this.limits.maxBufferedBytes ? bytes : 0;
+      return true;
+    }
+    if (queued + bytes > this.limits.maxBufferedBytes + this.headAllowance) {
       // A peer that does not read: drop it rather than buffer without bound. The close
       // frame would queue behind the backlog, so the socket is cut.
       this.close(CloseCode.TryAgainLater, 'output buffer full', true);
@@ -95,16 +124,23 @@ export class Connection {
     return true;
   }
 
-  /** Token bucket: false when the peer sends faster than its rate allows. */
-  takeToken(now: number): boolean {
+  /**
+   * Token buckets on messages and on received bytes: which budget a message of `bytes` would
+   * overdraw (nothing is taken then), or undefined when it may be handled.
+   */
+  takeTokens(now: number, bytes: number): Exhausted | undefined {
     const elapsed = now - this.refilledAt;
     if (elapsed > 0) {
-      this.tokens = Math.min(this.limits.rateLimitBurst, this.tokens + (elapsed * this.limits.rateLimitPerSec) / 1000);
+      const { rateLimitBurst, rateLimitPerSec, rateLimitBytesBurst, rateLimitBytesPerSec } = this.limits;
+      this.tokens = Math.min(rateLimitBurst, this.tokens + (elapsed * rateLimitPerSec) / 1000);
+      this.byteTokens = Math.min(rateLimitBytesBurst, this.byteTokens + (elapsed * rateLimitBytesPerSec) / 1000);
       this.refilledAt = now;
     }
-    if (this.tokens < 1) return false;
+    if (this.tokens < 1) return 'messages';
+    if (this.byteTokens < bytes) return 'bytes';
     this.tokens -= 1;
-    return true;
+    this.byteTokens -= bytes;
+    return undefined;
   }
 
   /** Heard from the peer (a message or a pong). */

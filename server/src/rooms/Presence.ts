@@ -115,20 +115,22 @@ export class Presence {
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 
-  /** Every current state set by a local connection, as one message (for other instances), or null. */
-  localSnapshot(): Uint8Array | null {
+  /** Every current state set by a local connection, as one message (for other instances; possibly of none). */
+  localSnapshot(): Uint8Array {
     const out: Outgoing[] = [];
     for (const [clientId, rec] of this.records) {
       if (rec.json !== 'null' && rec.owner && !rec.owner.remote) out.push({ clientId, clock: rec.clock, json: rec.json });
     }
-    return out.length > 0 ? encodeAwareness(out) : null;
+    return encodeAwareness(out);
   }
 
   /** Removes every state `conn` owned; returns the removal message for the others, or null. */
-  removeOwnedBy(conn: PresenceOwner): Uint8Array | null {
+  removeOwnedBy(conn: PresenceOwner, keep?: ReadonlySet<number>): Uint8Array | null {
     const out: Outgoing[] = [];
     if (!conn.owned) return null;
     for (const clientId of conn.owned) {
+      if (keep?.has(clientId)) continue;
+      if (keep) conn.owned.delete(clientId); // deleting the current element is safe in a Set's iteration
       const rec = this.records.get(clientId);
       if (!rec || rec.owner !== conn) continue;
       rec.owner = undefined;
@@ -137,7 +139,7 @@ export class Presence {
       rec.json = 'null';
       out.push({ clientId, clock: rec.clock, json: 'null' });
     }
-    conn.owned = undefined;
+    if (!keep) conn.owned = undefined;
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 

@@ -1,17 +1,19 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
-import { assertNever, StorageError } from '../errors.js';
+import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
-import type { DocStore } from '../storage/DocStore.js';
+import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
+import type { DocStore, StoredDocument } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
+import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
 import { VersionRecorder, type VersionDeps } from '../history/VersionRecorder.js';
 import type { VersionAuthor } from '../storage/DocStore.js';
 import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
 import type { ClusterPort, Outgoing, PresenceOwner, Wire } from './ports.js';
 import { Presence } from './Presence.js';
+import { StoredLog } from './StoredLog.js';
 
 export interface RoomDeps {
   store: DocStore;
@@ -20,6 +22,10 @@ export interface RoomDeps {
   /** Encodes messages once for every receiver of a broadcast. */
   wire: Wire;
   compactAfterUpdates: number;
+  /** A local update that would take the stored document past this is refused (4413). */
+  maxDocumentBytes: number;
+  /** A larger awareness state is never kept or relayed; its sender is closed (1009). */
+  maxAwarenessBytes: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
   /** Scale-out (with REDIS_URL). */
@@ -33,6 +39,10 @@ interface PendingBatch {
   /** The store's promise for the batch (appends of one batch share it). */
   written: Promise<void>;
   updates: Uint8Array[];
+  /** Their total size. */
+  bytes: number;
+  /** How many came from another instance (applied and sent when they arrived; only stored here). */
+  remote: number;
   /** Origin of each update. */
   origins: UpdateOrigin[];
   lastSeq: number;
@@ -56,13 +66,9 @@ export class Room {
   private broken = false;
   private readonly conns = new Set<Connection>();
   private readonly presence: Presence;
-  private firstSeq: number;
-  private nextSeq: number;
-  /** Highest sequence number whose update is in `doc`. */
-  private appliedSeq: number;
+  private readonly log: StoredLog;
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
-  private compacting = false;
   private destroyed = false;
   /** Updates appended to the store batch being filled, applied and fanned out together. */
   private pending: PendingBatch | undefined;
@@ -74,12 +80,9 @@ export class Room {
   private constructor(
     readonly name: string,
     private readonly deps: RoomDeps,
-    firstSeq: number,
-    nextSeq: number,
+    stored: StoredDocument,
   ) {
-    this.firstSeq = firstSeq;
-    this.nextSeq = nextSeq;
-    this.appliedSeq = nextSeq - 1;
+    this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(deps.logger, deps.presenceStaleMs);
     this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
     this.versions = deps.history ? new VersionRecorder(name, deps.history, () => Y.encodeStateAsUpdate(this.doc)) : undefined;
@@ -89,7 +92,7 @@ export class Room {
   static async load(name: string, deps: RoomDeps): Promise<Room> {
     const started = performance.now();
     const stored = await deps.store.load(name);
-    const room = new Room(name, deps, stored.firstSeq, stored.nextSeq);
+    const room = new Room(name, deps, stored);
     if (stored.updates.length === 1) {
       room.cold.hold(stored.updates[0]!);
     } else {
@@ -99,7 +102,8 @@ export class Room {
         });
       } catch (err) {
         room.destroy();
-        throw corrupt(name, err);
+        await heal(name, deps.store, deps.logger, stored, err);
+        return Room.load(name, deps);
       }
       // Serve the joiners first: merging a long history is not on their path.
       setImmediate(() => room.maybeCompact());
@@ -160,7 +164,7 @@ export class Room {
   }
 
   get storedUpdates(): number {
-    return this.nextSeq - this.firstSeq;
+    return this.log.count;
   }
 
   /**
@@ -203,10 +207,33 @@ export class Room {
     this.deps.cluster?.publishAwareness(this.name, message);
   }
 
-  /** Updates another instance put in the shared log: stored here, then applied and sent to every local peer. */
+  /**
+   * Updates another instance put in the shared log. They are durable already (Redis keeps the
+   * log with appendfsync always), so they are applied and sent to every local peer at once, and
+   * stored here in parallel (so that this instance can serve the document on its own): a crash
+   * before that write reads them from the log again, since the recorded stream id lags behind.
+   */
   receiveRemote(updates: readonly Uint8Array[]): void {
-    if (this.destroyed) return;
-    for (const update of updates) if (!isEmptyUpdate(update)) this.persist(update, CLUSTER_ORIGIN);
+    if (this.destroyed || this.broken) return;
+    const doc = this.doc;
+    const applied: Uint8Array[] = [];
+    doc.transact(() => {
+      for (const update of updates) {
+        if (isEmptyUpdate(update)) continue;
+        try {
+          Y.applyUpdate(doc, update);
+          applied.push(update);
+        } catch (err) {
+          this.deps.logger.error({ doc: this.name, err }, 'an update from the shared log does not apply: skipped');
+        }
+      }
+    }, CLUSTER_ORIGIN);
+    if (applied.length === 0) return;
+    this.cold.changed();
+    this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
+    for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
+    this.lastChangeAt = Date.now();
+    this.versions?.changed(undefined); // edited through another instance: who, only that one knows
   }
 
   /** Awareness states another instance relayed for its peers. */
@@ -215,14 +242,25 @@ export class Room {
     if (relay) this.broadcast(relay, undefined);
   }
 
-  /** Another instance is gone (or asks again): the states its peers set, as one message. */
+  /**
+   * Another instance sent every state its peers set here (answering a query): those apply, and
+   * states it owned that are not among them are gone (a removal it published may have been lost
+   * while Redis was away).
+   */
+  replaceRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
+    this.receiveRemoteAwareness(owner, entries);
+    const removal = this.presence.removeOwnedBy(owner, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)));
+    if (removal) this.broadcast(removal, undefined);
+  }
+
+  /** Another instance is gone: the states its peers set leave. */
   dropOwner(owner: PresenceOwner): void {
     const removal = this.presence.removeOwnedBy(owner);
     if (removal) this.broadcast(removal, undefined);
   }
 
   /** The states local peers set, for another instance that opened this document. */
-  localAwareness(): Uint8Array | null {
+  localAwareness(): Uint8Array {
     return this.presence.localSnapshot();
   }
 
@@ -236,6 +274,11 @@ export class Room {
         this.handleUpdate(conn, msg.update);
         return;
       case 'awareness': {
+        if (msg.entries.some((e) => e.json.length > this.deps.maxAwarenessBytes / 3 && Buffer.byteLength(e.json) > this.deps.maxAwarenessBytes)) {
+          this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.MessageTooBig }, 'awareness state over MAX_AWARENESS_BYTES: dropped, closing');
+          conn.close(CloseCode.MessageTooBig, 'awareness state too large');
+          return;
+        }
         const relay = this.presence.apply(conn, msg.entries, now);
         // The sender hears its own state too: a lone y-websocket client otherwise receives
         // nothing for 30 s and reconnects.
@@ -258,19 +301,26 @@ export class Room {
       return;
     }
     if (isEmptyUpdate(update)) return;
+    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
+      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
+      conn.close(CloseCode.DocumentTooLarge, 'document too large');
+      return;
+    }
+    if (conn.ackClients) for (const clientId of Y.parseUpdateMeta(update).to.keys()) conn.ackClients.add(clientId);
     this.persist(update, { kind: 'conn', conn });
   }
 
   /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
   private persist(update: Uint8Array, origin: UpdateOrigin): void {
-    const seq = this.nextSeq++;
-    let written = this.deps.store.append(this.name, seq, update);
+    const appended = this.log.append(update);
+    const { seq } = appended;
+    let { written } = appended;
     // With scale-out, local updates also wait for the shared log (in parallel with the store).
     const local = origin.kind === 'conn' || origin.kind === 'server';
     if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, local ? update : undefined);
     let batch = this.pending;
     if (!batch || batch.written !== written) {
-      batch = this.pending = { written, updates: [], origins: [], lastSeq: seq, queuedAt: performance.now() };
+      batch = this.pending = { written, updates: [], bytes: 0, remote: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
       this.inflight++;
       const started = batch;
       written.then(
@@ -279,6 +329,8 @@ export class Room {
       );
     }
     batch.updates.push(update);
+    batch.bytes += update.byteLength;
+    if (origin.kind === 'cluster') batch.remote++;
     batch.origins.push(origin);
     batch.lastSeq = seq;
   }
@@ -293,14 +345,20 @@ export class Room {
     this.deps.metrics.persistSeconds.observe((performance.now() - batch.queuedAt) / 1000);
     try {
       if (this.destroyed || this.broken) return;
+      this.log.applied(batch.lastSeq, batch.bytes);
+      if (batch.remote > 0) withoutRemote(batch);
       const { updates } = batch;
       const doc = this.doc;
-      // The origin of a batch's first update tags the transaction; the document has no observers yet.
-      if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
-      else doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
+      try {
+        // The origin of a batch's first update tags the transaction; the document has no observers yet.
+        if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
+        else if (updates.length > 1) doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
+      } catch (err) {
+        this.dropUnappliable(batch, err);
+      }
       this.cold.changed();
-      this.appliedSeq = batch.lastSeq;
       this.fanOut(batch);
+      this.acknowledge(batch);
       this.lastChangeAt = Date.now();
       if (this.versions) this.noteAuthors(batch.origins);
       this.maybeCompact();
@@ -331,9 +389,35 @@ export class Room {
     return { name: this.presence.declaredName(conn) ?? 'Anonymous', verified: false };
   }
 
+  /**
+   * An update that decoded (and passed validateUpdate) still threw inside Y.applyUpdate. Each
+   * update of the batch is applied again on its own (applying twice is a no-op in Yjs); the ones
+   * that throw are taken out of the batch (not fanned out) and their senders closed with 1007.
+   * They stay stored until the next compaction merges them away; a load after a crash drops
+   * them (see `heal`). The process and the other peers go on.
+   */
+  private dropUnappliable(batch: PendingBatch, err: unknown): void {
+    const keep: number[] = [];
+    const bad = new Set<Connection>();
+    batch.updates.forEach((u, i) => {
+      try {
+        Y.applyUpdate(this.ydoc, u);
+        keep.push(i);
+      } catch {
+        const sender = senderOf(batch.origins[i]!);
+        if (sender) bad.add(sender);
+      }
+    });
+    this.deps.logger.error({ doc: this.name, conns: [...bad].map((c) => c.id), dropped: batch.updates.length - keep.length, err }, 'updates that do not apply: dropped, senders closed');
+    for (const conn of bad) conn.close(CloseCode.InvalidPayload, 'update does not apply');
+    batch.updates = keep.map((i) => batch.updates[i]!);
+    batch.origins = keep.map((i) => batch.origins[i]!);
+  }
+
   private failBatch(batch: PendingBatch, err: unknown): void {
     if (this.pending === batch) this.pending = undefined;
     for (const w of batch.waiters ?? []) w.reject(err);
+    this.log.failed(batch.bytes);
     const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
     this.deps.logger.error({ doc: this.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
     for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
@@ -353,6 +437,21 @@ export class Room {
       while (to < updates.length && senderOf(origins[to]!) === sender) to++;
       this.broadcastEncoded(this.deps.wire.updates(updates, from, to), sender);
       from = to;
+    }
+  }
+
+  /**
+   * Tells each sender that asked for it (`?acks=1`) the durable clock of every client ID it has
+   * sent: the document in memory holds only what is durable, so its state is that clock.
+   */
+  private acknowledge({ origins }: PendingBatch): void {
+    let last: Connection | undefined;
+    for (const origin of origins) {
+      const conn = senderOf(origin);
+      if (!conn?.ackClients || conn === last) continue;
+      last = conn;
+      const store = this.ydoc.store;
+      conn.send(encodeSaved([...conn.ackClients].map((id) => [id, Y.getState(store, id)] as const)));
     }
   }
 
@@ -386,26 +485,14 @@ export class Room {
 
   /** Past the threshold, merges the stored updates into one snapshot of what `doc` holds. */
   private maybeCompact(threshold = this.deps.compactAfterUpdates): void {
-    if (this.compacting || this.destroyed || this.broken || this.appliedSeq - this.firstSeq + 1 <= threshold) return;
-    const upto = this.appliedSeq;
-    const first = this.firstSeq;
-    const merged = Y.encodeStateAsUpdate(this.doc);
-    this.compacting = true;
+    if (this.destroyed || this.broken) return;
+    const compaction = this.log.compact(threshold, () => Y.encodeStateAsUpdate(this.doc));
+    if (!compaction) return;
     this.inflight++;
-    this.deps.store.compact(this.name, first, upto, merged).then(
-      () => {
-        this.firstSeq = upto;
-        this.compacting = false;
-        this.deps.logger.debug({ doc: this.name, merged: upto - first + 1, bytes: merged.length }, 'compacted');
-        this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
-        this.settle();
-      },
-      (err: unknown) => {
-        this.compacting = false;
-        this.deps.logger.error({ doc: this.name, err }, 'compaction failed; updates kept as they were');
-        this.settle();
-      },
-    );
+    void compaction.then((written) => {
+      if (written) this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
+      this.settle();
+    });
   }
 
   private settle(): void {
@@ -431,6 +518,9 @@ export class Room {
   }
 }
 
-function corrupt(name: string, cause: unknown): StorageError {
-  return new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause });
+/** Leaves in a written batch only the updates still to apply and send: those of local peers. */
+function withoutRemote(batch: PendingBatch): void {
+  const keep = batch.origins.map((o, i) => (o.kind === 'cluster' ? -1 : i)).filter((i) => i >= 0);
+  batch.updates = keep.map((i) => batch.updates[i]!);
+  batch.origins = keep.map((i) => batch.origins[i]!);
 }

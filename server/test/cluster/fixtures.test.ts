@@ -5,11 +5,10 @@
 // as "absent" rather than 0 when not exported.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitFor } from '../helpers.js';
+import { connect, waitFor } from '../helpers.js';
 import { addParagraph, destroyAll, freshClient, markers } from './support/docs.js';
 import { disposeAll, metricOf, startInstances, type Instance } from './support/instances.js';
 import { startRedis, type RedisServer } from './support/redis.js';
-import { connect } from '../helpers.js';
 
 let redis: RedisServer;
 let instances: Instance[] = [];

@@ -1,7 +1,7 @@
 // A compacted document is served from its stored snapshot before the server decodes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanup, closeCode, connect, rawSocket, startTestServer, tempDir, waitFor } from '../helpers.js';
+import { cleanup, closeCode, connect, rawSocket, roomText, startTestServer, tempDir, waitFor } from '../helpers.js';
 import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
 
 test('a cold compacted document: whole first sync for a fresh peer, offline edits of a returning one pulled in', async () => {
@@ -24,7 +24,7 @@ test('a cold compacted document: whole first sync for a fresh peer, offline edit
   await c.synced;
   assert.ok(c.text.toString().endsWith(words), 'the first sync holds the whole stored document');
   await waitFor(() => c.text.toString() === `offline ${words}` && b.text.toString() === c.text.toString(), { what: "b's offline edit at c" });
-  await waitFor(() => ts.server.registry.get('snap')?.doc.getText('t').toString() === c.text.toString(), { what: 'the server to hold it' });
+  await waitFor(() => roomText(ts, 'snap') === c.text.toString(), { what: 'the server to hold it' });
   b.destroy();
   c.destroy();
   await ts.stop();

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { cleanup, connect, startTestServer, tempDir, waitFor, type Client, type TestServer } from '../helpers.js';
+import { cleanup, type Client, connect, roomText, startTestServer, tempDir, type TestServer, waitFor } from '../helpers.js';
 
 type Step =
   | { op: 'insert'; who: number; at: number; text: string }
@@ -31,7 +31,7 @@ test('random interleavings from 3 clients with disconnects and a restart converg
       const dataDir = tempDir();
       let ts: TestServer = await startTestServer(env, dataDir);
       const clients: Client[] = [0, 1, 2].map(() => connect(ts.url, 'prop'));
-      const url = () => ts.url;
+      const url = ts.url; // what the clients dial, also after a restart
       try {
         await Promise.all(clients.map((c) => c.synced));
         for (const s of steps) {
@@ -56,7 +56,7 @@ test('random interleavings from 3 clients with disconnects and a restart converg
               const port = ts.port;
               await ts.stop();
               ts = await startTestServer({ ...env, PORT: String(port) }, dataDir);
-              assert.equal(url(), ts.url);
+              assert.equal(ts.url, url, 'the restarted server is where the clients reconnect');
               break;
             }
             case 'settle':
@@ -70,7 +70,7 @@ test('random interleavings from 3 clients with disconnects and a restart converg
           what: 'clients to converge',
         });
         const text = clients[0]!.text.toString();
-        await waitFor(() => ts.server.registry.get('prop')?.doc.getText('t').toString() === text, { what: 'the server to hold it' });
+        await waitFor(() => roomText(ts, 'prop') === text, { what: 'the server to hold it' });
         clients.forEach((c) => c.destroy());
         ts = await ts.restart();
         const reload = connect(ts.url, 'prop');

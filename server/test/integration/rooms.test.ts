@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
-import { cleanup, connect, startTestServer, tempDir, waitFor } from '../helpers.js';
+import { cleanup, connect, editorText, roomText, startTestServer, tempDir, waitFor } from '../helpers.js';
 
 test('50 concurrent joins of a cold document of 100,000 stored updates load it once, each first sync whole', async () => {
   const dataDir = tempDir();
@@ -13,7 +13,7 @@ test('50 concurrent joins of a cold document of 100,000 stored updates load it o
   const writes: Promise<void>[] = [];
   let seq = 0;
   src.on('update', (u: Uint8Array) => writes.push(store.append('cold', seq++, u)));
-  const text = src.getText('t');
+  const text = editorText(src);
   for (let i = 0; i < 100_000; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)));
   await Promise.all(writes);
   await store.close();
@@ -48,7 +48,7 @@ test('a join while the document unloads gets the whole document and keeps its ow
     await waitFor(() => b.text.length === expected.length, { timeoutMs: 5000, what: `round ${round}: b holds everything` });
     b.text.insert(b.text.length, 'y');
     expected += 'y';
-    await waitFor(() => ts0.server.registry.get('unload')?.doc.getText('t').length === expected.length, { what: 'server has b\'s edit' });
+    await waitFor(() => roomText(ts0, 'unload')?.length === expected.length, { what: 'server has b\'s edit' });
     b.destroy();
     await waitFor(async () => (await ts0.metric('tandem_documents_loaded')) === 0, { what: 'unload' });
   }
@@ -74,7 +74,7 @@ test('compaction keeps content identical, also with writes arriving during it', 
     if (i % 3 === 0 && other.length > 0) other.delete(0, 1);
     if (i % 100 === 0) await new Promise((r) => setImmediate(r));
   }
-  await waitFor(() => a.text.toString() === b.text.toString() && ts.server.registry.get('compact')?.doc.getText('t').toString() === a.text.toString(), { what: 'convergence' });
+  await waitFor(() => a.text.toString() === b.text.toString() && roomText(ts, 'compact') === a.text.toString(), { what: 'convergence' });
   const expected = a.text.toString();
   const room = ts.server.registry.get('compact')!;
   await room.idle(); // a compaction may still be running; it re-checks the backlog when done

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { cleanup, connect, rawSocket, startTestServer, waitFor, type RawSocket, type TestServer } from '../helpers.js';
+import { cleanup, connect, editorText, type RawSocket, rawSocket, roomText, startTestServer, type TestServer, waitFor } from '../helpers.js';
 
 let ts: TestServer;
 before(async () => {
@@ -20,9 +20,11 @@ test('two y-websocket clients converge', async () => {
   await Promise.all([a.synced, b.synced]);
   a.text.insert(0, 'hello ');
   b.text.insert(0, 'world ');
-  a.doc.getXmlFragment('default').insert(0, [new Y.XmlElement('paragraph')]);
+  const body = a.doc.getXmlFragment('default');
+  body.insert(body.length, [new Y.XmlElement('heading')]); // a new block after the paragraph
   await waitFor(() => a.text.toString() === b.text.toString() && a.text.length === 12, { what: 'convergence' });
-  await waitFor(() => b.doc.getXmlFragment('default').length === 1, { what: 'the fragment' });
+  await waitFor(() => b.doc.getXmlFragment('default').toString() === body.toString(), { what: 'the blocks' });
+  assert.equal(body.length, 2);
   a.destroy();
   b.destroy();
 });
@@ -33,7 +35,7 @@ test('a late joiner gets the whole document in its first sync', async () => {
   for (let i = 0; i < 200; i++) a.text.insert(a.text.length, `${i},`);
   const expected = a.text.toString();
   // The writer's updates are acknowledged by nothing in y-websocket: wait until the server holds them.
-  await waitFor(() => ts.server.registry.get('late')?.doc.getText('t').toString() === expected, { what: 'server state' });
+  await waitFor(() => roomText(ts, 'late') === expected, { what: 'server state' });
   const late = connect(ts.url, 'late');
   let atSync = '';
   late.provider.once('sync', () => (atSync = late.text.toString()));
@@ -64,7 +66,7 @@ test('rooms are isolated, also for names with / and other characters', async () 
 
 test('offline edits of a client are pulled in by the server on connect', async () => {
   const doc = new Y.Doc();
-  doc.getText('t').insert(0, 'typed offline');
+  editorText(doc).insert(0, 'typed offline');
   const c = connect(ts.url, 'offline-first', { doc });
   await c.synced;
   const other = connect(ts.url, 'offline-first');
@@ -80,7 +82,7 @@ test('updates of several senders in one burst reach every other peer, in order, 
     doc.clientID = clientID;
     const out: Uint8Array[] = [];
     doc.on('update', (u: Uint8Array) => out.push(u));
-    for (let i = 0; i < n; i++) doc.getText('t').insert(i, String.fromCharCode(97 + i));
+    for (let i = 0; i < n; i++) editorText(doc).insert(i, String.fromCharCode(97 + i));
     return out;
   };
   const fromA = updatesOf(1, 3);

@@ -56,10 +56,10 @@ export class FakeSocket implements SocketLike {
 const shared = { logger: silentLogger(), metrics: new Metrics(), wire: wsWire };
 
 export function roomDeps(store: MemoryDocStore, compactAfterUpdates = 20): RoomDeps {
-  return { ...shared, store, compactAfterUpdates, presenceStaleMs: 1000 };
+  return { ...shared, store, compactAfterUpdates, maxDocumentBytes: 1 << 30, maxAwarenessBytes: 1 << 16, presenceStaleMs: 1000 };
 }
 
-const LIMITS = { maxBufferedBytes: 1 << 30, rateLimitPerSec: 1e9, rateLimitBurst: 1e9 };
+const LIMITS = { maxBufferedBytes: 1 << 30, rateLimitPerSec: 1e9, rateLimitBurst: 1e9, rateLimitBytesPerSec: 1e12, rateLimitBytesBurst: 1e12 };
 let nextConnId = 1;
 
 /**

@@ -1,4 +1,4 @@
-// The reference page for keystroke-latency.mjs: Tiptap + Collaboration + carets on a plain
+// The reference page for scenario K (../latency.mjs): Tiptap + Collaboration + carets on a plain
 // y-websocket provider, nothing else (no React, no IndexedDB, no UI). ?ws=<url>&doc=<name>&name=<user>
 import { Editor } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';

@@ -1,0 +1,175 @@
+// Keystroke latency, person to person: two Chromium browsers on one document, keystrokes typed
+// in A, and for each the time until the character is in B's DOM (scenario K).
+//
+// Clocks: A timestamps each keydown (capture phase, before the editor sees it) and B timestamps
+// each DOM mutation that adds characters, both as performance.timeOrigin + performance.now();
+// the browsers run on the same machine, so the two clocks agree to well under a millisecond.
+// WebSocket frames are timestamped too, which splits each latency into: A (keydown → update
+// sent), relay (sent by A → received by B: network + server) and B (received → in DOM).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../servers.mjs';
+import { pct } from '../util.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// The same flags as the e2e suite (e2e/playwright.config.ts).
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/**
+ * Playwright (the e2e workspace's) and a Chromium, or why not: the scenario is skipped with
+ * that one line, as a benchmark is not a test.
+ */
+export function findChromium() {
+  if (!existsSync(CHROMIUM)) return { missing: `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)` };
+  try {
+    const { chromium } = createRequire(join(repoRoot, 'e2e', 'package.json'))('@playwright/test');
+    return { chromium };
+  } catch {
+    return { missing: 'Playwright is not installed (npm ci at the repository root)' };
+  }
+}
+
+/**
+ * Launches a browser on every core. The harness pins itself to core 1 and its children inherit
+ * that; the two browsers are the clients here and run where a person's would, so the harness
+ * widens its own affinity while Chromium starts (its zygote forks every renderer) and then
+ * narrows it again.
+ */
+async function launch(chromium) {
+  const taskset = (...args) => {
+    try {
+      return execFileSync('taskset', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    } catch {
+      return null; // placement only
+    }
+  };
+  const own = taskset('-cp', String(process.pid))?.match(/list:\s*(\S+)/)?.[1];
+  taskset('-cp', `0-${cpus().length - 1}`, String(process.pid));
+  try {
+    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } finally {
+    if (own) taskset('-cp', own, String(process.pid));
+  }
+}
+
+/** Timestamps every WebSocket frame (y-websocket update = bytes 0,2) in the page. */
+function instrumentSockets() {
+  const Native = window.WebSocket;
+  const now = () => performance.timeOrigin + performance.now();
+  const isUpdate = (d) => {
+    const b = d instanceof ArrayBuffer ? new Uint8Array(d) : d instanceof Uint8Array ? d : null;
+    return b !== null && b[0] === 0 && b[1] === 2;
+  };
+  window.__updatesSent = [];
+  window.__updatesReceived = [];
+  window.WebSocket = class extends Native {
+    constructor(...a) {
+      super(...a);
+      // registered before y-websocket's onmessage, so it runs first
+      this.addEventListener('message', (e) => {
+        if (isUpdate(e.data)) window.__updatesReceived.push(now());
+      });
+    }
+    send(data) {
+      if (isUpdate(data)) window.__updatesSent.push(now());
+      return super.send(data);
+    }
+  };
+}
+
+/**
+ * Types `keys` characters in A, `delayMs` apart; per keystroke after the first `warmup`:
+ * total, A, relay and B times in ms. `waitReady(a, b)` resolves once both pages are live.
+ */
+export async function measure(chromium, { label, urlA, urlB, waitReady, keys, delayMs, warmup, log }) {
+  const [browserA, browserB] = await Promise.all([launch(chromium), launch(chromium)]);
+  try {
+    const a = await browserA.newPage();
+    const b = await browserB.newPage();
+    const errors = [];
+    for (const p of [a, b]) {
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.addInitScript(instrumentSockets);
+    }
+    await Promise.all([a.goto(urlA), b.goto(urlB)]);
+    await waitReady(a, b);
+
+    await b.evaluate(() => {
+      const editor = document.querySelector('.ProseMirror');
+      // Peers' caret labels are text in the DOM too; count only the document's own text.
+      const skipCarets = { acceptNode: (n) => (n.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) };
+      const textLength = () => {
+        const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT, skipCarets);
+        let n = 0;
+        while (walker.nextNode()) n += walker.currentNode.length;
+        return n;
+      };
+      window.__arrivals = [];
+      window.__updatesReceived.length = 0;
+      new MutationObserver(() => {
+        const t = performance.timeOrigin + performance.now();
+        const n = textLength();
+        while (window.__arrivals.length < n) window.__arrivals.push(t);
+      }).observe(editor, { childList: true, subtree: true, characterData: true });
+    });
+    await a.locator('.ProseMirror').click();
+    await a.evaluate(() => {
+      window.__sent = [];
+      window.__updatesSent.length = 0;
+      window.addEventListener('keydown', () => window.__sent.push(performance.timeOrigin + performance.now()), true);
+    });
+
+    const sentence = 'the quick brown fox jumps over the lazy dog ';
+    const text = sentence.repeat(Math.ceil(keys / sentence.length)).slice(0, keys);
+    log(`${label}: typing ${keys} keys, ${delayMs} ms apart`);
+    await a.keyboard.type(text, { delay: delayMs });
+    await b.waitForFunction((n) => window.__arrivals.length >= n, keys, { timeout: 30_000 });
+
+    const sent = await a.evaluate(() => window.__sent);
+    const upSent = await a.evaluate(() => window.__updatesSent);
+    const upRecv = await b.evaluate(() => window.__updatesReceived);
+    const arrivals = await b.evaluate(() => window.__arrivals);
+    const bText = await b.evaluate(() => document.querySelector('.ProseMirror').innerText);
+    if (!bText.includes(text.trim())) throw new Error(`${label}: B does not hold the typed text`);
+    if (errors.length) throw new Error(`${label}: page errors: ${errors.join('; ')}`);
+    if (sent.length !== keys) throw new Error(`${label}: expected ${keys} keydowns, saw ${sent.length}`);
+    // One update frame per keystroke is what both clients do at this pace; if not, skip the split.
+    const split = upSent.length === keys && upRecv.length === keys;
+    if (!split) log(`${label}: ${upSent.length} updates sent / ${upRecv.length} received for ${keys} keys: no A/relay/B split this round`);
+    const rows = [];
+    for (let i = warmup; i < keys; i++) {
+      rows.push({
+        total: arrivals[i] - sent[i],
+        a: split ? upSent[i] - sent[i] : NaN,
+        relay: split ? upRecv[i] - upSent[i] : NaN,
+        b: split ? arrivals[i] - upRecv[i] : NaN,
+      });
+    }
+    return rows;
+  } finally {
+    await Promise.all([browserA.close(), browserB.close()]);
+  }
+}
+
+/** The scenario's metrics (see k-keystroke.mjs) over all rounds' rows. */
+export function summarize(rows) {
+  const sorted = (xs) => xs.filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
+  const total = sorted(rows.map((r) => r.total));
+  const out = {
+    keystrokes: total.length,
+    p50: pct(total, 50),
+    p95: pct(total, 95),
+    p99: pct(total, 99),
+    max: total.length ? total[total.length - 1] : null,
+    mean: total.length ? total.reduce((s, x) => s + x, 0) / total.length : null,
+  };
+  for (const part of ['a', 'relay', 'b']) {
+    const v = sorted(rows.map((r) => r[part]));
+    out[`${part}P50`] = pct(v, 50);
+    out[`${part}P95`] = pct(v, 95);
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+import { Editor, type AnyExtension } from '@tiptap/core';
+import { FRAGMENT, tandemExtensions } from '@tandem/schema';
+// For the types only: StarterKit's commands (toggleBold…) extend Tiptap's command types.
+import type {} from '@tiptap/starter-kit';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { useEffect, useRef, useState } from 'react';
+import { renderCaret, renderSelection } from './carets';
+import { useCollaboration, type CollaborationSession } from './useCollaboration';
+import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
+
+/** The latest value without making it an effect dependency (hosts pass inline lambdas and arrays). */
+export function useLatest<T>(value: T) {
+  const ref = useRef(value);
+  ref.current = value;
+  return ref;
+}
+
+function createEditor(session: CollaborationSession, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
+  const { doc, provider } = session;
+  return new Editor({
+    extensions: [
+      // The document schema is shared with the server's conversions (schema/).
+      ...tandemExtensions(),
+      Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
+      CollaborationCaret.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
+      ...extra,
+    ],
+    editable,
+    // Tiptap would add its base styles to document.head: a style leak into the host page, and
+    // useless inside /embed.js's shadow root. tandem-editor.css carries them, scoped.
+    injectCSS: false,
+    editorProps: {
+      attributes: { class: 'tandem-document', 'aria-label': 'Document', 'aria-multiline': 'true', role: 'textbox' },
+    },
+  });
+}
+
+/**
+ * One document, live: the Y.Doc, its provider (and awareness) and IndexedDB copy from
+ * useCollaboration, plus a Tiptap editor bound to it. Everything is destroyed on unmount or when
+ * `url`, `document` or `token` change. `TandemEditor` is this hook plus a toolbar, avatars, the
+ * status and the page; hosts that want their own UI use the hook directly.
+ */
+export function useTandem(options: UseTandemOptions): TandemHandle {
+  const { url, document, user, token, editable = true, extensions, onStatus } = options;
+  const { session, status, access } = useCollaboration(url, document, token);
+  const onStatusRef = useLatest(onStatus);
+  useEffect(() => {
+    // Braces: a host's callback may return a value, which React would take for a cleanup.
+    onStatusRef.current?.(status);
+  }, [status, onStatusRef]);
+
+  const readOnly = access.kind === 'granted' && access.mode === 'read';
+  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused' || access.kind === 'deleted';
+  const canEdit = editable && !readOnly && !blocked;
+
+  // The editor belongs to one session: created once it exists, destroyed with it. Options that
+  // may change later (user, editable) are applied to the live editor below instead.
+  const creation = useLatest({ user, canEdit, extensions: extensions ?? [] });
+  const [bound, setBound] = useState<{ session: CollaborationSession; editor: Editor } | null>(null);
+  useEffect(() => {
+    if (!session) return;
+    const { user: u, canEdit: e, extensions: x } = creation.current;
+    const editor = createEditor(session, u, e, x);
+    setBound({ session, editor });
+    return () => editor.destroy();
+  }, [session, creation]);
+  // Never hand out an editor bound to the previous session (the render before the effect ran).
+  const editor = bound && bound.session === session && !bound.editor.isDestroyed ? bound.editor : null;
+
+  useEffect(() => {
+    editor?.commands.updateUser({ name: user.name, color: user.color });
+  }, [editor, user.name, user.color]);
+  useEffect(() => {
+    if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit, false);
+  }, [editor, canEdit]);
+
+  return {
+    doc: session?.doc ?? null,
+    provider: session?.provider ?? null,
+    awareness: session?.provider.awareness ?? null,
+    editor,
+    status,
+    access,
+    editable: canEdit,
+  };
+}
