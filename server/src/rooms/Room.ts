@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
-import { assertNever } from '../errors.js';
+import { assertNever, DocumentTooLargeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
@@ -158,6 +158,9 @@ export class Room {
   applyChange(update: Uint8Array): Promise<void> {
     if (this.destroyed) return Promise.reject(new Error('the document is closed'));
     if (isEmptyUpdate(update)) return Promise.resolve();
+    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
+      return Promise.reject(new DocumentTooLargeError(`the change would take the document past ${this.deps.maxDocumentBytes} bytes (MAX_DOCUMENT_BYTES)`));
+    }
     this.persist(update, SERVER_ORIGIN);
     const batch = this.pending!;
     return new Promise<void>((resolve, reject) => (batch.waiters ??= []).push({ resolve, reject }));

@@ -12,7 +12,7 @@ let writer: string;
 let reader: string;
 let versionId: string;
 before(async () => {
-  ts = await startTestServer({ AUTH_SECRET: SECRET, MAX_MESSAGE_BYTES: '2048' });
+  ts = await startTestServer({ AUTH_SECRET: SECRET, MAX_MESSAGE_BYTES: '2048', MAX_DOCUMENT_BYTES: '4096' });
   writer = await mintToken(SECRET, { doc: 'e/*', mode: 'write' }, 600);
   reader = await mintToken(SECRET, { doc: 'e/*', mode: 'read' }, 600);
   assert.equal((await api(ts, 'PUT', `${doc('e/doc')}/import`, { token: writer, type: 'text/markdown', body: 'hello' })).status, 200);
@@ -44,6 +44,11 @@ test('errors are JSON with the right status', async () => {
   refused(await api(ts, 'POST', `${doc('e/doc')}/versions`, { token: writer, type: 'application/json', body: '{"name":' }), 400, 'bad_request');
   refused(await api(ts, 'PUT', `${doc('e/doc')}/import`, { token: writer, type: 'application/pdf', body: 'x' }), 415, 'unsupported_media_type');
   refused(await api(ts, 'PUT', `${doc('e/doc')}/import`, { token: writer, type: 'text/markdown', body: 'x'.repeat(4096) }), 413, 'too_large');
+  // Under MAX_MESSAGE_BYTES, but the document would outgrow MAX_DOCUMENT_BYTES: refused whole.
+  const append = () => api(ts, 'PUT', `${doc('e/big')}/import?mode=append`, { token: writer, type: 'text/markdown', body: 'y'.repeat(1800) });
+  assert.equal((await append()).status, 200);
+  assert.equal((await append()).status, 200);
+  refused(await append(), 413, 'too_large');
   refused(await api(ts, 'PATCH', doc('e/doc'), { token: writer }), 405, 'method_not_allowed');
   refused(await api(ts, 'GET', doc('e/doc')), 401, 'unauthorized');
   refused(await api(ts, 'GET', doc('e/doc'), { token: 'not.a.token' }), 401, 'unauthorized');

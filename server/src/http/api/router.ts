@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPEN_ACCESS } from '../../auth/access.js';
 import { docMatches, verifyClaims } from '../../auth/tokens.js';
-import { AuthError } from '../../errors.js';
+import { AuthError, DocumentTooLargeError } from '../../errors.js';
 import { BadContentError } from '../../history/ConversionPool.js';
 import { NotFoundError } from '../../history/DocumentService.js';
 import { decodeName } from '../names.js';
@@ -95,5 +95,6 @@ function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof RequestError && err.status === 400) return new ApiError(400, 'bad_request', err.message);
   if (err instanceof NotFoundError) return new ApiError(404, 'not_found', err.message);
   if (err instanceof BadContentError) return new ApiError(400, 'bad_content', err.message);
+  if (err instanceof DocumentTooLargeError) return new ApiError(413, 'too_large', err.message);
   return undefined;
 }
