@@ -85,7 +85,7 @@ export class Room {
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(deps.logger, deps.presenceStaleMs);
     this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
-    this.versions = deps.history ? new VersionRecorder(name, deps.history, () => Y.encodeStateAsUpdate(this.doc)) : undefined;
+    this.versions = deps.history ? new VersionRecorder(name, deps.history, () => this.cold.whole()) : undefined;
   }
 
   /** Reads the whole stored document; the room answers nobody before this resolves. */
