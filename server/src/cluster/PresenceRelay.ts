@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from '../logger.js';
 import { decodeMessage } from '../protocol/messages.js';
+import { OwnedIds } from '../rooms/OwnedIds.js';
 import type { PresenceOwner } from '../rooms/ports.js';
 import type { Room } from '../rooms/Room.js';
 import { heartbeatKey, PRESENCE_CHANNEL } from './keys.js';
@@ -18,14 +19,11 @@ const DEAD_AFTER_MS = 6000;
 /** Another instance, as the owner of the awareness states of its peers in one document. */
 class RemoteOwner implements PresenceOwner {
   readonly remote = true;
-  owned: Set<number> | undefined;
+  readonly owned = new OwnedIds();
   closed = false;
   constructor(readonly id: string) {}
   missedPong(): boolean {
     return false;
-  }
-  own(clientId: number): void {
-    (this.owned ??= new Set()).add(clientId);
   }
 }
 

@@ -66,8 +66,8 @@ export class Presence {
         continue;
       }
       if (rec && owner && entry.clock <= rec.clock) continue; // a silent owner's state, echoed by a peer
-      owner?.owned?.delete(clientId);
-      conn.own(clientId);
+      owner?.owned.delete(clientId);
+      conn.owned.add(clientId);
       const json = this.jsonOf(conn, entry);
       if (rec) {
         rec.owner = conn;
@@ -101,8 +101,8 @@ export class Presence {
       if (rec?.owner && rec.owner !== owner && !rec.owner.closed && !rec.owner.remote) continue;
       if (rec && (clock < rec.clock || (clock === rec.clock && (state !== null || rec.json === 'null')))) continue;
       const next = state === null ? undefined : owner;
-      if (rec?.owner && rec.owner !== next) rec.owner.owned?.delete(clientId);
-      if (next) next.own(clientId);
+      if (rec?.owner && rec.owner !== next) rec.owner.owned.delete(clientId);
+      if (next) next.owned.add(clientId);
       const text = state === null ? 'null' : json;
       if (rec) {
         rec.owner = next;
@@ -127,10 +127,9 @@ export class Presence {
   /** Removes every state `conn` owned; returns the removal message for the others, or null. */
   removeOwnedBy(conn: PresenceOwner, keep?: ReadonlySet<number>): Uint8Array | null {
     const out: Outgoing[] = [];
-    if (!conn.owned) return null;
-    for (const clientId of conn.owned) {
+    for (const clientId of conn.owned.list()) {
       if (keep?.has(clientId)) continue;
-      if (keep) conn.owned.delete(clientId); // deleting the current element is safe in a Set's iteration
+      conn.owned.delete(clientId);
       const rec = this.records.get(clientId);
       if (!rec || rec.owner !== conn) continue;
       rec.owner = undefined;
@@ -139,13 +138,12 @@ export class Presence {
       rec.json = 'null';
       out.push({ clientId, clock: rec.clock, json: 'null' });
     }
-    if (!keep) conn.owned = undefined;
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 
   /** The `user.name` a connection's awareness state declares (self-declared, unverified), if any. */
   declaredName(conn: PresenceOwner): string | undefined {
-    for (const clientId of conn.owned ?? []) {
+    for (const clientId of conn.owned.list()) {
       const rec = this.records.get(clientId);
       if (!rec || rec.json === 'null') continue;
       try {

@@ -5,9 +5,9 @@
 // another user's cursor on every instance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, rawSocket, waitFor } from '../helpers.js';
 import { destroyAll } from './support/docs.js';
-import { awarenessFrame, names, peers, setPresence } from './support/presence.js';
+import { awarenessFrame, connect, rawSocket, waitFor } from '../helpers.js';
+import { names, peers, setPresence } from './support/presence.js';
 import { type Instance, clusterFixture } from './support/instances.js';
 
 const cluster = clusterFixture(2);

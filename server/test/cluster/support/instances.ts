@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { cleanEnv, freePort } from '../../deploy/support.js';
+import { cleanEnv } from '../../deploy/support/imageCmd.js';
+import { freePort } from '../../deploy/support/poll.js';
 import { cleanup, repoRoot, serverRoot, tempDir, waitFor } from '../../helpers.js';
 import { startRedis, type RedisServer } from './redis.js';
 
