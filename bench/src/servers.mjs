@@ -44,11 +44,17 @@ const TANDEM_LIMITS = {
  * proto: 'yws' = plain y-websocket framing (Tandem and y-websocket), 'hocus' = Hocuspocus
  * framing (document name prefix + auth message) with HocuspocusProvider.
  */
+/**
+ * BENCH_TANDEM_ENV="VERSION_IDLE_MS=100,VERSION_EVERY_MS=500" adds settings to the `tandem`
+ * server, to measure a feature's cost (e.g. scenario A while versions are being recorded).
+ */
+const TANDEM_EXTRA = Object.fromEntries((process.env.BENCH_TANDEM_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')));
+
 export const SERVERS = {
   tandem: {
     label: 'Tandem', proto: 'yws', persistent: true, health: '/healthz',
     entry: () => join(repoRoot, 'server/dist/main.js'), cwd: () => repoRoot,
-    env: (dataDir, extra) => ({ ...IMAGE_ENV, DATA_DIR: dataDir, DURABILITY: 'write', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...extra }),
+    env: (dataDir, extra) => ({ ...IMAGE_ENV, DATA_DIR: dataDir, DURABILITY: 'write', LOG_LEVEL: 'warn', ...TANDEM_LIMITS, ...TANDEM_EXTRA, ...extra }),
   },
   'tandem-fsync': {
     label: 'Tandem fsync', proto: 'yws', persistent: true, health: '/healthz',

@@ -23,6 +23,8 @@ export const CloseCode = {
   TryAgainLater: 1013,
   /** Token expired during the session; reconnect after getting a new token. */
   TokenExpired: 4401,
+  /** The document was deleted; do not reconnect (the editor says so and drops its offline copy). */
+  DocumentDeleted: 4404,
   /** The update would take the document past MAX_DOCUMENT_BYTES; refused whole, do not reconnect. */
   DocumentTooLarge: 4413,
 } as const;
@@ -53,5 +55,6 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set<number>([
   CloseCode.PolicyViolation,
   CloseCode.MessageTooBig,
   CloseCode.TokenExpired,
+  CloseCode.DocumentDeleted,
   CloseCode.DocumentTooLarge,
 ]);

@@ -53,3 +53,12 @@ for (const [name, value] of [
     assert.throws(() => load({ [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(name));
   });
 }
+
+test('version settings: defaults, values, and a bad VERSION_KEEP named', () => {
+  const c = loadConfig({}, '/r', '/c');
+  assert.equal(c.versionIdleMs, 60_000);
+  assert.equal(c.versionEveryMs, 600_000);
+  assert.equal(c.versionKeep.length, 3);
+  assert.equal(loadConfig({ VERSION_IDLE_MS: '500', VERSION_KEEP: '1h:all' }, '/r', '/c').versionIdleMs, 500);
+  assert.throws(() => loadConfig({ VERSION_KEEP: 'weekly' }, '/r', '/c'), (e: unknown) => e instanceof ConfigError && /^VERSION_KEEP/.test(e.message));
+});

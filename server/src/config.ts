@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import { DEFAULT_VERSION_KEEP, parseRetention, type RetentionRule } from './history/retention.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
 export type Durability = 'write' | 'fsync';
@@ -29,6 +30,10 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
   readonly redisTimeoutMs: number;
+  readonly versionIdleMs: number;
+  readonly versionEveryMs: number;
+  /** VERSION_KEEP, parsed (history/retention.ts). */
+  readonly versionKeep: readonly RetentionRule[];
   /** Where the built client lives; not an environment variable. */
   readonly clientDir: string;
 }
@@ -80,6 +85,12 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError(`REDIS_URL must start with redis:// or rediss://`);
   }
+  let versionKeep: RetentionRule[];
+  try {
+    versionKeep = parseRetention(optional(env, 'VERSION_KEEP') ?? DEFAULT_VERSION_KEEP);
+  } catch (err) {
+    throw new ConfigError(`VERSION_KEEP: ${(err as Error).message}`);
+  }
   const trust = (env.TRUST_PROXY ?? '0').trim() || '0';
   if (trust !== '0' && trust !== '1') throw new ConfigError(`TRUST_PROXY must be 0 or 1, got ${JSON.stringify(env.TRUST_PROXY)}`);
 
@@ -107,6 +118,9 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     trustProxy: trust === '1',
     redisUrl,
     redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 1000, 10, 60_000),
+    versionIdleMs: int(env, 'VERSION_IDLE_MS', 60_000, 10),
+    versionEveryMs: int(env, 'VERSION_EVERY_MS', 600_000, 10),
+    versionKeep: Object.freeze(versionKeep),
     clientDir,
   };
   return Object.freeze(config);

@@ -37,6 +37,11 @@ export class CapacityError extends TandemError {
   readonly code = 'TOO_MANY_DOCUMENTS';
 }
 
+/** A change would take a document past MAX_DOCUMENT_BYTES (an import or restore: HTTP 413). */
+export class DocumentTooLargeError extends TandemError {
+  readonly code = 'DOCUMENT_TOO_LARGE';
+}
+
 /** The document store failed; never turned into an empty result. */
 export class StorageError extends TandemError {
   constructor(

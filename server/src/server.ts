@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { CloseCode } from './closeCodes.js';
 import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
 import type { Config } from './config.js';
+import { ConversionPool } from './history/ConversionPool.js';
+import { DocumentService } from './history/DocumentService.js';
+import { createApi } from './http/api/router.js';
+import { apiRoutes } from './http/api/index.js';
 import { createRequestHandler } from './http/routes.js';
 import { WsGateway } from './http/WsGateway.js';
 import type { Logger } from './logger.js';
@@ -18,6 +24,8 @@ export interface TandemServer {
   readonly gateway: WsGateway;
   /** Scale-out, with REDIS_URL. */
   readonly cluster: Cluster | undefined;
+  /** Documents as the HTTP API sees them (export, import, versions…). */
+  readonly docs: DocumentService;
   /** Stop accepting, close sockets with 1001, flush, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -29,32 +37,60 @@ function levelStore(config: Config, logger: Logger): DocStore {
   });
 }
 
+/**
+ * Conversions (export, import, restore, version digests) run this many at once, off the event
+ * loop: one core is left to the message path (on 2 cores, one worker; at most 4).
+ */
+const CONVERSION_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
+
 /** Wires store, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
 export async function startServer(
   config: Config,
   logger: Logger,
   store: DocStore = levelStore(config, logger),
   clusterOptions: Pick<ClusterOptions, 'fold'> = {},
+  /** The clock of version times and retention (tests inject one). */
+  now: () => number = Date.now,
 ): Promise<TandemServer> {
   const metrics = new Metrics();
   await store.open();
+  let registryRef: RoomRegistry | undefined;
   const cluster = config.redisUrl
-    ? new Cluster({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions })
+    ? new Cluster({
+        url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions,
+        onDeleted: (name) => {
+          registryRef?.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => store.deleteDocument(name)).catch((err: unknown) => logger.error({ doc: name, err }, 'removing a document deleted elsewhere failed'));
+        },
+      })
     : undefined;
+  const pool = new ConversionPool(CONVERSION_WORKERS, logger);
+  // With scale-out, versions, summaries and the document list also live in Redis (cluster/SharedHistory.ts).
+  const historyStore: DocStore = cluster ? cluster.history : store;
+  const history = {
+    store: historyStore, pool, logger,
+    options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now },
+    // One instance records a document's automatic versions: the holder of its lease, renewed while it edits.
+    mayRecord: cluster ? (name: string) => cluster.history.mayRecord(name, Math.max(2 * config.versionEveryMs, 4 * config.versionIdleMs)) : undefined,
+    release: cluster ? (name: string) => cluster.history.releaseRecording(name) : undefined,
+  };
   const registry = new RoomRegistry(
-    { store, logger, metrics, wire: wsWire, cluster, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store, logger, metrics, wire: wsWire, cluster, history, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments },
   );
+  registryRef = registry;
   try {
     await cluster?.start(registry);
   } catch (err) {
     await cluster?.stop();
+    await pool.stop();
     await store.close();
     throw err;
   }
+  const docs = new DocumentService(registry, historyStore, pool, cluster !== undefined);
+  const api = createApi({ config, logger, docs, level: store instanceof LevelDocStore ? store : undefined }, apiRoutes);
   const gateway = new WsGateway(config, logger, metrics, registry);
   let listening = false;
-  const http: Server = createServer(createRequestHandler({ config, logger, metrics, isReady: () => listening && store.isOpen }));
+  const http: Server = createServer(createRequestHandler({ config, logger, metrics, api, isReady: () => listening && store.isOpen }));
   http.on('upgrade', gateway.handleUpgrade);
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'bad HTTP request');
@@ -72,6 +108,7 @@ export async function startServer(
   } catch (err) {
     gateway.shutdown();
     await cluster?.stop();
+    await pool.stop();
     await store.close();
     throw err;
   }
@@ -84,11 +121,12 @@ export async function startServer(
       listening = false;
       http.close();
       gateway.shutdown();
-      await registry.closeAll();
+      await registry.closeAll(); // records the last versions of open documents (in the pool)
       await cluster?.stop();
+      await pool.stop();
       await store.close();
       http.closeAllConnections();
     })());
 
-  return { port, metrics, registry, gateway, cluster, stop };
+  return { port, metrics, registry, gateway, cluster, docs, stop };
 }

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { FileMenu } from '../editor/FileMenu';
+import { HistoryPanel } from '../editor/HistoryPanel';
 import { TandemEditor } from '../editor/TandemEditor';
 import { useIdentity } from './identity';
 import { NamePrompt } from './NamePrompt';
@@ -30,6 +32,7 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
   const identity = useIdentity(search);
   const url = useMemo(() => wsUrlFromLocation(window.location), []);
   const [copied, setCopied] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
 
   useEffect(() => rememberDoc(name), [name]);
 
@@ -72,12 +75,19 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
             You: <span style={{ color: identity.user.color }}>{identity.user.name}</span>
           </span>
         </div>
+        <FileMenu url={url} document={name} token={token} />
         <span className="doc-header__spacer" />
+        <button type="button" className="doc-header__history" aria-pressed={historyOpen} onClick={() => setHistoryOpen((o) => !o)}>
+          Version history
+        </button>
         <button type="button" className="doc-header__share" onClick={shareLink} aria-live="polite">
           {copied ? 'Link copied' : 'Copy link'}
         </button>
       </header>
-      <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} className="doc-page__editor" />
+      <div className="doc-page__body">
+        <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} className="doc-page__editor" />
+        {historyOpen && <HistoryPanel url={url} document={name} token={token} onClose={() => setHistoryOpen(false)} />}
+      </div>
       {identity.needsName && <NamePrompt guestName={identity.user.name} onName={identity.setName} onDismiss={identity.dismiss} />}
     </div>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { loadRecent, forgetDoc } from './storage';
 import { docPath } from './routes';
 import { randomDocName } from './names';
+import { ServerDocuments } from './ServerDocuments';
 
 function when(ts: number): string {
   const minutes = Math.round((Date.now() - ts) / 60000);
@@ -62,6 +63,7 @@ export function HomePage({ navigate }: { navigate: (path: string) => void }) {
           </ul>
         )}
       </section>
+      <ServerDocuments navigate={navigate} />
     </main>
   );
 }

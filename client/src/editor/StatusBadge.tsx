@@ -38,6 +38,12 @@ export function AccessNotice({ access }: { access: TandemAccess }) {
           Link expired
         </span>
       );
+    case 'deleted':
+      return (
+        <span className="tandem-notice tandem-notice--error" role="alert" data-access="deleted" title={access.reason}>
+          This document was deleted
+        </span>
+      );
     case 'refused':
       return (
         <span className="tandem-notice tandem-notice--error" role="alert" data-access="refused" title={access.reason}>

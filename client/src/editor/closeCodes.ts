@@ -19,6 +19,8 @@ export const TERMINAL_CLOSE_CODES = {
   tooBig: CloseCode.MessageTooBig,
   /** token expired during the session */
   tokenExpired: CloseCode.TokenExpired,
+  /** the document was deleted */
+  deleted: CloseCode.DocumentDeleted,
 } as const;
 
 export function shouldReconnect(event: { code: number }): boolean {

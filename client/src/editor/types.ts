@@ -20,7 +20,9 @@ export type TandemAccess =
   | { kind: 'granted'; mode: 'read' | 'write' }
   | { kind: 'denied'; reason: string }
   | { kind: 'expired'; reason: string }
-  | { kind: 'refused'; code: number; reason: string };
+  | { kind: 'refused'; code: number; reason: string }
+  /** The document was deleted on the server (close code 4404); the offline copy is dropped. */
+  | { kind: 'deleted'; reason: string };
 
 /** What `useTandem` needs: one document on one server, as one person. */
 export interface UseTandemOptions {

@@ -120,7 +120,12 @@ export function useCollaboration(url: string, document: string, token: string | 
       if (event === null) return; // closed by us (disconnect, or the silence watchdog reconnecting)
       const opened = p.wsconnected || status === 'connected';
       setStatus('offline');
-      if (event.code === TERMINAL_CLOSE_CODES.tokenExpired) {
+      if (event.code === TERMINAL_CLOSE_CODES.deleted) {
+        // Gone on the server: the copy on this device must not bring it back on a later visit.
+        stop({ kind: 'deleted', reason: event.reason || 'document deleted' });
+        flushOfflineCopy();
+        void persistence.clearData();
+      } else if (event.code === TERMINAL_CLOSE_CODES.tokenExpired) {
         stop({ kind: 'expired', reason: event.reason || 'token expired' });
       } else if (!shouldReconnect(event)) {
         if (event.code === TERMINAL_CLOSE_CODES.policy) stop({ kind: 'denied', reason: event.reason });

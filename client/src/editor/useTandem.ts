@@ -52,7 +52,7 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   }, [status, onStatusRef]);
 
   const readOnly = access.kind === 'granted' && access.mode === 'read';
-  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused';
+  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused' || access.kind === 'deleted';
   const canEdit = editable && !readOnly && !blocked;
 
   // The editor belongs to one session: created once it exists, destroyed with it. Options that

@@ -19,11 +19,23 @@ export function docMatches(claim: string, name: string): boolean {
   return claim.endsWith('*') ? name.startsWith(claim.slice(0, -1)) : claim === name;
 }
 
+/** A valid token's claims, whatever document it is for (the document list filters by `doc`). */
+export interface VerifiedClaims extends Access {
+  readonly doc: string;
+}
+
 /**
  * Checks a token for document `name`: 401 when missing, malformed, badly signed or expired,
  * 403 when valid but for another document. Never echoes the token.
  */
 export async function verifyToken(secret: string, token: string | undefined, name: string): Promise<Access> {
+  const { doc, ...access } = await verifyClaims(secret, token);
+  if (!docMatches(doc, name)) throw new AuthError('token is for another document', 403);
+  return access;
+}
+
+/** Checks a token's signature, expiry and claims (401 when any is wrong), for no document in particular. */
+export async function verifyClaims(secret: string, token: string | undefined): Promise<VerifiedClaims> {
   if (!token) throw new AuthError('a token is required', 401);
   let payload: Record<string, unknown>;
   try {
@@ -37,8 +49,7 @@ export async function verifyToken(secret: string, token: string | undefined, nam
     throw new AuthError('invalid token claims', 401);
   }
   if (userName !== undefined && typeof userName !== 'string') throw new AuthError('invalid token claims', 401);
-  if (!docMatches(doc, name)) throw new AuthError('token is for another document', 403);
-  return { mode, userName, expiresAtMs: exp * 1000 };
+  return { doc, mode, userName, expiresAtMs: exp * 1000 };
 }
 
 /** Mints a token (operators' CLI, tests, and an app backend's example). */

@@ -9,7 +9,9 @@ import { DEFAULT_FOLD, Folder, type FoldOptions } from './Folder.js';
 import { LogReader } from './LogReader.js';
 import { PresenceRelay, type RoomLookup } from './PresenceRelay.js';
 import { RedisLink } from './RedisLink.js';
+import { SharedHistory } from './SharedHistory.js';
 import { SharedLog } from './SharedLog.js';
+import { DELETED_CHANNEL } from './keys.js';
 
 /** An instance tries to fold a document's stream after reading this many entries of it. */
 const FOLD_EVERY_ENTRIES = 500;
@@ -21,6 +23,8 @@ export interface ClusterOptions {
   logger: Logger;
   metrics: Metrics;
   fold?: Partial<FoldOptions>;
+  /** Another instance deleted a document: close its peers here and drop the local copy. */
+  onDeleted?: (name: string) => void;
 }
 
 /**
@@ -41,6 +45,8 @@ export class Cluster implements ClusterPort {
   private rooms: RoomLookup | undefined;
   private readonly sinceFold = new Map<string, number>();
   private reconciling: Promise<void> | undefined;
+  /** Versions, summaries and the document list, shared through Redis. */
+  readonly history: SharedHistory;
 
   constructor(private readonly options: ClusterOptions) {
     const gauge = new Gauge({ name: 'tandem_redis_up', help: 'Whether Redis is reachable (1) or the instance serves from LevelDB only (0)', registers: [options.metrics.registry] });
@@ -48,6 +54,7 @@ export class Cluster implements ClusterPort {
     this.log = new SharedLog(this.link, options.store, this.instance, options.logger);
     this.reader = new LogReader(this.link, this.instance, options.logger, this.handleEntries);
     this.folder = new Folder(this.link, options.logger, { ...DEFAULT_FOLD, ...options.fold });
+    this.history = new SharedHistory(options.store, this.link, this.instance, options.logger);
   }
 
   /** Connects (local-only when Redis is away) and starts following; `rooms` is the registry. */
@@ -56,6 +63,9 @@ export class Cluster implements ClusterPort {
     this.presence = new PresenceRelay(this.link, this.instance, rooms, this.options.logger, this.checkEpoch);
     await this.link.start();
     await this.presence.start();
+    await this.link.pubsub.subscribe(DELETED_CHANNEL, this.handleDeleted).catch((err: unknown) => {
+      this.options.logger.warn({ err: (err as Error).message }, 'cannot subscribe to document deletions; peers of a document deleted elsewhere are closed when they next write');
+    });
     this.reader.start();
   }
 
@@ -76,6 +86,15 @@ export class Cluster implements ClusterPort {
       return [];
     }
   }
+
+  private readonly handleDeleted = (message: string): void => {
+    try {
+      const { name, from } = JSON.parse(message) as { name?: unknown; from?: unknown };
+      if (typeof name === 'string' && from !== this.instance) this.options.onDeleted?.(name);
+    } catch (err) {
+      this.options.logger.warn({ err: (err as Error).message }, 'unreadable deletion notice: ignored');
+    }
+  };
 
   close(name: string): void {
     this.reader.unfollow(name);

@@ -6,6 +6,12 @@
  *   tandem:{<name>}:snap     Hash: the stream folded into one update (update, id it covers)
  *   tandem:{<name>}:lease    who folds now (value: fencing token; expires)
  *   tandem:{<name>}:fence    the highest fencing token handed out
+ *   tandem:{<name>}:versions Hash: version id → metadata JSON (versions are shared, DESIGN "scale-out")
+ *   tandem:{<name>}:vbody    Hash: version id → the version's state (one Yjs update)
+ *   tandem:{<name>}:summary  JSON: title, size, updated-at (the document list)
+ *   tandem:{<name>}:vlease   which instance records the document's automatic versions (expires)
+ *   tandem:docs              Sorted set (all scores 0, so by name): every document with a summary
+ *   channel tandem:deleted   a document was deleted: every instance closes its peers (4404)
  *   tandem:epoch             random; set once per Redis data set: a new value = Redis lost its data
  *   tandem:instance:<id>     heartbeat of a running instance (expires)
  *   channel tandem:presence  awareness and heartbeats between instances (ephemeral)
@@ -16,6 +22,12 @@ export const logKey = (name: string): string => `${PREFIX}${name}}:log`;
 export const snapKey = (name: string): string => `${PREFIX}${name}}:snap`;
 export const leaseKey = (name: string): string => `${PREFIX}${name}}:lease`;
 export const fenceKey = (name: string): string => `${PREFIX}${name}}:fence`;
+export const versionsKey = (name: string): string => `${PREFIX}${name}}:versions`;
+export const versionBodiesKey = (name: string): string => `${PREFIX}${name}}:vbody`;
+export const summaryKey = (name: string): string => `${PREFIX}${name}}:summary`;
+export const versionLeaseKey = (name: string): string => `${PREFIX}${name}}:vlease`;
+export const DOCS_KEY = 'tandem:docs';
+export const DELETED_CHANNEL = 'tandem:deleted';
 export const EPOCH_KEY = 'tandem:epoch';
 export const heartbeatKey = (instance: string): string => `tandem:instance:${instance}`;
 export const PRESENCE_CHANNEL = 'tandem:presence';

@@ -49,7 +49,7 @@ export function handleCors(config: Config, req: IncomingMessage, res: ServerResp
   if (config.allowedOrigins) res.setHeader('vary', 'Origin'); // the answer depends on who asks
   if (allowed && origin !== undefined) {
     res.setHeader('access-control-allow-origin', config.allowedOrigins ? origin : '*');
-    res.setHeader('access-control-expose-headers', 'ETag, Content-Length');
+    res.setHeader('access-control-expose-headers', 'ETag, Content-Length, Content-Disposition');
   }
   const preflight = method === 'OPTIONS';
   if (!allowed && (preflight || !SAFE_METHODS.has(method))) {

@@ -14,6 +14,8 @@ export interface RouteDeps {
   logger: Logger;
   metrics: Metrics;
   isReady: () => boolean;
+  /** The REST API under /api/ (http/api/), every method. */
+  api?: ((req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void>) | undefined;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -34,6 +36,10 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
 async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path, query } = splitTarget(req.url ?? '/');
   if (handleCors(deps.config, req, res, path)) return;
+  if (path.startsWith('/api/') && !path.startsWith('/api/access/') && deps.api) {
+    await deps.api(req, res, path, query);
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;

@@ -141,6 +141,21 @@ export class Presence {
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 
+  /** The `user.name` a connection's awareness state declares (self-declared, unverified), if any. */
+  declaredName(conn: PresenceOwner): string | undefined {
+    for (const clientId of conn.owned.list()) {
+      const rec = this.records.get(clientId);
+      if (!rec || rec.json === 'null') continue;
+      try {
+        const name = (JSON.parse(rec.json) as { user?: { name?: unknown } }).user?.name;
+        if (typeof name === 'string' && name.trim() !== '') return name.trim().slice(0, 200);
+      } catch {
+        // a state that is not JSON was refused on the way in; nothing to name
+      }
+    }
+    return undefined;
+  }
+
   /** Every current state as one message, or null when there is none. */
   snapshot(): Uint8Array | null {
     const out: Outgoing[] = [];

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
-import { assertNever } from '../errors.js';
+import { assertNever, DocumentTooLargeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
@@ -8,7 +8,9 @@ import type { DocStore, StoredDocument } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
 import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
-import { CLUSTER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
+import { VersionRecorder, type VersionDeps } from '../history/VersionRecorder.js';
+import type { VersionAuthor } from '../storage/DocStore.js';
+import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
 import type { ClusterPort, Outgoing, PresenceOwner, Wire } from './ports.js';
 import { Presence } from './Presence.js';
 import { StoredLog } from './StoredLog.js';
@@ -28,6 +30,8 @@ export interface RoomDeps {
   presenceStaleMs: number;
   /** Scale-out (with REDIS_URL). */
   cluster?: ClusterPort | undefined;
+  /** Version history; absent in tests of rooms alone. */
+  history?: VersionDeps | undefined;
 }
 
 /** The updates of one room that went into one group-committed store batch. */
@@ -43,6 +47,8 @@ interface PendingBatch {
   origins: UpdateOrigin[];
   lastSeq: number;
   queuedAt: number;
+  /** Told once the batch is applied and fanned out (server-made changes wait for that). */
+  waiters?: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
 }
 
 /**
@@ -66,6 +72,10 @@ export class Room {
   private destroyed = false;
   /** Updates appended to the store batch being filled, applied and fanned out together. */
   private pending: PendingBatch | undefined;
+  /** Records versions of this document (with history on). */
+  readonly versions: VersionRecorder | undefined;
+  /** When a change was last applied (ms since the epoch; 0: none since loading). */
+  lastChangeAt = 0;
 
   private constructor(
     readonly name: string,
@@ -75,6 +85,7 @@ export class Room {
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(deps.logger, deps.presenceStaleMs);
     this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
+    this.versions = deps.history ? new VersionRecorder(name, deps.history, () => this.cold.whole()) : undefined;
   }
 
   /** Reads the whole stored document; the room answers nobody before this resolves. */
@@ -120,6 +131,39 @@ export class Room {
 
   get connectionCount(): number {
     return this.conns.size;
+  }
+
+  /**
+   * The whole document as one update: exports, imports and restores start from it. Shared with
+   * fresh joiners' encoding while nothing changes, so ten exports at once encode it once.
+   */
+  wholeState(): Uint8Array {
+    return this.cold.whole();
+  }
+
+  /** Peers connected to this instance. */
+  get peers(): number {
+    return this.conns.size;
+  }
+
+  /** Closes every connection (the document was deleted: 4404). */
+  closeAll(code: CloseCode, reason: string): void {
+    for (const conn of [...this.conns]) conn.close(code, reason);
+  }
+
+  /**
+   * Applies a change the server made (restore, import) like a peer's: stored, then applied
+   * and sent to every peer (and to other instances). Resolves once the peers have been sent it.
+   */
+  applyChange(update: Uint8Array): Promise<void> {
+    if (this.destroyed) return Promise.reject(new Error('the document is closed'));
+    if (isEmptyUpdate(update)) return Promise.resolve();
+    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
+      return Promise.reject(new DocumentTooLargeError(`the change would take the document past ${this.deps.maxDocumentBytes} bytes (MAX_DOCUMENT_BYTES)`));
+    }
+    this.persist(update, SERVER_ORIGIN);
+    const batch = this.pending!;
+    return new Promise<void>((resolve, reject) => (batch.waiters ??= []).push({ resolve, reject }));
   }
 
   get storedUpdates(): number {
@@ -191,6 +235,8 @@ export class Room {
     this.cold.changed();
     this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
     for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
+    this.lastChangeAt = Date.now();
+    this.versions?.changed(undefined); // edited through another instance: who, only that one knows
   }
 
   /** Awareness states another instance relayed for its peers. */
@@ -273,7 +319,8 @@ export class Room {
     const { seq } = appended;
     let { written } = appended;
     // With scale-out, local updates also wait for the shared log (in parallel with the store).
-    if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, origin.kind === 'conn' ? update : undefined);
+    const local = origin.kind === 'conn' || origin.kind === 'server';
+    if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, local ? update : undefined);
     let batch = this.pending;
     if (!batch || batch.written !== written) {
       batch = this.pending = { written, updates: [], bytes: 0, remote: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
@@ -315,10 +362,34 @@ export class Room {
       this.cold.changed();
       this.fanOut(batch);
       this.acknowledge(batch);
+      this.lastChangeAt = Date.now();
+      if (this.versions) this.noteAuthors(batch.origins);
       this.maybeCompact();
+      for (const w of batch.waiters ?? []) w.resolve();
+    } catch (err) {
+      for (const w of batch.waiters ?? []) w.reject(err);
+      throw err;
     } finally {
       this.settle();
     }
+  }
+
+  /** Tells the version recorder who changed the document (a run of one sender counts once). */
+  private noteAuthors(origins: readonly UpdateOrigin[]): void {
+    let previous: UpdateOrigin | undefined;
+    for (const origin of origins) {
+      if (origin === previous) continue;
+      previous = origin;
+      if (origin.kind === 'store') continue;
+      this.versions!.changed(origin.kind === 'conn' ? this.authorOf(origin.conn) : undefined);
+    }
+  }
+
+  /** A token's name is verified; the name in the peer's awareness state is only declared. */
+  private authorOf(conn: Connection): VersionAuthor {
+    const { userName } = conn.access;
+    if (userName !== undefined) return { name: userName, verified: true };
+    return { name: this.presence.declaredName(conn) ?? 'Anonymous', verified: false };
   }
 
   /**
@@ -348,6 +419,7 @@ export class Room {
 
   private failBatch(batch: PendingBatch, err: unknown): void {
     if (this.pending === batch) this.pending = undefined;
+    for (const w of batch.waiters ?? []) w.reject(err);
     this.log.failed(batch.bytes);
     const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
     this.deps.logger.error({ doc: this.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
@@ -443,6 +515,7 @@ export class Room {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.versions?.stop();
     this.cold.destroy();
     this.ydoc.destroy();
   }

@@ -1,3 +1,4 @@
+import type { CloseCode } from '../closeCodes.js';
 import { CapacityError } from '../errors.js';
 import { Room, type RoomDeps } from './Room.js';
 import type { Connection } from './Connection.js';
@@ -132,6 +133,42 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * Removes a document: its peers here are closed with `code`, its room dropped without a last
+   * compaction or version, then `erase` removes what is stored. Joins wait until it is done,
+   * and then find an empty document.
+   */
+  async remove(name: string, code: CloseCode, reason: string, erase: () => Promise<void>): Promise<void> {
+    for (;;) {
+      const busy = this.unloading.get(name) ?? this.loading.get(name);
+      if (!busy) break;
+      await busy.catch(() => undefined);
+    }
+    const done = (async () => {
+      const room = this.rooms.get(name);
+      if (room) {
+        this.rooms.delete(name);
+        const lease = this.leases.get(room);
+        clearTimeout(lease?.unloadTimer);
+        this.leases.delete(room);
+        this.deps.cluster?.close(name);
+        room.versions?.stop();
+        room.closeAll(code, reason);
+        await room.idle();
+        room.destroy();
+        this.deps.store.release(name);
+        this.deps.metrics.documentsLoaded.set(this.rooms.size);
+      }
+      await erase();
+    })();
+    this.unloading.set(name, done);
+    try {
+      await done;
+    } finally {
+      this.unloading.delete(name);
+    }
+  }
+
   /** Waits for every room's writes, then drops them all (shutdown). */
   async closeAll(): Promise<void> {
     await Promise.all([...this.loading.values()].map((p) => p.catch(() => undefined)));
@@ -150,6 +187,7 @@ export class RoomRegistry {
 
 /** Leaves a closing room's stored document as one snapshot, then frees it. */
 async function closeRoom(room: Room): Promise<void> {
+  await room.versions?.close();
   room.compactBeforeClose();
   await room.idle();
   room.destroy();

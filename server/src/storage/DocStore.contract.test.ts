@@ -129,6 +129,7 @@ for (const [label, make] of stores) {
       await Promise.all(names.map((n) => store.append(n, 0, bytes(1))));
       await store.putVersion('ab', { id: 1, name: null, createdAt: 1, authors: [], hash: '' }, bytes(1));
       await store.writeSummary('ab', { title: 'T', size: 3, updatedAt: 4 });
+      await store.writeClusterMark('a/mark only', 'm'); // no content: not a document
       assert.deepEqual(await store.listDocuments({ prefix: '', limit: 100 }), ['a', 'a/b', 'a/b/c', 'ab', 'b', 'c', 'é']);
       assert.deepEqual(await store.listDocuments({ prefix: '', limit: 2, after: 'a/b' }), ['a/b/c', 'ab']);
       assert.deepEqual(await store.listDocuments({ prefix: 'a/', limit: 10 }), ['a/b', 'a/b/c']);

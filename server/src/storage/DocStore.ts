@@ -68,7 +68,7 @@ export interface DocStore {
   writeSummary(name: string, summary: DocSummary): Promise<void>;
   readSummary(name: string): Promise<DocSummary | undefined>;
   /**
-   * Names of stored documents in name (byte) order: those after `after`, starting with
+   * Names of stored documents (those with content) in name (byte) order: those after `after`, starting with
    * `prefix` (every name for ''), at most `limit`.
    */
   listDocuments(options: { after?: string | undefined; prefix: string; limit: number }): Promise<string[]>;

@@ -183,7 +183,8 @@ export class LevelDocStore implements DocStore {
       if (!key) break;
       const name = nameOfKey(key);
       if (!name.startsWith(prefix)) break;
-      names.push(name);
+      // Only documents with content: a cluster mark alone (a name opened and found empty) is none.
+      if ((await this.scan({ ...updateRange(name), limit: 1, values: false }, 'key')).length > 0) names.push(name);
       gte = docsAfter(name);
     }
     return names;

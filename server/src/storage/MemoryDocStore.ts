@@ -128,7 +128,9 @@ export class MemoryDocStore implements DocStore {
   async listDocuments({ after, prefix, limit }: { after?: string | undefined; prefix: string; limit: number }): Promise<string[]> {
     this.ensureOpen();
     const bytes = (s: string) => Buffer.from(s, 'utf8');
-    return [...this.docs.keys()]
+    return [...this.docs.entries()]
+      .filter(([, d]) => d.updates.size > 0)
+      .map(([n]) => n)
       .filter((n) => n.startsWith(prefix) && (after === undefined || Buffer.compare(bytes(n), bytes(after)) > 0))
       .sort((a, b) => Buffer.compare(bytes(a), bytes(b)))
       .slice(0, limit);

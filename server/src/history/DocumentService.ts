@@ -1,0 +1,138 @@
+import { CloseCode } from '../closeCodes.js';
+import type { Room } from '../rooms/Room.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { DocStore, DocSummary, VersionMeta } from '../storage/DocStore.js';
+import type { ConversionPool } from './ConversionPool.js';
+import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
+
+/** The document or version asked for does not exist: a 404. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+export interface DocInfo extends DocSummary {
+  name: string;
+}
+
+/**
+ * What the HTTP API (and so the CLI) does with documents, over rooms, store and the conversion
+ * pool. Reads and changes go through the document's room, loaded if need be, so that what is
+ * exported is what peers see, and what is imported or restored reaches them live.
+ */
+export class DocumentService {
+  constructor(
+    private readonly registry: RoomRegistry,
+    private readonly store: DocStore,
+    private readonly pool: ConversionPool,
+    /** Scale-out: a document may exist only in Redis so far (written through another instance). */
+    private readonly shared = false,
+  ) {}
+
+  /** Whether anything is stored (or open) under `name`. */
+  async exists(name: string): Promise<boolean> {
+    const room = this.registry.get(name);
+    if (room && room.storedUpdates > 0) return true;
+    const [first] = await this.store.listDocuments({ prefix: name, limit: 1 });
+    if (first === name) return true;
+    if (!this.shared) return false;
+    // Opening it reads what the shared log holds beyond this instance's copy.
+    return this.withRoom(name, async (room) => room.storedUpdates > 0);
+  }
+
+  private async require(name: string): Promise<void> {
+    if (!(await this.exists(name))) throw new NotFoundError(`no document ${JSON.stringify(name)}`);
+  }
+
+  /** Runs `fn` with the document's room loaded (and kept loaded meanwhile). */
+  private async withRoom<T>(name: string, fn: (room: Room) => Promise<T>): Promise<T> {
+    const room = await this.registry.acquire(name);
+    try {
+      return await fn(room);
+    } finally {
+      this.registry.unpin(room);
+    }
+  }
+
+  async list(options: { prefix: string; after?: string | undefined; limit: number }): Promise<DocInfo[]> {
+    const names = await this.store.listDocuments(options);
+    return Promise.all(names.map((name) => this.info(name)));
+  }
+
+  /** Title, size and time: the stored summary, brought up to date by the open room. */
+  async info(name: string): Promise<DocInfo> {
+    const summary = (await this.store.readSummary(name)) ?? { title: '', size: 0, updatedAt: 0 };
+    const room = this.registry.get(name);
+    if (room && room.lastChangeAt > summary.updatedAt) summary.updatedAt = room.lastChangeAt;
+    return { name, ...summary };
+  }
+
+  async meta(name: string): Promise<DocInfo & { peers: number; versions: number }> {
+    await this.require(name);
+    const [info, versions] = await Promise.all([this.info(name), this.versions(name)]);
+    return { ...info, peers: this.registry.get(name)?.peers ?? 0, versions: versions.length };
+  }
+
+  /** The current state as one Yjs update. */
+  async state(name: string): Promise<Uint8Array> {
+    await this.require(name);
+    return this.withRoom(name, async (room) => room.wholeState());
+  }
+
+  async export(name: string, format: ExportFormat): Promise<{ body: Uint8Array | string; title: string }> {
+    const state = await this.state(name);
+    const { title } = await this.info(name);
+    return { body: await this.pool.run({ op: 'export', state, format, title }), title };
+  }
+
+  /** Imports as one new change; resolves once connected peers have been sent it. */
+  async import(name: string, kind: ImportKind, body: Uint8Array, mode: ImportMode): Promise<void> {
+    await this.withRoom(name, async (room) => {
+      const update = await this.pool.run({ op: 'import', state: room.wholeState(), kind, body, mode });
+      await room.applyChange(update);
+    });
+  }
+
+  /** Versions, newest first. */
+  async versions(name: string): Promise<VersionMeta[]> {
+    const recorder = this.registry.get(name)?.versions;
+    const list = recorder ? await recorder.list() : await this.store.listVersions(name);
+    return [...list].reverse();
+  }
+
+  async createVersion(name: string, label: string): Promise<VersionMeta> {
+    await this.require(name);
+    return this.withRoom(name, async (room) => {
+      if (!room.versions) throw new Error('version history is off');
+      const meta = await room.versions.record(label);
+      return meta!;
+    });
+  }
+
+  private async versionBody(name: string, id: number): Promise<Uint8Array> {
+    const body = await this.store.readVersion(name, id);
+    if (!body) throw new NotFoundError(`document ${JSON.stringify(name)} has no version ${id}`);
+    return body;
+  }
+
+  async exportVersion(name: string, id: number, format: ExportFormat): Promise<Uint8Array | string> {
+    const state = await this.versionBody(name, id);
+    const { title } = await this.info(name);
+    return this.pool.run({ op: 'export', state, format, title });
+  }
+
+  /** Brings a version's content back as one new change; resolves once connected peers have been sent it. */
+  async restore(name: string, id: number): Promise<void> {
+    await this.require(name);
+    const version = await this.versionBody(name, id);
+    await this.withRoom(name, async (room) => {
+      const update = await this.pool.run({ op: 'restore', state: room.wholeState(), version });
+      await room.applyChange(update);
+    });
+  }
+
+  /** Deletes the document with its versions; its peers are closed with 4404. */
+  async delete(name: string): Promise<void> {
+    await this.require(name);
+    await this.registry.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => this.store.deleteDocument(name));
+  }
+}

@@ -1,0 +1,178 @@
+import type { Logger } from '../logger.js';
+import type { DocStore, VersionAuthor, VersionMeta } from '../storage/DocStore.js';
+import type { ConversionPool } from './ConversionPool.js';
+import { versionsToThin, type RetentionRule } from './retention.js';
+
+export interface VersionOptions {
+  /** A version is recorded once editing pauses this long… */
+  idleMs: number;
+  /** …and at least this often while it goes on. */
+  everyMs: number;
+  rules: readonly RetentionRule[];
+  /** The clock of `createdAt` and of retention (tests inject one). */
+  now: () => number;
+}
+
+export interface VersionDeps {
+  store: DocStore;
+  pool: ConversionPool;
+  logger: Logger;
+  options: VersionOptions;
+  /**
+   * Whether this instance records the document's automatic versions (scale-out: only one
+   * instance does); absent means yes.
+   */
+  mayRecord?: ((name: string) => Promise<boolean>) | undefined;
+  /** The document closed here: another instance may record its versions from now on. */
+  release?: ((name: string) => Promise<void>) | undefined;
+  /** A version was stored (scale-out shares it). */
+  onRecorded?: ((name: string, meta: VersionMeta, body: Uint8Array, dropped: number[]) => void) | undefined;
+}
+
+/**
+ * Records the versions of one open document: after a pause in editing, at least every
+ * `everyMs` while it goes on, on demand (named), and when the document closes with changes
+ * not yet in a version. Timers only: nothing here runs on the message path, and the content
+ * hash (to skip a version identical to the previous one) is computed in the conversion worker.
+ */
+export class VersionRecorder {
+  private readonly authors = new Map<string, VersionAuthor>();
+  private dirty = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private everyTimer: NodeJS.Timeout | undefined;
+  /** Records run one after another. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private known: VersionMeta[] | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly deps: VersionDeps,
+    /** The document's state now, as one update (read synchronously when a version is made). */
+    private readonly state: () => Uint8Array,
+  ) {}
+
+  /** The document changed (`author` when known). Cheap: a map entry and a timer reset. */
+  changed(author: VersionAuthor | undefined): void {
+    if (this.stopped) return;
+    this.dirty = true;
+    if (author && !this.authors.has(author.name + (author.verified ? '\u0001' : ''))) this.authors.set(author.name + (author.verified ? '\u0001' : ''), author);
+    const { idleMs, everyMs } = this.deps.options;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(this.fire, idleMs);
+    this.idleTimer.unref();
+    if (!this.everyTimer) {
+      this.everyTimer = setTimeout(this.fire, everyMs);
+      this.everyTimer.unref();
+    }
+  }
+
+  private readonly fire = (): void => {
+    void this.recordAuto().catch((err: unknown) => this.deps.logger.error({ doc: this.name, err }, 'recording a version failed'));
+  };
+
+  private async recordAuto(): Promise<void> {
+    this.clearTimers();
+    if (!this.dirty) return;
+    if (this.deps.mayRecord && !(await this.deps.mayRecord(this.name))) {
+      this.dirty = false; // another instance records this document's versions
+      this.authors.clear();
+      return;
+    }
+    await this.record(null);
+  }
+
+  /**
+   * The versions, oldest first. Cached after the first read on a single instance; with
+   * scale-out other instances add versions too, so the shared list is read each time.
+   */
+  async list(): Promise<VersionMeta[]> {
+    if (this.deps.mayRecord) return this.deps.store.listVersions(this.name);
+    this.known ??= await this.deps.store.listVersions(this.name);
+    return this.known;
+  }
+
+  /** Forget the cache (another instance stored a version). */
+  invalidate(): void {
+    this.known = undefined;
+  }
+
+  /**
+   * Records a version now: `label` names it. An automatic version identical to the previous
+   * one is not stored (undefined); a named one identical to the previous one names that one.
+   */
+  record(label: string | null): Promise<VersionMeta | undefined> {
+    const state = this.state();
+    const authors = [...this.authors.values()];
+    this.authors.clear();
+    this.dirty = false;
+    const run = this.chain.then(() => this.store(state, authors, label));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async store(state: Uint8Array, authors: VersionAuthor[], label: string | null): Promise<VersionMeta | undefined> {
+    const { store, pool, options } = this.deps;
+    const digest = await pool.run({ op: 'digest', state });
+    const versions = await this.list();
+    const last = versions[versions.length - 1];
+    const now = options.now();
+    await store.writeSummary(this.name, { title: digest.title, size: digest.size, updatedAt: now });
+    if (last && last.hash === digest.hash) {
+      if (label === null) return undefined;
+      const named: VersionMeta = { ...last, name: label, authors: mergeAuthors(last.authors, authors) };
+      const body = await store.readVersion(this.name, last.id);
+      if (body) {
+        await store.putVersion(this.name, named, body);
+        versions[versions.length - 1] = named;
+        this.deps.onRecorded?.(this.name, named, body, []);
+        return named;
+      }
+    }
+    const meta: VersionMeta = { id: Math.max(now, (last?.id ?? 0) + 1), name: label, createdAt: now, authors, hash: digest.hash };
+    await store.putVersion(this.name, meta, state);
+    versions.push(meta);
+    const drop = versionsToThin(versions, options.rules, now);
+    if (drop.length > 0) {
+      await store.deleteVersions(this.name, drop);
+      const gone = new Set(drop);
+      this.known = versions.filter((v) => !gone.has(v.id));
+    }
+    this.deps.logger.debug({ doc: this.name, version: meta.id, named: label !== null, thinned: drop.length }, 'version recorded');
+    this.deps.onRecorded?.(this.name, meta, state, drop);
+    return meta;
+  }
+
+  /** The document is closing: a last version of unrecorded changes, then no more timers. */
+  async close(): Promise<void> {
+    this.clearTimers();
+    if (this.dirty && !this.stopped) {
+      try {
+        await this.recordAuto();
+      } catch (err) {
+        this.deps.logger.error({ doc: this.name, err }, 'recording the closing version failed');
+      }
+    }
+    this.stopped = true;
+    await this.chain;
+    await this.deps.release?.(this.name).catch((err: unknown) => this.deps.logger.warn({ doc: this.name, err }, 'releasing the version lease failed; it expires by itself'));
+  }
+
+  /** Stops without recording (the document is being deleted). */
+  stop(): void {
+    this.stopped = true;
+    this.clearTimers();
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.everyTimer);
+    this.idleTimer = this.everyTimer = undefined;
+  }
+}
+
+function mergeAuthors(a: VersionAuthor[], b: VersionAuthor[]): VersionAuthor[] {
+  const out = [...a];
+  for (const x of b) if (!out.some((y) => y.name === x.name && y.verified === x.verified)) out.push(x);
+  return out;
+}

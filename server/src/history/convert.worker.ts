@@ -1,0 +1,28 @@
+// The conversion worker: runs formats.ts off the server's event loop (ConversionPool).
+import { parentPort } from 'node:worker_threads';
+import { ConversionError, digest, exportState, importChange, restoreChange } from './formats.js';
+import type { Job, JobResult } from './jobs.js';
+
+function run(job: Job): unknown {
+  switch (job.op) {
+    case 'export':
+      return exportState(job.state, job.format, job.title);
+    case 'import':
+      return importChange(job.state, job.kind, job.body, job.mode);
+    case 'restore':
+      return restoreChange(job.state, job.version);
+    case 'digest':
+      return digest(job.state);
+  }
+}
+
+parentPort!.on('message', ({ id, job }: { id: number; job: Job }) => {
+  let reply: JobResult;
+  try {
+    reply = { id, ok: true, value: run(job) };
+  } catch (err) {
+    reply = { id, ok: false, bad: err instanceof ConversionError, message: err instanceof Error ? err.message : String(err) };
+  }
+  const value = reply.ok ? reply.value : undefined;
+  parentPort!.postMessage(reply, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []);
+});

@@ -1,0 +1,156 @@
+/**
+ * Conversions between a document's state (one Yjs update) and the export/import formats, with
+ * the editor's own schema (@tandem/schema). Pure functions, run in a worker thread
+ * (convert.worker.ts): a large document's conversion never holds up the message path.
+ */
+import { createHash } from 'node:crypto';
+import { FRAGMENT, tandemExtensions } from '@tandem/schema';
+import { getSchema } from '@tiptap/core';
+import { generateHTML, generateJSON } from '@tiptap/html/server';
+import { MarkdownManager } from '@tiptap/markdown';
+import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
+import * as Y from 'yjs';
+import { toKnown, textOf } from './known.js';
+import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
+
+export { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportKind, type ImportMode } from './formatTypes.js';
+import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
+
+/** Content that cannot be converted (bad Markdown/HTML/update): the request's fault, a 400. */
+export class ConversionError extends Error {
+  override name = 'ConversionError';
+}
+
+let cached: { schema: Schema; markdown: MarkdownManager; extensions: ReturnType<typeof tandemExtensions> } | undefined;
+function tools() {
+  if (!cached) {
+    const extensions = tandemExtensions();
+    cached = { extensions, schema: getSchema(extensions), markdown: new MarkdownManager({ extensions }) };
+  }
+  return cached;
+}
+
+function docOf(state: Uint8Array): Y.Doc {
+  const doc = new Y.Doc({ gc: true });
+  try {
+    Y.applyUpdate(doc, state);
+  } catch (err) {
+    doc.destroy();
+    throw new ConversionError(`not a Yjs update: ${(err as Error).message}`);
+  }
+  return doc;
+}
+
+/** The body of a state as ProseMirror JSON, every node type kept. */
+export function stateToJSON(state: Uint8Array): PMNode {
+  const doc = docOf(state);
+  try {
+    return fragmentToJSON(doc.getXmlFragment(FRAGMENT));
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** The JSON as a schema node: unknown types become their text, never dropped (known.ts). */
+function knownNode(json: PMNode): ProseMirrorNode {
+  const { schema } = tools();
+  try {
+    const node = ProseMirrorNode.fromJSON(schema, toKnown(json, schema));
+    node.check();
+    return node;
+  } catch {
+    // Content that breaks the schema's rules in a way toKnown did not foresee: its text, as paragraphs.
+    const paragraphs = textOf(json).split('\n').filter((l) => l !== '').map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] }));
+    return ProseMirrorNode.fromJSON(schema, { type: 'doc', content: paragraphs.length > 0 ? paragraphs : [{ type: 'paragraph' }] });
+  }
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Converts a state to `format`. HTML comes from the schema's own serializer, so only its tags. */
+export function exportState(state: Uint8Array, format: ExportFormat, title: string): Uint8Array | string {
+  if (format === 'yjs') return state;
+  const json = stateToJSON(state);
+  if (format === 'json') return JSON.stringify(json);
+  const node = knownNode(json);
+  if (format === 'txt') return node.textBetween(0, node.content.size, '\n\n', (leaf) => (leaf.type.name === 'hardBreak' ? '\n' : '')) + '\n';
+  if (format === 'md') return tools().markdown.serialize(node.toJSON() as PMNode) + '\n';
+  // The DOM serializer escapes only `&` and `"` in attribute values (as browsers do); `<` and `>`
+  // are escaped as well, so that no tag-like text appears anywhere outside the schema's own tags.
+  const body = generateHTML(node.toJSON() as Parameters<typeof generateHTML>[0], tools().extensions).replace(/="([^"]*)"/g, (_, v: string) => `="${v.replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`);
+  // Defence in depth: even if some markup slipped through, a browser opening the file runs no script.
+  return `<!doctype html>\n<html><head><meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src https: data:; style-src 'unsafe-inline'">\n<title>${escapeHtml(title)}</title></head>\n<body>\n${body}\n</body></html>\n`;
+}
+
+/** Imported content as top-level ProseMirror nodes of the schema. */
+function parseImport(kind: 'markdown' | 'html', text: string): PMNode[] {
+  try {
+    const json = (kind === 'markdown' ? tools().markdown.parse(text) : generateJSON(text, tools().extensions)) as PMNode;
+    return knownNode(json).toJSON().content ?? [];
+  } catch (err) {
+    throw new ConversionError(`cannot read the ${kind === 'markdown' ? 'Markdown' : 'HTML'}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The change that makes the document's body `target` (or appends it): a new Yjs update on top
+ * of `current`, by a fresh client ID. Top-level blocks equal at the start and the end are left
+ * alone, so a restore touches only what differs (and carets elsewhere stay put).
+ */
+function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMode): Uint8Array {
+  const doc = docOf(current);
+  try {
+    const before = Y.encodeStateVector(doc);
+    const fragment = doc.getXmlFragment(FRAGMENT);
+    doc.transact(() => {
+      if (mode === 'append') return insertJSON(fragment, fragment.length, target);
+      const now = (fragmentToJSON(fragment).content ?? []).map((n) => JSON.stringify(n));
+      const want = target.map((n) => JSON.stringify(n));
+      let head = 0;
+      while (head < now.length && head < want.length && now[head] === want[head]) head++;
+      let tail = 0;
+      while (tail < now.length - head && tail < want.length - head && now[now.length - 1 - tail] === want[want.length - 1 - tail]) tail++;
+      if (now.length - head - tail > 0) fragment.delete(head, now.length - head - tail);
+      insertJSON(fragment, head, target.slice(head, target.length - tail));
+    });
+    return Y.encodeStateAsUpdate(doc, before);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** The update an import amounts to: a Yjs update is merged as it is; text formats are converted. */
+export function importChange(current: Uint8Array, kind: ImportKind, body: Uint8Array, mode: ImportMode): Uint8Array {
+  if (kind === 'yjs') {
+    try {
+      Y.decodeUpdate(body); // whole, before anyone applies it
+    } catch (err) {
+      throw new ConversionError(`not a Yjs update: ${(err as Error).message}`);
+    }
+    return body;
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  return changeTo(current, parseImport(kind, text), mode);
+}
+
+/** The update that brings back a version's content as a new change (the history itself is kept). */
+export function restoreChange(current: Uint8Array, version: Uint8Array): Uint8Array {
+  return changeTo(current, stateToJSON(version).content ?? [], 'replace');
+}
+
+export interface Digest {
+  /** Of the content (not of the Yjs history): identical content, identical hash. */
+  hash: string;
+  title: string;
+  size: number;
+}
+
+export function digest(state: Uint8Array): Digest {
+  const json = stateToJSON(state);
+  const heading = (json.content ?? []).find((n) => n.type === 'heading');
+  return {
+    hash: createHash('sha256').update(JSON.stringify(json)).digest('base64url'),
+    title: heading ? textOf(heading).trim() : '',
+    size: state.byteLength,
+  };
+}

@@ -1,0 +1,18 @@
+import type { Digest } from './formats.js';
+import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
+
+/** What the conversion worker does, and what each job answers. */
+export type Job =
+  | { op: 'export'; state: Uint8Array; format: ExportFormat; title: string }
+  | { op: 'import'; state: Uint8Array; kind: ImportKind; body: Uint8Array; mode: ImportMode }
+  | { op: 'restore'; state: Uint8Array; version: Uint8Array }
+  | { op: 'digest'; state: Uint8Array };
+
+export interface JobValue {
+  export: Uint8Array | string;
+  import: Uint8Array;
+  restore: Uint8Array;
+  digest: Digest;
+}
+
+export type JobResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; bad: boolean; message: string };

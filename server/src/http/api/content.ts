@@ -1,0 +1,47 @@
+import { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportMode } from '../../history/formatTypes.js';
+import { ApiError, attachment, mediaType, readBody, type ApiRequest } from './context.js';
+import type { Route } from './router.js';
+
+export function formatOf(query: URLSearchParams): ExportFormat {
+  const format = query.get('format') ?? 'md';
+  if (!Object.hasOwn(EXPORT_FORMATS, format)) throw new ApiError(400, 'bad_request', `format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
+  return format as ExportFormat;
+}
+
+/** Sends an export with its content type and a download filename. */
+export function sendExport(r: ApiRequest, format: ExportFormat, body: Uint8Array | string, suffix = ''): void {
+  const { contentType, extension } = EXPORT_FORMATS[format];
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  r.res.writeHead(200, {
+    'content-type': contentType,
+    'content-length': String(bytes.length),
+    'content-disposition': attachment(r.name + suffix, extension),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  r.res.end(r.req.method === 'HEAD' ? undefined : bytes);
+}
+
+async function exportDoc(r: ApiRequest): Promise<void> {
+  const format = formatOf(r.query);
+  const { body } = await r.deps.docs.export(r.name, format);
+  sendExport(r, format, body);
+}
+
+async function importDoc(r: ApiRequest): Promise<void> {
+  const type = mediaType(r.req);
+  if (!Object.hasOwn(IMPORT_TYPES, type)) {
+    throw new ApiError(415, 'unsupported_media_type', `Content-Type must be one of ${Object.keys(IMPORT_TYPES).join(', ')}`);
+  }
+  const mode = r.query.get('mode') ?? 'replace';
+  if (mode !== 'replace' && mode !== 'append') throw new ApiError(400, 'bad_request', 'mode must be replace or append');
+  const body = await readBody(r.req, r.deps.config.maxMessageBytes);
+  await r.deps.docs.import(r.name, IMPORT_TYPES[type as keyof typeof IMPORT_TYPES], body, mode as ImportMode);
+  const m = await r.deps.docs.meta(r.name);
+  r.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify({ name: r.name, peers: m.peers }) + '\n');
+}
+
+export const contentRoutes: Route[] = [
+  { method: 'GET', path: 'docs/:name/export', right: 'read', handle: exportDoc },
+  { method: 'PUT', path: 'docs/:name/import', right: 'write', handle: importDoc },
+];

@@ -1,0 +1,46 @@
+import { ApiError, sendJson, type ApiRequest } from './context.js';
+import type { Route } from './router.js';
+
+const MAX_LIMIT = 200;
+
+/** The part of a token's `doc` claim that every listed name must start with; exact for a name. */
+function listScope(claim: string): { prefix: string; exact: boolean } {
+  return claim.endsWith('*') ? { prefix: claim.slice(0, -1), exact: false } : { prefix: claim, exact: true };
+}
+
+async function list({ deps, res, query, claim }: ApiRequest): Promise<void> {
+  const rawLimit = query.get('limit');
+  const limit = rawLimit === null ? 50 : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ApiError(400, 'bad_request', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  const cursor = query.get('cursor') || undefined;
+  let after: string | undefined;
+  if (cursor !== undefined) {
+    after = Buffer.from(cursor, 'base64url').toString('utf8');
+    if (after === '' || Buffer.from(after, 'utf8').toString('base64url') !== cursor) throw new ApiError(400, 'bad_request', 'cursor is not one this server gave out');
+  }
+  const scope = listScope(claim);
+  let docs = await deps.docs.list({ prefix: scope.prefix, after, limit: limit + 1 });
+  if (scope.exact) docs = docs.filter((d) => d.name === scope.prefix);
+  const more = docs.length > limit;
+  docs = docs.slice(0, limit);
+  sendJson(res, 200, {
+    documents: docs.map((d) => ({ name: d.name, title: d.title, size: d.size, updatedAt: d.updatedAt ? new Date(d.updatedAt).toISOString() : null })),
+    cursor: more ? Buffer.from(docs[docs.length - 1]!.name, 'utf8').toString('base64url') : null,
+  });
+}
+
+async function meta({ deps, res, name }: ApiRequest): Promise<void> {
+  const m = await deps.docs.meta(name);
+  sendJson(res, 200, { name, title: m.title, size: m.size, updatedAt: m.updatedAt ? new Date(m.updatedAt).toISOString() : null, peers: m.peers, versions: m.versions });
+}
+
+async function remove({ deps, res, name }: ApiRequest): Promise<void> {
+  await deps.docs.delete(name);
+  res.writeHead(204, { 'cache-control': 'no-store' }).end();
+}
+
+export const docRoutes: Route[] = [
+  { method: 'GET', path: 'docs', right: 'list', handle: list },
+  { method: 'GET', path: 'docs/:name', right: 'read', handle: meta },
+  { method: 'DELETE', path: 'docs/:name', right: 'write', handle: remove },
+];

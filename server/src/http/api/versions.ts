@@ -1,0 +1,58 @@
+import type { VersionMeta } from '../../storage/DocStore.js';
+import { formatOf, sendExport } from './content.js';
+import { ApiError, readBody, sendJson, type ApiRequest } from './context.js';
+import type { Route } from './router.js';
+
+const MAX_VERSION_NAME = 200;
+
+/** A version as the API shows it: the id is opaque to clients. */
+export function versionJson(v: VersionMeta) {
+  return { id: String(v.id), name: v.name, createdAt: new Date(v.createdAt).toISOString(), authors: v.authors };
+}
+
+function idOf(r: ApiRequest): number {
+  const raw = r.params.id ?? '';
+  if (!/^\d{1,16}$/.test(raw)) throw new ApiError(404, 'not_found', `document ${JSON.stringify(r.name)} has no version ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+async function list(r: ApiRequest): Promise<void> {
+  if (!(await r.deps.docs.exists(r.name))) throw new ApiError(404, 'not_found', `no document ${JSON.stringify(r.name)}`);
+  const versions = await r.deps.docs.versions(r.name);
+  sendJson(r.res, 200, { versions: versions.map(versionJson) });
+}
+
+async function create(r: ApiRequest): Promise<void> {
+  const raw = await readBody(r.req, 64 * 1024);
+  let body: unknown;
+  try {
+    body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'bad_request', 'the body is not JSON');
+  }
+  const name = (body as { name?: unknown } | null)?.name;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_VERSION_NAME) {
+    throw new ApiError(400, 'bad_request', `name must be a non-empty string of at most ${MAX_VERSION_NAME} characters`);
+  }
+  const meta = await r.deps.docs.createVersion(r.name, name.trim());
+  sendJson(r.res, 201, versionJson(meta));
+}
+
+async function exportVersion(r: ApiRequest): Promise<void> {
+  const format = formatOf(r.query);
+  const id = idOf(r);
+  sendExport(r, format, await r.deps.docs.exportVersion(r.name, id, format), `-${new Date(id).toISOString().slice(0, 16).replace(':', '')}`);
+}
+
+async function restore(r: ApiRequest): Promise<void> {
+  await r.deps.docs.restore(r.name, idOf(r));
+  sendJson(r.res, 200, { restored: r.params.id });
+}
+
+// Version history needs write, as in Google Docs: an old version may hold what a reader must not see now.
+export const versionRoutes: Route[] = [
+  { method: 'GET', path: 'docs/:name/versions', right: 'write', handle: list },
+  { method: 'POST', path: 'docs/:name/versions', right: 'write', handle: create },
+  { method: 'GET', path: 'docs/:name/versions/:id/export', right: 'write', handle: exportVersion },
+  { method: 'POST', path: 'docs/:name/versions/:id/restore', right: 'write', handle: restore },
+];
