@@ -12,6 +12,7 @@ export type {
   TandemEditorProps,
   TandemHandle,
   TandemStatus,
+  TandemSaved,
   TandemToolbarRender,
   TandemUser,
   TandemAccess,

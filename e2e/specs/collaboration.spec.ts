@@ -26,7 +26,7 @@ test('two people see each other’s typing, formatting, carets and presence; a t
   const bob = await people.open('Bob Chen', doc);
   await expect(alice.status).toHaveAttribute('data-status', 'connected');
   await expect(bob.status).toHaveAttribute('data-status', 'connected');
-  await expect(alice.status).toHaveText('Connected');
+  await expect(alice.status).toHaveText('All changes saved');
 
   // Presence: each sees both avatars, named in full.
   for (const u of [alice, bob]) {

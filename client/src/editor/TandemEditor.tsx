@@ -24,7 +24,7 @@ function firstHeading({ editor }: { editor: Editor | null }): string {
  * tandem-editor.css (the host imports it; /embed.js puts it in its shadow root).
  */
 export function TandemEditor({ onTitleChange, toolbar = true, className, ...options }: TandemEditorProps) {
-  const { editor, awareness, status, access, editable } = useTandem(options);
+  const { editor, awareness, status, saved, access, discardUnsent, editable } = useTandem(options);
 
   const title = useEditorState({ editor, selector: firstHeading });
   const onTitleRef = useLatest(onTitleChange);
@@ -38,8 +38,8 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
         {editor && toolbar !== false && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
         <span className="tandem-bar__spacer" />
         {awareness && <Presence awareness={awareness} />}
-        <AccessNotice access={access} />
-        <StatusBadge status={status} />
+        <AccessNotice access={access} onDiscard={discardUnsent} />
+        <StatusBadge status={status} saved={saved} />
       </div>
       {editor && (
         <div

@@ -44,7 +44,7 @@ function createEditor(session: CollaborationSession, user: TandemUser, editable:
  */
 export function useTandem(options: UseTandemOptions): TandemHandle {
   const { url, document, user, token, editable = true, extensions, onStatus } = options;
-  const { session, status, access } = useCollaboration(url, document, token);
+  const { session, status, saved, access, discardUnsent } = useCollaboration(url, document, token);
   const onStatusRef = useLatest(onStatus);
   useEffect(() => {
     // Braces: a host's callback may return a value, which React would take for a cleanup.
@@ -52,7 +52,7 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   }, [status, onStatusRef]);
 
   const readOnly = access.kind === 'granted' && access.mode === 'read';
-  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused';
+  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused' || access.kind === 'tooLarge';
   const canEdit = editable && !readOnly && !blocked;
 
   // The editor belongs to one session: created once it exists, destroyed with it. Options that
@@ -82,7 +82,9 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
     awareness: session?.provider.awareness ?? null,
     editor,
     status,
+    saved,
     access,
+    discardUnsent,
     editable: canEdit,
   };
 }
