@@ -5,6 +5,8 @@
  */
 import { getSchema, mergeAttributes, type AnyExtension } from '@tiptap/core';
 import type { Schema } from '@tiptap/pm/model';
+import { Plugin, type Transaction } from '@tiptap/pm/state';
+import { tableEditingKey } from '@tiptap/pm/tables';
 import StarterKit from '@tiptap/starter-kit';
 import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
@@ -31,6 +33,35 @@ export function storedImageSrc(src: string | null): string | null {
   return /^\/files\/[^/?#]+\/[0-9a-f]{64}$/.test(path) ? path : src;
 }
 
+/** y-tiptap marks the transactions that bring remote changes in with this meta (its PluginKey 'y-sync'). */
+const Y_SYNC_META = 'y-sync$';
+
+export function isRemoteChange(tr: Transaction): boolean {
+  return (tr.getMeta(Y_SYNC_META) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true;
+}
+
+/**
+ * prosemirror-tables repairs a ragged table (rows of different widths) after every transaction
+ * that touched it, remote ones included. Two people adding rows and columns at once merge into a
+ * ragged table, and *every* client then repairs it at the same moment, each adding the missing
+ * cells: the repairs merge too, the table is ragged again the other way, and it grows columns
+ * without end. So remote changes are never repaired here; the editor has one elected client do
+ * it (client/src/editor/tableRepair.ts), and local edits are repaired as before.
+ */
+const LocalTableFixes = Table.extend({
+  addProseMirrorPlugins() {
+    return (this.parent?.() ?? []).map((plugin) => {
+      const spec = plugin.spec;
+      const append = spec.appendTransaction;
+      if (spec.key !== tableEditingKey || !append) return plugin;
+      return new Plugin({
+        ...spec,
+        appendTransaction: (trs, oldState, state) => (trs.some(isRemoteChange) ? null : append.call(plugin, trs, oldState, state)),
+      });
+    });
+  },
+});
+
 export interface TandemSchemaOptions {
   /**
    * How an image's stored `src` is displayed (the editor adds the server's origin and the
@@ -52,7 +83,7 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
     }),
     // Column widths are per viewer: resizing would write widths into the shared document on
     // every drag, fighting between peers.
-    Table.configure({ resizable: false, allowTableNodeSelection: true }),
+    LocalTableFixes.configure({ resizable: false, allowTableNodeSelection: true }),
     TableRow,
     TableHeader,
     TableCell,

@@ -2,10 +2,20 @@ import { Editor, type AnyExtension } from '@tiptap/core';
 import { FRAGMENT, tandemExtensions } from '@tandem/schema';
 // For the types only: StarterKit's commands (toggleBold…) extend Tiptap's command types.
 import type {} from '@tiptap/starter-kit';
+// Likewise for the schema's other extensions (tables, task lists, highlight, colour, images).
+import type {} from '@tiptap/extension-table';
+import type {} from '@tiptap/extension-list';
+import type {} from '@tiptap/extension-highlight';
+import type {} from '@tiptap/extension-text-style';
+import type {} from '@tiptap/extension-image';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
+import { displaySrc, uploader } from './files';
+import { ImageUpload } from './imageUpload';
+import { TableRepair } from './tableRepair';
+import { cleanPastedHtml } from './pasteCleanup';
 import { useCollaboration, type CollaborationSession } from './useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
 
@@ -16,12 +26,28 @@ export function useLatest<T>(value: T) {
   return ref;
 }
 
-function createEditor(session: CollaborationSession, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
+/** Where the editor reports what a person should know (an upload refused): a DOM event on its element. */
+export const EDITOR_NOTICE_EVENT = 'tandem-notice';
+
+interface Place {
+  url: string;
+  document: string;
+  token: string | undefined;
+}
+
+function createEditor(session: CollaborationSession, place: Place, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
   const { doc, provider } = session;
-  return new Editor({
+  const editor: Editor = new Editor({
     extensions: [
       // The document schema is shared with the server's conversions (schema/).
-      ...tandemExtensions(),
+      ...tandemExtensions({ imageSrc: displaySrc(place.url, place.token) }),
+      TableRepair.configure({ awareness: provider.awareness }),
+      ImageUpload.configure({
+        upload: uploader(place.url, place.document, place.token),
+        onError: (message) => {
+          if (!editor.isDestroyed) editor.view.dom.dispatchEvent(new CustomEvent(EDITOR_NOTICE_EVENT, { detail: message, bubbles: true }));
+        },
+      }),
       Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
       CollaborationCaret.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
       ...extra,
@@ -32,8 +58,10 @@ function createEditor(session: CollaborationSession, user: TandemUser, editable:
     injectCSS: false,
     editorProps: {
       attributes: { class: 'tandem-document', 'aria-label': 'Document', 'aria-multiline': 'true', role: 'textbox' },
+      transformPastedHTML: cleanPastedHtml,
     },
   });
+  return editor;
 }
 
 /**
@@ -57,12 +85,12 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
 
   // The editor belongs to one session: created once it exists, destroyed with it. Options that
   // may change later (user, editable) are applied to the live editor below instead.
-  const creation = useLatest({ user, canEdit, extensions: extensions ?? [] });
+  const creation = useLatest({ place: { url, document, token }, user, canEdit, extensions: extensions ?? [] });
   const [bound, setBound] = useState<{ session: CollaborationSession; editor: Editor } | null>(null);
   useEffect(() => {
     if (!session) return;
-    const { user: u, canEdit: e, extensions: x } = creation.current;
-    const editor = createEditor(session, u, e, x);
+    const { place, user: u, canEdit: e, extensions: x } = creation.current;
+    const editor = createEditor(session, place, u, e, x);
     setBound({ session, editor });
     return () => editor.destroy();
   }, [session, creation]);
