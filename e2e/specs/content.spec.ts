@@ -141,3 +141,49 @@ test('two people adding rows and columns to one table at the same moment converg
   await alice.page.keyboard.type('x');
   await expect.poll(settled).toEqual(shape);
 });
+
+// The clipboard HTML of Google Docs (every run a <span style> with colour and font, the whole
+// wrapped in <b style="font-weight:normal">) and of Word (MsoNormal classes, <o:p>, fonts).
+const GOOGLE_DOCS_HTML =
+  '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1a2b3c"><h1 dir="ltr" style="line-height:1.38;margin-top:20pt;margin-bottom:6pt;">' +
+  '<span style="font-size:20pt;font-family:Arial,sans-serif;color:#000000;background-color:transparent;font-weight:400;font-style:normal;font-variant:normal;text-decoration:none;vertical-align:baseline;white-space:pre-wrap;">Quarterly plan</span></h1>' +
+  '<p dir="ltr" style="line-height:1.38;margin-top:0pt;margin-bottom:0pt;"><span style="font-size:11pt;font-family:Arial,sans-serif;color:#000000;background-color:#ffff00;font-weight:700;font-style:normal;">Bold part</span>' +
+  '<span style="font-size:11pt;font-family:Arial,sans-serif;color:#000000;background-color:transparent;font-weight:400;font-style:italic;"> italic part </span>' +
+  '<a href="https://example.com/" style="text-decoration:none;"><span style="font-size:11pt;font-family:Arial,sans-serif;color:#1155cc;background-color:transparent;font-weight:400;text-decoration:underline;-webkit-text-decoration-skip:none;">a link</span></a></p>' +
+  '<ul style="margin-top:0;margin-bottom:0;padding-inline-start:48px;"><li dir="ltr" style="list-style-type:disc;font-size:11pt;font-family:Arial,sans-serif;color:#000000;" aria-level="1"><p dir="ltr" style="line-height:1.38;" role="presentation"><span style="font-size:11pt;font-family:Arial,sans-serif;color:#000000;">First item</span></p></li>' +
+  '<li dir="ltr" style="list-style-type:disc;font-size:11pt;" aria-level="1"><p dir="ltr" role="presentation"><span style="font-size:11pt;color:#000000;">Second item</span></p></li></ul></b>';
+const WORD_HTML =
+  '<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word"><head><style>p.MsoNormal{margin:0cm;font-size:12.0pt;font-family:"Calibri",sans-serif;}</style></head>' +
+  "<body lang=EN-US style='tab-interval:36.0pt'><!--StartFragment--><h2><span style='font-family:\"Calibri Light\";color:#2F5496'>Word heading</span></h2>" +
+  "<p class=MsoNormal><b><span style='font-size:12.0pt;font-family:\"Times New Roman\";color:red'>Word bold</span></b><span style='font-size:12.0pt'> and <i>slanted</i><o:p></o:p></span></p>" +
+  "<ol style='margin-top:0cm' start=1 type=1><li class=MsoNormal style='color:#333333;mso-list:l0 level1 lfo1'><span style='font-family:Georgia'>Numbered</span></li></ol>" +
+  '<p class=MsoNormal><a href="https://example.org/">Word link</a><o:p></o:p></p><!--EndFragment--></body></html>';
+
+test('pasting from Google Docs or Word keeps headings, lists, bold, italic and links, and drops their styling', async ({ people }) => {
+  const alice = await people.open('Alice Martin', docName('paste'));
+  await alice.editor.click();
+  for (const html of [GOOGLE_DOCS_HTML, WORD_HTML]) {
+    await caretToEnd(alice);
+    // Out of the list the first paste ended in, into an empty paragraph of its own.
+    await alice.page.keyboard.press('Enter');
+    await alice.page.keyboard.press('Enter');
+    await alice.editor.evaluate((el, h) => {
+      const data = new DataTransfer();
+      data.setData('text/html', h);
+      data.setData('text/plain', 'plain text fallback');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, html);
+  }
+  const page = alice.page;
+  await expect(page.locator('.ProseMirror h1')).toHaveText('Quarterly plan');
+  await expect(page.locator('.ProseMirror h2')).toHaveText('Word heading');
+  await expect(page.locator('.ProseMirror ul > li')).toHaveText(['First item', 'Second item']);
+  await expect(page.locator('.ProseMirror ol > li')).toHaveText(['Numbered']);
+  await expect(page.locator('.ProseMirror strong')).toHaveText(['Bold part', 'Word bold']);
+  await expect(page.locator('.ProseMirror em')).toHaveText(['italic part', 'slanted']);
+  await expect(page.locator('.ProseMirror a[href="https://example.com/"]')).toHaveText('a link');
+  await expect(page.locator('.ProseMirror a[href="https://example.org/"]')).toHaveText('Word link');
+  // No colour, font or highlight became a mark, and the "font-weight:normal" wrapper made nothing bold.
+  await expect(page.locator('.ProseMirror [style], .ProseMirror mark, .ProseMirror span')).toHaveCount(0);
+  await expect(page.locator('.ProseMirror h1 strong, .ProseMirror li strong')).toHaveCount(0);
+});
