@@ -54,7 +54,7 @@ export async function startServer(
   }
   const gateway = new WsGateway(config, logger, metrics, registry);
   let listening = false;
-  const http: Server = createServer(createRequestHandler({ config, logger, metrics, isReady: () => listening && store.isOpen }));
+  const http: Server = createServer(createRequestHandler({ config, logger, metrics, isReady: () => listening && store.isOpen, store, sharedFiles: cluster?.files }));
   http.on('upgrade', gateway.handleUpgrade);
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'bad HTTP request');

@@ -9,6 +9,7 @@ import { DEFAULT_FOLD, Folder, type FoldOptions } from './Folder.js';
 import { LogReader } from './LogReader.js';
 import { PresenceRelay, type RoomLookup } from './PresenceRelay.js';
 import { RedisLink } from './RedisLink.js';
+import { SharedFiles } from './SharedFiles.js';
 import { SharedLog } from './SharedLog.js';
 
 /** An instance tries to fold a document's stream after reading this many entries of it. */
@@ -37,6 +38,8 @@ export class Cluster implements ClusterPort {
   private readonly log: SharedLog;
   private readonly reader: LogReader;
   private readonly folder: Folder;
+  /** Uploaded files, shared so that every instance serves them. */
+  readonly files: SharedFiles;
   private presence: PresenceRelay | undefined;
   private rooms: RoomLookup | undefined;
   private readonly sinceFold = new Map<string, number>();
@@ -48,6 +51,7 @@ export class Cluster implements ClusterPort {
     this.log = new SharedLog(this.link, options.store, this.instance, options.logger);
     this.reader = new LogReader(this.link, this.instance, options.logger, this.handleEntries);
     this.folder = new Folder(this.link, options.logger, { ...DEFAULT_FOLD, ...options.fold });
+    this.files = new SharedFiles(this.link);
   }
 
   /** Connects (local-only when Redis is away) and starts following; `rooms` is the registry. */

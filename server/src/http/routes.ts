@@ -3,6 +3,10 @@ import { verifyToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { DocStore } from '../storage/DocStore.js';
+import type { SharedFiles } from '../cluster/SharedFiles.js';
+import { handleFiles } from './api/files.js';
+import { sendRefusal } from './api/respond.js';
 import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { decodeName, splitTarget } from './names.js';
@@ -14,6 +18,9 @@ export interface RouteDeps {
   logger: Logger;
   metrics: Metrics;
   isReady: () => boolean;
+  store: DocStore;
+  /** With REDIS_URL: what is shared through Redis besides documents. */
+  sharedFiles?: SharedFiles | undefined;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -24,6 +31,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
+      if (!res.headersSent && sendRefusal(res, err)) return;
       deps.logger.error({ err, url: req.url?.split('?')[0] }, 'request failed');
       if (!res.headersSent) json(res, 500, { error: 'Internal Server Error', reason: 'internal error' });
       else res.destroy();
@@ -34,6 +42,8 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
 async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path, query } = splitTarget(req.url ?? '/');
   if (handleCors(deps.config, req, res, path)) return;
+  // The API's resources, each in its own module (http/api/).
+  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles }, req, res, path, query)) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;

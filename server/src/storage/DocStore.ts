@@ -65,6 +65,10 @@ export interface DocStore {
   readVersion(name: string, id: number): Promise<Uint8Array | undefined>;
   /** Removes versions (metadata and body) in the next group-committed batch. */
   deleteVersions(name: string, ids: readonly number[]): Promise<void>;
+  /** Stores an uploaded file under the document, by its SHA-256 (lowercase hex), in the next group-committed batch. */
+  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void>;
+  /** An uploaded file's bytes, or undefined when the document has no such file. */
+  readFile(name: string, sha256: string): Promise<Uint8Array | undefined>;
   writeSummary(name: string, summary: DocSummary): Promise<void>;
   readSummary(name: string): Promise<DocSummary | undefined>;
   /**

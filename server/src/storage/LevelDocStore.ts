@@ -3,7 +3,7 @@ import leveldown, { type BatchOp, type IteratorOptions, type LevelDown } from 'l
 import { StorageError } from '../errors.js';
 import type { DocStore, DocSummary, StoredDocument, VersionMeta } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
-import { ALL_DOCS, clusterKey, docRange, docsAfter, idOfKey, metaKey, nameOfKey, seqOfUpdateKey, summaryKey, updateKeyFrom, updateRange, versionBodyKey, versionKey, versionRange } from './keys.js';
+import { ALL_DOCS, clusterKey, docRange, fileKey, docsAfter, idOfKey, metaKey, nameOfKey, seqOfUpdateKey, summaryKey, updateKeyFrom, updateRange, versionBodyKey, versionKey, versionRange } from './keys.js';
 import { decodeVersionMeta, encodeVersionMeta } from './versionCodec.js';
 import { RangeCompactor } from './RangeCompactor.js';
 
@@ -160,6 +160,15 @@ export class LevelDocStore implements DocStore {
   deleteVersions(name: string, ids: readonly number[]): Promise<void> {
     this.ensureOpen();
     return this.commits.push(...ids.flatMap((id): BatchOp[] => [{ type: 'del', key: versionKey(name, id) }, { type: 'del', key: versionBodyKey(name, id) }]));
+  }
+
+  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'put', key: fileKey(name, sha256), value: Buffer.from(bytes) });
+  }
+
+  readFile(name: string, sha256: string): Promise<Uint8Array | undefined> {
+    return this.get(fileKey(name, sha256));
   }
 
   writeSummary(name: string, summary: DocSummary): Promise<void> {

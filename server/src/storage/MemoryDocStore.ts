@@ -9,11 +9,13 @@ type Op =
   | { type: 'version'; name: string; meta: VersionMeta; body: Uint8Array }
   | { type: 'unversion'; name: string; id: number }
   | { type: 'summary'; name: string; summary: DocSummary }
+  | { type: 'file'; name: string; sha256: string; bytes: Uint8Array }
   | { type: 'drop'; name: string };
 
 interface MemoryDoc {
   updates: Map<number, Uint8Array>;
   versions: Map<number, { meta: VersionMeta; body: Uint8Array }>;
+  files?: Map<string, Uint8Array>;
   mark?: string;
   summary?: DocSummary;
 }
@@ -59,6 +61,7 @@ export class MemoryDocStore implements DocStore {
         case 'version': doc.versions.set(op.meta.id, { meta: structuredClone(op.meta), body: op.body.slice() }); break;
         case 'unversion': doc.versions.delete(op.id); break;
         case 'summary': doc.summary = { ...op.summary }; break;
+        case 'file': (doc.files ??= new Map()).set(op.sha256, op.bytes); break;
       }
     }
   }
@@ -112,6 +115,16 @@ export class MemoryDocStore implements DocStore {
   deleteVersions(name: string, ids: readonly number[]): Promise<void> {
     this.ensureOpen();
     return this.commits.push(...ids.map((id): Op => ({ type: 'unversion', name, id })));
+  }
+
+  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'file', name, sha256, bytes: bytes.slice() });
+  }
+
+  async readFile(name: string, sha256: string): Promise<Uint8Array | undefined> {
+    this.ensureOpen();
+    return this.docs.get(name)?.files?.get(sha256)?.slice();
   }
 
   writeSummary(name: string, summary: DocSummary): Promise<void> {
