@@ -8,6 +8,10 @@ export interface TokenClaims {
   doc: string;
   mode: Mode;
   name?: string;
+  /** A share link's id (its token never carries a `name`). */
+  share?: string;
+  /** "exact": `doc` is a name, never a prefix, even when it ends in `*` (share links). */
+  match?: 'exact';
 }
 
 function key(secret: string): Uint8Array {
@@ -32,18 +36,25 @@ export async function verifyToken(secret: string, token: string | undefined, nam
     if (err instanceof errors.JWTExpired) throw new AuthError('token expired', 401);
     throw new AuthError('invalid token', 401);
   }
-  const { doc, mode, name: userName, exp } = payload;
+  const { doc, mode, name: userName, exp, share, match } = payload;
   if (typeof doc !== 'string' || doc === '' || (mode !== 'read' && mode !== 'write') || typeof exp !== 'number') {
     throw new AuthError('invalid token claims', 401);
   }
   if (userName !== undefined && typeof userName !== 'string') throw new AuthError('invalid token claims', 401);
-  if (!docMatches(doc, name)) throw new AuthError('token is for another document', 403);
-  return { mode, userName, expiresAtMs: exp * 1000 };
+  if ((share !== undefined && typeof share !== 'string') || (match !== undefined && match !== 'exact')) throw new AuthError('invalid token claims', 401);
+  if (match === 'exact' ? doc !== name : !docMatches(doc, name)) throw new AuthError('token is for another document', 403);
+  return { mode, userName, share, expiresAtMs: exp * 1000 };
 }
 
 /** Mints a token (operators' CLI, tests, and an app backend's example). */
 export async function mintToken(secret: string, claims: TokenClaims, ttlSeconds: number): Promise<string> {
-  const jwt = new SignJWT({ doc: claims.doc, mode: claims.mode, ...(claims.name !== undefined ? { name: claims.name } : {}) })
+  const jwt = new SignJWT({
+    doc: claims.doc,
+    mode: claims.mode,
+    ...(claims.name !== undefined ? { name: claims.name } : {}),
+    ...(claims.share !== undefined ? { share: claims.share } : {}),
+    ...(claims.match !== undefined ? { match: claims.match } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds);

@@ -11,6 +11,7 @@ import { PresenceRelay, type RoomLookup } from './PresenceRelay.js';
 import { RedisLink } from './RedisLink.js';
 import { SharedFiles } from './SharedFiles.js';
 import { SharedLog } from './SharedLog.js';
+import { SharedShares } from './SharedShares.js';
 
 /** An instance tries to fold a document's stream after reading this many entries of it. */
 const FOLD_EVERY_ENTRIES = 500;
@@ -40,6 +41,8 @@ export class Cluster implements ClusterPort {
   private readonly folder: Folder;
   /** Uploaded files, shared so that every instance serves them. */
   readonly files: SharedFiles;
+  /** Share-link records, the same for every instance. */
+  readonly shares: SharedShares;
   private presence: PresenceRelay | undefined;
   private rooms: RoomLookup | undefined;
   private readonly sinceFold = new Map<string, number>();
@@ -52,6 +55,7 @@ export class Cluster implements ClusterPort {
     this.reader = new LogReader(this.link, this.instance, options.logger, this.handleEntries);
     this.folder = new Folder(this.link, options.logger, { ...DEFAULT_FOLD, ...options.fold });
     this.files = new SharedFiles(this.link);
+    this.shares = new SharedShares(this.link);
   }
 
   /** Connects (local-only when Redis is away) and starts following; `rooms` is the registry. */

@@ -7,6 +7,7 @@
  *   tandem:{<name>}:lease    who folds now (value: fencing token; expires)
  *   tandem:{<name>}:fence    the highest fencing token handed out
  *   tandem:{<name>}:file:<sha256>   an uploaded file's bytes (content-addressed, never changes)
+ *   tandem:{<name>}:shares       Hash: share-link id → its record (JSON)
  *   tandem:epoch             random; set once per Redis data set: a new value = Redis lost its data
  *   tandem:instance:<id>     heartbeat of a running instance (expires)
  *   channel tandem:presence  awareness and heartbeats between instances (ephemeral)
@@ -18,6 +19,7 @@ export const snapKey = (name: string): string => `${PREFIX}${name}}:snap`;
 export const leaseKey = (name: string): string => `${PREFIX}${name}}:lease`;
 export const fenceKey = (name: string): string => `${PREFIX}${name}}:fence`;
 export const fileKey = (name: string, sha256: string): string => `${PREFIX}${name}}:file:${sha256}`;
+export const sharesKey = (name: string): string => `${PREFIX}${name}}:shares`;
 export const EPOCH_KEY = 'tandem:epoch';
 export const heartbeatKey = (instance: string): string => `tandem:instance:${instance}`;
 export const PRESENCE_CHANNEL = 'tandem:presence';

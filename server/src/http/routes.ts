@@ -6,6 +6,8 @@ import type { Metrics } from '../metrics.js';
 import type { DocStore } from '../storage/DocStore.js';
 import type { SharedFiles } from '../cluster/SharedFiles.js';
 import { handleFiles } from './api/files.js';
+import { handleShares } from './api/shares.js';
+import type { Shares } from '../shares/Shares.js';
 import { sendRefusal } from './api/respond.js';
 import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
@@ -21,6 +23,10 @@ export interface RouteDeps {
   store: DocStore;
   /** With REDIS_URL: what is shared through Redis besides documents. */
   sharedFiles?: SharedFiles | undefined;
+  /** With AUTH_SECRET: share links. */
+  shares?: Shares | undefined;
+  /** Closes the sessions of a revoked share link (the WebSocket gateway). */
+  closeShareSessions: (name: string, id: string) => void;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -43,7 +49,8 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
   const { path, query } = splitTarget(req.url ?? '/');
   if (handleCors(deps.config, req, res, path)) return;
   // The API's resources, each in its own module (http/api/).
-  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles }, req, res, path, query)) return;
+  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles, shares: deps.shares }, req, res, path, query)) return;
+  if (await handleShares({ config: deps.config, shares: deps.shares, closeSessions: deps.closeShareSessions }, req, res, path, query)) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
@@ -87,8 +94,9 @@ async function access(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     }
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = query.get('token') ?? bearer ?? undefined;
-    const { mode } = await verifyToken(deps.config.authSecret, token, name);
-    json(res, 200, { mode });
+    const access = await verifyToken(deps.config.authSecret, token, name);
+    await deps.shares?.check(name, access);
+    json(res, 200, { mode: access.mode });
   } catch (err) {
     const refusal = statusFor(err);
     if (!refusal) throw err;

@@ -165,6 +165,21 @@ for (const [label, make] of stores) {
       done();
     });
 
+    test('share links: listed by id per document, deleted one by one and with their document', async () => {
+      const { store, done } = make();
+      await store.open();
+      const r = (id: string) => ({ id, mode: 'read' as const, createdAt: 1, expiresAt: null, creator: null });
+      await Promise.all([store.putShare('a', r('y')), store.putShare('a', r('x')), store.putShare('a/b', r('z'))]);
+      assert.deepEqual((await store.listShares('a')).map((s) => s.id), ['x', 'y']);
+      assert.deepEqual(await store.listShares('a/b'), [r('z')]);
+      await store.deleteShare('a', 'x');
+      assert.deepEqual((await store.listShares('a')).map((s) => s.id), ['y']);
+      await store.deleteDocument('a');
+      assert.deepEqual(await store.listShares('a'), []);
+      await store.close();
+      done();
+    });
+
     test('a closed store refuses with a StorageError, never an empty answer', async () => {
       const { store, done } = make();
       await assert.rejects(async () => store.load('x'), (err: unknown) => err instanceof StorageError && err.code === 'STORE_NOT_OPEN');

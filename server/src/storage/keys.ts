@@ -11,6 +11,7 @@
  *   version:  'd' 00 <name> 00 'v' 00 <id u64 BE>   JSON: a version's name, time, authors
  *   body:     'd' 00 <name> 00 'b' 00 <id u64 BE>   that version's state, one Yjs update
  *   file:     'd' 00 <name> 00 'f' 00 <sha256, 32 bytes>   an uploaded image, content-addressed
+ *   link:     'd' 00 <name> 00 'l' 00 <share id, UTF-8>   JSON: a share link's record
  * Compaction only ever touches kind 'u'. A version's metadata and body are apart so that the
  * history list reads no document states. Every key of a document starts with 'd' 00 <name> 00
  * (`docRange`), and 0x00 sorts first, so documents follow each other in name order.
@@ -135,4 +136,15 @@ export function fileKey(name: string, sha256Hex: string): Buffer {
   if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new RangeError('a file key needs a SHA-256 in lowercase hex');
   const prefix = idRange(name, F).gte;
   return Buffer.concat([prefix, Buffer.from(sha256Hex, 'hex')]);
+}
+
+const L = 0x6c; // 'l'
+
+/** [gte, lt) of every share-link record of `name`. */
+export function shareRange(name: string): { gte: Buffer; lt: Buffer } {
+  return idRange(name, L);
+}
+
+export function shareKey(name: string, id: string): Buffer {
+  return Buffer.concat([idRange(name, L).gte, Buffer.from(id, 'utf8')]);
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { DocStore } from '../../storage/DocStore.js';
 import type { SharedFiles } from '../../cluster/SharedFiles.js';
 import { detectImageType } from '../../files/imageType.js';
+import type { Shares } from '../../shares/Shares.js';
 import { decodeName } from '../names.js';
 import { ApiError, authorize, readBody, sendJson } from './respond.js';
 
@@ -14,6 +15,7 @@ export interface FilesDeps {
   store: DocStore;
   /** With REDIS_URL: files go to Redis too, so that every instance serves them. */
   shared?: SharedFiles | undefined;
+  shares?: Shares | undefined;
 }
 
 const UPLOAD = /^\/api\/docs\/([^/]+)\/files$/;
@@ -52,7 +54,7 @@ export async function handleFiles(deps: FilesDeps, req: IncomingMessage, res: Se
 }
 
 async function receive(deps: FilesDeps, req: IncomingMessage, res: ServerResponse, name: string, query: URLSearchParams): Promise<void> {
-  await authorize(deps.config.authSecret, req, query, name, 'write');
+  await authorize(deps.config.authSecret, req, query, name, 'write', deps.shares);
   const limit = deps.config.maxFileBytes;
   const bytes = await readBody(req, limit, `The image is larger than the ${mib(limit)} limit.`);
   const type = detectImageType(bytes);
@@ -68,7 +70,7 @@ async function receive(deps: FilesDeps, req: IncomingMessage, res: ServerRespons
 }
 
 async function serve(deps: FilesDeps, req: IncomingMessage, res: ServerResponse, name: string, sha256: string, query: URLSearchParams): Promise<void> {
-  await authorize(deps.config.authSecret, req, query, name, 'read');
+  await authorize(deps.config.authSecret, req, query, name, 'read', deps.shares);
   let bytes = await deps.store.readFile(name, sha256);
   if (!bytes && deps.shared) {
     // Uploaded through another instance: fetch it once, then serve it from LevelDB.

@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { verifyToken } from '../../auth/tokens.js';
-import type { Mode } from '../../auth/access.js';
+import { OPEN_ACCESS, type Access, type Mode } from '../../auth/access.js';
+import type { Shares } from '../../shares/Shares.js';
 import { statusFor } from '../refusals.js';
 
 /** A refusal of the HTTP API: `{ "error": "<short code>", "reason": "<sentence>" }` with its status. */
@@ -41,10 +42,19 @@ export function tokenOf(req: IncomingMessage, query: URLSearchParams): string | 
  * Checks that the request may act on document `name` with `need` (without AUTH_SECRET the server
  * is open); throws AuthError (401/403) or ApiError (403 for a read token asking to write).
  */
-export async function authorize(secret: string | undefined, req: IncomingMessage, query: URLSearchParams, name: string, need: Mode): Promise<void> {
-  if (!secret) return;
+export async function authorize(
+  secret: string | undefined,
+  req: IncomingMessage,
+  query: URLSearchParams,
+  name: string,
+  need: Mode,
+  shares?: Shares | undefined,
+): Promise<Access> {
+  if (!secret) return OPEN_ACCESS;
   const access = await verifyToken(secret, tokenOf(req, query), name);
+  await shares?.check(name, access); // a revoked link opens nothing
   if (need === 'write' && access.mode !== 'write') throw new ApiError(403, 'forbidden', 'this needs write access to the document');
+  return access;
 }
 
 /** Reads a request body of at most `limit` bytes; a larger one is refused (413) as soon as it passes the limit. */
