@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { TandemEditor } from '../editor/TandemEditor';
 import { useIdentity } from './identity';
 import { NamePrompt } from './NamePrompt';
+import { ShareDialog } from './ShareDialog';
 import { docPath, wsUrlFromLocation } from './routes';
 import { rememberDoc } from './storage';
 
@@ -30,6 +31,7 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
   const identity = useIdentity(search);
   const url = useMemo(() => wsUrlFromLocation(window.location), []);
   const [copied, setCopied] = useState(false);
+  const [sharing, setSharing] = useState(false);
 
   useEffect(() => rememberDoc(name), [name]);
 
@@ -41,9 +43,9 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
     [name],
   );
 
-  const shareLink = () => {
-    // The token travels with the link: that is how access is shared.
-    const link = `${window.location.origin}${docPath(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  // The token travels with the plain link: that is how access is shared without share links.
+  const plainLink = `${window.location.origin}${docPath(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const copyLink = (link: string) => {
     void copyText(link).then((ok) => {
       setCopied(ok);
       if (ok) window.setTimeout(() => setCopied(false), 2000);
@@ -73,11 +75,15 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
           </span>
         </div>
         <span className="doc-header__spacer" />
-        <button type="button" className="doc-header__share" onClick={shareLink} aria-live="polite">
-          {copied ? 'Link copied' : 'Copy link'}
+        <span className="doc-header__copied" aria-live="polite">
+          {copied ? 'Link copied' : ''}
+        </span>
+        <button type="button" className="doc-header__share" onClick={() => setSharing(true)} aria-haspopup="dialog">
+          Share
         </button>
       </header>
       <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} className="doc-page__editor" />
+      {sharing && <ShareDialog name={name} token={token} plainLink={plainLink} copy={copyLink} onClose={() => setSharing(false)} />}
       {identity.needsName && <NamePrompt guestName={identity.user.name} onName={identity.setName} onDismiss={identity.dismiss} />}
     </div>
   );
