@@ -6,8 +6,12 @@ import type { Awareness } from 'y-protocols/awareness';
 
 /** Long enough for a merge to finish arriving; short enough that nobody types into a ragged table. */
 const REPAIR_DELAY_MS = 400;
-/** The awareness field by which a client says it can write (and so may be elected to repair). */
-const FIELD = 'tableRepair';
+/**
+ * The awareness field by which a client says it can write (and so may be elected to repair):
+ * kept by useTandem beside `setEditable`, since a read-only peer's repair would be dropped.
+ */
+export const TABLE_REPAIR_FIELD = 'tableRepair';
+const FIELD = TABLE_REPAIR_FIELD;
 
 const key = new PluginKey<boolean>('tandemTableRepair');
 
@@ -20,14 +24,6 @@ export const TableRepair = Extension.create<{ awareness: Awareness | null }>({
   name: 'tandemTableRepair',
   addOptions() {
     return { awareness: null };
-  },
-  onCreate() {
-    if (this.editor.isEditable) this.options.awareness?.setLocalStateField(FIELD, true);
-  },
-  onUpdate() {
-    // setEditable changes who may be elected
-    const awareness = this.options.awareness;
-    if (awareness && Boolean(awareness.getLocalState()?.[FIELD]) !== this.editor.isEditable) awareness.setLocalStateField(FIELD, this.editor.isEditable);
   },
   addProseMirrorPlugins() {
     const awareness = this.options.awareness;

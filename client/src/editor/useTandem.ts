@@ -14,7 +14,7 @@ import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
 import { displaySrc, uploader } from './files';
 import { ImageUpload } from './imageUpload';
-import { TableRepair } from './tableRepair';
+import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
 import { cleanPastedHtml } from './pasteCleanup';
 import { useCollaboration, type CollaborationSession } from './useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
@@ -102,7 +102,10 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   }, [editor, user.name, user.color]);
   useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit, false);
-  }, [editor, canEdit]);
+    // Only a writer may be elected to repair tables (tableRepair.ts).
+    const awareness = session?.provider.awareness;
+    if (editor && awareness && awareness.getLocalState()?.[TABLE_REPAIR_FIELD] !== canEdit) awareness.setLocalStateField(TABLE_REPAIR_FIELD, canEdit);
+  }, [editor, canEdit, session]);
 
   return {
     doc: session?.doc ?? null,
