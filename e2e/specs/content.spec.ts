@@ -120,10 +120,15 @@ test('two people adding rows and columns to one table at the same moment converg
   expect(await tableShapes(alice.page)).toEqual([[5, 5, 5, 5, 5]]);
   await server.start();
 
-  // Converged (same shape on both), sane (every row as wide as the others) and not growing.
+  // Converged (same shape on both), sane (every row as wide as the others) and not growing. The
+  // merge is ragged for a moment (each side's new rows lack the other's columns) until the one
+  // elected client repairs it.
   const settled = async () => {
     const [a, b] = [await tableShapes(alice.page), await tableShapes(bob.page)];
-    return JSON.stringify(a) === JSON.stringify(b) ? a : null;
+    // Merged: 3 + 2 + 2 rows (rows are inserted, never merged); before the merge each side has 5.
+    const merged = a.length === 1 && a[0]!.length === 7;
+    const rectangular = merged && new Set(a[0]).size === 1;
+    return JSON.stringify(a) === JSON.stringify(b) && rectangular ? a : null;
   };
   await expect.poll(settled, { timeout: 15_000 }).not.toBeNull();
   await expect(alice.status).toHaveText('All changes saved');
@@ -131,8 +136,6 @@ test('two people adding rows and columns to one table at the same moment converg
   const shape = (await settled())!;
   expect(shape).toHaveLength(1);
   const rows = shape[0]!;
-  expect(rows.length).toBe(7); // 3 + 2 + 2: rows are inserted, never merged
-  expect(new Set(rows).size, `ragged table: ${JSON.stringify(rows)}`).toBe(1);
   expect(rows[0]).toBeGreaterThanOrEqual(7); // 3 + 2 + 2 columns at least…
   expect(rows[0]).toBeLessThanOrEqual(9); // …and never "without end"
   // Still the same a moment later on both (no fix-up ping-pong between the two).
