@@ -8,6 +8,8 @@ export { Presence } from './editor/Presence';
 export { StatusBadge, AccessNotice } from './editor/StatusBadge';
 export { offlineStoreName } from './editor/useCollaboration';
 export { TERMINAL_CLOSE_CODES } from './editor/closeCodes';
+// What a useTandem host needs to show the editor, from the same @tiptap/react copy we use.
+export { EditorContent, useEditorState } from '@tiptap/react';
 export type {
   TandemEditorProps,
   TandemHandle,

@@ -157,6 +157,8 @@ test('the editor changes none of the host page’s styles, and the host’s rule
     });
     expect(inside).toEqual({ color: 'rgb(31, 31, 31)', margin: '0px', indent: '0px', transform: 'none', spacing: 'normal', style: 'normal', pmBackground: 'rgba(0, 0, 0, 0)' });
     await expect(page.getByRole('status')).toBeVisible();
+    // ...but --tandem-* custom properties set on the host element do, for theming.
+    expect(await page.locator('.tandem-bar').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(1, 2, 3)');
     const bold = page.getByRole('button', { name: 'Bold', exact: true });
     expect(await bold.evaluate((b) => getComputedStyle(b).backgroundColor)).not.toBe('rgb(255, 0, 255)');
     expect(errors).toEqual([]);

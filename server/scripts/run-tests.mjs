@@ -27,9 +27,24 @@ if (tsc.status !== 0) {
 
 let files = [...find(join(here, 'src')), ...find(join(here, 'test'))].sort();
 if (only.length > 0) files = files.filter((f) => only.some((o) => f.includes(o)));
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=180000', '--test-reporter=spec', ...files],
-  { cwd: here, stdio: 'inherit' },
-);
-process.exit(r.status ?? 1);
+
+// The engine tests (test/deploy/engine-*.test.ts) build images and run containers on a Docker
+// engine. They run after the others, in one runner of their own: one runner is one test run, so
+// its files share one build of the project's image; the per-file budget covers a cold machine
+// (base images from Debian packages, then the build: two minutes before the first check); and
+// their builds never compete for the CPU with the timing-sensitive tests.
+const isEngine = (f) => /(^|\/)deploy\/engine-[^/]*\.test\.ts$/.test(f);
+const groups = [
+  { files: files.filter((f) => !isEngine(f)), timeoutMs: 180_000 },
+  { files: files.filter(isEngine), timeoutMs: 600_000 },
+].filter((g) => g.files.length > 0);
+let status = 0;
+for (const g of groups) {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', `--test-timeout=${g.timeoutMs}`, '--test-reporter=spec', ...g.files],
+    { cwd: here, stdio: 'inherit' },
+  );
+  if (r.status !== 0) status = r.status ?? 1;
+}
+process.exit(status);

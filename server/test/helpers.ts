@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { loadConfig } from '../src/config.js';
+import { encodeAwareness } from '../src/protocol/messages.js';
 import { silentLogger } from '../src/logger.js';
 import { startServer, type TandemServer } from '../src/server.js';
 import { tempDir } from '../../scripts/testkit/index.mjs';
@@ -197,4 +198,9 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
 
 export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** An awareness message for one client ID, as a y-websocket client frames it. */
+export function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
+  return encodeAwareness([{ clientId, clock, json: JSON.stringify(state) }]);
 }

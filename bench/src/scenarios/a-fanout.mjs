@@ -49,19 +49,7 @@ async function oneRun(ctx, server, n, { writerIds, durationMs, key }) {
   const cpu0 = server.cpuMs();
   const { ms } = await w0.call('aType', { key, hz: HZ, durationMs });
   const sendT = await w0.call('aSendTimes', { key });
-  const counts = {};
-  for (const [wid, { send }] of Object.entries(sendT)) {
-    let k = 0;
-    while (k < send.length && send[k] > 0) k++;
-    counts[wid] = k;
-  }
-  // drain: until every measured client has every keystroke, at most 3 s
-  const tDrain = Date.now();
-  while (Date.now() - tDrain < 3000) {
-    const left = (await Promise.all([w0.call('aMissing', { key, counts }), w1.call('aMissing', { key, counts })])).reduce((a, b) => a + b, 0);
-    if (!left) break;
-    await sleep(20);
-  }
+  await drainReceipts([w0, w1], key, sendT);
   await sleep(100);
   const cpuMs = server.cpuMs() - cpu0;
   const elu = await ctx.workers.eluStop();
@@ -151,4 +139,23 @@ export function targets(cases) {
   if (t && r.hocus) out.push({ text: `N=200 p99 ≤ 0.5× Hocuspocus in-memory: ${t.p99.toFixed(2)} vs ${r.hocus.p99.toFixed(2)} ms (${(t.p99 / r.hocus.p99).toFixed(2)}×)`, met: t.p99 <= 0.5 * r.hocus.p99 });
   if (t && r.yws) out.push({ text: `N=200 CPU per delivery ≤ 0.5× y-websocket: ${t.cpuPer1k.toFixed(2)} vs ${r.yws.cpuPer1k.toFixed(2)} ms/1k (${(t.cpuPer1k / r.yws.cpuPer1k).toFixed(2)}×)`, met: t.cpuPer1k <= 0.5 * r.yws.cpuPer1k });
   return out;
+}
+
+/**
+ * After typing: waits (at most 3 s) until every measuring worker in `workers` has received every
+ * keystroke the writers sent (as `aSendTimes` reported them).
+ */
+export async function drainReceipts(workers, key, sendT) {
+  const counts = {};
+  for (const [wid, { send }] of Object.entries(sendT)) {
+    let k = 0;
+    while (k < send.length && send[k] > 0) k++;
+    counts[wid] = k;
+  }
+  const t = Date.now();
+  while (Date.now() - t < 3000) {
+    const left = (await Promise.all(workers.map((w) => w.call('aMissing', { key, counts })))).reduce((a, b) => a + b, 0);
+    if (!left) return;
+    await sleep(20);
+  }
 }

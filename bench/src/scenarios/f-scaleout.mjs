@@ -6,6 +6,7 @@
 import { ServerProcess } from '../servers.mjs';
 import { RedisProcess, redisServerOnPath } from '../redis.mjs';
 import { median, pct, sleep } from '../util.mjs';
+import { drainReceipts } from './a-fanout.mjs';
 
 export const id = 'F';
 export const title = 'F. Scale-out over Redis (two instances)';
@@ -106,18 +107,7 @@ async function latencyCase(ctx) {
       await ctx.workers.eluStart();
       await w0.call('aType', { key, hz: HZ, durationMs });
       const sendT = await w0.call('aSendTimes', { key });
-      const counts = {};
-      for (const [wid, { send }] of Object.entries(sendT)) {
-        let k = 0;
-        while (k < send.length && send[k] > 0) k++;
-        counts[wid] = k;
-      }
-      const t = Date.now();
-      while (Date.now() - t < 3000) {
-        const left = (await Promise.all(ctx.workers.list.map((w) => w.call('aMissing', { key, counts })))).reduce((x, y) => x + y, 0);
-        if (!left) break;
-        await sleep(20);
-      }
+      await drainReceipts(ctx.workers.list, key, sendT);
       const elu = await ctx.workers.eluStop();
       const [r0, r1, r2] = await Promise.all(ctx.workers.list.map((w) => w.call('aRecvTimes', { key })));
       const same = latencies(sendT, [...r0.recv, ...r1.recv], writerIds);

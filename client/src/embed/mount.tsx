@@ -70,9 +70,11 @@ export function mountTandemEditor(element: Element, options: MountOptions): Moun
   shadow.append(style, container);
   element.append(host);
 
+  // Plain-JS callers get no type checks: anything but a non-empty string falls back.
+  const { name, color } = options.user ?? {};
   const user: TandemUser = {
-    name: options.user?.name?.trim() || randomGuestName(),
-    color: options.user?.color || randomColor(),
+    name: (typeof name === 'string' && name.trim()) || randomGuestName(),
+    color: (typeof color === 'string' && color) || randomColor(),
   };
   const root = createRoot(container);
   root.render(

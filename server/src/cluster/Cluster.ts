@@ -78,7 +78,9 @@ export class Cluster implements ClusterPort {
       this.presence?.query(name);
       return state.updates;
     } catch (err) {
-      this.link.markDown(err);
+      // Redis away (it is marked down and the document reconciled when it returns), or an error
+      // reply about this document's keys: either way it is served from LevelDB.
+      this.options.logger.warn({ doc: name, err: (err as Error).message }, 'cannot read the shared log of a document: serving it from LevelDB');
       return [];
     }
   }
@@ -149,6 +151,9 @@ export class Cluster implements ClusterPort {
       for (const name of [...rooms.names()]) {
         const room = rooms.get(name);
         if (!room) continue;
+        // Updates accepted while Redis was away may still be on their way into the document
+        // (stored, not yet applied): the diff below must include them, or they never reach Redis.
+        await room.idle();
         const state = await this.log.reconcile(name, room.doc);
         room.receiveRemote(state.updates);
         this.reader.follow(name, state.lastId);

@@ -1,3 +1,4 @@
+import { ErrorReply } from '@redis/client';
 import type { Logger } from '../logger.js';
 import { logKey, nameOfLogKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
@@ -87,7 +88,21 @@ export class LogReader {
         this.dispatch(reply);
       } catch (err) {
         this.blockingId = undefined;
-        if (this.running) this.link.markDown(err);
+        if (!this.running) continue;
+        // One key that is not a stream fails the whole XREAD: drop that document, not all of them.
+        if (err instanceof ErrorReply && err.message.startsWith('WRONGTYPE')) await this.dropNonStreams();
+        else this.link.markDown(err);
+      }
+    }
+  }
+
+  /** Stops following documents whose log key holds something other than a stream (logged). */
+  private async dropNonStreams(): Promise<void> {
+    for (const name of [...this.positions.keys()]) {
+      const type = await this.link.command(['TYPE', logKey(name)]).catch(() => 'none');
+      if (type !== 'stream' && type !== 'none') {
+        this.positions.delete(name);
+        this.logger.error({ doc: name, key: logKey(name), type }, 'the shared log key is not a stream: this document is no longer followed');
       }
     }
   }

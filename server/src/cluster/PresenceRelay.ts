@@ -2,12 +2,14 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from '../logger.js';
 import { decodeMessage } from '../protocol/messages.js';
+import { OwnedIds } from '../rooms/OwnedIds.js';
 import type { PresenceOwner } from '../rooms/ports.js';
 import type { Room } from '../rooms/Room.js';
 import { heartbeatKey, PRESENCE_CHANNEL } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
 
-const Kind = { Awareness: 0, Query: 1, Beat: 2, Bye: 3 } as const;
+/** Awareness: a change; States: all of one instance's states of a document (answering Query). */
+const Kind = { Awareness: 0, Query: 1, Beat: 2, Bye: 3, States: 4 } as const;
 
 /** Each instance says it is alive this often… */
 const BEAT_MS = 2000;
@@ -17,14 +19,11 @@ const DEAD_AFTER_MS = 6000;
 /** Another instance, as the owner of the awareness states of its peers in one document. */
 class RemoteOwner implements PresenceOwner {
   readonly remote = true;
-  owned: Set<number> | undefined;
+  readonly owned = new OwnedIds();
   closed = false;
   constructor(readonly id: string) {}
   missedPong(): boolean {
     return false;
-  }
-  own(clientId: number): void {
-    (this.owned ??= new Set()).add(clientId);
   }
 }
 
@@ -107,12 +106,13 @@ export class PresenceRelay {
     const room = name === '' ? undefined : this.rooms.get(name);
     if (!room) return;
     if (kind === Kind.Query) {
-      const states = room.localAwareness();
-      if (states) this.publishAwareness(name, states);
-    } else if (kind === Kind.Awareness) {
+      this.publish(Kind.States, name, room.localAwareness());
+    } else if (kind === Kind.Awareness || kind === Kind.States) {
       try {
         const msg = decodeMessage(payload);
-        if (msg.kind === 'awareness') room.receiveRemoteAwareness(this.ownerOf(from, name), msg.entries);
+        if (msg.kind !== 'awareness') return;
+        if (kind === Kind.States) room.replaceRemoteAwareness(this.ownerOf(from, name), msg.entries);
+        else room.receiveRemoteAwareness(this.ownerOf(from, name), msg.entries);
       } catch (err) {
         this.logger.warn({ doc: name, instance: from, err }, 'undecodable awareness from another instance: dropped');
       }

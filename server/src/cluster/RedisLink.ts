@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createClient, RESP_TYPES } from '@redis/client';
+import { createClient, ErrorReply, RESP_TYPES } from '@redis/client';
 import type { Gauge } from 'prom-client';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -87,13 +87,17 @@ export class RedisLink {
     }
   }
 
-  /** A command, rejected fast while Redis is down and after REDIS_TIMEOUT_MS (which marks it down). */
+  /**
+   * A command, rejected fast while Redis is down and after REDIS_TIMEOUT_MS (which marks it
+   * down, as a lost connection does). An error reply (Redis answered, e.g. WRONGTYPE) is about
+   * that command only: it is thrown without marking Redis down.
+   */
   async command<T = unknown>(args: readonly Arg[], binary = false): Promise<T> {
     if (!this.isUp) throw new Error('Redis is down');
     try {
       return (await this.withTimeout(this.commands.sendCommand(args as Arg[], binary ? BINARY : undefined), this.timeoutMs)) as T;
     } catch (err) {
-      this.markDown(err);
+      if (!(err instanceof ErrorReply)) this.markDown(err);
       throw err;
     }
   }

@@ -1,5 +1,7 @@
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
+import { varUintLength, writeVarUint } from '../protocol/varint.js';
 import type { DocStore } from '../storage/DocStore.js';
 import { compareIds, logKey, snapKey } from './keys.js';
 import { formatMark, parseMark, type ClusterMark } from './marks.js';
@@ -8,20 +10,42 @@ import type { Arg, RedisLink } from './RedisLink.js';
 /** A stream entry as XRANGE/XREAD give it with binary replies: [id, [field, value, …]]. */
 export type RawEntry = [Buffer | string, Array<Buffer | string>];
 
-/** The updates a stream entry carries, unless `skipInstance` wrote it. */
+/**
+ * The updates a stream entry carries, unless `skipInstance` wrote it. Fields: `i` the writing
+ * instance, `u` one update, `p` several packed (each a varuint length, then its bytes): one
+ * field per batch keeps Redis's and the client's per-field work off the per-update cost.
+ */
 export function entryUpdates(fields: Array<Buffer | string>, skipInstance?: string): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const field = String(fields[i]);
     if (field === 'i' && skipInstance !== undefined && String(fields[i + 1]) === skipInstance) return [];
     if (field === 'u') out.push(fields[i + 1] as Buffer);
+    else if (field === 'p') {
+      const decoder = decoding.createDecoder(fields[i + 1] as Buffer);
+      while (decoding.hasContent(decoder)) out.push(decoding.readVarUint8Array(decoder));
+    }
+  }
+  return out;
+}
+
+/** Packs updates for one `p` field (see entryUpdates). */
+export function packUpdates(updates: readonly Uint8Array[]): Buffer {
+  let size = 0;
+  for (const u of updates) size += varUintLength(u.length) + u.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const u of updates) {
+    at = writeVarUint(out, at, u.length);
+    out.set(u, at);
+    at += u.length;
   }
   return out;
 }
 
 /** The updates of one store batch bound for the log, and what the batch waits for. */
 interface Group {
-  pending: Map<string, Buffer[]>;
+  pending: Map<string, Uint8Array[]>;
   flushScheduled: boolean;
   /** One per XADD sent: whether Redis acknowledged it (never rejects, so no failure goes unhandled while LevelDB writes). */
   acks: Array<Promise<boolean>>;
@@ -69,7 +93,7 @@ export class SharedLog {
       else {
         let list = group.pending.get(name);
         if (!list) group.pending.set(name, (list = []));
-        list.push(Buffer.from(update.buffer, update.byteOffset, update.byteLength));
+        list.push(update);
         if (!group.flushScheduled) {
           group.flushScheduled = true;
           const g = group;
@@ -84,8 +108,7 @@ export class SharedLog {
   private flush(group: Group): void {
     group.flushScheduled = false;
     for (const [name, updates] of group.pending) {
-      const args: Arg[] = ['XADD', logKey(name), '*', 'i', this.instance];
-      for (const u of updates) args.push('u', u);
+      const args: Arg[] = ['XADD', logKey(name), '*', 'i', this.instance, 'p', packUpdates(updates)];
       group.acks.push(this.link.command(args).then(
         () => true,
         () => {
@@ -160,13 +183,16 @@ export class SharedLog {
    */
   async reconcile(name: string, local: Y.Doc): Promise<RemoteState> {
     const remote = await this.read(name, '0-0');
-    const remoteVector = remote.updates.length > 0 ? Y.encodeStateVectorFromUpdate(Y.mergeUpdates(remote.updates)) : new Uint8Array([0]);
+    const remoteState = remote.updates.length > 0 ? Y.mergeUpdates(remote.updates) : undefined;
+    const remoteVector = remoteState ? Y.encodeStateVectorFromUpdate(remoteState) : new Uint8Array([0]);
     const missing = Y.encodeStateAsUpdate(local, remoteVector);
     if (!(missing.length === 2 && missing[0] === 0 && missing[1] === 0)) {
       await this.link.command(['XADD', logKey(name), '*', 'i', this.instance, 'u', Buffer.from(missing)]);
       this.logger.info({ doc: name, bytes: missing.length }, 'appended to Redis what it lacked of a document');
     }
     this.dirty.delete(name);
-    return remote;
+    // Only what this instance lacks goes into its store (not the whole document again).
+    const lacking = remoteState ? Y.diffUpdate(remoteState, Y.encodeStateVector(local)) : undefined;
+    return { updates: lacking ? [lacking] : [], lastId: remote.lastId };
   }
 }

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
-import { AuthError } from '../errors.js';
 import { decodeName } from './names.js';
+import { statusFor } from './refusals.js';
 
 /**
  * The two embedding entry points the server serves beside the app (both built by the client
@@ -76,8 +76,9 @@ export function serveEmbedPage(config: Config, encoded: string, req: IncomingMes
   try {
     decodeName(encoded);
   } catch (err) {
-    if (!(err instanceof AuthError)) throw err;
-    res.writeHead(err.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${err.message}\n`);
+    const refusal = statusFor(err);
+    if (!refusal) throw err;
+    res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${refusal.reason}\n`);
     return;
   }
   const file = join(config.clientDir, 'embed.html');

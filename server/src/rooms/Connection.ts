@@ -1,5 +1,6 @@
 import type { Access } from '../auth/access.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
+import { OwnedIds } from './OwnedIds.js';
 import type { Outgoing, SocketLike } from './ports.js';
 
 /** The longest delay setTimeout honours. */
@@ -23,7 +24,7 @@ export type Exhausted = 'messages' | 'bytes';
  */
 export class Connection {
   /** Awareness client IDs this connection introduced (made on first use: idle peers are many). */
-  owned: Set<number> | undefined;
+  readonly owned = new OwnedIds();
   /**
    * With `?acks=1`: the Yjs client IDs whose structs this connection has sent, acknowledged
    * with their durable clocks after each batch holding its updates (null: acks not asked for).
@@ -116,9 +117,6 @@ export class Connection {
     return true;
   }
 
-  own(clientId: number): void {
-    (this.owned ??= new Set()).add(clientId);
-  }
 
   /** True the first time a read-only connection's update is dropped: log once per connection. */
   firstReadOnlyDrop(): boolean {

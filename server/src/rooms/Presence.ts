@@ -66,8 +66,8 @@ export class Presence {
         continue;
       }
       if (rec && owner && entry.clock <= rec.clock) continue; // a silent owner's state, echoed by a peer
-      owner?.owned?.delete(clientId);
-      conn.own(clientId);
+      owner?.owned.delete(clientId);
+      conn.owned.add(clientId);
       const json = this.jsonOf(conn, entry);
       if (rec) {
         rec.owner = conn;
@@ -101,8 +101,8 @@ export class Presence {
       if (rec?.owner && rec.owner !== owner && !rec.owner.closed && !rec.owner.remote) continue;
       if (rec && (clock < rec.clock || (clock === rec.clock && (state !== null || rec.json === 'null')))) continue;
       const next = state === null ? undefined : owner;
-      if (rec?.owner && rec.owner !== next) rec.owner.owned?.delete(clientId);
-      if (next) next.own(clientId);
+      if (rec?.owner && rec.owner !== next) rec.owner.owned.delete(clientId);
+      if (next) next.owned.add(clientId);
       const text = state === null ? 'null' : json;
       if (rec) {
         rec.owner = next;
@@ -115,20 +115,21 @@ export class Presence {
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 
-  /** Every current state set by a local connection, as one message (for other instances), or null. */
-  localSnapshot(): Uint8Array | null {
+  /** Every current state set by a local connection, as one message (for other instances; possibly of none). */
+  localSnapshot(): Uint8Array {
     const out: Outgoing[] = [];
     for (const [clientId, rec] of this.records) {
       if (rec.json !== 'null' && rec.owner && !rec.owner.remote) out.push({ clientId, clock: rec.clock, json: rec.json });
     }
-    return out.length > 0 ? encodeAwareness(out) : null;
+    return encodeAwareness(out);
   }
 
   /** Removes every state `conn` owned; returns the removal message for the others, or null. */
-  removeOwnedBy(conn: PresenceOwner): Uint8Array | null {
+  removeOwnedBy(conn: PresenceOwner, keep?: ReadonlySet<number>): Uint8Array | null {
     const out: Outgoing[] = [];
-    if (!conn.owned) return null;
-    for (const clientId of conn.owned) {
+    for (const clientId of conn.owned.list()) {
+      if (keep?.has(clientId)) continue;
+      conn.owned.delete(clientId);
       const rec = this.records.get(clientId);
       if (!rec || rec.owner !== conn) continue;
       rec.owner = undefined;
@@ -137,7 +138,6 @@ export class Presence {
       rec.json = 'null';
       out.push({ clientId, clock: rec.clock, json: 'null' });
     }
-    conn.owned = undefined;
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 

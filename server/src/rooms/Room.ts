@@ -1,15 +1,17 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
-import { assertNever, StorageError } from '../errors.js';
+import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
 import type { DocStore, StoredDocument } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
+import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
 import { CLUSTER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
 import type { ClusterPort, Outgoing, PresenceOwner, Wire } from './ports.js';
 import { Presence } from './Presence.js';
+import { StoredLog } from './StoredLog.js';
 
 export interface RoomDeps {
   store: DocStore;
@@ -35,6 +37,8 @@ interface PendingBatch {
   updates: Uint8Array[];
   /** Their total size. */
   bytes: number;
+  /** How many came from another instance (applied and sent when they arrived; only stored here). */
+  remote: number;
   /** Origin of each update. */
   origins: UpdateOrigin[];
   lastSeq: number;
@@ -56,19 +60,9 @@ export class Room {
   private broken = false;
   private readonly conns = new Set<Connection>();
   private readonly presence: Presence;
-  private firstSeq: number;
-  private nextSeq: number;
-  /** Highest sequence number whose update is in `doc`. */
-  private appliedSeq: number;
-  /**
-   * The stored document's size: its snapshot plus the updates appended since (what
-   * MAX_DOCUMENT_BYTES bounds), and the part of it that is applied (what a compaction replaces).
-   */
-  private storedBytes = 0;
-  private appliedBytes = 0;
+  private readonly log: StoredLog;
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
-  private compacting = false;
   private destroyed = false;
   /** Updates appended to the store batch being filled, applied and fanned out together. */
   private pending: PendingBatch | undefined;
@@ -76,12 +70,9 @@ export class Room {
   private constructor(
     readonly name: string,
     private readonly deps: RoomDeps,
-    firstSeq: number,
-    nextSeq: number,
+    stored: StoredDocument,
   ) {
-    this.firstSeq = firstSeq;
-    this.nextSeq = nextSeq;
-    this.appliedSeq = nextSeq - 1;
+    this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(deps.logger, deps.presenceStaleMs);
     this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
   }
@@ -90,8 +81,7 @@ export class Room {
   static async load(name: string, deps: RoomDeps): Promise<Room> {
     const started = performance.now();
     const stored = await deps.store.load(name);
-    const room = new Room(name, deps, stored.firstSeq, stored.nextSeq);
-    room.storedBytes = room.appliedBytes = stored.updates.reduce((n, u) => n + u.byteLength, 0);
+    const room = new Room(name, deps, stored);
     if (stored.updates.length === 1) {
       room.cold.hold(stored.updates[0]!);
     } else {
@@ -101,7 +91,7 @@ export class Room {
         });
       } catch (err) {
         room.destroy();
-        await heal(name, deps, stored, err);
+        await heal(name, deps.store, deps.logger, stored, err);
         return Room.load(name, deps);
       }
       // Serve the joiners first: merging a long history is not on their path.
@@ -133,7 +123,7 @@ export class Room {
   }
 
   get storedUpdates(): number {
-    return this.nextSeq - this.firstSeq;
+    return this.log.count;
   }
 
   /**
@@ -176,10 +166,31 @@ export class Room {
     this.deps.cluster?.publishAwareness(this.name, message);
   }
 
-  /** Updates another instance put in the shared log: stored here, then applied and sent to every local peer. */
+  /**
+   * Updates another instance put in the shared log. They are durable already (Redis keeps the
+   * log with appendfsync always), so they are applied and sent to every local peer at once, and
+   * stored here in parallel (so that this instance can serve the document on its own): a crash
+   * before that write reads them from the log again, since the recorded stream id lags behind.
+   */
   receiveRemote(updates: readonly Uint8Array[]): void {
-    if (this.destroyed) return;
-    for (const update of updates) if (!isEmptyUpdate(update)) this.persist(update, CLUSTER_ORIGIN);
+    if (this.destroyed || this.broken) return;
+    const doc = this.doc;
+    const applied: Uint8Array[] = [];
+    doc.transact(() => {
+      for (const update of updates) {
+        if (isEmptyUpdate(update)) continue;
+        try {
+          Y.applyUpdate(doc, update);
+          applied.push(update);
+        } catch (err) {
+          this.deps.logger.error({ doc: this.name, err }, 'an update from the shared log does not apply: skipped');
+        }
+      }
+    }, CLUSTER_ORIGIN);
+    if (applied.length === 0) return;
+    this.cold.changed();
+    this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
+    for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
   }
 
   /** Awareness states another instance relayed for its peers. */
@@ -188,14 +199,25 @@ export class Room {
     if (relay) this.broadcast(relay, undefined);
   }
 
-  /** Another instance is gone (or asks again): the states its peers set, as one message. */
+  /**
+   * Another instance sent every state its peers set here (answering a query): those apply, and
+   * states it owned that are not among them are gone (a removal it published may have been lost
+   * while Redis was away).
+   */
+  replaceRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
+    this.receiveRemoteAwareness(owner, entries);
+    const removal = this.presence.removeOwnedBy(owner, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)));
+    if (removal) this.broadcast(removal, undefined);
+  }
+
+  /** Another instance is gone: the states its peers set leave. */
   dropOwner(owner: PresenceOwner): void {
     const removal = this.presence.removeOwnedBy(owner);
     if (removal) this.broadcast(removal, undefined);
   }
 
   /** The states local peers set, for another instance that opened this document. */
-  localAwareness(): Uint8Array | null {
+  localAwareness(): Uint8Array {
     return this.presence.localSnapshot();
   }
 
@@ -236,8 +258,8 @@ export class Room {
       return;
     }
     if (isEmptyUpdate(update)) return;
-    if (this.storedBytes + update.byteLength > this.deps.maxDocumentBytes) {
-      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.storedBytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
+    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
+      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
       conn.close(CloseCode.DocumentTooLarge, 'document too large');
       return;
     }
@@ -247,14 +269,14 @@ export class Room {
 
   /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
   private persist(update: Uint8Array, origin: UpdateOrigin): void {
-    const seq = this.nextSeq++;
-    this.storedBytes += update.byteLength;
-    let written = this.deps.store.append(this.name, seq, update);
+    const appended = this.log.append(update);
+    const { seq } = appended;
+    let { written } = appended;
     // With scale-out, local updates also wait for the shared log (in parallel with the store).
     if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, origin.kind === 'conn' ? update : undefined);
     let batch = this.pending;
     if (!batch || batch.written !== written) {
-      batch = this.pending = { written, updates: [], bytes: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
+      batch = this.pending = { written, updates: [], bytes: 0, remote: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
       this.inflight++;
       const started = batch;
       written.then(
@@ -264,6 +286,7 @@ export class Room {
     }
     batch.updates.push(update);
     batch.bytes += update.byteLength;
+    if (origin.kind === 'cluster') batch.remote++;
     batch.origins.push(origin);
     batch.lastSeq = seq;
   }
@@ -278,18 +301,18 @@ export class Room {
     this.deps.metrics.persistSeconds.observe((performance.now() - batch.queuedAt) / 1000);
     try {
       if (this.destroyed || this.broken) return;
+      this.log.applied(batch.lastSeq, batch.bytes);
+      if (batch.remote > 0) withoutRemote(batch);
       const { updates } = batch;
       const doc = this.doc;
       try {
         // The origin of a batch's first update tags the transaction; the document has no observers yet.
         if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
-        else doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
+        else if (updates.length > 1) doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
       } catch (err) {
         this.dropUnappliable(batch, err);
       }
       this.cold.changed();
-      this.appliedSeq = batch.lastSeq;
-      this.appliedBytes += batch.bytes;
       this.fanOut(batch);
       this.acknowledge(batch);
       this.maybeCompact();
@@ -325,7 +348,7 @@ export class Room {
 
   private failBatch(batch: PendingBatch, err: unknown): void {
     if (this.pending === batch) this.pending = undefined;
-    this.storedBytes -= batch.bytes;
+    this.log.failed(batch.bytes);
     const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
     this.deps.logger.error({ doc: this.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
     for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
@@ -393,29 +416,14 @@ export class Room {
 
   /** Past the threshold, merges the stored updates into one snapshot of what `doc` holds. */
   private maybeCompact(threshold = this.deps.compactAfterUpdates): void {
-    if (this.compacting || this.destroyed || this.broken || this.appliedSeq - this.firstSeq + 1 <= threshold) return;
-    const upto = this.appliedSeq;
-    const first = this.firstSeq;
-    const merged = Y.encodeStateAsUpdate(this.doc);
-    const replaced = this.appliedBytes;
-    this.compacting = true;
+    if (this.destroyed || this.broken) return;
+    const compaction = this.log.compact(threshold, () => Y.encodeStateAsUpdate(this.doc));
+    if (!compaction) return;
     this.inflight++;
-    this.deps.store.compact(this.name, first, upto, merged).then(
-      () => {
-        this.firstSeq = upto;
-        this.storedBytes += merged.byteLength - replaced;
-        this.appliedBytes += merged.byteLength - replaced;
-        this.compacting = false;
-        this.deps.logger.debug({ doc: this.name, merged: upto - first + 1, bytes: merged.length }, 'compacted');
-        this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
-        this.settle();
-      },
-      (err: unknown) => {
-        this.compacting = false;
-        this.deps.logger.error({ doc: this.name, err }, 'compaction failed; updates kept as they were');
-        this.settle();
-      },
-    );
+    void compaction.then((written) => {
+      if (written) this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
+      this.settle();
+    });
   }
 
   private settle(): void {
@@ -440,32 +448,9 @@ export class Room {
   }
 }
 
-/**
- * The stored updates do not all apply (one decoded but threw while integrating, and was stored
- * before that showed): rebuilds the document from the ones that do, and stores it as one
- * snapshot in their place, so the document opens again with everything else in it.
- */
-async function heal(name: string, deps: RoomDeps, stored: StoredDocument, cause: unknown): Promise<void> {
-  if (stored.updates.length < 2) throw corrupt(name, cause);
-  const good: Uint8Array[] = [];
-  let doc = new Y.Doc();
-  for (const update of stored.updates) {
-    try {
-      Y.applyUpdate(doc, update);
-      good.push(update);
-    } catch {
-      // Dropped; the failed attempt may have half-changed `doc`, so rebuild it from the good ones.
-      doc.destroy();
-      doc = new Y.Doc();
-      for (const u of good) Y.applyUpdate(doc, u);
-    }
-  }
-  const merged = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  await deps.store.compact(name, stored.firstSeq, stored.nextSeq - 1, merged);
-  deps.logger.error({ doc: name, dropped: stored.updates.length - good.length, err: cause }, 'stored updates that do not apply were dropped; the document was rebuilt from the rest');
-}
-
-function corrupt(name: string, cause: unknown): StorageError {
-  return new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause });
+/** Leaves in a written batch only the updates still to apply and send: those of local peers. */
+function withoutRemote(batch: PendingBatch): void {
+  const keep = batch.origins.map((o, i) => (o.kind === 'cluster' ? -1 : i)).filter((i) => i >= 0);
+  batch.updates = keep.map((i) => batch.updates[i]!);
+  batch.origins = keep.map((i) => batch.origins[i]!);
 }

@@ -1,3 +1,5 @@
+import type { OwnedIds } from './OwnedIds.js';
+
 /**
  * What rooms need from the layers around them, as interfaces: the transport implements them
  * (transport/), tests implement them with fakes of the edges. Rooms never see `ws` or sockets.
@@ -70,7 +72,6 @@ export interface PresenceOwner {
   readonly closed: boolean;
   /** Whether it left a ping unanswered for `graceMs` (never, for another instance). */
   missedPong(now: number, graceMs: number): boolean;
-  /** The client IDs it set (made on first use). */
-  owned: Set<number> | undefined;
-  own(clientId: number): void;
+  /** The client IDs it set. */
+  readonly owned: OwnedIds;
 }

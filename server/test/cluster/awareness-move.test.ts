@@ -4,27 +4,17 @@
 // A has seen the close, B must accept that ID from it and every instance must show the state
 // again; without cluster-wide ownership B refuses it (A "owns" it) or the others ignore it as
 // stale, and the user has no cursor anywhere until a renewal outbids the removal.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, waitFor } from '../helpers.js';
 import { destroyAll } from './support/docs.js';
 import { names, peers, setPresence } from './support/presence.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(2, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(2);
 
 test('a client that moves from A to B regains its client ID and its state shows everywhere', { timeout: 60_000 }, async () => {
-  const [a, b] = instances as [Instance, Instance];
+  const [a, b] = cluster.instances as [Instance, Instance];
   const doc = 'presence-move';
   const mover = connect(a.url, doc);
   const watchA = connect(a.url, doc);

@@ -1,24 +1,14 @@
 // Guards the basic promise of scale-out: people on one document who land on different
 // instances see each other's edits and cursors. Without live delivery between instances (the
 // shared log and the presence channel) each instance's clients only see their own side.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, waitFor, type Client } from '../helpers.js';
 import { addParagraph, content, destroyAll, markers, waitConverged } from './support/docs.js';
 import { peers, setPresence } from './support/presence.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(3, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(3);
 
 /** Two clients per instance on `doc`, each writing 10 paragraphs at once, and all cursors. */
 async function editTogether(on: readonly Instance[], doc: string): Promise<void> {
@@ -48,7 +38,7 @@ async function editTogether(on: readonly Instance[], doc: string): Promise<void>
         }),
       { what: 'every cursor on every client' },
     );
-    // A moved cursor crosses instances too.
+    // A moved cursor crosses cluster.instances too.
     const mover = clients[0]!;
     mover.provider.awareness.setLocalStateField('cursor', { anchor: null, head: null, moved: 1 });
     await waitFor(() => clients.slice(1).every((c) => (peers(c).get(mover.doc.clientID)?.cursor as { moved?: number } | undefined)?.moved === 1), {
@@ -60,9 +50,9 @@ async function editTogether(on: readonly Instance[], doc: string): Promise<void>
 }
 
 test('clients on two instances converge and see each other\'s cursors', { timeout: 60_000 }, async () => {
-  await editTogether(instances.slice(0, 2), 'two-instances');
+  await editTogether(cluster.instances.slice(0, 2), 'two-instances');
 });
 
 test('clients on three instances converge and see each other\'s cursors', { timeout: 60_000 }, async () => {
-  await editTogether(instances, 'three-instances');
+  await editTogether(cluster.instances, 'three-instances');
 });

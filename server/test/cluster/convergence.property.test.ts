@@ -5,14 +5,13 @@
 // instance gets exactly that in its first sync. Guards the whole scale-out path at once:
 // delivery, catch-up after a crash, offline edits flowing back, no echo loops.
 // The seed is printed; replay with CLUSTER_SEED=<seed> (CLUSTER_RUNS sets the number of runs).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { connect, type Client } from '../helpers.js';
 import { body, content, destroyAll, freshClient, waitConverged } from './support/docs.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { clusterFixture } from './support/instances.js';
 
 const DOCS = 20;
 const INSTANCES = 3;
@@ -36,16 +35,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ op: 'pause' as const }) },
 );
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(INSTANCES, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(INSTANCES);
 
 function apply(c: Client, s: Step & { doc: number }, marker: string): void {
   const frag = body(c.doc);
@@ -79,7 +69,7 @@ test('20 documents × 3 instances × random edits and SIGKILL restarts converge'
       run++;
       const names = Array.from({ length: DOCS }, (_, d) => `prop-${seed}-${run}-${d}`);
       // clients[d][i]: the client of document d on instance i
-      const clients = names.map((name) => instances.map((i) => connect(i.url, name)));
+      const clients = names.map((name) => cluster.instances.map((i) => connect(i.url, name)));
       const fresh: Client[] = [];
       try {
         await Promise.all(clients.flat().map((c) => c.synced));
@@ -91,22 +81,22 @@ test('20 documents × 3 instances × random edits and SIGKILL restarts converge'
               apply(clients[s.doc]![s.inst]!, s, `m${markers++}`);
               break;
             case 'kill':
-              if (instances[s.inst]!.running) await instances[s.inst]!.kill();
+              if (cluster.instances[s.inst]!.running) await cluster.instances[s.inst]!.kill();
               break;
             case 'start':
-              if (!instances[s.inst]!.running) await instances[s.inst]!.start();
+              if (!cluster.instances[s.inst]!.running) await cluster.instances[s.inst]!.start();
               break;
             case 'pause':
               await new Promise((r) => setTimeout(r, 20));
               break;
           }
         }
-        for (const i of instances) if (!i.running) await i.start();
+        for (const i of cluster.instances) if (!i.running) await i.start();
         for (const [d, perDoc] of clients.entries()) {
           await waitConverged(perDoc, [], { timeoutMs: 20_000, what: `document ${d}'s clients on A, B and C` });
         }
         for (const [d, name] of names.entries()) {
-          const where = instances[(d + run) % INSTANCES]!;
+          const where = cluster.instances[(d + run) % INSTANCES]!;
           const f = freshClient(where.url, name);
           fresh.push(f);
           await f.atFirstSync;

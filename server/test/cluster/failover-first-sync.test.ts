@@ -3,26 +3,16 @@
 // B — in B's very first sync step 2, not trickling in afterwards. Without the shared log (or
 // with B answering before it has read the snapshot and the stream) B serves an empty or partial
 // document, and its client would even write on top of the hole.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, waitFor } from '../helpers.js';
 import { addParagraph, destroyAll, freshClient, markers, paragraphs } from './support/docs.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(2, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(2);
 
 test('a document written only through A, with A then killed, is complete on B at the first sync', { timeout: 60_000 }, async () => {
-  const [a, b] = instances as [Instance, Instance];
+  const [a, b] = cluster.instances as [Instance, Instance];
   const doc = 'written-on-a-only';
   const writer = connect(a.url, doc);
   const peer = connect(a.url, doc); // a peer that sees an edit proves it was accepted (LevelDB and Redis)

@@ -3,27 +3,17 @@
 // ID, and A still holds the connection that did; an instance that relays whatever its socket
 // says (or applies remote presence without the owner's say) lets anyone rename, move or erase
 // another user's cursor on every instance.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, rawSocket, waitFor } from '../helpers.js';
 import { destroyAll } from './support/docs.js';
-import { awarenessFrame, names, peers, setPresence } from './support/presence.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { awarenessFrame, connect, rawSocket, waitFor } from '../helpers.js';
+import { names, peers, setPresence } from './support/presence.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(2, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(2);
 
 test('an awareness update forged on B for a peer connected to A is dropped everywhere', { timeout: 60_000 }, async () => {
-  const [a, b] = instances as [Instance, Instance];
+  const [a, b] = cluster.instances as [Instance, Instance];
   const doc = 'forged-presence';
   const victim = connect(a.url, doc);
   const watchA = connect(a.url, doc);

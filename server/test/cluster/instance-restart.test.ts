@@ -2,26 +2,16 @@
 // what the others wrote meanwhile from the shared log before it answers anyone (its LevelDB
 // alone lacks it), and the edits its users made while it was down — kept by their clients and
 // sent when they reconnect to it — must reach the other instances' users.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, waitFor } from '../helpers.js';
 import { addParagraph, converged, destroyAll, freshClient, markers, missing, waitConverged } from './support/docs.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(2, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(2);
 
 test('an instance killed with SIGKILL catches up on restart, and its users\' edits made meanwhile reach the others', { timeout: 60_000 }, async () => {
-  const [a, b] = instances as [Instance, Instance];
+  const [a, b] = cluster.instances as [Instance, Instance];
   const doc = 'crash-catch-up';
   const onA = connect(a.url, doc);
   const onB = connect(b.url, doc);

@@ -2,27 +2,17 @@
 // every other instance within 10 s. A dead instance sends no removals, and y-websocket clients
 // only drop a silent state after 30 s, so without the instances' heartbeats the ghosts' cursors
 // stay for half a minute (or forever, if something keeps re-announcing them).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, waitFor } from '../helpers.js';
 import { destroyAll } from './support/docs.js';
 import { names, setPresence } from './support/presence.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(3, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(3);
 
 test('the users of an instance killed with SIGKILL vanish from the others within 10 s', { timeout: 60_000 }, async () => {
-  const [a, b, c] = instances as [Instance, Instance, Instance];
+  const [a, b, c] = cluster.instances as [Instance, Instance, Instance];
   const doc = 'presence-crash';
   const ada = connect(a.url, doc);
   const amy = connect(a.url, doc);

@@ -3,28 +3,18 @@
 // documents it had not opened, and once Redis returns reconciles both ways so that edits made
 // on different instances during the outage converge. Without it, writes block on Redis (or fail),
 // or the outage's edits stay on the instance that took them.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, waitFor, type Client } from '../helpers.js';
 import { addParagraph, destroyAll, freshClient, markers, waitConverged, writeStream } from './support/docs.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(2, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(2);
 
 const redisUp = async (i: Instance): Promise<number | undefined> => i.metric('tandem_redis_up');
 
 test('Redis down: tandem_redis_up 0, local peers keep editing; after it returns the outage\'s edits converge', { timeout: 90_000 }, async () => {
-  const [a, b] = instances as [Instance, Instance];
+  const [a, b] = cluster.instances as [Instance, Instance];
   const doc = 'redis-outage';
   const a1 = connect(a.url, doc);
   const a2 = connect(a.url, doc);
@@ -37,7 +27,7 @@ test('Redis down: tandem_redis_up 0, local peers keep editing; after it returns 
     addParagraph(a1.doc, 'before');
     await waitFor(() => markers(b1.doc).has('before'), { what: 'A\'s edit on B before the outage' });
 
-    await redis.kill();
+    await cluster.redis.kill();
     const streamA = writeStream(a1, 'a-outage', 50);
     const streamB = writeStream(b1, 'b-outage', 50);
     await waitFor(async () => (await redisUp(a)) === 0 && (await redisUp(b)) === 0, { timeoutMs: 10_000, what: 'tandem_redis_up 0 on A and B' });
@@ -54,7 +44,7 @@ test('Redis down: tandem_redis_up 0, local peers keep editing; after it returns 
     clients.push(cold);
     await waitFor(() => cold.provider.synced, { timeoutMs: 5_000, what: 'a document not yet open, served during the outage' });
 
-    await redis.restart();
+    await cluster.redis.restart();
     await waitFor(async () => (await redisUp(a)) === 1 && (await redisUp(b)) === 1, { timeoutMs: 20_000, what: 'tandem_redis_up 1 on A and B again' });
     streamA.stop();
     streamB.stop();

@@ -3,26 +3,16 @@
 // that does not notice (changed run id, missing stream for an id it holds) waits for entries
 // that will never come, or skips what it holds; one that does not re-append its side leaves the
 // other instance's users without it. Afterwards new documents must still fail over.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, waitFor, type Client } from '../helpers.js';
 import { addParagraph, destroyAll, freshClient, markers, paragraphs, waitConverged, writeStream } from './support/docs.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(2, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(2);
 
 test('Redis restarted EMPTY while both sides edit: everything converges, and a new document still fails over', { timeout: 90_000 }, async () => {
-  const [a, b] = instances as [Instance, Instance];
+  const [a, b] = cluster.instances as [Instance, Instance];
   const doc = 'redis-wiped';
   const writerA = connect(a.url, doc);
   const writerB = connect(b.url, doc);
@@ -32,7 +22,7 @@ test('Redis restarted EMPTY while both sides edit: everything converges, and a n
     const streamA = writeStream(writerA, 'a', 15);
     const streamB = writeStream(writerB, 'b', 15);
     await waitFor(() => markers(writerA.doc).size >= 100, { timeoutMs: 15_000, what: 'both streams under way' });
-    await redis.restartEmpty();
+    await cluster.redis.restartEmpty();
     const afterWipe = streamA.written.length;
     await waitFor(() => streamA.written.length >= afterWipe + 50, { what: 'edits after the wipe' });
     streamA.stop();

@@ -4,25 +4,15 @@
 // end up on every instance. The ways to lose one: an instance that stalls or drops writes whose
 // Redis append failed, that never appends what it accepted locally while Redis was down, or that
 // resumes reading the stream past entries it never applied.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { connect, waitFor, type Client } from '../helpers.js';
 import { destroyAll, freshClient, markers, waitConverged, writeStream } from './support/docs.js';
-import { disposeAll, startInstances, type Instance } from './support/instances.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { type Instance, clusterFixture } from './support/instances.js';
 
-let redis: RedisServer;
-let instances: Instance[] = [];
-before(async () => {
-  redis = await startRedis();
-  instances = await startInstances(2, redis.url);
-});
-after(async () => {
-  await disposeAll(instances);
-  if (redis) await redis.stop(); // undefined when before() failed
-});
+const cluster = clusterFixture(2);
 
 test('Redis killed with SIGKILL during a write stream and restarted: every update a peer saw is on every instance', { timeout: 90_000 }, async () => {
-  const [a, b] = instances as [Instance, Instance];
+  const [a, b] = cluster.instances as [Instance, Instance];
   const doc = 'redis-crash';
   const writerA = connect(a.url, doc);
   const writerB = connect(b.url, doc);
@@ -38,9 +28,9 @@ test('Redis killed with SIGKILL during a write stream and restarted: every updat
       await waitFor(() => markers(watchA.doc).size >= start + by, { timeoutMs: 15_000, what });
     };
     await grows(50, 'the stream under way');
-    await redis.kill();
+    await cluster.redis.kill();
     await grows(50, 'A\'s peers to keep seeing edits while Redis is down');
-    await redis.restart();
+    await cluster.redis.restart();
     await grows(50, 'the stream after Redis is back');
     streamA.stop();
     streamB.stop();

@@ -9,7 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { cleanEnv, ensureDebianTool, onPath, repoRoot, run, startImageCmd, type StartedServer } from './support.js';
+import { COMPOSE_VARIABLES } from './support/composeProject.js';
+import { cleanEnv, startImageCmd, type StartedServer } from './support/imageCmd.js';
+import { ensureDebianTool, onPath, run } from './support/processes.js';
+import { repoRoot } from './support/repoRoot.js';
 
 interface PortLong { target: number | string; published?: number | string; host_ip?: string; protocol?: string }
 interface Service {
@@ -22,11 +25,12 @@ interface Service {
   restart?: string;
   profiles?: string[];
   depends_on?: Record<string, unknown> | string[];
+  command?: string[] | string;
 }
 interface ComposeConfig { services: Record<string, Service>; volumes?: Record<string, { name?: string } | null> }
 
 /** Variables the compose file interpolates: unset, so that the developer's shell does not leak in. */
-const INTERPOLATED = ['TANDEM_PORT', 'LB_PORT', 'COMPOSE_PROFILES', 'COMPOSE_FILE', 'COMPOSE_PROJECT_NAME', 'COMPOSE_PATH_SEPARATOR'];
+const INTERPOLATED = COMPOSE_VARIABLES;
 
 async function compose(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return run(['docker-compose', '--project-directory', repoRoot, '-f', join(repoRoot, 'docker-compose.yml'), ...args], {
@@ -167,6 +171,11 @@ test('profile scale: Redis, a second replica with its own volume, a load balance
     assertNoPortTwice(cfg, label);
     assert.deepEqual(publishedPorts(replica), [], 'the second replica is reached through the load balancer only');
     assert.deepEqual(publishedPorts(redis), [], 'Redis is not published');
+    // The shared log of every document: an append-only file, fsynced before each acknowledgement.
+    const redisArgs = Array.isArray(redis.command) ? redis.command.join(' ') : redis.command ?? '';
+    assert.match(redisArgs, /--appendonly yes\b/);
+    assert.match(redisArgs, /--appendfsync always\b/);
+    assert.equal(dataVolume(redis, 'redis'), 'redis-data', 'Redis keeps its file in a volume');
     assert.deepEqual(publishedPorts(lb), ['8080/tcp']);
     assert.notEqual(dataVolume(replica, 'tandem-2'), dataVolume(tandem, 'tandem'), 'each replica has its own LevelDB');
     assert.equal(env(replica).REDIS_URL, 'redis://redis:6379');

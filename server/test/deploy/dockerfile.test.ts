@@ -1,6 +1,7 @@
-// What a Docker engine would reveal about the Dockerfile, checked without one: the runtime stage
-// starts a file that the build produces, as a non-root user owning /data, with production
-// dependencies that cover every import of the built server, and its HEALTHCHECK command (run
+// What a Docker engine would reveal about the Dockerfile, checked without one (engine-*.test.ts run
+// it on a real engine where one can run): the runtime stage starts a file that the build produces,
+// as a non-root user owning /data, with production dependencies that cover every import of the
+// built server, never sees the opt-in extra CA certificates, and its HEALTHCHECK command (run
 // exactly as written) tells a healthy server from a stopped one.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,17 +10,23 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  commandArgv, freePort, lastOf, parseEnv, parseHealthcheck, readDockerfile, repoRoot, requireBuilt, run,
-  startImageCmd, type Stage, type StartedServer,
-} from './support.js';
+import { commandArgv, lastOf, parseEnv, parseHealthcheck, readDockerfile, type Stage } from './support/dockerfile.js';
+import { requireBuilt, startImageCmd, type StartedServer } from './support/imageCmd.js';
+import { freePort } from './support/poll.js';
+import { run } from './support/processes.js';
+import { repoRoot } from './support/repoRoot.js';
 
 const stages = readDockerfile();
 const runtime = stages.at(-1)!;
-const build = stages.find((s) => s !== runtime);
+const build = stages.find((s) => s.name === 'build');
+const deps = stages.find((s) => s.name === 'deps');
 
 function workdir(stage: Stage): string {
-  return lastOf(stage, 'WORKDIR')?.args ?? '/';
+  // A stage built FROM another stage starts in that stage's WORKDIR.
+  const own = lastOf(stage, 'WORKDIR')?.args;
+  if (own) return own;
+  const parent = stages.find((s) => s.name === stage.base);
+  return parent ? workdir(parent) : '/';
 }
 
 /** A path inside the image (relative to `stage`'s WORKDIR or absolute) → the repository path. */
@@ -30,17 +37,48 @@ function inRepo(stage: Stage, imagePath: string): string {
   return join(repoRoot, rel);
 }
 
-test('two stages on node:20-bookworm-slim; the runtime installs production dependencies only', () => {
-  assert.ok(stages.length >= 2, 'multi-stage: a build stage and a runtime stage');
-  for (const s of stages) assert.equal(s.base, 'node:20-bookworm-slim');
-  const installs = runtime.instructions.filter((i) => i.keyword === 'RUN' && /\bnpm (ci|install)\b/.test(i.args));
-  assert.ok(installs.length > 0, 'the runtime stage installs dependencies');
-  for (const i of installs) assert.match(i.args, /--omit=dev|--production/, `line ${i.line}: ${i.args}`);
-  assert.ok(build, 'a build stage');
-  assert.ok(
-    build.instructions.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args)),
-    'the build stage runs `npm run build`',
-  );
+test('stages on node:20-bookworm-slim: deps installs (production apart), build builds, runtime copies', () => {
+  assert.ok(deps && build, 'stages `deps` and `build`');
+  const names = new Set(stages.map((s) => s.name));
+  for (const s of stages) assert.ok(s.base === 'node:20-bookworm-slim' || names.has(s.base), `${s.name}: FROM ${s.base}`);
+  const install = deps.instructions.find((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+  assert.ok(install, 'the deps stage runs npm ci');
+  assert.match(install.args, /npm ci --omit=dev --workspace server\b/, 'the server\'s production dependencies, apart');
+  assert.ok(build.instructions.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args)), 'the build stage runs `npm run build`');
+  // The runtime stage never reaches the registry: no install, no build tooling.
+  assert.ok(!runtime.instructions.some((i) => i.keyword === 'RUN' && /\bnpm\b/.test(i.args)), 'no npm in the runtime stage');
+});
+
+test('extra CA certificates: opt-in in deps only, for the install, never in the runtime stage', () => {
+  const arg = deps?.instructions.find((i) => i.keyword === 'ARG' && /^EXTRA_CA_CERTS\b/.test(i.args));
+  assert.ok(arg, 'ARG EXTRA_CA_CERTS in the deps stage');
+  assert.match(arg.args, /^EXTRA_CA_CERTS(=""|=)?$/, 'empty by default: nothing is trusted beyond Node\'s own roots');
+  const install = deps!.instructions.find((i) => i.keyword === 'RUN' && i.args.includes('EXTRA_CA_CERTS'));
+  assert.ok(install, 'a RUN uses it');
+  assert.match(install.args, /NODE_EXTRA_CA_CERTS=(\S+)/);
+  const file = /NODE_EXTRA_CA_CERTS=([^\s;]+)/.exec(install.args)![1]!;
+  assert.match(install.args, new RegExp(`rm -f ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`), 'the file is removed in the same step');
+  for (const s of stages.filter((x) => x !== deps)) {
+    for (const i of s.instructions) assert.doesNotMatch(i.args, /EXTRA_CA_CERTS/, `${s.name ?? 'stage'} line ${i.line}`);
+  }
+  assert.ok(!deps!.instructions.some((i) => i.keyword === 'ENV' && /NODE_EXTRA_CA_CERTS/.test(i.args)), 'no ENV: it would be inherited');
+});
+
+test('the build stage copies every local module that `npm run build` (scripts/build.mjs) imports', () => {
+  assert.ok(build);
+  const copied = build.instructions
+    .filter((i) => i.keyword === 'COPY' && !/--from=/.test(i.args))
+    .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+  const isCopied = (rel: string) => copied.some((src) => src === rel || (src.endsWith('/') && rel.startsWith(src)));
+  const seen = new Set<string>();
+  const visit = (rel: string) => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    assert.ok(isCopied(rel), `${rel} is imported by the build but not copied into the build stage`);
+    const src = readFileSync(join(repoRoot, rel), 'utf8');
+    for (const m of src.matchAll(/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g)) visit(posix.normalize(posix.join(posix.dirname(rel), m[1]!)));
+  };
+  visit('scripts/build.mjs');
 });
 
 test('the runtime stage: WORKDIR /app, image ENV, EXPOSE, VOLUME /data', () => {
@@ -59,7 +97,7 @@ test('the runtime stage: WORKDIR /app, image ENV, EXPOSE, VOLUME /data', () => {
 
 test('everything the runtime stage copies from the build stage exists in the built output', () => {
   requireBuilt();
-  const copies = runtime.instructions.filter((i) => i.keyword === 'COPY' && /--from=/.test(i.args));
+  const copies = runtime.instructions.filter((i) => i.keyword === 'COPY' && /--from=build\b/.test(i.args));
   assert.ok(copies.length >= 2, 'server/dist and client/dist are copied from the build stage');
   for (const c of copies) {
     const parts = c.args.split(/\s+/).filter((p) => !p.startsWith('--'));

@@ -9,7 +9,9 @@ import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { repoRoot, requireBuilt, startImageCmd, waitFor, type StartedServer } from './support.js';
+import { requireBuilt, startImageCmd, type StartedServer } from './support/imageCmd.js';
+import { waitFor } from './support/poll.js';
+import { repoRoot } from './support/repoRoot.js';
 
 const DOC = 'deploy-smoke';
 const TEXT = 'written through the production start path';

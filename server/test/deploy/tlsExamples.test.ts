@@ -14,7 +14,10 @@ import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { ensureDebianTool, freePort, onPath, repoRoot, run, startImageCmd, waitFor, type StartedServer } from './support.js';
+import { startImageCmd, type StartedServer } from './support/imageCmd.js';
+import { freePort, waitFor } from './support/poll.js';
+import { ensureDebianTool, onPath, run } from './support/processes.js';
+import { repoRoot } from './support/repoRoot.js';
 
 let work = '';
 let server: StartedServer | undefined;

@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { cleanup, connect, rawSocket, type RawSocket, startTestServer, waitFor, type TestServer } from '../helpers.js';
+import { awarenessFrame, cleanup, connect, rawSocket, type RawSocket, startTestServer, waitFor, type TestServer } from '../helpers.js';
 
 const PING_MS = 300;
 let ts: TestServer;
@@ -21,18 +20,6 @@ function names(c: ReturnType<typeof connect>): string[] {
     .sort();
 }
 
-/** An awareness message for one client, as a y-websocket client would frame it. */
-function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, JSON.stringify(state));
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(e);
-}
 
 /** Collects the awareness states a raw socket hears, by client ID. */
 function listen(ws: RawSocket): Map<number, unknown> {

@@ -5,8 +5,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, freePort } from '../../deploy/support.js';
+import { after, before } from 'node:test';
+import { cleanEnv } from '../../deploy/support/imageCmd.js';
+import { freePort } from '../../deploy/support/poll.js';
 import { cleanup, repoRoot, serverRoot, tempDir, waitFor } from '../../helpers.js';
+import { startRedis, type RedisServer } from './redis.js';
 
 export interface Instance {
   /** 'A', 'B', 'C'… for messages. */
@@ -194,4 +197,21 @@ export function metricOf(text: string, name: string): number | undefined {
     if (line.startsWith(name + ' ') || line.startsWith(name + '{')) sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
+}
+
+/**
+ * A Redis and `count` instances for one test file: started before its tests, disposed after
+ * (also when starting failed half-way). Read `redis` and `instances` inside the tests.
+ */
+export function clusterFixture(count: number): { readonly redis: RedisServer; readonly instances: Instance[] } {
+  const fixture = { redis: undefined as unknown as RedisServer, instances: [] as Instance[] };
+  before(async () => {
+    fixture.redis = await startRedis();
+    fixture.instances = await startInstances(count, fixture.redis.url);
+  });
+  after(async () => {
+    await disposeAll(fixture.instances);
+    if (fixture.redis) await fixture.redis.stop();
+  });
+  return fixture;
 }

@@ -1,6 +1,5 @@
 // Presence as the editor sets it (a name and a Yjs cursor) and as a client sees it, plus the
 // raw awareness frame a y-websocket client would send, for the forgery tests.
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { Client } from '../../helpers.js';
 import { body } from './docs.js';
@@ -31,15 +30,3 @@ export function names(c: Client): string[] {
     .sort();
 }
 
-/** An awareness message for one client ID, framed as y-websocket frames it. */
-export function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, JSON.stringify(state));
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(e);
-}

@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
-import { ensureDebianTool, freePort } from '../../deploy/support.js';
+import { freePort } from '../../deploy/support/poll.js';
+import { ensureDebianTool } from '../../deploy/support/processes.js';
 import { cleanup, tempDir, waitFor } from '../../helpers.js';
 
 export type RespValue = string | number | null | RespValue[];
