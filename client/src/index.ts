@@ -16,6 +16,7 @@ export type {
   TandemEditorProps,
   TandemHandle,
   TandemStatus,
+  TandemSaved,
   TandemToolbarRender,
   TandemUser,
   TandemAccess,

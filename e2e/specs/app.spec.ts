@@ -37,7 +37,7 @@ test('"/" starts a new document; the name prompt never blocks typing and is reme
   await context.close();
 });
 
-test('any document name works end to end, and "Copy link" copies a link to it', async ({ people, server }) => {
+test('any document name works end to end, and Share (open server) says anyone with the link can edit and copies it', async ({ people, server }) => {
   const doc = `${docName('team')}/Q1 plans: ünïcode & spaces?`;
   const alice = await people.open('Alice Martin', doc);
   const bob = await people.open('Bob Chen', doc);
@@ -48,8 +48,11 @@ test('any document name works end to end, and "Copy link" copies a link to it', 
   await expect(bob.editor).toContainText('Same document for both.');
 
   await alice.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.httpUrl });
-  await alice.page.getByRole('button', { name: 'Copy link' }).click();
-  await expect(alice.page.getByRole('button', { name: 'Link copied' })).toBeVisible();
+  await alice.page.getByRole('button', { name: 'Share', exact: true }).click();
+  const dialog = alice.page.getByRole('dialog', { name: /^Share/ });
+  await expect(dialog).toContainText('anyone with the link can edit');
+  await dialog.getByRole('button', { name: 'Copy' }).click();
+  await expect(alice.page.getByText('Link copied')).toBeVisible();
   const copied = await alice.page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(server.httpUrl + '/d/' + encodeURIComponent(doc));
 });

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { caretToEnd, docName, documentText, expect, test } from '../support/fixtures';
+import { gradientPng } from '../support/png';
 import { REPO_ROOT } from '../support/server';
 
 const ARTIFACTS = join(REPO_ROOT, 'e2e', 'artifacts');
@@ -26,7 +27,7 @@ test('two people see each other’s typing, formatting, carets and presence; a t
   const bob = await people.open('Bob Chen', doc);
   await expect(alice.status).toHaveAttribute('data-status', 'connected');
   await expect(bob.status).toHaveAttribute('data-status', 'connected');
-  await expect(alice.status).toHaveText('Connected');
+  await expect(alice.status).toHaveText('All changes saved');
 
   // Presence: each sees both avatars, named in full.
   for (const u of [alice, bob]) {
@@ -65,6 +66,21 @@ test('two people see each other’s typing, formatting, carets and presence; a t
   const bobCaret = alice.editor.locator('.collaboration-carets__caret', { has: alice.page.locator('.collaboration-carets__label', { hasText: 'Bob Chen' }) });
   await expect(bobCaret).toBeVisible();
   const aliceCaret = bob.editor.locator('.collaboration-carets__label', { hasText: 'Alice Martin' });
+  await expect(aliceCaret).toBeVisible();
+
+  // Alice adds an image and a small table below; Bob sees both (the picture shows them, and a caret).
+  await caretToEnd(alice);
+  await alice.page.keyboard.press('Enter');
+  await alice.page.locator('input[type="file"]').setInputFiles({ name: 'chart.png', mimeType: 'image/png', buffer: gradientPng(240, 72) });
+  await expect(bob.editor.locator('img:not(.ProseMirror-separator)')).toHaveCount(1);
+  await caretToEnd(alice);
+  await alice.page.getByRole('button', { name: 'Insert table', exact: true }).click();
+  for (const [i, cell] of ['Task', 'Owner', 'Due', 'Demo', 'Bob', 'Thu', 'Launch', 'Alice', 'Fri'].entries()) {
+    if (i > 0) await alice.page.keyboard.press('Tab'); // a Tab in the last cell would add a row
+    await alice.page.keyboard.type(cell);
+  }
+  await expect(bob.editor.locator('table th')).toHaveText(['Task', 'Owner', 'Due']);
+  await expect(bob.editor.locator('table td').first()).toHaveText('Demo');
   await expect(aliceCaret).toBeVisible();
 
   await alice.page.mouse.move(450, 600); // no hover highlight left on the toolbar in the picture

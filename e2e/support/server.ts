@@ -78,6 +78,16 @@ export class TandemServer {
     this.child = null;
   }
 
+  /** SIGKILL: a crash, with no flush and no goodbye to the sockets. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = null;
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     await this.start();

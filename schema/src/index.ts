@@ -3,15 +3,76 @@
  * the editor adds collaboration on top of it, and the server builds its conversions (export,
  * import, restore) from the very same list, so that both agree on what a document can hold.
  */
-import { getSchema, type AnyExtension } from '@tiptap/core';
+import { getSchema, mergeAttributes, type AnyExtension } from '@tiptap/core';
 import type { Schema } from '@tiptap/pm/model';
+import { Plugin, type Transaction } from '@tiptap/pm/state';
+import { tableEditingKey } from '@tiptap/pm/tables';
 import StarterKit from '@tiptap/starter-kit';
+import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
+import { TaskItem, TaskList } from '@tiptap/extension-list';
+import Highlight from '@tiptap/extension-highlight';
+import { Color, TextStyle } from '@tiptap/extension-text-style';
+import Image from '@tiptap/extension-image';
 
 /** The Y.XmlFragment the editor binds to (`doc.getXmlFragment(FRAGMENT)`), everywhere. */
 export const FRAGMENT = 'default';
 
+/** Where uploaded files are served: `/files/<encoded name>/<sha256>` (DESIGN.md, HTTP API). */
+export const FILES_PREFIX = '/files/';
+
+/**
+ * An image's `src` as the document keeps it: a pasted copy of one of our own images carries the
+ * viewer's `?token=` (the editor adds it for display), which must never be stored in the
+ * document where every reader would see it.
+ */
+export function storedImageSrc(src: string | null): string | null {
+  if (!src) return src;
+  const at = src.indexOf(FILES_PREFIX);
+  if (at < 0) return src;
+  const path = src.slice(at).split(/[?#]/)[0]!;
+  return /^\/files\/[^/?#]+\/[0-9a-f]{64}$/.test(path) ? path : src;
+}
+
+/** y-tiptap marks the transactions that bring remote changes in with this meta (its PluginKey 'y-sync'). */
+const Y_SYNC_META = 'y-sync$';
+
+export function isRemoteChange(tr: Transaction): boolean {
+  return (tr.getMeta(Y_SYNC_META) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true;
+}
+
+/**
+ * prosemirror-tables repairs a ragged table (rows of different widths) after every transaction
+ * that touched it, remote ones included. Two people adding rows and columns at once merge into a
+ * ragged table, and *every* client then repairs it at the same moment, each adding the missing
+ * cells: the repairs merge too, the table is ragged again the other way, and it grows columns
+ * without end. So remote changes are never repaired here; the editor has one elected client do
+ * it (client/src/editor/tableRepair.ts), and local edits are repaired as before.
+ */
+const LocalTableFixes = Table.extend({
+  addProseMirrorPlugins() {
+    return (this.parent?.() ?? []).map((plugin) => {
+      const spec = plugin.spec;
+      const append = spec.appendTransaction;
+      if (spec.key !== tableEditingKey || !append) return plugin;
+      return new Plugin({
+        ...spec,
+        appendTransaction: (trs, oldState, state) => (trs.some(isRemoteChange) ? null : append.call(plugin, trs, oldState, state)),
+      });
+    });
+  },
+});
+
+export interface TandemSchemaOptions {
+  /**
+   * How an image's stored `src` is displayed (the editor adds the server's origin and the
+   * viewer's own token). Default: as stored.
+   */
+  imageSrc?: (src: string) => string;
+}
+
 /** The extensions that define what a Tandem document holds. */
-export function tandemExtensions(): AnyExtension[] {
+export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtension[] {
+  const display = options.imageSrc ?? ((src: string) => src);
   return [
     StarterKit.configure({
       undoRedo: false, // Collaboration brings its own undo that only reverts *our* changes
@@ -20,6 +81,33 @@ export function tandemExtensions(): AnyExtension[] {
       trailingNode: false,
       link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
     }),
+    // Column widths are per viewer: resizing would write widths into the shared document on
+    // every drag, fighting between peers.
+    LocalTableFixes.configure({ resizable: false, allowTableNodeSelection: true }),
+    TableRow,
+    TableHeader,
+    TableCell,
+    TaskList,
+    TaskItem.configure({ nested: true }),
+    Highlight,
+    TextStyle,
+    Color,
+    Image.extend({
+      addAttributes() {
+        return {
+          ...this.parent?.(),
+          src: {
+            default: null,
+            // No DOM types here (the server imports this too): the element is what the parser hands us.
+            parseHTML: (element: { getAttribute(name: string): string | null }) => storedImageSrc(element.getAttribute('src')),
+          },
+        };
+      },
+      renderHTML({ HTMLAttributes }) {
+        const src = typeof HTMLAttributes.src === 'string' ? display(HTMLAttributes.src) : HTMLAttributes.src;
+        return ['img', mergeAttributes(this.options.HTMLAttributes, HTMLAttributes, { src })];
+      },
+    }).configure({ inline: false, allowBase64: false }), // never a data URL in the document
   ];
 }
 

@@ -24,6 +24,8 @@ export interface Config {
   readonly rateLimitBytesPerSec: number;
   readonly rateLimitBytesBurst: number;
   readonly maxDocumentBytes: number;
+  /** Largest uploaded image (413 above it). */
+  readonly maxFileBytes: number;
   readonly maxAwarenessBytes: number;
   readonly maxConnectionsPerIp: number;
   readonly maxOpenDocuments: number;
@@ -112,6 +114,7 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     rateLimitBytesPerSec: int(env, 'RATE_LIMIT_BYTES_PER_SEC', 1024 * 1024, 1),
     rateLimitBytesBurst: int(env, 'RATE_LIMIT_BYTES_BURST', 16 * 1024 * 1024, 1),
     maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 64 * 1024 * 1024, 1),
+    maxFileBytes: int(env, 'MAX_FILE_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     maxAwarenessBytes: int(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 16),
     maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', 1000, 1),
     maxOpenDocuments: int(env, 'MAX_OPEN_DOCUMENTS', 10000, 1),

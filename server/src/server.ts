@@ -15,6 +15,7 @@ import { Metrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import type { DocStore } from './storage/DocStore.js';
 import { LevelDocStore } from './storage/LevelDocStore.js';
+import { Shares } from './shares/Shares.js';
 import { wsWire } from './transport/frames.js';
 
 export interface TandemServer {
@@ -88,9 +89,15 @@ export async function startServer(
   }
   const docs = new DocumentService(registry, historyStore, pool, cluster !== undefined);
   const api = createApi({ config, logger, docs, level: store instanceof LevelDocStore ? store : undefined }, apiRoutes);
-  const gateway = new WsGateway(config, logger, metrics, registry);
+  const shares = config.authSecret ? new Shares(config.authSecret, store, cluster?.shares) : undefined;
+  const gateway = new WsGateway(config, logger, metrics, registry, shares);
   let listening = false;
-  const http: Server = createServer(createRequestHandler({ config, logger, metrics, api, isReady: () => listening && store.isOpen }));
+  const http: Server = createServer(
+    createRequestHandler({
+      config, logger, metrics, api, isReady: () => listening && store.isOpen,
+      store, sharedFiles: cluster?.files, shares, closeShareSessions: gateway.closeShareSessions,
+    }),
+  );
   http.on('upgrade', gateway.handleUpgrade);
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'bad HTTP request');

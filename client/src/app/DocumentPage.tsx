@@ -4,6 +4,7 @@ import { HistoryPanel } from '../editor/HistoryPanel';
 import { TandemEditor } from '../editor/TandemEditor';
 import { useIdentity } from './identity';
 import { NamePrompt } from './NamePrompt';
+import { ShareDialog } from './ShareDialog';
 import { docPath, wsUrlFromLocation } from './routes';
 import { rememberDoc } from './storage';
 
@@ -33,6 +34,7 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
   const url = useMemo(() => wsUrlFromLocation(window.location), []);
   const [copied, setCopied] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [sharing, setSharing] = useState(false);
 
   useEffect(() => rememberDoc(name), [name]);
 
@@ -44,9 +46,9 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
     [name],
   );
 
-  const shareLink = () => {
-    // The token travels with the link: that is how access is shared.
-    const link = `${window.location.origin}${docPath(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  // The token travels with the plain link: that is how access is shared without share links.
+  const plainLink = `${window.location.origin}${docPath(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const copyLink = (link: string) => {
     void copyText(link).then((ok) => {
       setCopied(ok);
       if (ok) window.setTimeout(() => setCopied(false), 2000);
@@ -80,14 +82,18 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
         <button type="button" className="doc-header__history" aria-pressed={historyOpen} onClick={() => setHistoryOpen((o) => !o)}>
           Version history
         </button>
-        <button type="button" className="doc-header__share" onClick={shareLink} aria-live="polite">
-          {copied ? 'Link copied' : 'Copy link'}
+        <span className="doc-header__copied" aria-live="polite">
+          {copied ? 'Link copied' : ''}
+        </span>
+        <button type="button" className="doc-header__share" onClick={() => setSharing(true)} aria-haspopup="dialog">
+          Share
         </button>
       </header>
       <div className="doc-page__body">
         <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} className="doc-page__editor" />
         {historyOpen && <HistoryPanel url={url} document={name} token={token} onClose={() => setHistoryOpen(false)} />}
       </div>
+      {sharing && <ShareDialog name={name} token={token} plainLink={plainLink} copy={copyLink} onClose={() => setSharing(false)} />}
       {identity.needsName && <NamePrompt guestName={identity.user.name} onName={identity.setName} onDismiss={identity.dismiss} />}
     </div>
   );

@@ -1,4 +1,5 @@
-import type { TandemAccess, TandemStatus } from './types';
+import { useState } from 'react';
+import type { TandemAccess, TandemSaved, TandemStatus } from './types';
 
 const TEXT: Record<TandemStatus, string> = {
   connected: 'Connected',
@@ -6,18 +7,50 @@ const TEXT: Record<TandemStatus, string> = {
   offline: 'Offline — edits saved on this device',
 };
 
-export function StatusBadge({ status }: { status: TandemStatus }) {
+/** While connected the words say where our edits are: on the server's disk, or on their way. */
+function statusText(status: TandemStatus, saved: TandemSaved): string {
+  if (status !== 'connected') return TEXT[status];
+  return saved === 'saved' ? 'All changes saved' : 'Saving…';
+}
+
+export function StatusBadge({ status, saved }: { status: TandemStatus; saved: TandemSaved }) {
   return (
-    <span className={`tandem-status tandem-status--${status}`} role="status" data-status={status}>
+    <span className={`tandem-status tandem-status--${status}`} role="status" data-status={status} data-saved={saved}>
       <span className="tandem-status__dot" aria-hidden="true" />
-      {TEXT[status]}
+      {statusText(status, saved)}
+    </span>
+  );
+}
+
+/**
+ * 4413: our edit would take the document past the server's limit. It sits in the offline copy
+ * and would be sent (and refused) again on every load, so the person chooses: drop it, or keep
+ * reading what they have without editing.
+ */
+function TooLarge({ reason, onDiscard }: { reason: string; onDiscard: () => void }) {
+  const [chosen, setChosen] = useState(false);
+  return (
+    <span className="tandem-notice tandem-notice--error tandem-notice--choice" role="alert" data-access="tooLarge" title={reason}>
+      This document has reached its size limit
+      {!chosen && (
+        <>
+          <button type="button" className="tandem-notice__button" onClick={onDiscard}>
+            Discard unsent changes
+          </button>
+          <button type="button" className="tandem-notice__button" onClick={() => setChosen(true)}>
+            Stay read-only
+          </button>
+        </>
+      )}
     </span>
   );
 }
 
 /** Why we stopped (or are limited): shown next to the status, in words. */
-export function AccessNotice({ access }: { access: TandemAccess }) {
+export function AccessNotice({ access, onDiscard }: { access: TandemAccess; onDiscard: () => void }) {
   switch (access.kind) {
+    case 'tooLarge':
+      return <TooLarge reason={access.reason} onDiscard={onDiscard} />;
     case 'unknown':
       return null;
     case 'granted':

@@ -1,10 +1,12 @@
 import { EditorContent, useEditorState } from '@tiptap/react';
 import type { Editor } from '@tiptap/core';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Presence } from './Presence';
+import { ShortcutsDialog } from './ShortcutsDialog';
 import { AccessNotice, StatusBadge } from './StatusBadge';
 import { Toolbar } from './Toolbar';
-import { useLatest, useTandem } from './useTandem';
+import { EDITOR_NOTICE_EVENT, useLatest, useTandem } from './useTandem';
+import { WordCount } from './WordCount';
 import type { TandemEditorProps } from './types';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.
@@ -24,7 +26,19 @@ function firstHeading({ editor }: { editor: Editor | null }): string {
  * tandem-editor.css (the host imports it; /embed.js puts it in its shadow root).
  */
 export function TandemEditor({ onTitleChange, toolbar = true, className, ...options }: TandemEditorProps) {
-  const { editor, awareness, status, access, editable } = useTandem(options);
+  const { editor, awareness, status, saved, access, discardUnsent, editable } = useTandem(options);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  // Read-only visitors get no editing tools at all (offline writers keep theirs, greyed or not).
+  const readOnly = access.kind === 'granted' && access.mode === 'read';
+
+  useEffect(() => {
+    if (!editor) return;
+    const dom = editor.view.dom;
+    const handleNotice = (e: Event) => setNotice(String((e as CustomEvent<unknown>).detail));
+    dom.addEventListener(EDITOR_NOTICE_EVENT, handleNotice);
+    return () => dom.removeEventListener(EDITOR_NOTICE_EVENT, handleNotice);
+  }, [editor]);
 
   const title = useEditorState({ editor, selector: firstHeading });
   const onTitleRef = useLatest(onTitleChange);
@@ -33,13 +47,23 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
   }, [title, onTitleRef]);
 
   return (
-    <div className={className ? `tandem-editor ${className}` : 'tandem-editor'} data-document={options.document}>
+    <div
+      className={className ? `tandem-editor ${className}` : 'tandem-editor'}
+      data-document={options.document}
+      onKeyDown={(e) => {
+        // Ctrl+/ (⌘/ on a Mac), as in Google Docs.
+        if ((e.ctrlKey || e.metaKey) && e.key === '/') {
+          e.preventDefault();
+          setShortcutsOpen(true);
+        }
+      }}
+    >
       <div className="tandem-bar">
-        {editor && toolbar !== false && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
+        {editor && toolbar !== false && !readOnly && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
         <span className="tandem-bar__spacer" />
         {awareness && <Presence awareness={awareness} />}
-        <AccessNotice access={access} />
-        <StatusBadge status={status} />
+        <AccessNotice access={access} onDiscard={discardUnsent} />
+        <StatusBadge status={status} saved={saved} />
       </div>
       {editor && (
         <div
@@ -54,6 +78,27 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
         >
           <EditorContent editor={editor} className="tandem-page__content" />
         </div>
+      )}
+      {notice && (
+        <div className="tandem-toast" role="alert" data-notice="upload">
+          <span>{notice}</span>
+          <button type="button" className="tandem-toast__close" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            ×
+          </button>
+        </div>
+      )}
+      {editor && (
+        <div className="tandem-footer">
+          <WordCount editor={editor} />
+        </div>
+      )}
+      {shortcutsOpen && (
+        <ShortcutsDialog
+          onClose={() => {
+            setShortcutsOpen(false);
+            editor?.commands.focus();
+          }}
+        />
       )}
     </div>
   );

@@ -1,8 +1,12 @@
 import { useEditorState, type Editor } from '@tiptap/react';
 import { yUndoPluginKey } from '@tiptap/y-tiptap';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState } from 'react';
+import { ColorMenu } from './ColorMenu';
 import { Icon } from './icons';
+import { insertImageFiles, IMAGE_TYPES } from './imageUpload';
 import { LinkForm } from './LinkForm';
+import { TableTools } from './TableTools';
+import { mod, ToolButton } from './ToolButton';
 
 interface ToolbarState {
   bold: boolean;
@@ -17,6 +21,11 @@ interface ToolbarState {
   blockquote: boolean;
   codeBlock: boolean;
   link: boolean;
+  taskList: boolean;
+  highlight: boolean;
+  color: string | null;
+  inTable: boolean;
+  headerRow: boolean;
   canUndo: boolean;
   canRedo: boolean;
 }
@@ -26,6 +35,16 @@ interface ToolbarState {
 function undoStacks(editor: Editor): { canUndo: boolean; canRedo: boolean } {
   const manager = (yUndoPluginKey.getState(editor.state) as { undoManager?: { undoStack: unknown[]; redoStack: unknown[] } } | undefined)?.undoManager;
   return { canUndo: (manager?.undoStack.length ?? 0) > 0, canRedo: (manager?.redoStack.length ?? 0) > 0 };
+}
+
+/** Whether the caret is in a table, and whether that table's first row is a header row. */
+function tableState(editor: Editor): { inTable: boolean; headerRow: boolean } {
+  const { $from } = editor.state.selection;
+  for (let depth = $from.depth; depth > 0; depth--) {
+    const node = $from.node(depth);
+    if (node.type.name === 'table') return { inTable: true, headerRow: node.firstChild?.firstChild?.type.name === 'tableHeader' };
+  }
+  return { inTable: false, headerRow: false };
 }
 
 // One selector for the whole toolbar: React re-renders only when one of these booleans flips,
@@ -44,42 +63,18 @@ function selectToolbar({ editor }: { editor: Editor }): ToolbarState {
     blockquote: editor.isActive('blockquote'),
     codeBlock: editor.isActive('codeBlock'),
     link: editor.isActive('link'),
+    taskList: editor.isActive('taskList'),
+    highlight: editor.isActive('highlight'),
+    color: (editor.getAttributes('textStyle').color as string | undefined) ?? null,
+    ...tableState(editor),
     ...undoStacks(editor),
   };
 }
 
-interface ButtonProps {
-  label: string;
-  shortcut?: string;
-  pressed?: boolean;
-  disabled?: boolean;
-  onClick: () => void;
-  children: ReactNode;
-}
-
-function ToolButton({ label, shortcut, pressed, disabled, onClick, children }: ButtonProps) {
-  return (
-    <button
-      type="button"
-      className="tandem-toolbar__button"
-      aria-label={label}
-      title={shortcut ? `${label} (${shortcut})` : label}
-      aria-pressed={pressed}
-      disabled={disabled}
-      // Keep the editor's selection: a click on the toolbar must not blur the document.
-      onMouseDown={(e) => e.preventDefault()}
-      onClick={onClick}
-    >
-      {children}
-    </button>
-  );
-}
-
-const mod = typeof navigator !== 'undefined' && /Mac|iP(hone|ad)/.test(navigator.platform) ? '⌘' : 'Ctrl+';
-
 export function Toolbar({ editor, editable }: { editor: Editor; editable: boolean }) {
   const s = useEditorState({ editor, selector: selectToolbar });
   const [linkOpen, setLinkOpen] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
   const off = !editable;
   const chain = () => editor.chain().focus();
 
@@ -111,6 +106,10 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
       <ToolButton label="Strike" shortcut={`${mod}Shift+S`} pressed={s.strike} disabled={off} onClick={() => chain().toggleStrike().run()}>
         <s aria-hidden="true">S</s>
       </ToolButton>
+      <ToolButton label="Highlight" shortcut={`${mod}Shift+H`} pressed={s.highlight} disabled={off} onClick={() => chain().toggleHighlight().run()}>
+        <Icon name="highlight" />
+      </ToolButton>
+      <ColorMenu editor={editor} current={s.color} disabled={off} />
       <ToolButton label="Code" shortcut={`${mod}E`} pressed={s.code} disabled={off} onClick={() => chain().toggleCode().run()}>
         <span aria-hidden="true" className="tandem-mono">{'<>'}</span>
       </ToolButton>
@@ -127,12 +126,43 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
       <ToolButton label="Ordered list" shortcut={`${mod}Shift+7`} pressed={s.orderedList} disabled={off} onClick={() => chain().toggleOrderedList().run()}>
         <Icon name="orderedList" />
       </ToolButton>
+      <ToolButton label="Checklist" shortcut={`${mod}Shift+9`} pressed={s.taskList} disabled={off} onClick={() => chain().toggleTaskList().run()}>
+        <Icon name="taskList" />
+      </ToolButton>
       <ToolButton label="Quote" shortcut={`${mod}Shift+B`} pressed={s.blockquote} disabled={off} onClick={() => chain().toggleBlockquote().run()}>
         <Icon name="quote" />
       </ToolButton>
       <ToolButton label="Code block" shortcut={`${mod}Alt+C`} pressed={s.codeBlock} disabled={off} onClick={() => chain().toggleCodeBlock().run()}>
         <Icon name="codeBlock" />
       </ToolButton>
+      <span className="tandem-toolbar__sep" aria-hidden="true" />
+      <ToolButton label="Horizontal rule" disabled={off} onClick={() => chain().setHorizontalRule().run()}>
+        <Icon name="horizontalRule" />
+      </ToolButton>
+      <ToolButton label="Insert image" disabled={off} onClick={() => fileInput.current?.click()}>
+        <Icon name="image" />
+      </ToolButton>
+      <input
+        ref={fileInput}
+        type="file"
+        accept={IMAGE_TYPES.join(',')}
+        multiple
+        hidden
+        aria-hidden="true"
+        tabIndex={-1}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = ''; // choosing the same file again must fire again
+          insertImageFiles(editor, files, editor.state.selection.from);
+        }}
+      />
+      {s.inTable ? (
+        <TableTools editor={editor} headerRow={s.headerRow} disabled={off} />
+      ) : (
+        <ToolButton label="Insert table" disabled={off} onClick={() => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()}>
+          <Icon name="table" />
+        </ToolButton>
+      )}
     </div>
   );
 }

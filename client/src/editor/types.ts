@@ -7,6 +7,13 @@ import type { Awareness } from 'y-protocols/awareness';
 /** What the status element says (`data-status`). */
 export type TandemStatus = 'connecting' | 'connected' | 'offline';
 
+/**
+ * `data-saved`: "saved" once the server's disk holds every edit in this document (its
+ * acknowledgements, message type 100), "saving" while connected with some edit not yet durable,
+ * "local" while disconnected with edits only on this device.
+ */
+export type TandemSaved = 'saving' | 'saved' | 'local';
+
 /** Who is typing: shown on carets and avatars, sent to peers through awareness. */
 export interface TandemUser {
   name: string;
@@ -22,7 +29,9 @@ export type TandemAccess =
   | { kind: 'expired'; reason: string }
   | { kind: 'refused'; code: number; reason: string }
   /** The document was deleted on the server (close code 4404); the offline copy is dropped. */
-  | { kind: 'deleted'; reason: string };
+  | { kind: 'deleted'; reason: string }
+  /** 4413: the document reached the server's size limit; our unsent edit would be refused again. */
+  | { kind: 'tooLarge'; reason: string };
 
 /** What `useTandem` needs: one document on one server, as one person. */
 export interface UseTandemOptions {
@@ -52,7 +61,13 @@ export interface TandemHandle {
   /** The Tiptap editor, bound to `doc`; null until it exists. */
   editor: Editor | null;
   status: TandemStatus;
+  saved: TandemSaved;
   access: TandemAccess;
+  /**
+   * After a 4413 (`access.kind === 'tooLarge'`): delete this document's offline copy (the edits the
+   * server refused) and open it again from the server.
+   */
+  discardUnsent: () => void;
   /** `editable` as asked, and as the server allows (a read token, a refused session). */
   editable: boolean;
 }

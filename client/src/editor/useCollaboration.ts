@@ -5,8 +5,9 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { removeAwarenessStates } from 'y-protocols/awareness';
 import { fetchAccess } from './access';
 import { deferRemoteWrites } from './offlineCopy';
-import { shouldReconnect, TERMINAL_CLOSE_CODES } from './closeCodes';
-import type { TandemAccess, TandemStatus } from './types';
+import { CloseCode, shouldReconnect, TERMINAL_CLOSE_CODES } from './closeCodes';
+import { watchSaved } from './savedWatch';
+import type { TandemAccess, TandemSaved, TandemStatus } from './types';
 
 export interface CollaborationSession {
   doc: Y.Doc;
@@ -18,7 +19,20 @@ export interface CollaborationState {
   /** null until the effect ran, and during the render in which url/document/token changed */
   session: CollaborationSession | null;
   status: TandemStatus;
+  saved: TandemSaved;
   access: TandemAccess;
+  /** Deletes the offline copy (edits the server refused with 4413) and opens the document afresh. */
+  discardUnsent: () => void;
+}
+
+const noop = () => undefined;
+
+/** Deletes an IndexedDB database; resolves once deleted (or queued behind another tab that has it open). */
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
 }
 
 /** The offline copy is keyed by server too, so a stale copy never leaks into another server's document. */
@@ -52,12 +66,16 @@ function muteAwarenessEcho(provider: WebsocketProvider): void {
  * down after having been up or the server cannot be reached.
  */
 export function useCollaboration(url: string, document: string, token: string | undefined): CollaborationState {
-  const key = `${url}\n${document}\n${token ?? ''}`;
+  // Bumped by discardUnsent: a new Y.Doc, provider and (empty) offline copy.
+  const [generation, setGeneration] = useState(0);
+  const key = `${url}\n${document}\n${token ?? ''}\n${generation}`;
   const [state, setState] = useState<CollaborationState & { key: string }>({
     key: '',
     session: null,
     status: 'connecting',
+    saved: 'saved',
     access: { kind: 'unknown' },
+    discardUnsent: noop,
   });
 
   useEffect(() => {
@@ -65,7 +83,8 @@ export function useCollaboration(url: string, document: string, token: string | 
     // Provider first: listeners of doc 'update' run in order, so a keystroke goes out on the
     // socket before its IndexedDB write is queued.
     const provider = new WebsocketProvider(url, encodeURIComponent(document), doc, {
-      params: token ? { token } : {},
+      // acks=1: the server tells us what is on its disk (message type 100), for "All changes saved".
+      params: token ? { token, acks: '1' } : { acks: '1' },
       maxBackoffTime: 2500,
       shouldReconnect,
     });
@@ -77,13 +96,28 @@ export function useCollaboration(url: string, document: string, token: string | 
     let status: TandemStatus = provider.wsconnected ? 'connected' : 'connecting';
     let access: TandemAccess = { kind: 'unknown' };
     let checking = false;
+    let discarding = false;
 
-    const publish = () => {
-      if (!aborter.signal.aborted) setState({ key, session, status, access });
+    const discardUnsent = () => {
+      if (discarding) return;
+      discarding = true;
+      provider.disconnect();
+      flushOfflineCopy(); // nothing may write to the database after it is closed
+      void persistence
+        .destroy()
+        .then(() => deleteDatabase(offlineStoreName(url, document)))
+        .then(() => {
+          if (!aborter.signal.aborted) setGeneration((g) => g + 1);
+        });
     };
+    const publish = () => {
+      if (!aborter.signal.aborted) setState({ key, session, status, saved: savedWatch.saved, access, discardUnsent });
+    };
+    const savedWatch = watchSaved(doc, provider, persistence, () => status === 'connected', publish);
     const setStatus = (next: TandemStatus) => {
       if (next !== status) {
         status = next;
+        savedWatch.recompute();
         publish();
       }
     };
@@ -91,6 +125,7 @@ export function useCollaboration(url: string, document: string, token: string | 
       access = next;
       provider.disconnect(); // shouldConnect = false: no more retries
       status = 'offline';
+      savedWatch.recompute();
       publish();
     };
 
@@ -125,6 +160,8 @@ export function useCollaboration(url: string, document: string, token: string | 
         stop({ kind: 'deleted', reason: event.reason || 'document deleted' });
         flushOfflineCopy();
         void persistence.clearData();
+      } else if (event.code === CloseCode.DocumentTooLarge) {
+        stop({ kind: 'tooLarge', reason: event.reason || 'document too large' });
       } else if (event.code === TERMINAL_CLOSE_CODES.tokenExpired) {
         stop({ kind: 'expired', reason: event.reason || 'token expired' });
       } else if (!shouldReconnect(event)) {
@@ -159,6 +196,7 @@ export function useCollaboration(url: string, document: string, token: string | 
       window.removeEventListener('pageshow', handlePageShow);
       provider.off('status', handleStatus);
       provider.off('connection-close', handleClose);
+      savedWatch.stop();
       removeAwarenessStates(provider.awareness, [doc.clientID], 'unmount');
       provider.destroy();
       provider.awareness.destroy();
@@ -169,6 +207,6 @@ export function useCollaboration(url: string, document: string, token: string | 
   }, [key, url, document, token]);
 
   // Never hand out a session that belongs to the previous document.
-  if (state.key !== key) return { session: null, status: 'connecting', access: { kind: 'unknown' } };
+  if (state.key !== key) return { session: null, status: 'connecting', saved: 'saved', access: { kind: 'unknown' }, discardUnsent: noop };
   return state;
 }

@@ -2,10 +2,20 @@ import { Editor, type AnyExtension } from '@tiptap/core';
 import { FRAGMENT, tandemExtensions } from '@tandem/schema';
 // For the types only: StarterKit's commands (toggleBold…) extend Tiptap's command types.
 import type {} from '@tiptap/starter-kit';
+// Likewise for the schema's other extensions (tables, task lists, highlight, colour, images).
+import type {} from '@tiptap/extension-table';
+import type {} from '@tiptap/extension-list';
+import type {} from '@tiptap/extension-highlight';
+import type {} from '@tiptap/extension-text-style';
+import type {} from '@tiptap/extension-image';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
+import { displaySrc, uploader } from './files';
+import { ImageUpload } from './imageUpload';
+import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
+import { cleanPastedHtml } from './pasteCleanup';
 import { useCollaboration, type CollaborationSession } from './useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
 
@@ -16,12 +26,28 @@ export function useLatest<T>(value: T) {
   return ref;
 }
 
-function createEditor(session: CollaborationSession, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
+/** Where the editor reports what a person should know (an upload refused): a DOM event on its element. */
+export const EDITOR_NOTICE_EVENT = 'tandem-notice';
+
+interface Place {
+  url: string;
+  document: string;
+  token: string | undefined;
+}
+
+function createEditor(session: CollaborationSession, place: Place, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
   const { doc, provider } = session;
-  return new Editor({
+  const editor: Editor = new Editor({
     extensions: [
       // The document schema is shared with the server's conversions (schema/).
-      ...tandemExtensions(),
+      ...tandemExtensions({ imageSrc: displaySrc(place.url, place.token) }),
+      TableRepair.configure({ awareness: provider.awareness }),
+      ImageUpload.configure({
+        upload: uploader(place.url, place.document, place.token),
+        onError: (message) => {
+          if (!editor.isDestroyed) editor.view.dom.dispatchEvent(new CustomEvent(EDITOR_NOTICE_EVENT, { detail: message, bubbles: true }));
+        },
+      }),
       Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
       CollaborationCaret.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
       ...extra,
@@ -32,8 +58,10 @@ function createEditor(session: CollaborationSession, user: TandemUser, editable:
     injectCSS: false,
     editorProps: {
       attributes: { class: 'tandem-document', 'aria-label': 'Document', 'aria-multiline': 'true', role: 'textbox' },
+      transformPastedHTML: cleanPastedHtml,
     },
   });
+  return editor;
 }
 
 /**
@@ -44,7 +72,7 @@ function createEditor(session: CollaborationSession, user: TandemUser, editable:
  */
 export function useTandem(options: UseTandemOptions): TandemHandle {
   const { url, document, user, token, editable = true, extensions, onStatus } = options;
-  const { session, status, access } = useCollaboration(url, document, token);
+  const { session, status, saved, access, discardUnsent } = useCollaboration(url, document, token);
   const onStatusRef = useLatest(onStatus);
   useEffect(() => {
     // Braces: a host's callback may return a value, which React would take for a cleanup.
@@ -52,17 +80,17 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   }, [status, onStatusRef]);
 
   const readOnly = access.kind === 'granted' && access.mode === 'read';
-  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused' || access.kind === 'deleted';
+  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused' || access.kind === 'deleted' || access.kind === 'tooLarge';
   const canEdit = editable && !readOnly && !blocked;
 
   // The editor belongs to one session: created once it exists, destroyed with it. Options that
   // may change later (user, editable) are applied to the live editor below instead.
-  const creation = useLatest({ user, canEdit, extensions: extensions ?? [] });
+  const creation = useLatest({ place: { url, document, token }, user, canEdit, extensions: extensions ?? [] });
   const [bound, setBound] = useState<{ session: CollaborationSession; editor: Editor } | null>(null);
   useEffect(() => {
     if (!session) return;
-    const { user: u, canEdit: e, extensions: x } = creation.current;
-    const editor = createEditor(session, u, e, x);
+    const { place, user: u, canEdit: e, extensions: x } = creation.current;
+    const editor = createEditor(session, place, u, e, x);
     setBound({ session, editor });
     return () => editor.destroy();
   }, [session, creation]);
@@ -74,7 +102,10 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   }, [editor, user.name, user.color]);
   useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit, false);
-  }, [editor, canEdit]);
+    // Only a writer may be elected to repair tables (tableRepair.ts).
+    const awareness = session?.provider.awareness;
+    if (editor && awareness && awareness.getLocalState()?.[TABLE_REPAIR_FIELD] !== canEdit) awareness.setLocalStateField(TABLE_REPAIR_FIELD, canEdit);
+  }, [editor, canEdit, session]);
 
   return {
     doc: session?.doc ?? null,
@@ -82,7 +113,9 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
     awareness: session?.provider.awareness ?? null,
     editor,
     status,
+    saved,
     access,
+    discardUnsent,
     editable: canEdit,
   };
 }

@@ -5,6 +5,8 @@ export interface Access {
   readonly mode: Mode;
   /** From the token: stamped into the awareness `user.name` this connection sends. */
   readonly userName?: string | undefined;
+  /** A share link's id: the link's record must still exist (revocation). */
+  readonly share?: string | undefined;
   /** Token expiry, ms since the epoch. */
   readonly expiresAtMs?: number | undefined;
 }

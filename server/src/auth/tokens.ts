@@ -8,6 +8,10 @@ export interface TokenClaims {
   doc: string;
   mode: Mode;
   name?: string;
+  /** A share link's id (its token never carries a `name`). */
+  share?: string;
+  /** "exact": `doc` is a name, never a prefix, even when it ends in `*` (share links). */
+  match?: 'exact';
 }
 
 function key(secret: string): Uint8Array {
@@ -22,6 +26,13 @@ export function docMatches(claim: string, name: string): boolean {
 /** A valid token's claims, whatever document it is for (the document list filters by `doc`). */
 export interface VerifiedClaims extends Access {
   readonly doc: string;
+  /** "exact" (share links): `doc` is a name even when it ends in `*`. */
+  readonly match?: 'exact';
+}
+
+/** Whether verified claims cover document `name` (an exact name, or a `doc` name or prefix). */
+export function claimsCover(claims: Pick<VerifiedClaims, 'doc' | 'match'>, name: string): boolean {
+  return claims.match === 'exact' ? claims.doc === name : docMatches(claims.doc, name);
 }
 
 /**
@@ -29,8 +40,8 @@ export interface VerifiedClaims extends Access {
  * 403 when valid but for another document. Never echoes the token.
  */
 export async function verifyToken(secret: string, token: string | undefined, name: string): Promise<Access> {
-  const { doc, ...access } = await verifyClaims(secret, token);
-  if (!docMatches(doc, name)) throw new AuthError('token is for another document', 403);
+  const { doc, match, ...access } = await verifyClaims(secret, token);
+  if (!claimsCover({ doc, match }, name)) throw new AuthError('token is for another document', 403);
   return access;
 }
 
@@ -44,17 +55,24 @@ export async function verifyClaims(secret: string, token: string | undefined): P
     if (err instanceof errors.JWTExpired) throw new AuthError('token expired', 401);
     throw new AuthError('invalid token', 401);
   }
-  const { doc, mode, name: userName, exp } = payload;
+  const { doc, mode, name: userName, exp, share, match } = payload;
   if (typeof doc !== 'string' || doc === '' || (mode !== 'read' && mode !== 'write') || typeof exp !== 'number') {
     throw new AuthError('invalid token claims', 401);
   }
   if (userName !== undefined && typeof userName !== 'string') throw new AuthError('invalid token claims', 401);
-  return { doc, mode, userName, expiresAtMs: exp * 1000 };
+  if ((share !== undefined && typeof share !== 'string') || (match !== undefined && match !== 'exact')) throw new AuthError('invalid token claims', 401);
+  return { doc, ...(match === 'exact' ? { match } : {}), mode, userName, share, expiresAtMs: exp * 1000 };
 }
 
 /** Mints a token (operators' CLI, tests, and an app backend's example). */
 export async function mintToken(secret: string, claims: TokenClaims, ttlSeconds: number): Promise<string> {
-  const jwt = new SignJWT({ doc: claims.doc, mode: claims.mode, ...(claims.name !== undefined ? { name: claims.name } : {}) })
+  const jwt = new SignJWT({
+    doc: claims.doc,
+    mode: claims.mode,
+    ...(claims.name !== undefined ? { name: claims.name } : {}),
+    ...(claims.share !== undefined ? { share: claims.share } : {}),
+    ...(claims.match !== undefined ? { match: claims.match } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds);

@@ -9,8 +9,10 @@ import { DEFAULT_FOLD, Folder, type FoldOptions } from './Folder.js';
 import { LogReader } from './LogReader.js';
 import { PresenceRelay, type RoomLookup } from './PresenceRelay.js';
 import { RedisLink } from './RedisLink.js';
+import { SharedFiles } from './SharedFiles.js';
 import { SharedHistory } from './SharedHistory.js';
 import { SharedLog } from './SharedLog.js';
+import { SharedShares } from './SharedShares.js';
 import { DELETED_CHANNEL } from './keys.js';
 
 /** An instance tries to fold a document's stream after reading this many entries of it. */
@@ -41,6 +43,10 @@ export class Cluster implements ClusterPort {
   private readonly log: SharedLog;
   private readonly reader: LogReader;
   private readonly folder: Folder;
+  /** Uploaded files, shared so that every instance serves them. */
+  readonly files: SharedFiles;
+  /** Share-link records, the same for every instance. */
+  readonly shares: SharedShares;
   private presence: PresenceRelay | undefined;
   private rooms: RoomLookup | undefined;
   private readonly sinceFold = new Map<string, number>();
@@ -55,6 +61,8 @@ export class Cluster implements ClusterPort {
     this.reader = new LogReader(this.link, this.instance, options.logger, this.handleEntries);
     this.folder = new Folder(this.link, options.logger, { ...DEFAULT_FOLD, ...options.fold });
     this.history = new SharedHistory(options.store, this.link, this.instance, options.logger);
+    this.files = new SharedFiles(this.link);
+    this.shares = new SharedShares(this.link);
   }
 
   /** Connects (local-only when Redis is away) and starts following; `rooms` is the registry. */

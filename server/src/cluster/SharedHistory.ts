@@ -128,4 +128,10 @@ export class SharedHistory implements DocStore {
   release(name: string): void { this.local.release(name); }
   flush(): Promise<void> { return this.local.flush(); }
   close(): Promise<void> { return this.local.close(); }
+  // Files and share links are shared by SharedFiles / SharedShares on the local store itself.
+  putFile(name: string, sha256: string, bytes: Uint8Array) { return this.local.putFile(name, sha256, bytes); }
+  readFile(name: string, sha256: string) { return this.local.readFile(name, sha256); }
+  putShare(name: string, share: Parameters<DocStore['putShare']>[1]) { return this.local.putShare(name, share); }
+  listShares(name: string) { return this.local.listShares(name); }
+  deleteShare(name: string, id: string) { return this.local.deleteShare(name, id); }
 }

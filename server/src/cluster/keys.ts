@@ -12,6 +12,8 @@
  *   tandem:{<name>}:vlease   which instance records the document's automatic versions (expires)
  *   tandem:docs              Sorted set (all scores 0, so by name): every document with a summary
  *   channel tandem:deleted   a document was deleted: every instance closes its peers (4404)
+ *   tandem:{<name>}:file:<sha256>   an uploaded file's bytes (content-addressed, never changes)
+ *   tandem:{<name>}:shares       Hash: share-link id → its record (JSON)
  *   tandem:epoch             random; set once per Redis data set: a new value = Redis lost its data
  *   tandem:instance:<id>     heartbeat of a running instance (expires)
  *   channel tandem:presence  awareness and heartbeats between instances (ephemeral)
@@ -28,6 +30,8 @@ export const summaryKey = (name: string): string => `${PREFIX}${name}}:summary`;
 export const versionLeaseKey = (name: string): string => `${PREFIX}${name}}:vlease`;
 export const DOCS_KEY = 'tandem:docs';
 export const DELETED_CHANNEL = 'tandem:deleted';
+export const fileKey = (name: string, sha256: string): string => `${PREFIX}${name}}:file:${sha256}`;
+export const sharesKey = (name: string): string => `${PREFIX}${name}}:shares`;
 export const EPOCH_KEY = 'tandem:epoch';
 export const heartbeatKey = (instance: string): string => `tandem:instance:${instance}`;
 export const PRESENCE_CHANNEL = 'tandem:presence';

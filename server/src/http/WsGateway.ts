@@ -16,6 +16,10 @@ import { WsSocket } from '../transport/WsSocket.js';
 import { decodeName, splitTarget } from './names.js';
 import { closeFor, statusFor } from './refusals.js';
 import { RequestError } from './RequestError.js';
+import type { Shares } from '../shares/Shares.js';
+
+/** How often the share links that open sessions are checked again (revocation on other instances). */
+const SHARE_CHECK_MS = 2000;
 import { clientIp, isOriginAllowed, rejectUpgrade } from './requests.js';
 
 /** Listeners are shared functions: they find the connection and gateway on the socket. */
@@ -62,6 +66,7 @@ export class WsGateway {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly registry: RoomRegistry,
+    private readonly shares?: Shares | undefined,
   ) {
     this.wss = new WebSocketServer({
       noServer: true,
@@ -70,7 +75,38 @@ export class WsGateway {
       clientTracking: false,
     });
     this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
+    if (shares) this.shareCheck = setInterval(this.checkShares, SHARE_CHECK_MS);
   }
+
+  /**
+   * A revoked share link ends its sessions within seconds on every instance: revoking closes
+   * them here at once, and every instance re-checks the links its sessions use this often.
+   */
+  private readonly shareCheck: NodeJS.Timeout | undefined;
+
+  readonly closeShareSessions = (name: string, id: string): void => {
+    for (const [conn, room] of this.conns) {
+      if (conn.access.share === id && room.name === name && !conn.closed) conn.close(CloseCode.TokenExpired, 'link revoked');
+    }
+  };
+
+  private readonly checkShares = (): void => {
+    const shares = this.shares;
+    if (!shares) return;
+    const used = new Map<string, { name: string; id: string }>();
+    for (const [conn, room] of this.conns) {
+      const id = conn.access.share;
+      if (id !== undefined && !conn.closed) used.set(`${room.name}\u0000${id}`, { name: room.name, id });
+    }
+    for (const { name, id } of used.values()) {
+      shares.get(name, id).then(
+        (record) => {
+          if (!record) this.closeShareSessions(name, id);
+        },
+        (err: unknown) => this.logger.warn({ doc: name, err }, 'cannot check a share link'),
+      );
+    }
+  };
 
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', ignoreSocketError); // ws reports errors of upgraded sockets itself
@@ -94,6 +130,7 @@ export class WsGateway {
       const access: Access = this.config.authSecret
         ? await verifyToken(this.config.authSecret, query.get('token') ?? undefined, name)
         : OPEN_ACCESS;
+      await this.shares?.check(name, access); // a revoked link opens nothing
       ip = clientIp(this.config, req);
       const count = this.perIp.get(ip) ?? 0;
       if (count >= this.config.maxConnectionsPerIp) throw new RequestError('too many connections from this address', 429);
@@ -219,6 +256,7 @@ export class WsGateway {
   shutdown(): void {
     this.accepting = false;
     clearInterval(this.heartbeat);
+    clearInterval(this.shareCheck);
     for (const conn of [...this.conns.keys()]) conn.close(CloseCode.GoingAway, 'server shutting down');
   }
 }

@@ -3,6 +3,12 @@ import { verifyToken } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { DocStore } from '../storage/DocStore.js';
+import type { SharedFiles } from '../cluster/SharedFiles.js';
+import { handleFiles } from './api/files.js';
+import { handleShares } from './api/shares.js';
+import type { Shares } from '../shares/Shares.js';
+import { sendRefusal } from './api/respond.js';
 import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { decodeName, splitTarget } from './names.js';
@@ -16,6 +22,13 @@ export interface RouteDeps {
   isReady: () => boolean;
   /** The REST API under /api/ (http/api/), every method. */
   api?: ((req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void>) | undefined;
+  store: DocStore;
+  /** With REDIS_URL: what is shared through Redis besides documents. */
+  sharedFiles?: SharedFiles | undefined;
+  /** With AUTH_SECRET: share links. */
+  shares?: Shares | undefined;
+  /** Closes the sessions of a revoked share link (the WebSocket gateway). */
+  closeShareSessions: (name: string, id: string) => void;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -26,6 +39,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
+      if (!res.headersSent && sendRefusal(res, err)) return;
       deps.logger.error({ err, url: req.url?.split('?')[0] }, 'request failed');
       if (!res.headersSent) json(res, 500, { error: 'Internal Server Error', reason: 'internal error' });
       else res.destroy();
@@ -36,6 +50,10 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
 async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path, query } = splitTarget(req.url ?? '/');
   if (handleCors(deps.config, req, res, path)) return;
+  // Uploaded files and share links answer their own paths (http/api/files.ts, shares.ts); the
+  // rest of /api/ is the route table (http/api/router.ts).
+  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles, shares: deps.shares }, req, res, path, query)) return;
+  if (await handleShares({ config: deps.config, shares: deps.shares, closeSessions: deps.closeShareSessions }, req, res, path, query)) return;
   if (path.startsWith('/api/') && !path.startsWith('/api/access/') && deps.api) {
     await deps.api(req, res, path, query);
     return;
@@ -83,8 +101,9 @@ async function access(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     }
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = query.get('token') ?? bearer ?? undefined;
-    const { mode } = await verifyToken(deps.config.authSecret, token, name);
-    json(res, 200, { mode });
+    const access = await verifyToken(deps.config.authSecret, token, name);
+    await deps.shares?.check(name, access);
+    json(res, 200, { mode: access.mode });
   } catch (err) {
     const refusal = statusFor(err);
     if (!refusal) throw err;

@@ -4,6 +4,9 @@ import { OwnedIds } from './OwnedIds.js';
 import type { UpdateOrigin } from './origins.js';
 import type { Outgoing, SocketLike } from './ports.js';
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface ConnectionLimits {
   maxBufferedBytes: number;
   rateLimitPerSec: number;
@@ -176,9 +179,18 @@ export class Connection {
     return this.awaitingPong && now - this.pingSentAt >= graceMs;
   }
 
-  /** Closes the session with 4401 when the token expires. */
+  /**
+   * Closes the session with 4401 when the token expires. A timer cannot wait longer than
+   * 2^31-1 ms (~24.8 days; Node fires a longer one at once): a token valid for longer (a share
+   * link without expiry) re-arms in steps instead of ending the session on the spot.
+   */
   expireAt(expiresAtMs: number, now: number): void {
-    this.expiryTimer = setTimeout(() => this.close(CloseCode.TokenExpired, 'token expired'), Math.max(0, expiresAtMs - now));
+    const wait = Math.max(0, expiresAtMs - now);
+    const step = Math.min(wait, MAX_TIMER_MS);
+    this.expiryTimer = setTimeout(() => {
+      if (step < wait) this.expireAt(expiresAtMs, Date.now());
+      else this.close(CloseCode.TokenExpired, 'token expired');
+    }, step);
     this.expiryTimer.unref();
   }
 

@@ -144,6 +144,43 @@ for (const [label, make] of stores) {
       done();
     });
 
+    test('files: content-addressed per document, kept across a reopen, deleted with their document', async () => {
+      const { store, reopen, done } = make();
+      await store.open();
+      const sha = 'ab'.repeat(32);
+      await Promise.all([store.putFile('a/b', sha, bytes(1, 2, 3)), store.append('a/b', 0, bytes(9))]);
+      assert.deepEqual([...((await store.readFile('a/b', sha)) ?? [])], [1, 2, 3]);
+      assert.equal(await store.readFile('a', sha), undefined, 'files belong to their document');
+      assert.equal(await store.readFile('a/b', 'cd'.repeat(32)), undefined);
+      assert.deepEqual((await store.load('a/b')).updates.map((u) => [...u]), [[9]], 'a file is not an update');
+      let current = store;
+      if (reopen) {
+        await store.close();
+        current = reopen();
+        await current.open();
+        assert.deepEqual([...((await current.readFile('a/b', sha)) ?? [])], [1, 2, 3]);
+      }
+      await current.deleteDocument('a/b');
+      assert.equal(await current.readFile('a/b', sha), undefined);
+      await current.close();
+      done();
+    });
+
+    test('share links: listed by id per document, deleted one by one and with their document', async () => {
+      const { store, done } = make();
+      await store.open();
+      const r = (id: string) => ({ id, mode: 'read' as const, createdAt: 1, expiresAt: null, creator: null });
+      await Promise.all([store.putShare('a', r('y')), store.putShare('a', r('x')), store.putShare('a/b', r('z'))]);
+      assert.deepEqual((await store.listShares('a')).map((s) => s.id), ['x', 'y']);
+      assert.deepEqual(await store.listShares('a/b'), [r('z')]);
+      await store.deleteShare('a', 'x');
+      assert.deepEqual((await store.listShares('a')).map((s) => s.id), ['y']);
+      await store.deleteDocument('a');
+      assert.deepEqual(await store.listShares('a'), []);
+      await store.close();
+      done();
+    });
+
     test('a closed store refuses with a StorageError, never an empty answer', async () => {
       const { store, done } = make();
       await assert.rejects(async () => store.load('x'), (err: unknown) => err instanceof StorageError && err.code === 'STORE_NOT_OPEN');

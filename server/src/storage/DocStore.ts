@@ -26,6 +26,17 @@ export interface VersionMeta {
   hash: string;
 }
 
+/** A share link (DESIGN.md, "Contract — access"): kept by the server so that it can be listed and revoked. */
+export interface ShareRecord {
+  id: string;
+  mode: 'read' | 'write';
+  createdAt: number;
+  /** ms since the epoch; null: never */
+  expiresAt: number | null;
+  /** The creator's name from their token, if it had one (never put in the link's token). */
+  creator: string | null;
+}
+
 /** What the document list shows of a document. */
 export interface DocSummary {
   /** Text of the first heading ('' without one). */
@@ -65,6 +76,16 @@ export interface DocStore {
   readVersion(name: string, id: number): Promise<Uint8Array | undefined>;
   /** Removes versions (metadata and body) in the next group-committed batch. */
   deleteVersions(name: string, ids: readonly number[]): Promise<void>;
+  /** Stores an uploaded file under the document, by its SHA-256 (lowercase hex), in the next group-committed batch. */
+  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void>;
+  /** An uploaded file's bytes, or undefined when the document has no such file. */
+  readFile(name: string, sha256: string): Promise<Uint8Array | undefined>;
+  /** Stores (or replaces) a share link's record in the next group-committed batch. */
+  putShare(name: string, share: ShareRecord): Promise<void>;
+  /** The document's share links, by id. */
+  listShares(name: string): Promise<ShareRecord[]>;
+  /** Removes a share link's record in the next group-committed batch. */
+  deleteShare(name: string, id: string): Promise<void>;
   writeSummary(name: string, summary: DocSummary): Promise<void>;
   readSummary(name: string): Promise<DocSummary | undefined>;
   /**

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import leveldown, { type BatchOp, type IteratorOptions, type LevelDown } from 'leveldown';
 import { StorageError } from '../errors.js';
-import type { DocStore, DocSummary, StoredDocument, VersionMeta } from './DocStore.js';
+import type { DocStore, DocSummary, ShareRecord, StoredDocument, VersionMeta } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
-import { ALL_DOCS, clusterKey, docRange, docsAfter, idOfKey, metaKey, nameOfKey, seqOfUpdateKey, summaryKey, updateKeyFrom, updateRange, versionBodyKey, versionKey, versionRange } from './keys.js';
+import { ALL_DOCS, clusterKey, docRange, fileKey, shareKey, shareRange, docsAfter, idOfKey, metaKey, nameOfKey, seqOfUpdateKey, summaryKey, updateKeyFrom, updateRange, versionBodyKey, versionKey, versionRange } from './keys.js';
 import { decodeVersionMeta, encodeVersionMeta } from './versionCodec.js';
 import { RangeCompactor } from './RangeCompactor.js';
 
@@ -160,6 +160,31 @@ export class LevelDocStore implements DocStore {
   deleteVersions(name: string, ids: readonly number[]): Promise<void> {
     this.ensureOpen();
     return this.commits.push(...ids.flatMap((id): BatchOp[] => [{ type: 'del', key: versionKey(name, id) }, { type: 'del', key: versionBodyKey(name, id) }]));
+  }
+
+  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'put', key: fileKey(name, sha256), value: Buffer.from(bytes) });
+  }
+
+  readFile(name: string, sha256: string): Promise<Uint8Array | undefined> {
+    return this.get(fileKey(name, sha256));
+  }
+
+  putShare(name: string, share: ShareRecord): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'put', key: shareKey(name, share.id), value: Buffer.from(JSON.stringify(share)) });
+  }
+
+  async listShares(name: string): Promise<ShareRecord[]> {
+    this.ensureOpen();
+    const values = await this.scan({ ...shareRange(name), keys: false }, 'value');
+    return values.map((v) => JSON.parse(v.toString('utf8')) as ShareRecord);
+  }
+
+  deleteShare(name: string, id: string): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'del', key: shareKey(name, id) });
   }
 
   writeSummary(name: string, summary: DocSummary): Promise<void> {

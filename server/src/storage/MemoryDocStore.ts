@@ -1,5 +1,5 @@
 import { StorageError } from '../errors.js';
-import type { DocStore, DocSummary, StoredDocument, VersionMeta } from './DocStore.js';
+import type { DocStore, DocSummary, ShareRecord, StoredDocument, VersionMeta } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
 
 type Op =
@@ -9,11 +9,16 @@ type Op =
   | { type: 'version'; name: string; meta: VersionMeta; body: Uint8Array }
   | { type: 'unversion'; name: string; id: number }
   | { type: 'summary'; name: string; summary: DocSummary }
+  | { type: 'file'; name: string; sha256: string; bytes: Uint8Array }
+  | { type: 'share'; name: string; share: ShareRecord }
+  | { type: 'unshare'; name: string; id: string }
   | { type: 'drop'; name: string };
 
 interface MemoryDoc {
   updates: Map<number, Uint8Array>;
   versions: Map<number, { meta: VersionMeta; body: Uint8Array }>;
+  files?: Map<string, Uint8Array>;
+  shares?: Map<string, ShareRecord>;
   mark?: string;
   summary?: DocSummary;
 }
@@ -59,6 +64,9 @@ export class MemoryDocStore implements DocStore {
         case 'version': doc.versions.set(op.meta.id, { meta: structuredClone(op.meta), body: op.body.slice() }); break;
         case 'unversion': doc.versions.delete(op.id); break;
         case 'summary': doc.summary = { ...op.summary }; break;
+        case 'file': (doc.files ??= new Map()).set(op.sha256, op.bytes); break;
+        case 'share': (doc.shares ??= new Map()).set(op.share.id, { ...op.share }); break;
+        case 'unshare': doc.shares?.delete(op.id); break;
       }
     }
   }
@@ -112,6 +120,32 @@ export class MemoryDocStore implements DocStore {
   deleteVersions(name: string, ids: readonly number[]): Promise<void> {
     this.ensureOpen();
     return this.commits.push(...ids.map((id): Op => ({ type: 'unversion', name, id })));
+  }
+
+  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'file', name, sha256, bytes: bytes.slice() });
+  }
+
+  async readFile(name: string, sha256: string): Promise<Uint8Array | undefined> {
+    this.ensureOpen();
+    return this.docs.get(name)?.files?.get(sha256)?.slice();
+  }
+
+  putShare(name: string, share: ShareRecord): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'share', name, share: { ...share } });
+  }
+
+  async listShares(name: string): Promise<ShareRecord[]> {
+    this.ensureOpen();
+    const shares = [...(this.docs.get(name)?.shares?.values() ?? [])].map((r) => ({ ...r }));
+    return shares.sort((a, b) => (Buffer.from(a.id) < Buffer.from(b.id) ? -1 : 1));
+  }
+
+  deleteShare(name: string, id: string): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push({ type: 'unshare', name, id });
   }
 
   writeSummary(name: string, summary: DocSummary): Promise<void> {

@@ -10,6 +10,8 @@
  *   summary:  'd' 00 <name> 00 's'     JSON: title, size, updated-at (the document list)
  *   version:  'd' 00 <name> 00 'v' 00 <id u64 BE>   JSON: a version's name, time, authors
  *   body:     'd' 00 <name> 00 'b' 00 <id u64 BE>   that version's state, one Yjs update
+ *   file:     'd' 00 <name> 00 'f' 00 <sha256, 32 bytes>   an uploaded image, content-addressed
+ *   link:     'd' 00 <name> 00 'l' 00 <share id, UTF-8>   JSON: a share link's record
  * Compaction only ever touches kind 'u'. A version's metadata and body are apart so that the
  * history list reads no document states. Every key of a document starts with 'd' 00 <name> 00
  * (`docRange`), and 0x00 sorts first, so documents follow each other in name order.
@@ -123,3 +125,26 @@ export function nameOfKey(key: Buffer): string {
 
 /** The id (or sequence number) at the end of an update, version or body key. */
 export const idOfKey = seqOfUpdateKey;
+
+const F = 0x66; // 'f'
+
+/**
+ * An uploaded file of a document, content-addressed: 'd' 00 <name> 00 'f' 00 <sha256, 32 bytes>.
+ * Deleting the document deletes its files with it (they are under `docRange`).
+ */
+export function fileKey(name: string, sha256Hex: string): Buffer {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new RangeError('a file key needs a SHA-256 in lowercase hex');
+  const prefix = idRange(name, F).gte;
+  return Buffer.concat([prefix, Buffer.from(sha256Hex, 'hex')]);
+}
+
+const L = 0x6c; // 'l'
+
+/** [gte, lt) of every share-link record of `name`. */
+export function shareRange(name: string): { gte: Buffer; lt: Buffer } {
+  return idRange(name, L);
+}
+
+export function shareKey(name: string, id: string): Buffer {
+  return Buffer.concat([idRange(name, L).gte, Buffer.from(id, 'utf8')]);
+}

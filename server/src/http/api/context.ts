@@ -37,8 +37,11 @@ export interface ApiRequest {
   params: Record<string, string>;
   /** What the token grants (write without AUTH_SECRET). */
   access: Access;
-  /** The `doc` claim of the token (`*` without AUTH_SECRET): the document list filters by it. */
-  claim: string;
+  /**
+   * The token's `doc` claim (`*` without AUTH_SECRET) and whether it is an exact name (share
+   * links): the document list filters by it.
+   */
+  claim: { readonly doc: string; readonly match?: 'exact' };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -4,8 +4,8 @@ import type { Route } from './router.js';
 const MAX_LIMIT = 200;
 
 /** The part of a token's `doc` claim that every listed name must start with; exact for a name. */
-function listScope(claim: string): { prefix: string; exact: boolean } {
-  return claim.endsWith('*') ? { prefix: claim.slice(0, -1), exact: false } : { prefix: claim, exact: true };
+function listScope({ doc, match }: ApiRequest['claim']): { prefix: string; exact: boolean } {
+  return match !== 'exact' && doc.endsWith('*') ? { prefix: doc.slice(0, -1), exact: false } : { prefix: doc, exact: true };
 }
 
 async function list({ deps, res, query, claim }: ApiRequest): Promise<void> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPEN_ACCESS } from '../../auth/access.js';
-import { docMatches, verifyClaims } from '../../auth/tokens.js';
+import { claimsCover, verifyClaims } from '../../auth/tokens.js';
 import { AuthError, DocumentTooLargeError } from '../../errors.js';
 import { BadContentError } from '../../history/ConversionPool.js';
 import { NotFoundError } from '../../history/DocumentService.js';
@@ -62,16 +62,17 @@ export function createApi(deps: ApiDeps, routes: readonly Route[]) {
       const { route } = hit;
       const name = route.path.includes(':name') ? decodeName(hit.m!.name) : '';
       let access = OPEN_ACCESS;
-      let claim = '*';
+      let claim: ApiRequest['claim'] = { doc: '*' };
       const secret = deps.config.authSecret;
       if (secret) {
         const claims = await verifyClaims(secret, tokenOf(req, query));
-        ({ doc: claim } = claims);
+        claim = claims;
         access = claims;
         if (route.right === 'read' || route.right === 'write') {
-          if (!docMatches(claim, name)) throw new AuthError('token is for another document', 403);
+          if (!claimsCover(claims, name)) throw new AuthError('token is for another document', 403);
         }
-        if (route.right === 'operator' && claim !== '*') throw new AuthError('this needs an operator token (doc "*")', 403);
+        // A share link names one document, even one called "*": never an operator.
+        if (route.right === 'operator' && (claims.doc !== '*' || claims.match === 'exact')) throw new AuthError('this needs an operator token (doc "*")', 403);
       }
       if ((route.right === 'write' || route.right === 'operator') && access.mode !== 'write') {
         throw new ApiError(403, 'forbidden', 'this token may only read');

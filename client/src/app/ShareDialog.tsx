@@ -1,0 +1,146 @@
+import { useEffect, useRef, useState } from 'react';
+import { createShare, listShares, revokeShare, type ShareLink, type ShareList } from './shareApi';
+
+const EXPIRIES = [
+  { label: 'Never expires', seconds: undefined },
+  { label: 'Expires in 1 hour', seconds: 3600 },
+  { label: 'Expires in 1 day', seconds: 86_400 },
+  { label: 'Expires in 7 days', seconds: 7 * 86_400 },
+] as const;
+
+const modeText = (mode: 'read' | 'write') => (mode === 'read' ? 'Can view' : 'Can edit');
+
+function LinkRow({ link, onRevoke, copy }: { link: ShareLink; onRevoke: () => void; copy: (url: string) => void }) {
+  const url = `${window.location.origin}${link.path}`;
+  return (
+    <li className="share-link" data-share-id={link.id} data-mode={link.mode}>
+      <span className="share-link__what">
+        {modeText(link.mode)}
+        <span className="share-link__expiry">{link.expiresAt ? ` · until ${new Date(link.expiresAt).toLocaleString()}` : ' · no expiry'}</span>
+      </span>
+      <input className="share-link__url" readOnly value={url} aria-label={`${modeText(link.mode)} link`} onFocus={(e) => e.currentTarget.select()} />
+      <button type="button" onClick={() => copy(url)}>
+        Copy
+      </button>
+      <button type="button" className="share-link__revoke" onClick={onRevoke}>
+        Revoke
+      </button>
+    </li>
+  );
+}
+
+/**
+ * The Share dialog: the link to this document, and — when the server runs with AUTH_SECRET and
+ * we may write — links granting view or edit access, optionally expiring, that any writer can
+ * revoke. Without AUTH_SECRET it says plainly that anyone with the link can edit.
+ */
+export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: string; token: string | undefined; plainLink: string; copy: (url: string) => void; onClose: () => void }) {
+  const [list, setList] = useState<ShareList | null>(null);
+  const [mode, setMode] = useState<'read' | 'write'>('read');
+  const [expiry, setExpiry] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const dialog = useRef<HTMLDivElement>(null);
+
+  const refresh = () => listShares(name, token).then(setList);
+  useEffect(() => {
+    void refresh();
+    dialog.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [name, token]);
+
+  const create = async () => {
+    setError(null);
+    try {
+      await createShare(name, token, mode, EXPIRIES[expiry]!.seconds);
+      await refresh();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const revoke = async (id: string) => {
+    setError(null);
+    try {
+      await revokeShare(name, token, id);
+      await refresh();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <div className="share-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        ref={dialog}
+        className="share-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="share-title"
+        tabIndex={-1}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
+        <h2 id="share-title">Share “{name}”</h2>
+        {list === null && <p>Loading…</p>}
+        {list?.kind === 'open' && (
+          <>
+            <p className="share-dialog__note" data-share="open">
+              This server has no access control: anyone with the link can edit.
+            </p>
+            <div className="share-link share-link--plain">
+              <input className="share-link__url" readOnly value={plainLink} aria-label="Link" onFocus={(e) => e.currentTarget.select()} />
+              <button type="button" onClick={() => copy(plainLink)}>
+                Copy
+              </button>
+            </div>
+          </>
+        )}
+        {list?.kind === 'viewer' && (
+          <p className="share-dialog__note" data-share="viewer">
+            You can view this document. Only people who can edit it can create links.
+          </p>
+        )}
+        {list?.kind === 'error' && (
+          <p className="share-dialog__error" role="alert">
+            {list.reason}
+          </p>
+        )}
+        {list?.kind === 'links' && (
+          <>
+            <div className="share-create">
+              <select aria-label="Access" value={mode} onChange={(e) => setMode(e.target.value as 'read' | 'write')}>
+                <option value="read">Can view</option>
+                <option value="write">Can edit</option>
+              </select>
+              <select aria-label="Expiry" value={expiry} onChange={(e) => setExpiry(Number(e.target.value))}>
+                {EXPIRIES.map((x, i) => (
+                  <option key={x.label} value={i}>
+                    {x.label}
+                  </option>
+                ))}
+              </select>
+              <button type="button" className="share-create__button" onClick={() => void create()}>
+                Create link
+              </button>
+            </div>
+            {list.links.length === 0 ? (
+              <p className="share-dialog__note">No links yet.</p>
+            ) : (
+              <ul className="share-links" aria-label="Links">
+                {list.links.map((l) => (
+                  <LinkRow key={l.id} link={l} copy={copy} onRevoke={() => void revoke(l.id)} />
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+        {error && (
+          <p className="share-dialog__error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="button" className="share-dialog__close" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </div>
+  );
+}
