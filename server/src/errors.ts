@@ -42,6 +42,11 @@ export class DocumentTooLargeError extends TandemError {
   readonly code = 'DOCUMENT_TOO_LARGE';
 }
 
+/** Something shared (Redis, with REDIS_URL) is needed and away; the caller may try again shortly (503). */
+export class UnavailableError extends TandemError {
+  readonly code = 'UNAVAILABLE';
+}
+
 /** The document store failed; never turned into an empty result. */
 export class StorageError extends TandemError {
   constructor(

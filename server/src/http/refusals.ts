@@ -1,4 +1,4 @@
-import { AuthError, CapacityError, ProtocolError } from '../errors.js';
+import { AuthError, CapacityError, ProtocolError, UnavailableError } from '../errors.js';
 import { CloseCode } from '../closeCodes.js';
 import { DecodeError, type DecodeFailure } from '../protocol/messages.js';
 import { RequestError } from './RequestError.js';
@@ -23,7 +23,7 @@ export function closeFor(err: unknown): { code: CloseCode; reason: string } | un
 /** The HTTP answer to a refused upgrade or request; undefined for an internal error. */
 export function statusFor(err: unknown): { status: number; reason: string } | undefined {
   if (err instanceof AuthError || err instanceof RequestError) return { status: err.status, reason: err.message };
-  if (err instanceof CapacityError) return { status: 503, reason: err.message };
+  if (err instanceof CapacityError || err instanceof UnavailableError) return { status: 503, reason: err.message };
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Access, Mode } from '../auth/access.js';
 import { mintToken } from '../auth/tokens.js';
-import { AuthError } from '../errors.js';
+import { AuthError, UnavailableError } from '../errors.js';
 import type { SharedShares } from '../cluster/SharedShares.js';
 import type { DocStore, ShareRecord } from '../storage/DocStore.js';
 
@@ -29,7 +29,12 @@ export class Shares {
       expiresAt: expiresInSeconds === undefined ? null : now + expiresInSeconds * 1000,
       creator,
     };
-    if (this.shared) await this.shared.put(name, record); // refused when Redis is down: a link must work everywhere
+    if (this.shared) {
+      // Refused while Redis is down: a link must work on every instance, or not exist.
+      await this.shared.put(name, record).catch(() => {
+        throw new UnavailableError('share links cannot be created while Redis is unavailable; try again shortly');
+      });
+    }
     await this.store.putShare(name, record);
     return { record, token: await this.tokenFor(name, record, now) };
   }

@@ -61,6 +61,12 @@ test('a share link made on A works on B, and revoking it on A closes its session
     assert.equal((await fetch(`http://127.0.0.1:${a.port}/api/docs/plan/shares/${link.id}`, { method: 'DELETE', headers })).status, 204);
     assert.deepEqual(await closed, { code: 4401, reason: 'link revoked' });
     assert.ok(Date.now() - started < 5000, `closed after ${Date.now() - started} ms`);
+    // With Redis away a link could not work on the other instances: none is made (503, said why).
+    await redis.kill();
+    const refused = await fetch(`http://127.0.0.1:${a.port}/api/docs/plan/shares`, { method: 'POST', headers, body: '{"mode":"read"}' });
+    assert.equal(refused.status, 503);
+    assert.match(((await refused.json()) as { reason: string }).reason, /Redis is unavailable/);
+    await redis.restart();
   } finally {
     await a.stop();
     await b.stop();
