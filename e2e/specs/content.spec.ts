@@ -162,10 +162,19 @@ const WORD_HTML =
   "<ol style='margin-top:0cm' start=1 type=1><li class=MsoNormal style='color:#333333;mso-list:l0 level1 lfo1'><span style='font-family:Georgia'>Numbered</span></li></ol>" +
   '<p class=MsoNormal><a href="https://example.org/">Word link</a><o:p></o:p></p><!--EndFragment--></body></html>';
 
+// What Word itself puts on the clipboard for lists: paragraphs with mso-list levels and the
+// bullet or number in a span marked mso-list:Ignore, between conditional comments.
+const WORD_LIST_HTML =
+  '<html xmlns:o="urn:schemas-microsoft-com:office:office"><body><!--StartFragment-->' +
+  "<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span style='mso-bidi-font-family:Calibri'><span style='mso-list:Ignore'>1.<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp; </span></span></span><![endif]>Word first<o:p></o:p></p>" +
+  "<p class=MsoListParagraphCxSpMiddle style='margin-left:72.0pt;text-indent:-18.0pt;mso-list:l0 level2 lfo1'><![if !supportLists]><span style='font-family:\"Courier New\"'><span style='mso-list:Ignore'>o<span style='font:7.0pt \"Times New Roman\"'>&nbsp; </span></span></span><![endif]>Word nested<o:p></o:p></p>" +
+  "<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span style='mso-bidi-font-family:Calibri'><span style='mso-list:Ignore'>2.<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp; </span></span></span><![endif]>Word second<o:p></o:p></p>" +
+  '<!--EndFragment--></body></html>';
+
 test('pasting from Google Docs or Word keeps headings, lists, bold, italic and links, and drops their styling', async ({ people }) => {
   const alice = await people.open('Alice Martin', docName('paste'));
   await alice.editor.click();
-  for (const html of [GOOGLE_DOCS_HTML, WORD_HTML]) {
+  for (const html of [GOOGLE_DOCS_HTML, WORD_HTML, WORD_LIST_HTML]) {
     await caretToEnd(alice);
     // Out of the list the first paste ended in, into an empty paragraph of its own.
     await alice.page.keyboard.press('Enter');
@@ -180,8 +189,9 @@ test('pasting from Google Docs or Word keeps headings, lists, bold, italic and l
   const page = alice.page;
   await expect(page.locator('.ProseMirror h1')).toHaveText('Quarterly plan');
   await expect(page.locator('.ProseMirror h2')).toHaveText('Word heading');
-  await expect(page.locator('.ProseMirror ul > li')).toHaveText(['First item', 'Second item']);
-  await expect(page.locator('.ProseMirror ol > li')).toHaveText(['Numbered']);
+  await expect(page.locator('.ProseMirror > ul > li')).toHaveText(['First item', 'Second item']);
+  await expect(page.locator('.ProseMirror ol > li > p')).toHaveText(['Numbered', 'Word first', 'Word second']);
+  await expect(page.locator('.ProseMirror ol > li ul > li')).toHaveText(['Word nested']);
   await expect(page.locator('.ProseMirror strong')).toHaveText(['Bold part', 'Word bold']);
   await expect(page.locator('.ProseMirror em')).toHaveText(['italic part', 'slanted']);
   await expect(page.locator('.ProseMirror a[href="https://example.com/"]')).toHaveText('a link');

@@ -12,6 +12,7 @@ export function cleanPastedHtml(html: string): string {
   const body = doc.body;
   // Word's namespaced tags (<o:p>) and comments (conditional styles) carry nothing we keep.
   for (const el of [...body.querySelectorAll('*')]) if (el.tagName.includes(':')) el.replaceWith(...el.childNodes);
+  convertWordLists(doc, body);
   for (const el of [...body.querySelectorAll<HTMLElement>('[style]')]) cleanElement(doc, el);
   for (const el of [...body.querySelectorAll('[class]')]) el.removeAttribute('class');
   return body.innerHTML;
@@ -39,4 +40,34 @@ function cleanElement(doc: Document, el: HTMLElement): void {
   if (fontStyle === 'italic' || fontStyle === 'oblique') wrap('em');
   if (decoration.includes('line-through')) wrap('s');
   el.replaceWith(...inner);
+}
+
+/**
+ * Word puts lists on the clipboard as paragraphs: `<p style="mso-list:l0 level2 lfo1">` with the
+ * bullet or number in a span marked `mso-list:Ignore`. Rebuilt here as nested <ol>/<ul> (ordered
+ * when the marker is a number or letter with "." or ")"), so a pasted Word list stays a list.
+ */
+function convertWordLists(doc: Document, body: HTMLElement): void {
+  let stack: HTMLElement[] = [];
+  for (const p of [...body.querySelectorAll<HTMLElement>('p[style*="mso-list"]')]) {
+    const level = Number(/mso-list:\s*l\d+\s+level(\d+)/i.exec(p.getAttribute('style') ?? '')?.[1] ?? 0);
+    if (level < 1) continue;
+    const marker = p.querySelector('[style*="mso-list:Ignore"], [style*="mso-list: Ignore"]');
+    const ordered = /^\s*\(?[0-9a-zA-Z]{1,4}[.)]/.test(marker?.textContent ?? '');
+    marker?.remove();
+    // A paragraph right after the list being built continues it; anything else starts a new one.
+    if (stack.length === 0 || p.previousElementSibling !== stack[0]) stack = [];
+    while (stack.length > level) stack.pop();
+    while (stack.length < level) {
+      const list = doc.createElement(ordered ? 'ol' : 'ul');
+      const outer = stack[stack.length - 1];
+      if (!outer) p.before(list);
+      else (outer.lastElementChild ?? outer).append(list);
+      stack.push(list);
+    }
+    const item = doc.createElement('li');
+    item.append(...p.childNodes);
+    stack[level - 1]!.append(item);
+    p.remove();
+  }
 }
