@@ -1,6 +1,7 @@
 // Shared test fixtures: a real server on a free loopback port with a temp LevelDB,
 // real y-websocket clients, and polling instead of sleeps.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -203,4 +204,21 @@ export function cleanup(dir: string): void {
 /** An awareness message for one client ID, as a y-websocket client frames it. */
 export function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
   return encodeAwareness([{ clientId, clock, json: JSON.stringify(state) }]);
+}
+
+/**
+ * A server for one test file: started before its tests (with `env`), stopped and its data
+ * directory removed after; `set` receives it (test files keep it in a `let ts`).
+ */
+export function useTestServer(set: (ts: TestServer) => void, env: Record<string, string> = {}): void {
+  let ts: TestServer | undefined;
+  before(async () => {
+    ts = await startTestServer(env);
+    set(ts);
+  });
+  after(async () => {
+    if (!ts) return;
+    await ts.stop();
+    cleanup(ts.dataDir);
+  });
 }

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { commandArgv, lastOf, parseEnv, parseHealthcheck, readDockerfile, type Stage } from './support/dockerfile.js';
 import { requireBuilt, startImageCmd, type StartedServer } from './support/imageCmd.js';
 import { freePort } from './support/poll.js';

@@ -1,18 +1,12 @@
 // DELETE /api/docs/<name> removes the document and its versions; its connected peers are closed
 // with 4404 (no reconnect), and the name then opens an empty document.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, doc, setParagraphs } from '../api.js';
-import { cleanup, closeCode, connect, rawSocket, startTestServer, waitFor, type TestServer } from '../helpers.js';
+import { closeCode, connect, rawSocket, waitFor, type TestServer, useTestServer } from '../helpers.js';
 
 let ts: TestServer;
-before(async () => {
-  ts = await startTestServer();
-});
-after(async () => {
-  await ts.stop();
-  cleanup(ts.dataDir);
-});
+useTestServer((started) => (ts = started));
 
 test('delete closes peers with 4404 and removes content and versions', async () => {
   const name = 'trash/me';

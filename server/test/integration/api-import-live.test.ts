@@ -1,18 +1,12 @@
 // Import through the HTTP API is a change like a peer's: a connected client sees it live, and
 // the export gives back what was imported.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, blocks, doc, setParagraphs } from '../api.js';
-import { cleanup, connect, startTestServer, waitFor, type TestServer } from '../helpers.js';
+import { connect, waitFor, type TestServer, useTestServer } from '../helpers.js';
 
 let ts: TestServer;
-before(async () => {
-  ts = await startTestServer();
-});
-after(async () => {
-  await ts.stop();
-  cleanup(ts.dataDir);
-});
+useTestServer((started) => (ts = started));
 
 test('Markdown imported with PUT …/import reaches a connected peer live; export gives it back', async () => {
   const name = 'notes/import live';

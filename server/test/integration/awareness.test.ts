@@ -1,17 +1,11 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as decoding from 'lib0/decoding';
-import { awarenessFrame, cleanup, connect, rawSocket, type RawSocket, startTestServer, waitFor, type TestServer } from '../helpers.js';
+import { awarenessFrame, connect, rawSocket, type RawSocket, waitFor, type TestServer, useTestServer } from '../helpers.js';
 
 const PING_MS = 300;
 let ts: TestServer;
-before(async () => {
-  ts = await startTestServer({ PING_INTERVAL_MS: String(PING_MS) });
-});
-after(async () => {
-  await ts.stop();
-  cleanup(ts.dataDir);
-});
+useTestServer((started) => (ts = started), { PING_INTERVAL_MS: String(PING_MS) });
 
 function names(c: ReturnType<typeof connect>): string[] {
   return [...c.provider.awareness.getStates().values()]

@@ -1,18 +1,12 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { cleanup, connect, editorText, type RawSocket, rawSocket, roomText, startTestServer, type TestServer, waitFor } from '../helpers.js';
+import { connect, editorText, type RawSocket, rawSocket, roomText, type TestServer, waitFor, useTestServer } from '../helpers.js';
 
 let ts: TestServer;
-before(async () => {
-  ts = await startTestServer();
-});
-after(async () => {
-  await ts.stop();
-  cleanup(ts.dataDir);
-});
+useTestServer((started) => (ts = started));
 
 test('two y-websocket clients converge', async () => {
   const a = connect(ts.url, 'converge');

@@ -1,18 +1,12 @@
 // Restoring a version is a new change on top of the history: two connected peers converge on
 // the old text, and restoring the newer version brings the newer text back.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, blocks, doc, setParagraphs } from '../api.js';
-import { cleanup, connect, startTestServer, waitFor, type TestServer } from '../helpers.js';
+import { connect, waitFor, type TestServer, useTestServer } from '../helpers.js';
 
 let ts: TestServer;
-before(async () => {
-  ts = await startTestServer();
-});
-after(async () => {
-  await ts.stop();
-  cleanup(ts.dataDir);
-});
+useTestServer((started) => (ts = started));
 
 test('two peers converge on a restored version; restoring the newer one brings it back', async () => {
   const name = 'restore/two peers';

@@ -1,18 +1,12 @@
 // Versions are recorded when editing pauses (VERSION_IDLE_MS) with who edited, an identical
 // version is not stored twice, and versions survive compaction and a restart.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, doc, setParagraphs } from '../api.js';
-import { cleanup, connect, startTestServer, waitFor, type TestServer } from '../helpers.js';
+import { connect, waitFor, type TestServer, useTestServer } from '../helpers.js';
 
 let ts: TestServer;
-before(async () => {
-  ts = await startTestServer({ VERSION_IDLE_MS: '150', VERSION_EVERY_MS: '100000', COMPACT_AFTER_UPDATES: '3' });
-});
-after(async () => {
-  await ts.stop();
-  cleanup(ts.dataDir);
-});
+useTestServer((started) => (ts = started), { VERSION_IDLE_MS: '150', VERSION_EVERY_MS: '100000', COMPACT_AFTER_UPDATES: '3' });
 
 const versions = async (name: string) => (await api(ts, 'GET', `${doc(name)}/versions`)).json.versions as Array<{ id: string; name: string | null; authors: Array<{ name: string; verified: boolean }> }>;
 
