@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { loadRecent, forgetDoc } from './storage';
+import { DocLink } from './DocLink';
 import { docPath } from './routes';
 import { randomDocName } from './names';
 import { ServerDocuments } from './ServerDocuments';
@@ -35,17 +36,7 @@ export function HomePage({ navigate }: { navigate: (path: string) => void }) {
           <ul>
             {recent.map((d) => (
               <li key={d.name}>
-                <a
-                  href={docPath(d.name)}
-                  onClick={(e) => {
-                    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                    e.preventDefault();
-                    navigate(docPath(d.name));
-                  }}
-                >
-                  <span className="home__title">{d.title || d.name}</span>
-                  <span className="home__meta">{d.title ? `${d.name} · ` : ''}opened {when(d.openedAt)}</span>
-                </a>
+                <DocLink name={d.name} title={d.title} meta={`opened ${when(d.openedAt)}`} navigate={navigate} />
                 <button
                   type="button"
                   className="home__forget"

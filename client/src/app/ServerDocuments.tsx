@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { docPath } from './routes';
+import { DocLink } from './DocLink';
 
 interface ServerDoc {
   name: string;
@@ -44,20 +44,7 @@ export function ServerDocuments({ navigate }: { navigate: (path: string) => void
       <ul>
         {docs.map((d) => (
           <li key={d.name}>
-            <a
-              href={docPath(d.name)}
-              onClick={(e) => {
-                if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                e.preventDefault();
-                navigate(docPath(d.name));
-              }}
-            >
-              <span className="home__title">{d.title || d.name}</span>
-              <span className="home__meta">
-                {d.title ? `${d.name} · ` : ''}
-                {d.updatedAt ? `edited ${new Date(d.updatedAt).toLocaleString()}` : 'not edited yet'}
-              </span>
-            </a>
+            <DocLink name={d.name} title={d.title} meta={d.updatedAt ? `edited ${new Date(d.updatedAt).toLocaleString()}` : 'not edited yet'} navigate={navigate} />
           </li>
         ))}
       </ul>
