@@ -37,9 +37,16 @@ test('tables, checklists, highlight, colour and rules appear structurally for th
   const bob = await people.open('Bob Chen', doc);
   await alice.editor.click();
   await alice.page.keyboard.type('Plan');
+  await expect(alice.editor).toContainText('Plan');
 
-  // Highlight by shortcut (pressed state follows), colour from the menu.
-  await alice.page.keyboard.press('Shift+Home');
+  // Highlight by shortcut (pressed state follows), colour from the menu. The shortcut acts on
+  // the selection, so it is pressed only once "Plan" is really selected (Bob's join can land
+  // between the keystrokes and move the caret).
+  await expect(async () => {
+    await caretToEnd(alice);
+    await alice.page.keyboard.press('Shift+Home');
+    expect(await alice.page.evaluate(() => window.getSelection()?.toString())).toBe('Plan');
+  }).toPass({ timeout: 10_000 });
   await alice.page.keyboard.press('Control+Shift+H');
   await expect(button(alice, 'Highlight')).toHaveAttribute('aria-pressed', 'true');
   await button(alice, 'Text colour').click();
