@@ -47,17 +47,16 @@ export function updateKeyFrom(prefix: Buffer, seq: number): Buffer {
   return key;
 }
 
-export function metaKey(name: string): Buffer {
+/** A document's key of a one-byte kind with nothing after it: 'd' 00 <name> 00 <kind>. */
+function kindKey(name: string, kind: number): Buffer {
   const key = docPrefix(name, 1);
-  key[key.length - 1] = M;
+  key[key.length - 1] = kind;
   return key;
 }
 
-export function clusterKey(name: string): Buffer {
-  const key = docPrefix(name, 1);
-  key[key.length - 1] = C;
-  return key;
-}
+export const metaKey = (name: string): Buffer => kindKey(name, M);
+
+export const clusterKey = (name: string): Buffer => kindKey(name, C);
 
 /** [gte, lt) covering every update key of `name` and nothing else. */
 export function updateRange(name: string): { gte: Buffer; lt: Buffer } {
@@ -73,11 +72,7 @@ export function seqOfUpdateKey(key: Buffer): number {
   return Number(key.readBigUInt64BE(key.length - 8));
 }
 
-export function summaryKey(name: string): Buffer {
-  const key = docPrefix(name, 1);
-  key[key.length - 1] = S;
-  return key;
-}
+export const summaryKey = (name: string): Buffer => kindKey(name, S);
 
 function idRange(name: string, kind: number): { gte: Buffer; lt: Buffer } {
   const gte = docPrefix(name, 2);
