@@ -5,8 +5,15 @@ import * as Y from 'yjs';
  * normally right after the first fresh joiner has been answered from its bytes.
  */
 const APPLY_STORED_AFTER_MS = 50;
-/** How long fresh joiners share one encoding of the whole document. */
+/** How long fresh joiners share one encoding of a large document (it doubles its memory). */
 const FULL_STATE_KEPT_MS = 200;
+/**
+ * An encoding up to this size is kept while the document does not change, until nobody has asked
+ * for it for FULL_STATE_IDLE_MS: a second person opening a document that someone has open (and
+ * is reading, not typing) is answered without encoding it again.
+ */
+const FULL_STATE_SMALL_BYTES = 1 << 20;
+const FULL_STATE_IDLE_MS = 30_000;
 
 /**
  * The whole document as one update, for joiners that have nothing yet — and, for a cold
@@ -15,13 +22,15 @@ const FULL_STATE_KEPT_MS = 200;
  * Fresh joiners of a cold document get the stored bytes as they are; decoding them into the
  * Y.Doc (tens of ms for a large document in a fresh process) waits until the first of them has
  * been answered, or APPLY_STORED_AFTER_MS. Everything that reads the Y.Doc calls `applyNow` first.
- * The whole-document encoding is kept briefly (a burst of joiners shares it) and dropped on change.
+ * The whole-document encoding is dropped on change; until then it is kept briefly for a large
+ * document (a burst of joiners shares it) and while it is in use for one up to 1 MiB.
  */
 export class ColdSnapshot {
   /** The stored snapshot, not yet decoded into `ydoc`. */
   private unapplied: Uint8Array | undefined;
   private applyTimer: NodeJS.Timeout | undefined;
   private fullState: Uint8Array | undefined;
+  private dropTimer: NodeJS.Timeout | undefined;
 
   /**
    * @param applied told once the waiting snapshot was decoded (`err` when it did not decode:
@@ -30,7 +39,10 @@ export class ColdSnapshot {
   constructor(
     private readonly ydoc: Y.Doc,
     private readonly applied: (err?: unknown) => void,
-  ) {}
+  ) {
+    // Every change of the document, whatever applied it, makes the kept encoding stale.
+    ydoc.on('afterTransaction', this.afterTransaction);
+  }
 
   /** Serves `snapshot` (a whole stored document) to fresh joiners and decodes it soon. */
   hold(snapshot: Uint8Array): void {
@@ -50,13 +62,15 @@ export class ColdSnapshot {
     if (!snapshot) return;
     this.unapplied = undefined;
     clearTimeout(this.applyTimer);
+    // The snapshot's bytes stay the answer for fresh joiners: decoding them changes nothing.
+    const kept = this.fullState;
     try {
       Y.applyUpdate(this.ydoc, snapshot);
     } catch (err) {
-      this.fullState = undefined;
       this.applied(err);
       return;
     }
+    if (kept) this.keep(kept);
     this.applied();
   };
 
@@ -64,32 +78,54 @@ export class ColdSnapshot {
   whole(): Uint8Array {
     // Answered from the stored bytes; decode them as soon as this answer is written.
     if (this.unapplied) setImmediate(this.applyNow);
-    return this.fullState ?? this.keep(Y.encodeStateAsUpdate(this.ydoc));
-  }
-
-  /** The document changed: the kept encoding is stale. */
-  changed(): void {
-    this.fullState = undefined;
+    if (!this.fullState) return this.keep(Y.encodeStateAsUpdate(this.ydoc));
+    if (this.fullState.byteLength <= FULL_STATE_SMALL_BYTES) this.dropTimer?.refresh();
+    return this.fullState;
   }
 
   /**
-   * Keeps `state` as the answer for fresh joiners for a moment (or until the document changes):
-   * long enough for a burst of joiners of a cold document, short enough not to double the
-   * memory of a large open document.
+   * Keeps `state` as the answer for fresh joiners until the document changes, and for a large
+   * document only for a moment: long enough for a burst of joiners of a cold document, short
+   * enough not to double the memory of a large open document.
    */
   private keep(state: Uint8Array): Uint8Array {
+    this.drop();
     this.fullState = state;
-    setTimeout(this.drop, FULL_STATE_KEPT_MS).unref();
+    const ms = state.byteLength <= FULL_STATE_SMALL_BYTES ? FULL_STATE_IDLE_MS : FULL_STATE_KEPT_MS;
+    this.dropTimer = setTimeout(this.drop, ms).unref();
     return state;
   }
 
+  /**
+   * Drops the kept encoding unless the transaction changed nothing: a peer's answer to the
+   * server's sync step 1 always carries its whole delete set, which a reader's editor sends
+   * without having changed anything.
+   */
+  private readonly afterTransaction = (tr: Y.Transaction): void => {
+    if (this.fullState && (tr.deleteSet.clients.size > 0 || !sameState(tr.beforeState, tr.afterState) || hasPending(this.ydoc))) this.drop();
+  };
+
   private readonly drop = (): void => {
+    clearTimeout(this.dropTimer);
+    this.dropTimer = undefined;
     this.fullState = undefined;
   };
 
   destroy(): void {
+    this.ydoc.off('afterTransaction', this.afterTransaction);
     clearTimeout(this.applyTimer);
     this.unapplied = undefined;
-    this.fullState = undefined;
+    this.drop();
   }
+}
+
+function sameState(a: Map<number, number>, b: Map<number, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [client, clock] of a) if (b.get(client) !== clock) return false;
+  return true;
+}
+
+/** Updates waiting for missing ones are part of the whole-document encoding too. */
+function hasPending(doc: Y.Doc): boolean {
+  return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
 }

@@ -232,7 +232,6 @@ export class Room {
       }
     }, CLUSTER_ORIGIN);
     if (applied.length === 0) return;
-    this.cold.changed();
     this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
     for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
     this.lastChangeAt = Date.now();
@@ -359,8 +358,7 @@ export class Room {
       } catch (err) {
         this.dropUnappliable(batch, err);
       }
-      this.cold.changed();
-      this.fanOut(batch);
+        this.fanOut(batch);
       this.acknowledge(batch);
       this.lastChangeAt = Date.now();
       if (this.versions) this.noteAuthors(batch.origins);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanup, closeCode, connect, rawSocket, roomText, startTestServer, tempDir, waitFor } from '../helpers.js';
 import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
+import { api, blocks, doc, setParagraphs } from '../api.js';
 
 test('a cold compacted document: whole first sync for a fresh peer, offline edits of a returning one pulled in', async () => {
   let ts = await startTestServer();
@@ -75,6 +76,37 @@ test('a document closed with several stored updates is left as one snapshot (unl
   assert.equal(ts.server.registry.get('stopped')?.storedUpdates, 1, 'merged when the server stopped');
   assert.equal(c.text.length, 20);
   c.destroy();
+  await ts.stop();
+  cleanup(ts.dataDir);
+});
+
+test('fresh joiners share the kept whole-document answer only until the document changes, whatever changed it', async () => {
+  let ts = await startTestServer();
+  const a = connect(ts.url, 'kept');
+  await a.synced;
+  setParagraphs(a.doc, ['first']);
+  await waitFor(() => ts.server.registry.get('kept')?.storedUpdates === 1, { what: 'one stored update' });
+  a.destroy();
+  ts = await ts.restart(); // cold and compacted: the stored snapshot is the first answer
+
+  const holder = connect(ts.url, 'kept');
+  await holder.synced;
+  const fresh = async (): Promise<string> => {
+    const c = connect(ts.url, 'kept');
+    await c.synced; // the first sync, nothing after it
+    const text = blocks(c.doc).join('|');
+    c.destroy();
+    return text;
+  };
+  assert.equal(await fresh(), 'first');
+  setParagraphs(holder.doc, ['first', 'second']);
+  const room = ts.server.registry.get('kept')!;
+  await waitFor(() => blocks(room.doc).join('|') === 'first|second', { what: 'the server to apply the edit' });
+  assert.equal(await fresh(), 'first|second', 'an edit of a peer');
+  const put = await api(ts, 'PUT', `${doc('kept')}/import?mode=append`, { type: 'text/markdown', body: 'third\n' });
+  assert.equal(put.status, 200, put.text);
+  assert.equal(await fresh(), 'first|second|third', 'an import through the API');
+  holder.destroy();
   await ts.stop();
   cleanup(ts.dataDir);
 });
