@@ -67,6 +67,7 @@ export class ColdSnapshot {
     try {
       Y.applyUpdate(this.ydoc, snapshot);
     } catch (err) {
+      this.drop();
       this.applied(err);
       return;
     }
