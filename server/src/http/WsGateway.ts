@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type Server, type WebSocket } from 'ws';
 import { OPEN_ACCESS, type Access } from '../auth/access.js';
 import { verifyToken } from '../auth/tokens.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
@@ -12,7 +12,7 @@ import { decodeMessage, type Message } from '../protocol/messages.js';
 import { Connection } from '../rooms/Connection.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
-import { WsSocket } from '../transport/WsSocket.js';
+import { rawSocketOf, WsSocket } from '../transport/WsSocket.js';
 import { decodeName, splitTarget } from './names.js';
 import { closeFor, statusFor } from './refusals.js';
 import { RequestError } from './RequestError.js';
@@ -22,10 +22,10 @@ import type { Shares } from '../shares/Shares.js';
 const SHARE_CHECK_MS = 2000;
 import { clientIp, isOriginAllowed, rejectUpgrade } from './requests.js';
 
-/** Listeners are shared functions: they find the connection and gateway on the socket. */
-interface TaggedSocket extends WebSocket {
-  tandemConn?: Connection;
-  tandemGateway?: WsGateway;
+/** The gateway's sockets: listeners are shared functions that find the connection and gateway on them. */
+class TaggedSocket extends WsSocket {
+  tandemConn: Connection | undefined;
+  tandemGateway: WsGateway | undefined;
 }
 
 const RECEIVED: Record<Message['kind'], ReceivedType> = {
@@ -54,7 +54,7 @@ function truncateReason(reason: string): string {
  * are caught in one place and become a close code.
  */
 export class WsGateway {
-  private readonly wss: WebSocketServer;
+  private readonly wss: Server<typeof TaggedSocket>;
   private readonly conns = new Map<Connection, Room>();
   private readonly perIp = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -68,11 +68,12 @@ export class WsGateway {
     private readonly registry: RoomRegistry,
     private readonly shares?: Shares | undefined,
   ) {
-    this.wss = new WebSocketServer({
+    this.wss = new WebSocketServer<typeof TaggedSocket>({
       noServer: true,
       maxPayload: config.maxMessageBytes,
       perMessageDeflate: false,
       clientTracking: false,
+      WebSocket: TaggedSocket,
     });
     this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
     if (shares) this.shareCheck = setInterval(this.checkShares, SHARE_CHECK_MS);
@@ -145,7 +146,7 @@ export class WsGateway {
       let opened = false;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         opened = true;
-        this.open(ws as TaggedSocket, room, access, ip!, name!, query.get('acks') === '1');
+        this.open(ws, room, access, ip!, name!, query.get('acks') === '1');
       });
       if (!opened) {
         this.registry.unpin(room);
@@ -162,7 +163,9 @@ export class WsGateway {
 
   private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string, acks: boolean): void {
     const now = Date.now();
-    const conn = new Connection(this.nextId++, new WsSocket(ws), access, ip, this.config, now, acks);
+    // ws listens for errors on the socket now; the upgrade's own listener would only cost memory.
+    rawSocketOf(ws)?.removeListener('error', ignoreSocketError);
+    const conn = new Connection(this.nextId++, ws, access, ip, this.config, now, acks);
     conn.handleClosedBy(this.release);
     ws.tandemConn = conn;
     ws.tandemGateway = this;
@@ -264,18 +267,22 @@ export class WsGateway {
 /** Resets and the like on a socket being upgraded or refused: nothing to do but let it close. */
 function ignoreSocketError(): void {}
 
-function handleMessageEvent(this: TaggedSocket, data: Buffer, isBinary: boolean): void {
-  if (this.tandemConn) this.tandemGateway?.handleFrame(this.tandemConn, data, isBinary);
+// ws types listeners' `this` as its own WebSocket; the gateway's sockets are TaggedSockets.
+function handleMessageEvent(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  const ws = this as TaggedSocket;
+  if (ws.tandemConn) ws.tandemGateway?.handleFrame(ws.tandemConn, data, isBinary);
 }
 
-function handlePongEvent(this: TaggedSocket): void {
-  this.tandemConn?.alive();
+function handlePongEvent(this: WebSocket): void {
+  (this as TaggedSocket).tandemConn?.alive();
 }
 
-function handleCloseEvent(this: TaggedSocket, code: number): void {
-  if (this.tandemConn) this.tandemGateway?.release(this.tandemConn, code);
+function handleCloseEvent(this: WebSocket, code: number): void {
+  const ws = this as TaggedSocket;
+  if (ws.tandemConn) ws.tandemGateway?.release(ws.tandemConn, code);
 }
 
-function handleErrorEvent(this: TaggedSocket, err: Error): void {
-  if (this.tandemConn) this.tandemGateway?.handleSocketError(this.tandemConn, err);
+function handleErrorEvent(this: WebSocket, err: Error): void {
+  const ws = this as TaggedSocket;
+  if (ws.tandemConn) ws.tandemGateway?.handleSocketError(ws.tandemConn, err);
 }

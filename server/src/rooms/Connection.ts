@@ -110,7 +110,7 @@ export class Connection {
    */
   private hasRoomFor(bytes: number): boolean {
     if (this.isClosed) return false;
-    const queued = this.socket.bufferedAmount;
+    const queued = this.socket.backlog;
     if (queued <= 0) {
       this.headAllowance = bytes > this.limits.maxBufferedBytes ? bytes : 0;
       return true;

@@ -38,7 +38,7 @@ export interface SocketLike {
   terminate(): void;
   ping(): void;
   /** Output queued and not yet taken by the peer. */
-  readonly bufferedAmount: number;
+  readonly backlog: number;
 }
 
 /**

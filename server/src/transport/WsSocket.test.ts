@@ -10,12 +10,12 @@ import { rawSocketOf, WsSocket } from './WsSocket.js';
 
 test("ws keeps the server-side TCP socket in `_socket`, and frames written there arrive", async () => {
   const http = createServer();
-  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false, WebSocket: WsSocket });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   let raw: unknown;
   wss.once('connection', (ws) => {
     raw = rawSocketOf(ws);
-    new WsSocket(ws).sendEncoded(frameMessage(new Uint8Array([1, 2, 3])));
+    ws.sendEncoded(frameMessage(new Uint8Array([1, 2, 3])));
   });
   const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
   const got = new Promise<Buffer>((resolve) => client.once('message', (d: Buffer) => resolve(d)));

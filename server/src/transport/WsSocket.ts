@@ -12,27 +12,23 @@ export function rawSocketOf(ws: WebSocket): Socket | undefined {
 }
 
 /**
- * The rooms' view of a `ws` WebSocket. Broadcast frames (made by `wsWire`) are written straight
- * to the TCP socket: they are complete frames, and with compression off ws's sender never holds
- * a queue, so nothing can interleave; `bufferedAmount` still counts them (it reads the socket's queue).
+ * A `ws` WebSocket as rooms need it: the server makes its sockets of this class
+ * (`new WebSocketServer({ WebSocket: WsSocket })`), so a connection costs no wrapper object.
+ * Broadcast frames (made by `wsWire`) are written straight to the TCP socket: they are complete
+ * frames, and with compression off ws's sender never holds a queue, so nothing can interleave;
+ * `bufferedAmount` still counts them (it reads the socket's queue).
  *
  * Frames are corked until the end of the tick: the updates of one group-committed batch are
  * applied in one go, so a busy document sends a peer one write per batch, not one per update
  * (a socket write is the largest cost of fan-out).
  */
-export class WsSocket implements SocketLike {
+export class WsSocket extends WebSocket implements SocketLike {
   /** Bytes written since the socket was corked this tick: not a backlog, so not counted in it. */
   private corkedBytes = 0;
 
-  constructor(readonly ws: WebSocket) {}
-
-  send(message: Uint8Array): void {
-    this.ws.send(message);
-  }
-
   sendEncoded(out: Outgoing): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    const socket = rawSocketOf(this.ws)!;
+    if (this.readyState !== WebSocket.OPEN) return;
+    const socket = rawSocketOf(this)!;
     if (socket.writableCorked === 0) {
       socket.cork();
       process.nextTick(uncork, this, socket);
@@ -41,21 +37,9 @@ export class WsSocket implements SocketLike {
     socket.write(out.data);
   }
 
-  close(code: number, reason: string): void {
-    this.ws.close(code, reason);
-  }
-
-  terminate(): void {
-    this.ws.terminate();
-  }
-
-  ping(): void {
-    this.ws.ping();
-  }
-
   /** Output the peer has not taken yet (what this tick is about to send does not count). */
-  get bufferedAmount(): number {
-    return this.ws.bufferedAmount - this.corkedBytes;
+  get backlog(): number {
+    return this.bufferedAmount - this.corkedBytes;
   }
 
   /** End of the tick: the corked frames go out in one write. */
