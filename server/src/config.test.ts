@@ -48,6 +48,9 @@ for (const [name, value] of [
   ['AUTH_SECRET', 'short'],
   ['ALLOWED_ORIGINS', 'not a url'],
   ['REDIS_URL', 'http://x'],
+  ['FILE_GC_GRACE_MS', '999'],
+  ['FILE_GC_GRACE_MS', '1d'],
+  ['FILE_GC_EVERY_MS', '0'],
 ] as const) {
   test(`invalid ${name}=${value} names the variable`, () => {
     assert.throws(() => load({ [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(name));
@@ -61,4 +64,13 @@ test('version settings: defaults, values, and a bad VERSION_KEEP named', () => {
   assert.equal(c.versionKeep.length, 3);
   assert.equal(loadConfig({ VERSION_IDLE_MS: '500', VERSION_KEEP: '1h:all' }, '/r', '/c').versionIdleMs, 500);
   assert.throws(() => loadConfig({ VERSION_KEEP: 'weekly' }, '/r', '/c'), (e: unknown) => e instanceof ConfigError && /^VERSION_KEEP/.test(e.message));
+});
+
+test('unreferenced files: a day\'s grace and an hourly sweep by default, both at least a second', () => {
+  const c = loadConfig({}, '/r', '/c');
+  assert.equal(c.fileGcGraceMs, 86_400_000);
+  assert.equal(c.fileGcEveryMs, 3_600_000);
+  const set = loadConfig({ FILE_GC_GRACE_MS: '1000', FILE_GC_EVERY_MS: '60000' }, '/r', '/c');
+  assert.equal(set.fileGcGraceMs, 1000);
+  assert.equal(set.fileGcEveryMs, 60_000);
 });

@@ -26,6 +26,10 @@ export interface Config {
   readonly maxDocumentBytes: number;
   /** Largest uploaded image (413 above it). */
   readonly maxFileBytes: number;
+  /** An uploaded file neither the document nor a kept version refers to is deleted once it is this old. */
+  readonly fileGcGraceMs: number;
+  /** How often every document with files is checked for such files (besides the checks on edit and thinning). */
+  readonly fileGcEveryMs: number;
   readonly maxAwarenessBytes: number;
   readonly maxConnectionsPerIp: number;
   readonly maxOpenDocuments: number;
@@ -115,6 +119,9 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     rateLimitBytesBurst: int(env, 'RATE_LIMIT_BYTES_BURST', 16 * 1024 * 1024, 1),
     maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 64 * 1024 * 1024, 1),
     maxFileBytes: int(env, 'MAX_FILE_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    // At least a second: an image is uploaded first and only then put into the document.
+    fileGcGraceMs: int(env, 'FILE_GC_GRACE_MS', 24 * 3_600_000, 1000),
+    fileGcEveryMs: int(env, 'FILE_GC_EVERY_MS', 3_600_000, 1000),
     maxAwarenessBytes: int(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 16),
     maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', 1000, 1),
     maxOpenDocuments: int(env, 'MAX_OPEN_DOCUMENTS', 10000, 1),

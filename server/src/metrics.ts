@@ -17,6 +17,7 @@ export class Metrics {
   readonly bytesReceived = new Counter({ name: 'tandem_bytes_received_total', help: 'Message bytes received', registers: [this.registry] });
   readonly bytesSent = new Counter({ name: 'tandem_bytes_sent_total', help: 'Message bytes sent', registers: [this.registry] });
   readonly documentLoads = new Counter({ name: 'tandem_document_loads_total', help: 'Documents loaded from storage', registers: [this.registry] });
+  readonly filesDeleted = new Counter({ name: 'tandem_files_deleted_total', help: 'Uploaded files deleted because neither their document nor a kept version refers to them', registers: [this.registry] });
   private readonly closed = new Counter({
     name: 'tandem_connections_closed_total',
     help: 'Connections closed, by close code',

@@ -6,6 +6,7 @@ import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
 import type { Config } from './config.js';
 import { ConversionPool } from './history/ConversionPool.js';
 import { DocumentService } from './history/DocumentService.js';
+import { FileCollector } from './files/FileCollector.js';
 import { createApi } from './http/api/router.js';
 import { apiRoutes } from './http/api/index.js';
 import { createRequestHandler } from './http/routes.js';
@@ -27,6 +28,8 @@ export interface TandemServer {
   readonly cluster: Cluster | undefined;
   /** Documents as the HTTP API sees them (export, import, versions…). */
   readonly docs: DocumentService;
+  /** Deletes uploaded files nothing refers to any more (FILE_GC_GRACE_MS). */
+  readonly files: FileCollector;
   /** Stop accepting, close sockets with 1001, flush, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -50,17 +53,21 @@ export async function startServer(
   logger: Logger,
   store: DocStore = levelStore(config, logger),
   clusterOptions: Pick<ClusterOptions, 'fold'> = {},
-  /** The clock of version times and retention (tests inject one). */
+  /** The clock of version times, retention, upload times and their grace period (tests inject one). */
   now: () => number = Date.now,
 ): Promise<TandemServer> {
   const metrics = new Metrics();
   await store.open();
   let registryRef: RoomRegistry | undefined;
+  let filesRef: FileCollector | undefined;
   const cluster = config.redisUrl
     ? new Cluster({
         url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions,
         onDeleted: (name) => {
           registryRef?.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => store.deleteDocument(name)).catch((err: unknown) => logger.error({ doc: name, err }, 'removing a document deleted elsewhere failed'));
+        },
+        onFilesDeleted: (notice) => {
+          filesRef?.dropCopies(notice).catch((err: unknown) => logger.warn({ doc: notice.name, err }, 'dropping copies of files deleted elsewhere failed'));
         },
       })
     : undefined;
@@ -73,12 +80,19 @@ export async function startServer(
     // One instance records a document's automatic versions: the holder of its lease, renewed while it edits.
     mayRecord: cluster ? (name: string) => cluster.history.mayRecord(name, Math.max(2 * config.versionEveryMs, 4 * config.versionIdleMs)) : undefined,
     release: cluster ? (name: string) => cluster.history.releaseRecording(name) : undefined,
+    onThinned: (name: string) => filesRef?.versionsThinned(name),
   };
   const registry = new RoomRegistry(
     { store, logger, metrics, wire: wsWire, cluster, history, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
-    { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments },
+    { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;
+  const files = new FileCollector({
+    store, versions: historyStore, registry, pool, shared: cluster?.files, logger,
+    graceMs: config.fileGcGraceMs, everyMs: config.fileGcEveryMs, now,
+    onDeleted: (count) => metrics.filesDeleted.inc(count),
+  });
+  filesRef = files;
   try {
     await cluster?.start(registry);
   } catch (err) {
@@ -95,7 +109,7 @@ export async function startServer(
   const http: Server = createServer(
     createRequestHandler({
       config, logger, metrics, api, isReady: () => listening && store.isOpen,
-      store, sharedFiles: cluster?.files, shares, closeShareSessions: gateway.closeShareSessions,
+      store, sharedFiles: cluster?.files, shares, closeShareSessions: gateway.closeShareSessions, fileCollector: files, now,
     }),
   );
   http.on('upgrade', gateway.handleUpgrade);
@@ -121,6 +135,7 @@ export async function startServer(
   }
   listening = true;
   const port = (http.address() as AddressInfo).port;
+  files.start();
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -128,6 +143,7 @@ export async function startServer(
       listening = false;
       http.close();
       gateway.shutdown();
+      await files.stop();
       await registry.closeAll(); // records the last versions of open documents (in the pool)
       await cluster?.stop();
       await pool.stop();
@@ -135,5 +151,5 @@ export async function startServer(
       http.closeAllConnections();
     })());
 
-  return { port, metrics, registry, gateway, cluster, docs, stop };
+  return { port, metrics, registry, gateway, cluster, docs, files, stop };
 }

@@ -36,15 +36,19 @@ export interface TestServer {
   metric(name: string): Promise<number>;
 }
 
-/** An in-process server; `env` uses the same variables as production. */
+/**
+ * An in-process server; `env` uses the same variables as production. `now` is the clock of
+ * version, upload and grace-period times (a test's own, to age things without waiting).
+ */
 export async function startTestServer(
   env: Record<string, string> = {},
   dataDir = tempDir(),
   clusterOptions: Parameters<typeof startServer>[3] = {},
+  now: () => number = Date.now,
 ): Promise<TestServer> {
   const fullEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', UNLOAD_GRACE_MS: '200', ...env, DATA_DIR: dataDir };
   const config = loadConfig(fullEnv, repoRoot, join(repoRoot, 'client', 'dist'));
-  const server = await startServer(config, silentLogger(), undefined, clusterOptions);
+  const server = await startServer(config, silentLogger(), undefined, clusterOptions, now);
   const url = `ws://127.0.0.1:${server.port}`;
   const ts: TestServer = {
     server,
@@ -55,7 +59,7 @@ export async function startTestServer(
     stop: () => server.stop(),
     restart: async () => {
       await server.stop();
-      return startTestServer({ ...env, PORT: String(server.port) }, dataDir);
+      return startTestServer({ ...env, PORT: String(server.port) }, dataDir, clusterOptions, now);
     },
     metric: async (name) => metricValue(await server.metrics.registry.metrics(), name),
   };

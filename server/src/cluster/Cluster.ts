@@ -9,11 +9,11 @@ import { DEFAULT_FOLD, Folder, type FoldOptions } from './Folder.js';
 import { LogReader } from './LogReader.js';
 import { PresenceRelay, type RoomLookup } from './PresenceRelay.js';
 import { RedisLink } from './RedisLink.js';
-import { SharedFiles } from './SharedFiles.js';
+import { SharedFiles, type FilesDeleted } from './SharedFiles.js';
 import { SharedHistory } from './SharedHistory.js';
 import { SharedLog } from './SharedLog.js';
 import { SharedShares } from './SharedShares.js';
-import { DELETED_CHANNEL } from './keys.js';
+import { DELETED_CHANNEL, FILES_DELETED_CHANNEL } from './keys.js';
 
 /** An instance tries to fold a document's stream after reading this many entries of it. */
 const FOLD_EVERY_ENTRIES = 500;
@@ -27,6 +27,8 @@ export interface ClusterOptions {
   fold?: Partial<FoldOptions>;
   /** Another instance deleted a document: close its peers here and drop the local copy. */
   onDeleted?: (name: string) => void;
+  /** Another instance's file collector deleted files: drop the copies cached here. */
+  onFilesDeleted?: (notice: FilesDeleted) => void;
 }
 
 /**
@@ -60,8 +62,8 @@ export class Cluster implements ClusterPort {
     this.log = new SharedLog(this.link, options.store, this.instance, options.logger);
     this.reader = new LogReader(this.link, this.instance, options.logger, this.handleEntries);
     this.folder = new Folder(this.link, options.logger, { ...DEFAULT_FOLD, ...options.fold });
-    this.history = new SharedHistory(options.store, this.link, this.instance, options.logger);
-    this.files = new SharedFiles(this.link);
+    this.files = new SharedFiles(this.link, this.instance);
+    this.history = new SharedHistory(options.store, this.link, this.instance, options.logger, this.files);
     this.shares = new SharedShares(this.link);
   }
 
@@ -74,8 +76,22 @@ export class Cluster implements ClusterPort {
     await this.link.pubsub.subscribe(DELETED_CHANNEL, this.handleDeleted).catch((err: unknown) => {
       this.options.logger.warn({ err: (err as Error).message }, 'cannot subscribe to document deletions; peers of a document deleted elsewhere are closed when they next write');
     });
+    await this.link.pubsub.subscribe(FILES_DELETED_CHANNEL, this.handleFilesDeleted).catch((err: unknown) => {
+      this.options.logger.warn({ err: (err as Error).message }, 'cannot subscribe to deleted files; copies cached here go when this instance collects the document');
+    });
     this.reader.start();
   }
+
+  private readonly handleFilesDeleted = (message: string): void => {
+    try {
+      const notice = JSON.parse(message) as Partial<FilesDeleted>;
+      const valid = typeof notice.name === 'string' && typeof notice.cutoff === 'number' && Array.isArray(notice.sha256s) && notice.sha256s.every((s) => typeof s === 'string' && /^[0-9a-f]{64}$/.test(s));
+      if (!valid) throw new Error('not a file deletion notice');
+      if (notice.from !== this.instance) this.options.onFilesDeleted?.(notice as FilesDeleted);
+    } catch (err) {
+      this.options.logger.warn({ err: (err as Error).message }, 'unreadable file deletion notice: ignored');
+    }
+  };
 
   async open(name: string, local: () => Y.Doc): Promise<Uint8Array[]> {
     if (!this.link.up) return []; // served from LevelDB; reconciled when Redis answers

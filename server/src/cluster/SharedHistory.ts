@@ -3,6 +3,7 @@ import type { DocStore, DocSummary, VersionMeta } from '../storage/DocStore.js';
 import { decodeVersionMeta, encodeVersionMeta } from '../storage/versionCodec.js';
 import { DELETED_CHANNEL, DOCS_KEY, fenceKey, leaseKey, logKey, snapKey, summaryKey, versionBodiesKey, versionLeaseKey, versionsKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
+import type { SharedFiles } from './SharedFiles.js';
 
 /** Takes or extends the version lease. KEYS: lease. ARGV: instance, ms. */
 const TAKE_LEASE = `
@@ -26,6 +27,7 @@ export class SharedHistory implements DocStore {
     private readonly link: RedisLink,
     private readonly instance: string,
     private readonly logger: Logger,
+    private readonly files?: SharedFiles,
   ) {}
 
   /** Runs a Redis step; when Redis is down or fails, logs and goes on locally. */
@@ -113,6 +115,7 @@ export class SharedHistory implements DocStore {
     await this.shared('deleting a document', async () => {
       await this.link.command(['DEL', logKey(name), snapKey(name), leaseKey(name), fenceKey(name), versionsKey(name), versionBodiesKey(name), summaryKey(name), versionLeaseKey(name)]);
       await this.link.command(['ZREM', DOCS_KEY, name]);
+      await this.files?.deleteAll(name);
       await this.link.command(['PUBLISH', DELETED_CHANNEL, JSON.stringify({ name, from: this.instance })]);
     });
   }
@@ -129,8 +132,12 @@ export class SharedHistory implements DocStore {
   flush(): Promise<void> { return this.local.flush(); }
   close(): Promise<void> { return this.local.close(); }
   // Files and share links are shared by SharedFiles / SharedShares on the local store itself.
-  putFile(name: string, sha256: string, bytes: Uint8Array) { return this.local.putFile(name, sha256, bytes); }
+  putFile(name: string, sha256: string, bytes: Uint8Array, uploadedAt: number) { return this.local.putFile(name, sha256, bytes, uploadedAt); }
   readFile(name: string, sha256: string) { return this.local.readFile(name, sha256); }
+  listFiles(name: string) { return this.local.listFiles(name); }
+  setFileTimes(name: string, sha256s: readonly string[], uploadedAt: number) { return this.local.setFileTimes(name, sha256s, uploadedAt); }
+  deleteFiles(name: string, sha256s: readonly string[]) { return this.local.deleteFiles(name, sha256s); }
+  listDocumentsWithFiles(options: { after?: string | undefined; limit: number }) { return this.local.listDocumentsWithFiles(options); }
   putShare(name: string, share: Parameters<DocStore['putShare']>[1]) { return this.local.putShare(name, share); }
   listShares(name: string) { return this.local.listShares(name); }
   deleteShare(name: string, id: string) { return this.local.deleteShare(name, id); }

@@ -13,6 +13,10 @@
  *   tandem:docs              Sorted set (all scores 0, so by name): every document with a summary
  *   channel tandem:deleted   a document was deleted: every instance closes its peers (4404)
  *   tandem:{<name>}:file:<sha256>   an uploaded file's bytes (content-addressed, never changes)
+ *   tandem:{<name>}:files        Hash: sha256 → when the file was last uploaded (ms); files
+ *                                uploaded before times were kept may be missing from it
+ *   channel tandem:files-deleted the file collector deleted files of a document: every instance
+ *                                drops its cached copies
  *   tandem:{<name>}:shares       Hash: share-link id → its record (JSON)
  *   tandem:epoch             random; set once per Redis data set: a new value = Redis lost its data
  *   tandem:instance:<id>     heartbeat of a running instance (expires)
@@ -31,6 +35,8 @@ export const versionLeaseKey = (name: string): string => `${PREFIX}${name}}:vlea
 export const DOCS_KEY = 'tandem:docs';
 export const DELETED_CHANNEL = 'tandem:deleted';
 export const fileKey = (name: string, sha256: string): string => `${PREFIX}${name}}:file:${sha256}`;
+export const fileTimesKey = (name: string): string => `${PREFIX}${name}}:files`;
+export const FILES_DELETED_CHANNEL = 'tandem:files-deleted';
 export const sharesKey = (name: string): string => `${PREFIX}${name}}:shares`;
 export const EPOCH_KEY = 'tandem:epoch';
 export const heartbeatKey = (instance: string): string => `tandem:instance:${instance}`;

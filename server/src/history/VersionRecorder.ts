@@ -25,6 +25,8 @@ export interface VersionDeps {
   mayRecord?: ((name: string) => Promise<boolean>) | undefined;
   /** The document closed here: another instance may record its versions from now on. */
   release?: ((name: string) => Promise<void>) | undefined;
+  /** Versions of the document were thinned away (files only they showed may be deleted). */
+  onThinned?: ((name: string) => void) | undefined;
   /** A version was stored (scale-out shares it). */
   onRecorded?: ((name: string, meta: VersionMeta, body: Uint8Array, dropped: number[]) => void) | undefined;
 }
@@ -137,6 +139,7 @@ export class VersionRecorder {
       await store.deleteVersions(this.name, drop);
       const gone = new Set(drop);
       this.known = versions.filter((v) => !gone.has(v.id));
+      this.deps.onThinned?.(this.name);
     }
     this.deps.logger.debug({ doc: this.name, version: meta.id, named: label !== null, thinned: drop.length }, 'version recorded');
     this.deps.onRecorded?.(this.name, meta, state, drop);

@@ -1,5 +1,7 @@
 // The conversion worker: runs formats.ts off the server's event loop (ConversionPool).
 import { parentPort } from 'node:worker_threads';
+import * as Y from 'yjs';
+import { fileRefs } from '../files/fileRefs.js';
 import { ConversionError, digest, exportState, importChange, restoreChange } from './formats.js';
 import type { Job, JobResult } from './jobs.js';
 
@@ -13,6 +15,8 @@ function run(job: Job): unknown {
       return restoreChange(job.state, job.version);
     case 'digest':
       return digest(job.state);
+    case 'fileRefs':
+      return { refs: [...fileRefs(job.state)], stateVector: Y.encodeStateVectorFromUpdate(job.state) };
   }
 }
 

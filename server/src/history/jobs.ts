@@ -6,13 +6,16 @@ export type Job =
   | { op: 'export'; state: Uint8Array; format: ExportFormat; title: string }
   | { op: 'import'; state: Uint8Array; kind: ImportKind; body: Uint8Array; mode: ImportMode }
   | { op: 'restore'; state: Uint8Array; version: Uint8Array }
-  | { op: 'digest'; state: Uint8Array };
+  | { op: 'digest'; state: Uint8Array }
+  /** Uploaded files a state refers to (files/fileRefs.ts), and the state's state vector. */
+  | { op: 'fileRefs'; state: Uint8Array };
 
 export interface JobValue {
   export: Uint8Array | string;
   import: Uint8Array;
   restore: Uint8Array;
   digest: Digest;
+  fileRefs: { refs: string[]; stateVector: Uint8Array };
 }
 
 export type JobResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; bad: boolean; message: string };

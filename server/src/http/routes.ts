@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DocStore } from '../storage/DocStore.js';
 import type { SharedFiles } from '../cluster/SharedFiles.js';
+import type { FileCollector } from '../files/FileCollector.js';
 import { handleFiles } from './api/files.js';
 import { handleShares } from './api/shares.js';
 import type { Shares } from '../shares/Shares.js';
@@ -29,6 +30,10 @@ export interface RouteDeps {
   shares?: Shares | undefined;
   /** Closes the sessions of a revoked share link (the WebSocket gateway). */
   closeShareSessions: (name: string, id: string) => void;
+  /** Deletes unreferenced uploads; told of each upload. */
+  fileCollector?: FileCollector | undefined;
+  /** The clock of upload times. */
+  now: () => number;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -52,7 +57,7 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
   if (handleCors(deps.config, req, res, path)) return;
   // Uploaded files and share links answer their own paths (http/api/files.ts, shares.ts); the
   // rest of /api/ is the route table (http/api/router.ts).
-  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles, shares: deps.shares }, req, res, path, query)) return;
+  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles, shares: deps.shares, collector: deps.fileCollector, now: deps.now }, req, res, path, query)) return;
   if (await handleShares({ config: deps.config, shares: deps.shares, closeSessions: deps.closeShareSessions }, req, res, path, query)) return;
   if (path.startsWith('/api/') && !path.startsWith('/api/access/') && deps.api) {
     await deps.api(req, res, path, query);

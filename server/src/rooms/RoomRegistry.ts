@@ -14,6 +14,8 @@ interface Lease {
 export interface RegistryOptions {
   unloadGraceMs: number;
   maxOpenDocuments: number;
+  /** A room's last connection left (it is still loaded, for `unloadGraceMs`). */
+  onIdle?: ((room: Room) => void) | undefined;
 }
 
 /**
@@ -102,6 +104,7 @@ export class RoomRegistry {
 
   leave(room: Room, conn: Connection): void {
     room.leave(conn);
+    if (room.connectionCount === 0 && this.rooms.get(room.name) === room) this.options.onIdle?.(room);
     this.maybeUnload(room);
   }
 

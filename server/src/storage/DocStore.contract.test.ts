@@ -148,7 +148,7 @@ for (const [label, make] of stores) {
       const { store, reopen, done } = make();
       await store.open();
       const sha = 'ab'.repeat(32);
-      await Promise.all([store.putFile('a/b', sha, bytes(1, 2, 3)), store.append('a/b', 0, bytes(9))]);
+      await Promise.all([store.putFile('a/b', sha, bytes(1, 2, 3), 1000), store.append('a/b', 0, bytes(9))]);
       assert.deepEqual([...((await store.readFile('a/b', sha)) ?? [])], [1, 2, 3]);
       assert.equal(await store.readFile('a', sha), undefined, 'files belong to their document');
       assert.equal(await store.readFile('a/b', 'cd'.repeat(32)), undefined);
@@ -162,6 +162,41 @@ for (const [label, make] of stores) {
       }
       await current.deleteDocument('a/b');
       assert.equal(await current.readFile('a/b', sha), undefined);
+      await current.close();
+      done();
+    });
+
+    test('files: listed with their upload times without their bytes, renewed by a new upload, deleted by SHA', async () => {
+      const { store, reopen, done } = make();
+      await store.open();
+      const [s1, s2, s3] = ['01'.repeat(32), 'ff'.repeat(32), '80'.repeat(32)];
+      await Promise.all([
+        store.putFile('a', s2, bytes(2), 2000),
+        store.putFile('a', s1, bytes(1), 1_700_000_000_123),
+        store.putFile('a/b', s3, bytes(3), 3000),
+        store.putFile('c', s3, bytes(3), 3000),
+      ]);
+      assert.deepEqual(await store.listFiles('a'), [{ sha256: s1, uploadedAt: 1_700_000_000_123 }, { sha256: s2, uploadedAt: 2000 }]);
+      assert.deepEqual(await store.listFiles('a/b'), [{ sha256: s3, uploadedAt: 3000 }], 'a document lists its own files only');
+      assert.deepEqual(await store.listFiles('none'), []);
+      await store.putFile('a', s2, bytes(2), 5000); // uploaded again
+      await store.setFileTimes('a', [s1], 4000);
+      assert.deepEqual(await store.listFiles('a'), [{ sha256: s1, uploadedAt: 4000 }, { sha256: s2, uploadedAt: 5000 }]);
+      assert.deepEqual(await store.listDocumentsWithFiles({ limit: 10 }), ['a', 'a/b', 'c']);
+      assert.deepEqual(await store.listDocumentsWithFiles({ after: 'a', limit: 1 }), ['a/b']);
+      await store.deleteFiles('a', [s2]);
+      assert.equal(await store.readFile('a', s2), undefined);
+      assert.deepEqual([...((await store.readFile('a', s1)) ?? [])], [1]);
+      assert.deepEqual(await store.listFiles('a'), [{ sha256: s1, uploadedAt: 4000 }]);
+      await store.deleteFiles('c', [s3]);
+      assert.deepEqual(await store.listDocumentsWithFiles({ limit: 10 }), ['a', 'a/b']);
+      let current = store;
+      if (reopen) {
+        await store.close();
+        current = reopen();
+        await current.open();
+        assert.deepEqual(await current.listFiles('a'), [{ sha256: s1, uploadedAt: 4000 }]);
+      }
       await current.close();
       done();
     });

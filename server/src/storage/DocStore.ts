@@ -37,6 +37,17 @@ export interface ShareRecord {
   creator: string | null;
 }
 
+/** An uploaded file as a document's file list shows it (without its bytes). */
+export interface StoredFile {
+  /** Lowercase hex. */
+  sha256: string;
+  /**
+   * When it was last uploaded (ms since the epoch); undefined for a file stored before upload
+   * times were kept (the file collector gives it one when it first sees it).
+   */
+  uploadedAt: number | undefined;
+}
+
 /** What the document list shows of a document. */
 export interface DocSummary {
   /** Text of the first heading ('' without one). */
@@ -76,10 +87,22 @@ export interface DocStore {
   readVersion(name: string, id: number): Promise<Uint8Array | undefined>;
   /** Removes versions (metadata and body) in the next group-committed batch. */
   deleteVersions(name: string, ids: readonly number[]): Promise<void>;
-  /** Stores an uploaded file under the document, by its SHA-256 (lowercase hex), in the next group-committed batch. */
-  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Stores an uploaded file under the document, by its SHA-256 (lowercase hex), with the time it
+   * was uploaded (ms since the epoch), in the next group-committed batch. Storing it again
+   * (uploaded again) renews the time.
+   */
+  putFile(name: string, sha256: string, bytes: Uint8Array, uploadedAt: number): Promise<void>;
   /** An uploaded file's bytes, or undefined when the document has no such file. */
   readFile(name: string, sha256: string): Promise<Uint8Array | undefined>;
+  /** The document's files with their upload times, in SHA-256 order; reads no file's bytes. */
+  listFiles(name: string): Promise<StoredFile[]>;
+  /** Sets the upload time of stored files (those that had none), in the next group-committed batch. */
+  setFileTimes(name: string, sha256s: readonly string[], uploadedAt: number): Promise<void>;
+  /** Removes files (bytes and times) in the next group-committed batch. */
+  deleteFiles(name: string, sha256s: readonly string[]): Promise<void>;
+  /** Names of documents with uploaded files, in name (byte) order, after `after`, at most `limit`. */
+  listDocumentsWithFiles(options: { after?: string | undefined; limit: number }): Promise<string[]>;
   /** Stores (or replaces) a share link's record in the next group-committed batch. */
   putShare(name: string, share: ShareRecord): Promise<void>;
   /** The document's share links, by id. */

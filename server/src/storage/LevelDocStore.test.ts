@@ -66,3 +66,24 @@ test("leveldown's iterator keeps the rest of a natively fetched chunk in `cache`
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a file stored before upload times were kept is listed without a time, and gets one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-level-'));
+  try {
+    const { fileKey } = await import('./keys.js');
+    const store = new LevelDocStore(dir, { sync: false });
+    await store.open();
+    const sha = 'ab'.repeat(32);
+    // What the store held before: the file key and its bytes, no time key.
+    await store.putRaw((async function* () {
+      yield [fileKey('d', sha), Buffer.from([1, 2, 3])] as [Buffer, Buffer];
+    })(), false);
+    assert.deepEqual(await store.listFiles('d'), [{ sha256: sha, uploadedAt: undefined }]);
+    await store.setFileTimes('d', [sha], 42);
+    assert.deepEqual(await store.listFiles('d'), [{ sha256: sha, uploadedAt: 42 }]);
+    assert.deepEqual([...((await store.readFile('d', sha)) ?? [])], [1, 2, 3]);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,13 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import leveldown, { type BatchOp, type IteratorOptions, type LevelDown } from 'leveldown';
 import { StorageError } from '../errors.js';
-import type { DocStore, DocSummary, ShareRecord, StoredDocument, VersionMeta } from './DocStore.js';
+import type { DocStore, DocSummary, ShareRecord, StoredDocument, StoredFile, VersionMeta } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
-import { ALL_DOCS, clusterKey, docRange, fileKey, shareKey, shareRange, docsAfter, idOfKey, metaKey, nameOfKey, seqOfUpdateKey, summaryKey, updateKeyFrom, updateRange, versionBodyKey, versionKey, versionRange } from './keys.js';
+import { ALL_DOCS, clusterKey, docRange, fileKey, fileRange, fileTimeKey, fileTimeRange, shaOfKey, shareKey, shareRange, docsAfter, idOfKey, metaKey, nameOfKey, seqOfUpdateKey, summaryKey, updateKeyFrom, updateRange, versionBodyKey, versionKey, versionRange } from './keys.js';
 import { decodeVersionMeta, encodeVersionMeta } from './versionCodec.js';
 import { RangeCompactor } from './RangeCompactor.js';
 
 const FORMAT_VERSION = 1;
+
+function fileTimeOp(name: string, sha256: string, at: number): BatchOp {
+  const value = Buffer.allocUnsafe(8);
+  value.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(at))));
+  return { type: 'put', key: fileTimeKey(name, sha256), value };
+}
 
 function wrap(what: string, err: unknown): StorageError {
   const msg = err instanceof Error ? err.message : String(err);
@@ -162,13 +168,67 @@ export class LevelDocStore implements DocStore {
     return this.commits.push(...ids.flatMap((id): BatchOp[] => [{ type: 'del', key: versionKey(name, id) }, { type: 'del', key: versionBodyKey(name, id) }]));
   }
 
-  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
+  putFile(name: string, sha256: string, bytes: Uint8Array, uploadedAt: number): Promise<void> {
     this.ensureOpen();
-    return this.commits.push({ type: 'put', key: fileKey(name, sha256), value: Buffer.from(bytes) });
+    return this.commits.push({ type: 'put', key: fileKey(name, sha256), value: Buffer.from(bytes) }, fileTimeOp(name, sha256, uploadedAt));
   }
 
   readFile(name: string, sha256: string): Promise<Uint8Array | undefined> {
     return this.get(fileKey(name, sha256));
+  }
+
+  async listFiles(name: string): Promise<StoredFile[]> {
+    this.ensureOpen();
+    // Times as key-value pairs from one iterator: two scans (keys, then values) could pair a
+    // key with another key's value when a file is stored between them.
+    const [files, times] = await Promise.all([this.scan({ ...fileRange(name), values: false }, 'key'), this.entries(fileTimeRange(name))]);
+    const at = new Map(times.map(([k, v]) => [shaOfKey(k), Number(v.readBigUInt64BE(0))]));
+    return files.map((k) => {
+      const sha256 = shaOfKey(k);
+      return { sha256, uploadedAt: at.get(sha256) };
+    });
+  }
+
+  /** Keys with their values, one entry at a time (for small ranges). */
+  private async entries(range: { gte: Buffer; lt: Buffer }): Promise<Array<[Buffer, Buffer]>> {
+    const it = this.db.iterator({ ...range, keyAsBuffer: true, valueAsBuffer: true });
+    const out: Array<[Buffer, Buffer]> = [];
+    try {
+      for (;;) {
+        const entry = await new Promise<[Buffer, Buffer] | undefined>((resolve, reject) =>
+          it.next((err, key, value) => (err ? reject(wrap('cannot read the store', err)) : resolve(key === undefined ? undefined : [key, value!]))),
+        );
+        if (!entry) return out;
+        out.push(entry);
+      }
+    } finally {
+      await new Promise<void>((resolve) => it.end(() => resolve()));
+    }
+  }
+
+  setFileTimes(name: string, sha256s: readonly string[], uploadedAt: number): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(...sha256s.map((sha) => fileTimeOp(name, sha, uploadedAt)));
+  }
+
+  deleteFiles(name: string, sha256s: readonly string[]): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(...sha256s.flatMap((sha): BatchOp[] => [{ type: 'del', key: fileKey(name, sha) }, { type: 'del', key: fileTimeKey(name, sha) }]));
+  }
+
+  /** Skips from document to document, as `listDocuments` does, keeping those with a file key. */
+  async listDocumentsWithFiles({ after, limit }: { after?: string | undefined; limit: number }): Promise<string[]> {
+    this.ensureOpen();
+    let gte = docsAfter(after);
+    const names: string[] = [];
+    while (names.length < limit) {
+      const [key] = await this.scan({ gte, lt: ALL_DOCS.lt, limit: 1, values: false }, 'key');
+      if (!key) break;
+      const name = nameOfKey(key);
+      if ((await this.scan({ ...fileRange(name), limit: 1, values: false }, 'key')).length > 0) names.push(name);
+      gte = docsAfter(name);
+    }
+    return names;
   }
 
   putShare(name: string, share: ShareRecord): Promise<void> {

@@ -1,5 +1,5 @@
 import { StorageError } from '../errors.js';
-import type { DocStore, DocSummary, ShareRecord, StoredDocument, VersionMeta } from './DocStore.js';
+import type { DocStore, DocSummary, ShareRecord, StoredDocument, StoredFile, VersionMeta } from './DocStore.js';
 import { GroupCommit } from './GroupCommit.js';
 
 type Op =
@@ -9,7 +9,9 @@ type Op =
   | { type: 'version'; name: string; meta: VersionMeta; body: Uint8Array }
   | { type: 'unversion'; name: string; id: number }
   | { type: 'summary'; name: string; summary: DocSummary }
-  | { type: 'file'; name: string; sha256: string; bytes: Uint8Array }
+  | { type: 'file'; name: string; sha256: string; bytes: Uint8Array; uploadedAt: number }
+  | { type: 'filetime'; name: string; sha256: string; uploadedAt: number }
+  | { type: 'unfile'; name: string; sha256: string }
   | { type: 'share'; name: string; share: ShareRecord }
   | { type: 'unshare'; name: string; id: string }
   | { type: 'drop'; name: string };
@@ -17,7 +19,7 @@ type Op =
 interface MemoryDoc {
   updates: Map<number, Uint8Array>;
   versions: Map<number, { meta: VersionMeta; body: Uint8Array }>;
-  files?: Map<string, Uint8Array>;
+  files?: Map<string, { bytes: Uint8Array; uploadedAt: number | undefined }>;
   shares?: Map<string, ShareRecord>;
   mark?: string;
   summary?: DocSummary;
@@ -64,7 +66,9 @@ export class MemoryDocStore implements DocStore {
         case 'version': doc.versions.set(op.meta.id, { meta: structuredClone(op.meta), body: op.body.slice() }); break;
         case 'unversion': doc.versions.delete(op.id); break;
         case 'summary': doc.summary = { ...op.summary }; break;
-        case 'file': (doc.files ??= new Map()).set(op.sha256, op.bytes); break;
+        case 'file': (doc.files ??= new Map()).set(op.sha256, { bytes: op.bytes, uploadedAt: op.uploadedAt }); break;
+        case 'filetime': { const f = doc.files?.get(op.sha256); if (f) f.uploadedAt = op.uploadedAt; break; }
+        case 'unfile': doc.files?.delete(op.sha256); break;
         case 'share': (doc.shares ??= new Map()).set(op.share.id, { ...op.share }); break;
         case 'unshare': doc.shares?.delete(op.id); break;
       }
@@ -122,14 +126,40 @@ export class MemoryDocStore implements DocStore {
     return this.commits.push(...ids.map((id): Op => ({ type: 'unversion', name, id })));
   }
 
-  putFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
+  putFile(name: string, sha256: string, bytes: Uint8Array, uploadedAt: number): Promise<void> {
     this.ensureOpen();
-    return this.commits.push({ type: 'file', name, sha256, bytes: bytes.slice() });
+    return this.commits.push({ type: 'file', name, sha256, bytes: bytes.slice(), uploadedAt });
   }
 
   async readFile(name: string, sha256: string): Promise<Uint8Array | undefined> {
     this.ensureOpen();
-    return this.docs.get(name)?.files?.get(sha256)?.slice();
+    return this.docs.get(name)?.files?.get(sha256)?.bytes.slice();
+  }
+
+  async listFiles(name: string): Promise<StoredFile[]> {
+    this.ensureOpen();
+    const files = [...(this.docs.get(name)?.files?.entries() ?? [])].map(([sha256, f]) => ({ sha256, uploadedAt: f.uploadedAt }));
+    return files.sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+  }
+
+  setFileTimes(name: string, sha256s: readonly string[], uploadedAt: number): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(...sha256s.map((sha256): Op => ({ type: 'filetime', name, sha256, uploadedAt })));
+  }
+
+  deleteFiles(name: string, sha256s: readonly string[]): Promise<void> {
+    this.ensureOpen();
+    return this.commits.push(...sha256s.map((sha256): Op => ({ type: 'unfile', name, sha256 })));
+  }
+
+  async listDocumentsWithFiles({ after, limit }: { after?: string | undefined; limit: number }): Promise<string[]> {
+    this.ensureOpen();
+    const bytes = (s: string) => Buffer.from(s, 'utf8');
+    return [...this.docs.entries()]
+      .filter(([n, d]) => (d.files?.size ?? 0) > 0 && (after === undefined || Buffer.compare(bytes(n), bytes(after)) > 0))
+      .map(([n]) => n)
+      .sort((a, b) => Buffer.compare(bytes(a), bytes(b)))
+      .slice(0, limit);
   }
 
   putShare(name: string, share: ShareRecord): Promise<void> {

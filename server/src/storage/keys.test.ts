@@ -53,3 +53,20 @@ test('versions, bodies and summaries sort apart from updates, per document, ids 
   assert.ok(Buffer.compare(docsAfter('a'), updateKey('a', 2 ** 40)) > 0);
   assert.deepEqual([...versionKey('x', 1)], [0x64, 0, 0x78, 0, 0x76, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 });
+
+test('file and file-time keys: per document, apart from each other and from updates, the SHA read back', async () => {
+  const { fileKey, fileTimeKey, fileRange, fileTimeRange, shaOfKey } = await import('./keys.js');
+  const inside = (k: Buffer, r: { gte: Buffer; lt: Buffer }) => Buffer.compare(k, r.gte) >= 0 && Buffer.compare(k, r.lt) < 0;
+  const sha = '0f'.repeat(32);
+  for (const name of ['a', 'a/b', 'ab']) {
+    for (const other of ['a', 'a/b', 'ab']) {
+      assert.equal(inside(fileKey(other, sha), fileRange(name)), other === name);
+      assert.equal(inside(fileTimeKey(other, sha), fileTimeRange(name)), other === name);
+      assert.ok(!inside(fileTimeKey(other, sha), fileRange(name)));
+      assert.ok(!inside(updateKey(other, 0), fileRange(name)));
+    }
+  }
+  assert.equal(shaOfKey(fileKey('a/b', sha)), sha);
+  assert.equal(shaOfKey(fileTimeKey('a/b', sha)), sha);
+  assert.throws(() => fileTimeKey('a', 'F'.repeat(64)), RangeError);
+});

@@ -11,6 +11,8 @@
  *   version:  'd' 00 <name> 00 'v' 00 <id u64 BE>   JSON: a version's name, time, authors
  *   body:     'd' 00 <name> 00 'b' 00 <id u64 BE>   that version's state, one Yjs update
  *   file:     'd' 00 <name> 00 'f' 00 <sha256, 32 bytes>   an uploaded image, content-addressed
+ *   filetime: 'd' 00 <name> 00 't' 00 <sha256, 32 bytes>   when it was last uploaded (ms, u64 BE);
+ *                                     files stored before times were kept have none
  *   link:     'd' 00 <name> 00 'l' 00 <share id, UTF-8>   JSON: a share link's record
  * Compaction only ever touches kind 'u'. A version's metadata and body are apart so that the
  * history list reads no document states. Every key of a document starts with 'd' 00 <name> 00
@@ -122,15 +124,42 @@ export function nameOfKey(key: Buffer): string {
 export const idOfKey = seqOfUpdateKey;
 
 const F = 0x66; // 'f'
+const T = 0x74; // 't'
+
+function shaKey(name: string, kind: number, sha256Hex: string): Buffer {
+  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new RangeError('a file key needs a SHA-256 in lowercase hex');
+  return Buffer.concat([idRange(name, kind).gte, Buffer.from(sha256Hex, 'hex')]);
+}
 
 /**
  * An uploaded file of a document, content-addressed: 'd' 00 <name> 00 'f' 00 <sha256, 32 bytes>.
  * Deleting the document deletes its files with it (they are under `docRange`).
  */
 export function fileKey(name: string, sha256Hex: string): Buffer {
-  if (!/^[0-9a-f]{64}$/.test(sha256Hex)) throw new RangeError('a file key needs a SHA-256 in lowercase hex');
-  const prefix = idRange(name, F).gte;
-  return Buffer.concat([prefix, Buffer.from(sha256Hex, 'hex')]);
+  return shaKey(name, F, sha256Hex);
+}
+
+/**
+ * When a file was last uploaded: 'd' 00 <name> 00 't' 00 <sha256, 32 bytes>, the value ms since
+ * the epoch as u64 BE. Apart from the bytes, so that listing a document's files reads no image.
+ */
+export function fileTimeKey(name: string, sha256Hex: string): Buffer {
+  return shaKey(name, T, sha256Hex);
+}
+
+/** [gte, lt) of every file key of `name`. */
+export function fileRange(name: string): { gte: Buffer; lt: Buffer } {
+  return idRange(name, F);
+}
+
+/** [gte, lt) of every file-time key of `name`. */
+export function fileTimeRange(name: string): { gte: Buffer; lt: Buffer } {
+  return idRange(name, T);
+}
+
+/** The SHA-256 (lowercase hex) at the end of a file or file-time key. */
+export function shaOfKey(key: Buffer): string {
+  return key.subarray(key.length - 32).toString('hex');
 }
 
 const L = 0x6c; // 'l'

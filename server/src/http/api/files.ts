@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { DocStore } from '../../storage/DocStore.js';
 import type { SharedFiles } from '../../cluster/SharedFiles.js';
+import type { FileCollector } from '../../files/FileCollector.js';
 import { detectImageType } from '../../files/imageType.js';
 import type { Shares } from '../../shares/Shares.js';
 import { decodeName } from '../names.js';
@@ -16,6 +17,10 @@ export interface FilesDeps {
   /** With REDIS_URL: files go to Redis too, so that every instance serves them. */
   shared?: SharedFiles | undefined;
   shares?: Shares | undefined;
+  /** Told of each upload, so that a collection under way keeps the file. */
+  collector?: FileCollector | undefined;
+  /** The clock of upload times (the collector's grace period counts from them). */
+  now: () => number;
 }
 
 const UPLOAD = /^\/api\/docs\/([^/]+)\/files$/;
@@ -60,11 +65,15 @@ async function receive(deps: FilesDeps, req: IncomingMessage, res: ServerRespons
   const type = detectImageType(bytes);
   if (!type) throw new ApiError(415, 'unsupported_type', 'Only PNG, JPEG, GIF and WebP images can be uploaded.');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const shared = deps.shared?.put(name, sha256, bytes).catch((err: unknown) => {
+  // Uploading renews the file's time, here and in Redis: the grace period before an unreferenced
+  // file is deleted counts from the latest upload, wherever it went.
+  const uploadedAt = deps.now();
+  deps.collector?.uploaded(name, sha256, uploadedAt);
+  const shared = deps.shared?.put(name, sha256, bytes, uploadedAt).catch((err: unknown) => {
     // Local-only mode: this instance serves it; others learn of it when it is uploaded again.
     deps.logger.warn({ doc: name, err }, 'an uploaded file is not in Redis (Redis down)');
   });
-  await Promise.all([deps.store.putFile(name, sha256, bytes), shared]);
+  await Promise.all([deps.store.putFile(name, sha256, bytes, uploadedAt), shared]);
   const path = `/files/${encodeURIComponent(name)}/${sha256}`;
   sendJson(res, 201, { path, sha256, type, size: bytes.length });
 }
@@ -73,9 +82,11 @@ async function serve(deps: FilesDeps, req: IncomingMessage, res: ServerResponse,
   await authorize(deps.config.authSecret, req, query, name, 'read', deps.shares);
   let bytes = await deps.store.readFile(name, sha256);
   if (!bytes && deps.shared) {
-    // Uploaded through another instance: fetch it once, then serve it from LevelDB.
-    bytes = await deps.shared.get(name, sha256).catch(() => undefined);
-    if (bytes) await deps.store.putFile(name, sha256, bytes);
+    // Uploaded through another instance: fetch it once, then serve it from LevelDB (with the
+    // shared upload time, so that caching it does not push its collection back).
+    const got = await deps.shared.get(name, sha256).catch(() => undefined);
+    if (got) await deps.store.putFile(name, sha256, got.bytes, got.uploadedAt ?? deps.now());
+    bytes = got?.bytes;
   }
   if (!bytes) throw new ApiError(404, 'not_found', 'no such file');
   const type = detectImageType(bytes);
