@@ -22,6 +22,7 @@ export class ColdSnapshot {
   private unapplied: Uint8Array | undefined;
   private applyTimer: NodeJS.Timeout | undefined;
   private fullState: Uint8Array | undefined;
+  private dropTimer: NodeJS.Timeout | undefined;
 
   /**
    * @param applied told once the waiting snapshot was decoded (`err` when it did not decode:
@@ -79,7 +80,9 @@ export class ColdSnapshot {
    */
   private keep(state: Uint8Array): Uint8Array {
     this.fullState = state;
-    setTimeout(this.drop, FULL_STATE_KEPT_MS).unref();
+    clearTimeout(this.dropTimer);
+    this.dropTimer = setTimeout(this.drop, FULL_STATE_KEPT_MS);
+    this.dropTimer.unref();
     return state;
   }
 
@@ -87,8 +90,10 @@ export class ColdSnapshot {
     this.fullState = undefined;
   };
 
+  /** Clears the timers too: they hold this (and through `applied` the room) for up to FULL_STATE_KEPT_MS. */
   destroy(): void {
     clearTimeout(this.applyTimer);
+    clearTimeout(this.dropTimer);
     this.unapplied = undefined;
     this.fullState = undefined;
   }
