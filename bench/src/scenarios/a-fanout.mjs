@@ -1,5 +1,6 @@
 // A. Fan-out latency: N clients on one document, 5 of them typing at 50 Hz each.
 import { ServerProcess } from '../servers.mjs';
+import { drainReceipts, latencies } from '../latency.mjs';
 import { median, pct, sleep } from '../util.mjs';
 
 export const id = 'A';
@@ -55,30 +56,7 @@ async function oneRun(ctx, server, n, { writerIds, durationMs, key }) {
   const elu = await ctx.workers.eluStop();
   const recvs = [await w0.call('aRecvTimes', { key }), await w1.call('aRecvTimes', { key }), await w2.call('aRecvTimes', { key })];
 
-  let keys = 0;
-  const sent = new Map();
-  for (const [wid, { send, base }] of Object.entries(sendT)) {
-    let k = 0;
-    while (k < send.length && send[k] > 0) k++;
-    keys += k;
-    sent.set(Number(wid), { send, base, count: k });
-  }
-  const lat = [];
-  let missing = 0;
-  for (const { recv: per } of recvs) {
-    for (const r of per) {
-      writerIds.forEach((wid, k) => {
-        if (wid === r.self) return;
-        const s = sent.get(wid);
-        for (let i = 0; i < s.count; i++) {
-          const rt = r.recv[k][s.base + i - r.base[k]];
-          if (rt > 0) lat.push(rt - s.send[i]);
-          else missing++;
-        }
-      });
-    }
-  }
-  lat.sort((a, b) => a - b);
+  const { lat, missing, keys } = latencies(sendT, recvs.flatMap((r) => r.recv), writerIds);
   const deliveries = keys * (n - 1);
   return {
     p50: pct(lat, 50), p99: pct(lat, 99), max: lat[lat.length - 1] ?? null,
@@ -139,23 +117,4 @@ export function targets(cases) {
   if (t && r.hocus) out.push({ text: `N=200 p99 ≤ 0.5× Hocuspocus in-memory: ${t.p99.toFixed(2)} vs ${r.hocus.p99.toFixed(2)} ms (${(t.p99 / r.hocus.p99).toFixed(2)}×)`, met: t.p99 <= 0.5 * r.hocus.p99 });
   if (t && r.yws) out.push({ text: `N=200 CPU per delivery ≤ 0.5× y-websocket: ${t.cpuPer1k.toFixed(2)} vs ${r.yws.cpuPer1k.toFixed(2)} ms/1k (${(t.cpuPer1k / r.yws.cpuPer1k).toFixed(2)}×)`, met: t.cpuPer1k <= 0.5 * r.yws.cpuPer1k });
   return out;
-}
-
-/**
- * After typing: waits (at most 3 s) until every measuring worker in `workers` has received every
- * keystroke the writers sent (as `aSendTimes` reported them).
- */
-export async function drainReceipts(workers, key, sendT) {
-  const counts = {};
-  for (const [wid, { send }] of Object.entries(sendT)) {
-    let k = 0;
-    while (k < send.length && send[k] > 0) k++;
-    counts[wid] = k;
-  }
-  const t = Date.now();
-  while (Date.now() - t < 3000) {
-    const left = (await Promise.all(workers.map((w) => w.call('aMissing', { key, counts })))).reduce((a, b) => a + b, 0);
-    if (!left) return;
-    await sleep(20);
-  }
 }

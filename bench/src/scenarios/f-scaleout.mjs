@@ -5,8 +5,8 @@
 // writer's instance, and on the other one).
 import { ServerProcess } from '../servers.mjs';
 import { RedisProcess, redisServerOnPath } from '../redis.mjs';
+import { drainReceipts, latencies } from '../latency.mjs';
 import { median, pct, sleep } from '../util.mjs';
-import { drainReceipts } from './a-fanout.mjs';
 
 export const id = 'F';
 export const title = 'F. Scale-out over Redis (two instances)';
@@ -52,30 +52,6 @@ async function startCluster({ withPlain = false } = {}) {
     await redis.stop();
   };
   return { redis, a, b, plain, cpu, stop };
-}
-
-/** Latencies of the writers' keystrokes at the clients of one worker (sorted), and receipts missing. */
-function latencies(sendT, recvs, writerIds) {
-  const sent = new Map();
-  for (const [wid, { send, base }] of Object.entries(sendT)) {
-    let count = 0;
-    while (count < send.length && send[count] > 0) count++;
-    sent.set(Number(wid), { send, base, count });
-  }
-  const lat = [];
-  let missing = 0;
-  for (const r of recvs) {
-    writerIds.forEach((wid, k) => {
-      if (wid === r.self) return;
-      const s = sent.get(wid);
-      for (let i = 0; i < s.count; i++) {
-        const rt = r.recv[k][s.base + i - r.base[k]];
-        if (rt > 0) lat.push(rt - s.send[i]);
-        else missing++;
-      }
-    });
-  }
-  return { lat: lat.sort((x, y) => x - y), missing, keys: [...sent.values()].reduce((n, s) => n + s.count, 0) };
 }
 
 async function latencyCase(ctx) {

@@ -112,6 +112,7 @@ export class ColdSnapshot {
     this.fullState = undefined;
   };
 
+  /** Clears the timers too: they would hold this (and through `applied` the room) until they fire. */
   destroy(): void {
     this.ydoc.off('afterTransaction', this.afterTransaction);
     clearTimeout(this.applyTimer);
