@@ -16,9 +16,10 @@ import * as C from './scenarios/c-coldload.mjs';
 import * as D from './scenarios/d-durable.mjs';
 import * as E from './scenarios/e-large.mjs';
 import * as F from './scenarios/f-scaleout.mjs';
+import * as H from './scenarios/h-history.mjs';
 import * as K from './scenarios/k-keystroke.mjs';
 
-const SCENARIOS = [A, B, C, D, E, F, K];
+const SCENARIOS = [A, B, C, D, E, F, H, K];
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const opt = (k) => argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1];

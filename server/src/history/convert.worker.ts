@@ -1,9 +1,27 @@
 // The conversion worker: runs formats.ts off the server's event loop (ConversionPool).
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { fileRefs } from '../files/fileRefs.js';
 import { ConversionError, digest, exportState, importChange, restoreChange } from './formats.js';
 import type { Job, JobResult } from './jobs.js';
+
+/**
+ * Conversions yield the CPU to the message path: on Linux a thread has its own nice value, and
+ * this thread takes the lowest priority (19). Where the server has one core (or is pinned to
+ * one), ten exports then leave typing on other documents as it was instead of taking turns
+ * with it; where cores are free, nothing changes.
+ */
+export function lowerThisThreadsPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid)) setPriority(tid, 19);
+  } catch {
+    // not Linux (no /proc/thread-self): the worker runs at the process's priority
+  }
+}
+lowerThisThreadsPriority();
 
 function run(job: Job): unknown {
   switch (job.op) {
