@@ -19,8 +19,9 @@ import * as D from './scenarios/d-durable.mjs';
 import * as E from './scenarios/e-large.mjs';
 import * as F from './scenarios/f-scaleout.mjs';
 import * as K from './scenarios/k-keystroke.mjs';
+import * as G from './scenarios/g-soak.mjs';
 
-const SCENARIOS = [A, B, C, D, E, F, K];
+const SCENARIOS = [A, B, C, D, E, F, G, K];
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const opt = (k) => argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1];
