@@ -1,5 +1,5 @@
 // Process-tree CPU and memory from /proc (Linux only).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -54,6 +54,41 @@ export function rssBytes(root) {
     if (s) pages += Number(s.split(' ')[1]);
   }
   return pages * PAGE;
+}
+
+/**
+ * Open file descriptors of the whole tree, by kind: sockets, files below `dataDir` (the store),
+ * and the rest (pipes, event loop, the log, /dev/null...).
+ */
+export function fdCounts(root, dataDir) {
+  const out = { total: 0, sockets: 0, store: 0, other: 0 };
+  let dir = dataDir;
+  try {
+    dir = dataDir && realpathSync(dataDir); // the links in /proc name real paths
+  } catch {
+    // removed already: nothing of it can be open
+  }
+  for (const pid of treePids(root)) {
+    let fds = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone
+    }
+    for (const fd of fds) {
+      let target = '';
+      try {
+        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue; // closed meanwhile
+      }
+      out.total++;
+      if (target.startsWith('socket:')) out.sockets++;
+      else if (dir && target.startsWith(dir)) out.store++;
+      else out.other++;
+    }
+  }
+  return out;
 }
 
 /** Bytes on disk below a directory (du, 1-byte units of allocated size). */

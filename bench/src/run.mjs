@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Benchmark harness entry: `node src/run.mjs [--smoke] [--only=A,C] [--servers=tandem,yws]`
-// (`--only=F`: scale-out over Redis, Tandem only, not in the smoke run).
-// Full runs (no --only/--servers) rewrite bench/RESULTS.md; every run appends JSON lines
+// (`--only=F`: scale-out over Redis, Tandem only, not in the smoke run; `--only=G [--minutes=30]`:
+// the soak, only ever run on its own).
+// Full runs (no --only/--servers) rewrite bench/RESULTS.md; a scenario with a section of its own
+// (`ownSection`, G) rewrites just that section whenever it runs; every run appends JSON lines
 // to bench/results/. Exits non-zero if a server fails to start or a scenario errors.
 import { mkdirSync, appendFileSync, readFileSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -16,10 +18,11 @@ import * as C from './scenarios/c-coldload.mjs';
 import * as D from './scenarios/d-durable.mjs';
 import * as E from './scenarios/e-large.mjs';
 import * as F from './scenarios/f-scaleout.mjs';
+import * as G from './scenarios/g-soak.mjs';
 import * as H from './scenarios/h-history.mjs';
 import * as K from './scenarios/k-keystroke.mjs';
 
-const SCENARIOS = [A, B, C, D, E, F, H, K];
+const SCENARIOS = [A, B, C, D, E, F, G, H, K];
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const opt = (k) => argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1];
@@ -50,6 +53,7 @@ if (!tandemBuilt()) {
 const ctx = {
   smoke,
   log,
+  opt, // a scenario's own options (G: --minutes=)
   note: (s) => {
     notes.push(s);
     log(`note: ${s}`);
@@ -78,7 +82,9 @@ let skipped = 0;
 for (const scn of SCENARIOS) {
   if (only && !only.includes(scn.id)) continue;
   if (smoke && scn.inSmoke === false) continue;
-  const budget = (smoke ? scn.smokeBudgetMs : scn.budgetMs) ?? null;
+  if (full && scn.inFull === false) continue; // G: half an hour on its own, never part of "everything"
+  const budgetOf = (b) => (typeof b === 'function' ? b(ctx) : b);
+  const budget = budgetOf(smoke ? scn.smokeBudgetMs : scn.budgetMs) ?? null;
   const s0 = Date.now();
   const load0 = os.loadavg()[0];
   log(`${scn.title} (load average ${load0.toFixed(1)})`);
@@ -91,7 +97,7 @@ for (const scn of SCENARIOS) {
       continue;
     }
     const ms = Date.now() - s0;
-    out.push({ scn, cases, ms, load: [load0, os.loadavg()[0]] });
+    out.push({ scn, cases, ms, load: [load0, os.loadavg()[0]], budget });
     for (const c of cases) {
       process.stdout.write(`\n${scn.title} — ${c.case}\n${table(scn, c)}\n`);
       for (const [server, metrics] of Object.entries(c.results)) {
@@ -115,7 +121,31 @@ log(`total ${totalS.toFixed(1)} s${failed ? ' — FAILED' : ''}`);
 // one summary line for scripts/test.mjs ("smoke: N passed, M failed"); a missing Tandem build counts as a failure
 process.stdout.write(`${smoke ? 'smoke' : 'bench'}: ${out.length} passed, ${scnFailed + (failed && !scnFailed ? 1 : 0)} failed${skipped ? `, ${skipped} skipped` : ''} (${totalS.toFixed(0)} s)\n`);
 if (full) writeResults();
+else if (!smoke) for (const o of out) if (o.scn.ownSection) writeOwnSection(o);
 process.exit(failed ? 1 : 0);
+
+/** `<!-- name:start -->…<!-- name:end -->` of the scenarios that keep a section of their own. */
+function ownSectionRe(name) {
+  return new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`);
+}
+
+/** Replaces (or adds, before the hand-kept trailing sections) one scenario's own section of RESULTS.md. */
+function writeOwnSection({ scn, cases, ms, load, budget }) {
+  const path = join(benchDir, 'RESULTS.md');
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Tandem benchmark results\n';
+  const body = scn.section(cases, { date, commit, ms, load, budget, failed, notes, build: tandemBuildInfo() });
+  const block = `<!-- ${scn.ownSection}:start -->\n${body.trim()}\n<!-- ${scn.ownSection}:end -->`;
+  const re = ownSectionRe(scn.ownSection);
+  let text;
+  if (re.test(old)) text = old.replace(re, () => block);
+  else {
+    const at = ['<!-- keystroke-latency:start -->', '<!-- embed-budget:start -->'].map((m) => old.indexOf(m)).filter((i) => i >= 0);
+    const i = at.length ? Math.min(...at) : old.length;
+    text = `${old.slice(0, i).trimEnd()}\n\n${block}\n\n${old.slice(i).trimStart()}`;
+  }
+  writeFileSync(path, text.trimEnd() + '\n');
+  log(`wrote the ${scn.ownSection} section of ${path}`);
+}
 
 function writeResults() {
   const path = join(benchDir, 'RESULTS.md');
@@ -125,6 +155,8 @@ function writeResults() {
   const earlierLatency = out.some((o) => o.scn === K) ? null : old.match(/<!-- keystroke-latency:start -->[\s\S]*?<!-- keystroke-latency:end -->/);
   const embedBudget = old.match(/<!-- embed-budget:start -->[\s\S]*?<!-- embed-budget:end -->/); // e2e/scripts/embed-budget.mjs
   const analysis = old.match(/<!-- analysis:start -->[\s\S]*?<!-- analysis:end -->/);
+  // sections of scenarios that a full run does not include (G, the soak): kept as they are
+  const ownSections = SCENARIOS.filter((s) => s.ownSection).map((s) => old.match(ownSectionRe(s.ownSection))).filter(Boolean);
   const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] ?? os.cpus()[0]?.model;
   const lines = [];
   lines.push('# Tandem benchmark results', '');
@@ -148,6 +180,7 @@ function writeResults() {
     if (scn.explain) lines.push(scn.explain(cases), '');
   }
   if (notes.length) lines.push('## Notes from this run', '', ...notes.map((n) => `- ${n}`), '');
+  for (const s of ownSections) lines.push(s[0], '');
   if (earlierLatency) lines.push(earlierLatency[0], '');
   if (embedBudget) lines.push(embedBudget[0], '');
   writeFileSync(path, lines.join('\n'));

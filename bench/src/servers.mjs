@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, existsSync, rmSync } fr
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep } from './util.mjs';
-import { cpuMs, rssBytes, diskBytes } from './proc.mjs';
+import { cpuMs, rssBytes, diskBytes, fdCounts } from './proc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const benchDir = join(here, '..');
@@ -131,8 +131,9 @@ export class ServerProcess {
     return `ws://127.0.0.1:${this.port}`;
   }
 
-  async start({ timeoutMs = 20000 } = {}) {
-    this.port = await freePort();
+  /** `port`: listen there instead of on a fresh free port (a restart that clients reconnect to). */
+  async start({ timeoutMs = 20000, port } = {}) {
+    this.port = port ?? (await freePort());
     const logPath = join(workDir, `${this.id}-${this.port}.log`);
     this.logPath = logPath;
     const log = openSync(logPath, 'a');
@@ -192,6 +193,11 @@ export class ServerProcess {
     this.proc.kill('SIGUSR2');
     await sleep(waitMs);
     return this.rss();
+  }
+
+  /** Open file descriptors by kind (sockets, store files, other). */
+  fds() {
+    return fdCounts(this.pid, this.dataDir);
   }
 
   disk() {

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { openProvider, RawClient, clockOf } from './clients.mjs';
 import { appendCharUpdate } from './wire.mjs';
 import { nowMs, sleep } from './util.mjs';
+import { soakCommands } from './soak.mjs';
 
 function readTrace(tracePath) {
   return JSON.parse(gunzipSync(readFileSync(tracePath)).toString());
@@ -82,6 +83,9 @@ function withTimeout(p, ms, what) {
 
 const commands = {
   ping: () => process.pid,
+
+  // ---- G: soak (users in ./soak.mjs) --------------------------------------------------
+  ...soakCommands(),
 
   eluStart() {
     S.elu = performance.eventLoopUtilization();
