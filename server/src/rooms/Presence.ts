@@ -8,12 +8,23 @@ interface PresenceRecord {
   /** JSON of the state as relayed; 'null' once removed. */
   json: string;
   owner: PresenceOwner | undefined;
+  /** When the state was last removed with nobody owning the ID (ms), if it was. */
+  freedAt?: number;
 }
 
 type Outgoing = { clientId: number; clock: number; json: string };
 
 /** Clocks past this are refused: they would freeze a client ID for every peer. */
 const MAX_CLOCK = 2 ** 40;
+
+/**
+ * A removed state nobody owns is forgotten this long after its removal, so that a document that
+ * is never empty does not keep a record for every client that ever joined it. The clock is
+ * what is lost: a tab that comes back later with the same client ID and an old clock is shown
+ * to the peers that saw its removal once its clock has passed theirs (y-websocket renews a
+ * state every 15 s), not at once.
+ */
+export const FORGET_REMOVED_AFTER_MS = 10 * 60_000;
 
 /**
  * The awareness states of one room, with ownership: a connection may set or remove only the
@@ -24,11 +35,20 @@ const MAX_CLOCK = 2 ** 40;
  */
 export class Presence {
   private readonly records = new Map<number, PresenceRecord>();
+  /** IDs in the order their states were freed (some since taken again): what to forget first. */
+  private readonly freed: number[] = [];
+  private freedHead = 0;
 
   constructor(
     private readonly logger: Logger,
     private readonly staleAfterMs: number,
+    private readonly clock: () => number = Date.now,
   ) {}
+
+  /** Client IDs with a record, live or removed (what this room holds in memory). */
+  get size(): number {
+    return this.records.size;
+  }
 
   /**
    * Applies what `conn` sent; returns the awareness message to relay, or null if nothing was accepted.
@@ -71,6 +91,7 @@ export class Presence {
       const json = this.jsonOf(conn, entry);
       if (rec) {
         rec.owner = conn;
+        rec.freedAt = undefined;
         // Peers may hold a newer clock (the removal) than the client remembers: outbid it.
         out.push(this.set(rec, clientId, Math.max(entry.clock, rec.clock + 1), json));
       } else {
@@ -107,9 +128,13 @@ export class Presence {
       if (rec) {
         rec.owner = next;
         out.push(this.set(rec, clientId, clock, text));
+        if (next) rec.freedAt = undefined;
+        else this.free(clientId, rec);
       } else {
-        this.records.set(clientId, { clock, json: text, owner: next });
+        const added: PresenceRecord = { clock, json: text, owner: next };
+        this.records.set(clientId, added);
         out.push({ clientId, clock, json: text });
+        if (!next) this.free(clientId, added);
       }
     }
     return out.length > 0 ? encodeAwareness(out) : null;
@@ -133,12 +158,36 @@ export class Presence {
       const rec = this.records.get(clientId);
       if (!rec || rec.owner !== conn) continue;
       rec.owner = undefined;
+      this.free(clientId, rec);
       if (rec.json === 'null') continue;
       rec.clock += 1;
       rec.json = 'null';
       out.push({ clientId, clock: rec.clock, json: 'null' });
     }
     return out.length > 0 ? encodeAwareness(out) : null;
+  }
+
+  /**
+   * `rec` has no owner now (its state removed, or about to be): remember when, and forget the
+   * records freed FORGET_REMOVED_AFTER_MS ago that nobody has taken since. Amortised O(1).
+   */
+  private free(clientId: number, rec: PresenceRecord): void {
+    const now = this.clock();
+    rec.freedAt = now;
+    this.freed.push(clientId);
+    while (this.freedHead < this.freed.length) {
+      const id = this.freed[this.freedHead]!;
+      const old = this.records.get(id);
+      if (old?.freedAt !== undefined && now - old.freedAt < FORGET_REMOVED_AFTER_MS) break;
+      this.freedHead++;
+      // Forgotten only if still ownerless and removed, and freed that long ago (a later free of
+      // the same ID sits further back in the queue and is seen then).
+      if (old && !old.owner && old.json === 'null' && old.freedAt !== undefined) this.records.delete(id);
+    }
+    if (this.freedHead > 1024 && this.freedHead * 2 > this.freed.length) {
+      this.freed.splice(0, this.freedHead);
+      this.freedHead = 0;
+    }
   }
 
   /** The `user.name` a connection's awareness state declares (self-declared, unverified), if any. */
