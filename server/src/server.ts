@@ -14,7 +14,7 @@ import { WsGateway } from './http/WsGateway.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
-import type { DocStore } from './storage/DocStore.js';
+import type { DocStore, DocumentIndex, VersionStore } from './storage/DocStore.js';
 import { LevelDocStore } from './storage/LevelDocStore.js';
 import { Shares } from './shares/Shares.js';
 import { wsWire } from './transport/frames.js';
@@ -73,7 +73,7 @@ export async function startServer(
     : undefined;
   const pool = new ConversionPool(CONVERSION_WORKERS, logger);
   // With scale-out, versions, summaries and the document list also live in Redis (cluster/SharedHistory.ts).
-  const historyStore: DocStore = cluster ? cluster.history : store;
+  const historyStore: VersionStore & DocumentIndex = cluster ? cluster.history : store;
   const history = {
     store: historyStore, pool, logger,
     options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now },

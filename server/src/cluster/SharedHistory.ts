@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { DocStore, DocSummary, VersionMeta } from '../storage/DocStore.js';
+import type { DocSummary, DocumentIndex, VersionMeta, VersionStore } from '../storage/DocStore.js';
 import { decodeVersionMeta, encodeVersionMeta } from '../storage/versionCodec.js';
 import { DELETED_CHANNEL, DOCS_KEY, fenceKey, leaseKey, logKey, snapKey, summaryKey, versionBodiesKey, versionLeaseKey, versionsKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
@@ -15,15 +15,15 @@ return 0`;
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
- * The version history, summaries and document list with scale-out: a DocStore (for the
- * history and the API, not the rooms' message path) that keeps them in Redis as well as in
+ * The version history, summaries and document list with scale-out (for the history and the
+ * API, not the rooms' message path): keeps them in Redis as well as in
  * the local LevelDB, so every instance answers the same. Reads prefer Redis and cache what
  * they fetch locally; while Redis is down, the local copy answers. Only one instance records a
  * document's automatic versions: the holder of its version lease (`mayRecord`).
  */
-export class SharedHistory implements DocStore {
+export class SharedHistory implements VersionStore, DocumentIndex {
   constructor(
-    private readonly local: DocStore,
+    private readonly local: VersionStore & DocumentIndex,
     private readonly link: RedisLink,
     private readonly instance: string,
     private readonly logger: Logger,
@@ -119,26 +119,4 @@ export class SharedHistory implements DocStore {
       await this.link.command(['PUBLISH', DELETED_CHANNEL, JSON.stringify({ name, from: this.instance })]);
     });
   }
-
-  // The rest is the local store's.
-  open(): Promise<void> { return this.local.open(); }
-  get isOpen(): boolean { return this.local.isOpen; }
-  load(name: string) { return this.local.load(name); }
-  append(name: string, seq: number, update: Uint8Array) { return this.local.append(name, seq, update); }
-  compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array) { return this.local.compact(name, firstSeq, uptoSeq, merged); }
-  readClusterMark(name: string) { return this.local.readClusterMark(name); }
-  writeClusterMark(name: string, mark: string) { return this.local.writeClusterMark(name, mark); }
-  release(name: string): void { this.local.release(name); }
-  flush(): Promise<void> { return this.local.flush(); }
-  close(): Promise<void> { return this.local.close(); }
-  // Files and share links are shared by SharedFiles / SharedShares on the local store itself.
-  putFile(name: string, sha256: string, bytes: Uint8Array, uploadedAt: number) { return this.local.putFile(name, sha256, bytes, uploadedAt); }
-  readFile(name: string, sha256: string) { return this.local.readFile(name, sha256); }
-  listFiles(name: string) { return this.local.listFiles(name); }
-  setFileTimes(name: string, sha256s: readonly string[], uploadedAt: number) { return this.local.setFileTimes(name, sha256s, uploadedAt); }
-  deleteFiles(name: string, sha256s: readonly string[]) { return this.local.deleteFiles(name, sha256s); }
-  listDocumentsWithFiles(options: { after?: string | undefined; limit: number }) { return this.local.listDocumentsWithFiles(options); }
-  putShare(name: string, share: Parameters<DocStore['putShare']>[1]) { return this.local.putShare(name, share); }
-  listShares(name: string) { return this.local.listShares(name); }
-  deleteShare(name: string, id: string) { return this.local.deleteShare(name, id); }
 }

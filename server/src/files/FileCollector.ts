@@ -5,14 +5,14 @@ import type { ConversionPool } from '../history/ConversionPool.js';
 import type { Logger } from '../logger.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
-import type { DocStore } from '../storage/DocStore.js';
+import type { FileStore, VersionStore } from '../storage/DocStore.js';
 import { fileRefs } from './fileRefs.js';
 
 export interface FileCollectorDeps {
   /** This instance's store: the files, their upload times. */
-  store: DocStore;
+  store: FileStore;
   /** The version history (shared through Redis with scale-out). */
-  versions: DocStore;
+  versions: VersionStore;
   /** Where the documents' current state is read: the rooms, loaded if need be. */
   registry: RoomRegistry;
   /** Documents are decoded in its worker threads, never on the event loop. */

@@ -1,7 +1,7 @@
 import { CloseCode } from '../closeCodes.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
-import type { DocStore, DocSummary, VersionMeta } from '../storage/DocStore.js';
+import type { DocSummary, DocumentIndex, VersionMeta, VersionStore } from '../storage/DocStore.js';
 import type { ConversionPool } from './ConversionPool.js';
 import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 
@@ -22,7 +22,7 @@ export interface DocInfo extends DocSummary {
 export class DocumentService {
   constructor(
     private readonly registry: RoomRegistry,
-    private readonly store: DocStore,
+    private readonly store: DocumentIndex & VersionStore,
     private readonly pool: ConversionPool,
     /** Scale-out: a document may exist only in Redis so far (written through another instance). */
     private readonly shared = false,

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { DocStore, VersionAuthor, VersionMeta } from '../storage/DocStore.js';
+import type { DocumentIndex, VersionAuthor, VersionMeta, VersionStore } from '../storage/DocStore.js';
 import type { ConversionPool } from './ConversionPool.js';
 import { versionsToThin, type RetentionRule } from './retention.js';
 
@@ -14,7 +14,7 @@ export interface VersionOptions {
 }
 
 export interface VersionDeps {
-  store: DocStore;
+  store: VersionStore & Pick<DocumentIndex, 'writeSummary'>;
   pool: ConversionPool;
   logger: Logger;
   options: VersionOptions;

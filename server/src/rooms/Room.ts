@@ -4,7 +4,7 @@ import { assertNever, DocumentTooLargeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
-import type { DocStore, StoredDocument } from '../storage/DocStore.js';
+import type { StoredDocument, UpdateStore } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
 import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
@@ -16,7 +16,7 @@ import { Presence } from './Presence.js';
 import { StoredLog } from './StoredLog.js';
 
 export interface RoomDeps {
-  store: DocStore;
+  store: UpdateStore;
   logger: Logger;
   metrics: Metrics;
   /** Encodes messages once for every receiver of a broadcast. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { DocStore } from '../storage/DocStore.js';
+import type { UpdateStore } from '../storage/DocStore.js';
 
 /**
  * What a room knows of its stored document: the sequence numbers (first stored, next free,
@@ -19,7 +19,7 @@ export class StoredLog {
 
   constructor(
     private readonly name: string,
-    private readonly store: DocStore,
+    private readonly store: UpdateStore,
     private readonly logger: Logger,
     stored: { firstSeq: number; nextSeq: number; updates: readonly Uint8Array[] },
   ) {

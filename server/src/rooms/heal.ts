@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { DocStore, StoredDocument } from '../storage/DocStore.js';
+import type { StoredDocument, UpdateStore } from '../storage/DocStore.js';
 
 export function corrupt(name: string, cause: unknown): StorageError {
   return new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause });
@@ -12,7 +12,7 @@ export function corrupt(name: string, cause: unknown): StorageError {
  * before that showed): rebuilds the document from the ones that do, and stores it as one
  * snapshot in their place, so the document opens again with everything else in it.
  */
-export async function heal(name: string, store: DocStore, logger: Logger, stored: StoredDocument, cause: unknown): Promise<void> {
+export async function heal(name: string, store: UpdateStore, logger: Logger, stored: StoredDocument, cause: unknown): Promise<void> {
   if (stored.updates.length < 2) throw corrupt(name, cause);
   const good: Uint8Array[] = [];
   let doc = new Y.Doc();

@@ -3,7 +3,7 @@ import type { Access, Mode } from '../auth/access.js';
 import { mintToken } from '../auth/tokens.js';
 import { AuthError, UnavailableError } from '../errors.js';
 import type { SharedShares } from '../cluster/SharedShares.js';
-import type { DocStore, ShareRecord } from '../storage/DocStore.js';
+import type { ShareRecord, ShareStore } from '../storage/DocStore.js';
 
 /** A link without an expiry still needs a JWT `exp`: ten years. */
 const NEVER_S = 10 * 365 * 24 * 3600;
@@ -17,7 +17,7 @@ const NEVER_S = 10 * 365 * 24 * 3600;
 export class Shares {
   constructor(
     private readonly secret: string,
-    private readonly store: DocStore,
+    private readonly store: ShareStore,
     private readonly shared?: SharedShares | undefined,
   ) {}
 

@@ -57,9 +57,8 @@ export interface DocSummary {
   updatedAt: number;
 }
 
-export interface DocStore {
-  open(): Promise<void>;
-  readonly isOpen: boolean;
+/** What a room needs of storage: its updates, in order (rooms/). */
+export interface UpdateStore {
   /** Every stored update of `name`, read in one range scan. Rejects with StorageError. */
   load(name: string): Promise<StoredDocument>;
   /**
@@ -72,13 +71,25 @@ export interface DocStore {
    * ordered after every append made before the call; later appends are kept.
    */
   compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void>;
-  /** The document's cluster mark (scale-out bookkeeping, opaque here), or undefined. */
+  /** The document's room unloaded: per-document bookkeeping may go until its next load. */
+  release(name: string): void;
+  /** Resolves once everything appended so far is written. */
+  flush(): Promise<void>;
+}
+
+/** Scale-out's bookkeeping per document (cluster/). */
+export interface ClusterMarkStore {
+  /** The document's cluster mark (opaque here), or undefined. */
   readClusterMark(name: string): Promise<string | undefined>;
   /**
    * Stores the document's cluster mark in the next group-committed batch, after every append
    * made before the call.
    */
   writeClusterMark(name: string, mark: string): Promise<void>;
+}
+
+/** A document's versions (history/). */
+export interface VersionStore {
   /** Stores a version (metadata and body) in the next group-committed batch. */
   putVersion(name: string, meta: VersionMeta, body: Uint8Array): Promise<void>;
   /** The document's versions, oldest first (metadata only). */
@@ -87,6 +98,10 @@ export interface DocStore {
   readVersion(name: string, id: number): Promise<Uint8Array | undefined>;
   /** Removes versions (metadata and body) in the next group-committed batch. */
   deleteVersions(name: string, ids: readonly number[]): Promise<void>;
+}
+
+/** A document's uploaded files (files/, the files API). */
+export interface FileStore {
   /**
    * Stores an uploaded file under the document, by its SHA-256 (lowercase hex), with the time it
    * was uploaded (ms since the epoch), in the next group-committed batch. Storing it again
@@ -103,12 +118,22 @@ export interface DocStore {
   deleteFiles(name: string, sha256s: readonly string[]): Promise<void>;
   /** Names of documents with uploaded files, in name (byte) order, after `after`, at most `limit`. */
   listDocumentsWithFiles(options: { after?: string | undefined; limit: number }): Promise<string[]>;
+  /** Resolves once everything written so far is written. */
+  flush(): Promise<void>;
+}
+
+/** A document's share links (shares/). */
+export interface ShareStore {
   /** Stores (or replaces) a share link's record in the next group-committed batch. */
   putShare(name: string, share: ShareRecord): Promise<void>;
   /** The document's share links, by id. */
   listShares(name: string): Promise<ShareRecord[]>;
   /** Removes a share link's record in the next group-committed batch. */
   deleteShare(name: string, id: string): Promise<void>;
+}
+
+/** The list of documents and what removes one whole (the document API). */
+export interface DocumentIndex {
   writeSummary(name: string, summary: DocSummary): Promise<void>;
   readSummary(name: string): Promise<DocSummary | undefined>;
   /**
@@ -118,9 +143,14 @@ export interface DocStore {
   listDocuments(options: { after?: string | undefined; prefix: string; limit: number }): Promise<string[]>;
   /** Removes every key of the document (updates, versions, marks…) in one atomic batch, after earlier writes. */
   deleteDocument(name: string): Promise<void>;
-  /** The document's room unloaded: per-document bookkeeping may go until its next load. */
-  release(name: string): void;
-  /** Resolves once everything appended so far is written. */
-  flush(): Promise<void>;
+}
+
+/**
+ * All of it over one database, as the server opens it; each part of the server takes only the
+ * part it uses.
+ */
+export interface DocStore extends UpdateStore, ClusterMarkStore, VersionStore, FileStore, ShareStore, DocumentIndex {
+  open(): Promise<void>;
+  readonly isOpen: boolean;
   close(): Promise<void>;
 }

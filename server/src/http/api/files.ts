@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import type { DocStore } from '../../storage/DocStore.js';
+import type { FileStore } from '../../storage/DocStore.js';
 import type { SharedFiles } from '../../cluster/SharedFiles.js';
 import type { FileCollector } from '../../files/FileCollector.js';
 import { detectImageType } from '../../files/imageType.js';
@@ -13,7 +13,7 @@ import { ApiError, authorize, readBody, sendJson } from './respond.js';
 export interface FilesDeps {
   config: Config;
   logger: Logger;
-  store: DocStore;
+  store: FileStore;
   /** With REDIS_URL: files go to Redis too, so that every instance serves them. */
   shared?: SharedFiles | undefined;
   shares?: Shares | undefined;
