@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import { compareIds, fenceKey, leaseKey, logKey, snapKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
-import { entryUpdates, type RawEntry } from './SharedLog.js';
+import { docOfUpdates, entryUpdates, type RawEntry } from './SharedLog.js';
 
 /**
  * Writes the fold only if this instance still holds the lease under its fencing token and no
@@ -69,7 +69,13 @@ export class Folder {
       if (entries.length === 0) return false;
       const updates: Uint8Array[] = snapshot ? [snapshot] : [];
       for (const [, fields] of entries) updates.push(...entryUpdates(fields));
-      const merged = Y.mergeUpdates(updates);
+      const folded = docOfUpdates(name, updates);
+      let merged: Uint8Array;
+      try {
+        merged = Y.encodeStateAsUpdate(folded);
+      } finally {
+        folded.destroy();
+      }
       const covered = String(entries[entries.length - 1]![0]);
       const nowMs = Number(String(time[0])) * 1000 + Math.floor(Number(String(time[1])) / 1000);
       const marginId = `${Math.max(0, nowMs - this.options.trimMarginMs)}-0`;
