@@ -5,28 +5,20 @@
 // crashed servers when Redis was slow; here folding is off the message path entirely.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, startTestServer, waitFor, type TestServer } from '../helpers.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { connect, startTestServer, waitFor } from '../helpers.js';
+import { useRedisAndServers } from './support/redis.js';
 
-let redis: RedisServer;
-const servers: TestServer[] = [];
-before(async () => {
-  redis = await startRedis();
-});
-after(async () => {
-  for (const s of servers) await s.stop();
-  if (redis) await redis.stop();
-});
+const cluster = useRedisAndServers();
 
 test('a slow fold while another instance tries to fold: folded once, nothing lost', { timeout: 60_000 }, async () => {
   let release!: () => void;
   const slow = new Promise<void>((r) => (release = r));
   let slowEntered = false;
-  const env = { REDIS_URL: redis.url };
+  const env = { REDIS_URL: cluster.redis.url };
   // A's folds stall before committing until released; B folds at full speed.
   const a = await startTestServer(env, undefined, { fold: { trimMarginMs: 0, beforeCommit: async () => { slowEntered = true; await slow; } } });
   const b = await startTestServer(env, undefined, { fold: { trimMarginMs: 0 } });
-  servers.push(a, b);
+  cluster.servers.push(a, b);
   const doc = 'fold-once';
   const writer = connect(a.url, doc);
   await writer.synced;
@@ -41,14 +33,14 @@ test('a slow fold while another instance tries to fold: folded once, nothing los
   assert.equal(await b.server.cluster!.fold(doc), false, 'B must not fold while A holds the lease');
   release();
   assert.equal(await slowFold, true, 'A commits its fold');
-  assert.ok(await redis.command('HGET', `tandem:{${doc}}:snap`, 'update'), 'the snapshot key holds the fold');
-  const left = Number(await redis.command('XLEN', `tandem:{${doc}}:log`));
+  assert.ok(await cluster.redis.command('HGET', `tandem:{${doc}}:snap`, 'update'), 'the snapshot key holds the fold');
+  const left = Number(await cluster.redis.command('XLEN', `tandem:{${doc}}:log`));
   assert.equal(left, 1, `trimmed to the entry the snapshot ends with (${left} left)`);
 
   // Nothing lost: an instance with an empty store rebuilds the document from Redis alone.
   writer.destroy();
   const c = await startTestServer(env);
-  servers.push(c);
+  cluster.servers.push(c);
   const fresh = connect(c.url, doc);
   await fresh.synced;
   assert.equal(fresh.text.toString(), text);

@@ -10,23 +10,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { updateMessageLength, writeUpdateMessage } from '../../src/protocol/messages.js';
-import { connect, rawSocket, startTestServer, waitFor, type TestServer } from '../helpers.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { connect, rawSocket, startTestServer, waitFor } from '../helpers.js';
+import { useRedisAndServers } from './support/redis.js';
 
 /** Enough one-keystroke updates for the old merge to block for well over ten seconds. */
 const UPDATES = 24_000;
 /** The longest the event loop may stay blocked meanwhile (the fixed paths take tens of ms). */
 const MAX_BLOCK_MS = 2_000;
 
-let redis: RedisServer;
-const servers: TestServer[] = [];
-before(async () => {
-  redis = await startRedis();
-});
-after(async () => {
-  for (const s of servers) await s.stop();
-  if (redis) await redis.stop();
-});
+const cluster = useRedisAndServers();
 
 /**
  * Runs `work` and returns what it resolved with and the longest the event loop went without
@@ -56,10 +48,10 @@ function textOf(doc: Y.Doc): string {
 }
 
 test(`a log of ${UPDATES} one-keystroke updates reconciles and folds without blocking the event loop`, { timeout: 180_000 }, async () => {
-  const env = { REDIS_URL: redis.url, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000' };
+  const env = { REDIS_URL: cluster.redis.url, RATE_LIMIT_PER_SEC: '1000000', RATE_LIMIT_BURST: '1000000' };
   const a = await startTestServer(env, undefined, { fold: { trimMarginMs: 0 } });
   const b = await startTestServer(env);
-  servers.push(a, b);
+  cluster.servers.push(a, b);
   const name = 'long-log';
 
   // A typist's updates as y-websocket sends them, one message per character, sent at once: A
@@ -76,7 +68,7 @@ test(`a log of ${UPDATES} one-keystroke updates reconciles and folds without blo
     writer.send(message);
   }
   await waitFor(() => a.server.registry.get(name)?.doc.getText('t').length === UPDATES, { timeoutMs: 60_000, what: 'A to store and apply every update' });
-  await waitFor(async () => Number(await redis.command('XLEN', `tandem:{${name}}:log`)) > 0, { what: 'the updates to reach the stream' });
+  await waitFor(async () => Number(await cluster.redis.command('XLEN', `tandem:{${name}}:log`)) > 0, { what: 'the updates to reach the stream' });
 
   // B has never seen the document: it opens it by reconciling with the whole log.
   const opened = await blockedWhile(async () => {
@@ -96,7 +88,7 @@ test(`a log of ${UPDATES} one-keystroke updates reconciles and folds without blo
   // what is left of the stream.
   writer.close();
   const c = await startTestServer(env);
-  servers.push(c);
+  cluster.servers.push(c);
   const fresh = connect(c.url, name);
   await fresh.synced;
   await waitFor(() => textOf(fresh.doc) === expected, { what: 'C to rebuild the document from Redis' });

@@ -4,27 +4,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, blocks, doc, setParagraphs } from '../api.js';
-import { cleanup, closeCode, connect, rawSocket, startTestServer, waitFor, type TestServer } from '../helpers.js';
-import { startRedis, type RedisServer } from './support/redis.js';
+import { closeCode, connect, rawSocket, startTestServer, waitFor, type TestServer } from '../helpers.js';
+import { useRedisAndServers } from './support/redis.js';
 
-let redis: RedisServer;
-const servers: TestServer[] = [];
-before(async () => {
-  redis = await startRedis();
-});
-after(async () => {
-  for (const s of servers) {
-    await s.stop();
-    cleanup(s.dataDir);
-  }
-  if (redis) await redis.stop();
-});
+const cluster = useRedisAndServers();
 
 test('two instances: one records versions, both list the same, restore and delete cross over', { timeout: 60_000 }, async () => {
-  const env = { REDIS_URL: redis.url, VERSION_IDLE_MS: '200', VERSION_EVERY_MS: '100000' };
+  const env = { REDIS_URL: cluster.redis.url, VERSION_IDLE_MS: '200', VERSION_EVERY_MS: '100000' };
   const a = await startTestServer(env);
   const b = await startTestServer(env);
-  servers.push(a, b);
+  cluster.servers.push(a, b);
   const name = 'shared/history';
   const onA = connect(a.url, name);
   const onB = connect(b.url, name);

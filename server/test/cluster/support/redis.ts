@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { freePort } from '../../deploy/support/poll.js';
 import { ensureDebianTool } from '../../deploy/support/processes.js';
-import { cleanup, tempDir, waitFor } from '../../helpers.js';
+import { after, before } from 'node:test';
+import { cleanup, tempDir, waitFor, type TestServer } from '../../helpers.js';
 
 export type RespValue = string | number | null | RespValue[];
 
@@ -176,4 +177,31 @@ function parseResp(buf: Buffer, at: number): { value: RespValue; end: number } |
     default:
       throw new Error(`unexpected RESP reply: ${JSON.stringify(buf.toString('utf8', at, Math.min(buf.length, at + 40)))}`);
   }
+}
+
+/**
+ * A redis-server for one test file and the in-process servers its tests start (they push them
+ * on `servers`): Redis starts before the file's tests; after them the servers stop (their data
+ * dirs removed), then Redis.
+ */
+export function useRedisAndServers(): { readonly redis: RedisServer; readonly servers: TestServer[] } {
+  let redis: RedisServer | undefined;
+  const servers: TestServer[] = [];
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    for (const s of servers) {
+      await s.stop();
+      cleanup(s.dataDir);
+    }
+    if (redis) await redis.stop(); // undefined when before() failed
+  });
+  return {
+    get redis() {
+      if (!redis) throw new Error('Redis is not started (used outside a test?)');
+      return redis;
+    },
+    servers,
+  };
 }
