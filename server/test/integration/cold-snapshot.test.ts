@@ -110,3 +110,30 @@ test('fresh joiners share the kept whole-document answer only until the document
   await ts.stop();
   cleanup(ts.dataDir);
 });
+
+test('a peer that comes back with offline edits and leaves as soon as it is synced loses none of them (cold document)', async () => {
+  let ts = await startTestServer();
+  const a = connect(ts.url, 'leave-when-synced');
+  await a.synced;
+  setParagraphs(a.doc, ['stored']);
+  await waitFor(() => ts.server.registry.get('leave-when-synced')?.storedUpdates === 1, { what: 'one stored update' });
+  a.provider.disconnect();
+  ts = await ts.restart(); // cold and compacted: answered from the stored bytes first
+  setParagraphs(a.doc, ['stored', 'typed offline']);
+  a.provider.connect();
+  await new Promise<void>((resolve) => {
+    const onSync = (synced: boolean) => {
+      if (!synced) return;
+      a.provider.off('sync', onSync);
+      a.destroy(); // the tab closes the moment y-websocket says it is synced
+      resolve();
+    };
+    a.provider.on('sync', onSync);
+  });
+  await waitFor(() => {
+    const room = ts.server.registry.get('leave-when-synced');
+    return room !== undefined && blocks(room.doc).join('|') === 'stored|typed offline';
+  }, { what: 'the offline edit at the server' });
+  await ts.stop();
+  cleanup(ts.dataDir);
+});
