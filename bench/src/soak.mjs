@@ -59,12 +59,13 @@ export function soakCommands() {
     const p = openProvider('yws', G.url, name, doc);
     const awareness = p.provider.awareness;
     awareness.setLocalStateField('user', { name: `User ${u.id}`, color: COLORS[u.id % COLORS.length] });
-    const s = { name, doc, text, p, client: doc.clientID, ends: [], dels: [], anchor: null, head: null, closed: false };
+    const s = { name, doc, text, p, client: doc.clientID, ends: [], at: [], dels: [], anchor: null, head: null, closed: false, joinedAt: Date.now(), closes: [] };
     doc.on('afterTransaction', (tr) => {
       if (!tr.local) return; // the provider applies remote changes with itself as origin: not local
       const end = tr.afterState.get(s.client) ?? 0;
       if (end > (tr.beforeState.get(s.client) ?? 0)) {
         s.ends.push(end);
+        s.at.push(Date.now()); // when each insert was made, to place a loss (before or after a restart, a close)
         G.inserts++;
       }
       const del = [];
@@ -79,6 +80,7 @@ export function soakCommands() {
     p.provider.on('status', ({ status }) => {
       if (status === 'connected') G.connects++;
     });
+    p.provider.on('connection-close', (event) => s.closes.push([Date.now(), event?.code ?? null]));
     G.sessions.add(s);
     G.joins++;
     return s;
@@ -88,7 +90,7 @@ export function soakCommands() {
   function leave(s) {
     const exp = expectedDoc(s.name);
     Y.applyUpdate(exp, Y.encodeStateAsUpdate(s.doc, Y.encodeStateVector(exp)));
-    G.records.push({ name: s.name, client: s.client, ends: s.ends, dels: s.dels });
+    G.records.push({ name: s.name, client: s.client, ends: s.ends, at: s.at, dels: s.dels, joinedAt: s.joinedAt, leftAt: Date.now(), closes: s.closes });
     s.closed = true;
     s.p.destroy();
     s.doc.destroy(); // also ends its awareness timer
@@ -290,7 +292,7 @@ export function soakCommands() {
           if (!ok) lostD++;
         }
         out.lostDeletes += lostD;
-        if ((lostI || lostD) && out.examples.length < 5) out.examples.push({ name: r.name, client: r.client, clock: r.ends.at(-1) ?? 0, has, lostInserts: lostI, lostDeletes: lostD });
+        if ((lostI || lostD) && out.examples.length < 5) out.examples.push({ name: r.name, client: r.client, clock: r.ends.at(-1) ?? 0, has, lostInserts: lostI, lostDeletes: lostD, joinedAt: r.joinedAt, leftAt: r.leftAt, firstLostAt: r.at[r.ends.findIndex((e) => e > has)] ?? null, closes: r.closes });
       }
       return out;
     },

@@ -161,6 +161,7 @@ export async function run(ctx) {
 
   const restartServer = async () => {
     restart.atS = now();
+    restart.atWall = Date.now(); // beside the lost-update examples' times
     const st = await server.stop();
     restart.exit = st;
     if (st.code !== 0) ctx.note(`G: Tandem exit on SIGTERM: ${JSON.stringify(st)}`);
@@ -168,7 +169,7 @@ export async function run(ctx) {
     seg = 2;
     restart.upS = now();
     restart.downMs = (restart.upS - restart.atS) * 1000;
-    ctx.log(`  G: restarted at ${restart.atS.toFixed(0)} s: exit ${st.code} after ${st.ms.toFixed(0)} ms, healthy again ${restart.downMs.toFixed(0)} ms after the SIGTERM`);
+    ctx.log(`  G: restarted at ${restart.atS.toFixed(0)} s (wall ${restart.atWall}): exit ${st.code} after ${st.ms.toFixed(0)} ms, healthy again ${restart.downMs.toFixed(0)} ms after the SIGTERM`);
     due = snapTimes(report.windowsOf([], { T, restartAt: restart.atS, upAt: restart.upS })[1]);
     return (async () => {
       while (now() < T) {
