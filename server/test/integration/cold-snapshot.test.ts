@@ -1,7 +1,7 @@
 // A compacted document is served from its stored snapshot before the server decodes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanup, closeCode, connect, rawSocket, roomText, startTestServer, tempDir, waitFor } from '../helpers.js';
+import { cleanup, closeCode, connect, rawSocket, roomText, startTestServer, tempDir, waitFor, type Client, type TestServer } from '../helpers.js';
 import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
 import { api, blocks, doc, setParagraphs } from '../api.js';
 
@@ -80,13 +80,18 @@ test('a document closed with several stored updates is left as one snapshot (unl
   cleanup(ts.dataDir);
 });
 
+/** A client that wrote `lines` into `name` as one update, once the server has stored it. */
+async function writeOneUpdate(ts: TestServer, name: string, lines: string[]): Promise<Client> {
+  const client = connect(ts.url, name);
+  await client.synced;
+  setParagraphs(client.doc, lines);
+  await waitFor(() => ts.server.registry.get(name)?.storedUpdates === 1, { what: `${name}: one stored update` });
+  return client;
+}
+
 test('fresh joiners share the kept whole-document answer only until the document changes, whatever changed it', async () => {
   let ts = await startTestServer();
-  const a = connect(ts.url, 'kept');
-  await a.synced;
-  setParagraphs(a.doc, ['first']);
-  await waitFor(() => ts.server.registry.get('kept')?.storedUpdates === 1, { what: 'one stored update' });
-  a.destroy();
+  (await writeOneUpdate(ts, 'kept', ['first'])).destroy();
   ts = await ts.restart(); // cold and compacted: the stored snapshot is the first answer
 
   const holder = connect(ts.url, 'kept');
@@ -113,10 +118,7 @@ test('fresh joiners share the kept whole-document answer only until the document
 
 test('a peer that comes back with offline edits and leaves as soon as it is synced loses none of them (cold document)', async () => {
   let ts = await startTestServer();
-  const a = connect(ts.url, 'leave-when-synced');
-  await a.synced;
-  setParagraphs(a.doc, ['stored']);
-  await waitFor(() => ts.server.registry.get('leave-when-synced')?.storedUpdates === 1, { what: 'one stored update' });
+  const a = await writeOneUpdate(ts, 'leave-when-synced', ['stored']);
   a.provider.disconnect();
   ts = await ts.restart(); // cold and compacted: answered from the stored bytes first
   setParagraphs(a.doc, ['stored', 'typed offline']);
