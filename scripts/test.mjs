@@ -36,16 +36,40 @@ function run(suite) {
       let failed = num(/^ℹ fail (\d+)$/gm) + num(/^\s+(\d+) failed\b/gm) + num(/^smoke: \d+ passed, (\d+) failed/gm);
       if (code !== 0 && failed === 0) failed = 1; // a suite that died without a summary
       if (code === 0 && passed === 0) passed = 1;
-      resolve({ name: suite.name, code, passed, failed, seconds: Math.round((Date.now() - started) / 1000) });
+      resolve({ name: suite.name, code, passed, failed, failures: failureLines(out), seconds: Math.round((Date.now() - started) / 1000) });
     });
   });
+}
+
+/**
+ * What names the failures in a suite's output, so that the closing summary (often all that a CI
+ * log's tail keeps) says which tests failed and why: node's "✖ failing tests:" section, the lines
+ * of Playwright's numbered failures and their first error line, the smoke's "ERROR in scenario" lines.
+ */
+function failureLines(out) {
+  const lines = out.split('\n');
+  const picked = [];
+  let inNodeFailures = false; // node's runner (one per group of files) ends with a "✖ failing tests:" section
+  for (const l of lines) {
+    if (/^✖ failing tests:/.test(l)) inNodeFailures = true;
+    else if (/^(ℹ |=== )/.test(l)) inNodeFailures = false;
+    else if (inNodeFailures && /^test at |^\s*✖ |^\s+(\w*Error\b|AssertionError|error:)/.test(l)) picked.push(l);
+  }
+  lines.forEach((l, i) => {
+    if (/^\s+\d+\) .*›/.test(l)) picked.push(l, ...lines.slice(i + 1, i + 8).filter((x) => /Error|expect\(/.test(x)).slice(0, 2));
+    if (/ERROR in scenario/.test(l)) picked.push(l);
+  });
+  return [...new Set(picked)].slice(0, 40);
 }
 
 const results = [];
 for (const suite of suites) results.push(await run(suite));
 
 process.stdout.write('\n=== summary ===\n');
-for (const r of results) process.stdout.write(`${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds} s, exit ${r.code})\n`);
+for (const r of results) {
+  process.stdout.write(`${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds} s, exit ${r.code})\n`);
+  if (r.code !== 0) for (const l of r.failures) process.stdout.write(`  ${l.trim().slice(0, 240)}\n`);
+}
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
