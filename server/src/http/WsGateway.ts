@@ -60,6 +60,8 @@ export class WsGateway {
   private readonly heartbeat: NodeJS.Timeout;
   private nextId = 1;
   private accepting = true;
+  /** Told when the last connection is released (while `drained` waits). */
+  private whenEmpty: (() => void) | undefined;
 
   constructor(
     private readonly config: Config,
@@ -181,7 +183,7 @@ export class WsGateway {
   }
 
   handleFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
-    if (conn.closed) return;
+    if (!conn.reading) return;
     conn.alive();
     const room = this.conns.get(conn);
     if (!room) return;
@@ -203,6 +205,8 @@ export class WsGateway {
         throw err;
       }
       this.metrics.messageReceived(RECEIVED[msg.kind], data.length);
+      // Draining (the server is going away): only edits are still taken; nothing is answered.
+      if (conn.closed && msg.kind !== 'update' && msg.kind !== 'syncStep2') return;
       room.handleMessage(conn, msg, now);
     } catch (err) {
       this.fail(conn, room, err);
@@ -236,6 +240,7 @@ export class WsGateway {
     this.metrics.connections.set(this.conns.size);
     this.metrics.connectionClosed(conn.closeCode ?? peerCode ?? ObservedCloseCode.Abnormal);
     this.registry.leave(room, conn);
+    if (this.conns.size === 0) this.whenEmpty?.();
   };
 
   private releaseIp(ip: string): void {
@@ -255,12 +260,35 @@ export class WsGateway {
     }
   };
 
-  /** Stops accepting and closes every connection with 1001. */
+  /**
+   * Stops accepting and closes every connection with 1001. The peers' edits sent before they saw
+   * the close are still stored: wait for `drained` before closing the rooms.
+   */
   shutdown(): void {
     this.accepting = false;
     clearInterval(this.heartbeat);
     clearInterval(this.shareCheck);
-    for (const conn of [...this.conns.keys()]) conn.close(CloseCode.GoingAway, 'server shutting down');
+    for (const conn of [...this.conns.keys()]) conn.closeDraining(CloseCode.GoingAway, 'server shutting down');
+  }
+
+  /**
+   * Resolves once every peer has answered the close of `shutdown` (its socket ended), or after
+   * `timeoutMs`, when the sockets still open are cut.
+   */
+  async drained(timeoutMs: number): Promise<void> {
+    if (this.conns.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.whenEmpty = resolve;
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      clearTimeout(timer);
+      this.whenEmpty = undefined;
+    }
+    for (const conn of [...this.conns.keys()]) {
+      conn.socket.terminate();
+      this.release(conn);
+    }
   }
 }
 

@@ -34,6 +34,11 @@ export class Connection {
    */
   readonly ackClients: Set<number> | null;
   private isClosed = false;
+  /**
+   * Closed by a server going away: the updates the peer sent before its close frame came back
+   * are still read and stored (see `closeDraining`).
+   */
+  private draining = false;
   /** The code it was closed with by us or by ws, if any. */
   private code: number | undefined;
   /** A ping is outstanding since `pingSentAt` (ms). */
@@ -75,6 +80,11 @@ export class Connection {
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** Whether the peer's frames are still read: it is open, or draining after `closeDraining`. */
+  get reading(): boolean {
+    return !this.isClosed || this.draining;
   }
 
   /** The code this connection ended with, as far as this side knows. */
@@ -199,10 +209,25 @@ export class Connection {
     this.code ??= code;
   }
 
-  /** The socket is gone, whoever closed it: nothing more is sent. */
+  /** The socket is gone, whoever closed it: nothing more is sent or read. */
   ended(): void {
     this.isClosed = true;
+    this.draining = false;
     clearTimeout(this.expiryTimer);
+  }
+
+  /**
+   * Sends the close frame but keeps reading until the peer's own close frame ends the socket
+   * (`ended`): what the peer typed before it saw ours is still stored, so a server going away
+   * (1001) loses no edit in flight. `onClose` is not called: the socket's end releases it.
+   */
+  closeDraining(code: CloseCode, reason: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.draining = true;
+    this.code = code;
+    clearTimeout(this.expiryTimer);
+    this.socket.close(code, reason);
   }
 
   close(code: CloseCode, reason: string, terminate = false): void {

@@ -1,0 +1,47 @@
+// A server going away (SIGTERM) closes its peers with 1001 but still stores the edits they sent
+// before the close reached them: a person who types as the server restarts and then closes the
+// tab loses nothing (a y-websocket client sends an edit whenever its socket is open, and forgets
+// it once sent).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Y from 'yjs';
+import { encodeUpdate } from '../../src/protocol/messages.js';
+import { cleanup, closeCode, connect, rawSocket, startTestServer } from '../helpers.js';
+
+/** An update that writes `text` into the document's text `t`, from a fresh client. */
+function textUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+test('an edit in flight when the server sends 1001 is stored; a peer that never answers the close does not hold up the stop', async () => {
+  const ts = await startTestServer();
+  const writer = await rawSocket(ts.url, 'drain');
+  // A peer that stops reading: it never sees the 1001, so it never answers it.
+  const deaf = await rawSocket(ts.url, 'drain');
+  await new Promise((r) => setTimeout(r, 50)); // both joined (the greeting went out)
+  (deaf as unknown as { _socket: { pause(): void } })._socket.pause();
+  const writerClosed = closeCode(writer);
+
+  const stopping = ts.stop(); // sends the 1001 close to every peer before it returns
+  // Sent after the close went out, read by the server after it: the edit of a person typing
+  // at the moment the server goes away.
+  writer.send(encodeUpdate(textUpdate('typed as the server went away')));
+  const started = Date.now();
+  await stopping;
+  const stopMs = Date.now() - started;
+  assert.equal((await writerClosed).code, 1001);
+  assert.ok(stopMs < 10_000, `stop took ${stopMs} ms with a peer that never answers`);
+
+  const again = await startTestServer({}, ts.dataDir);
+  const reader = connect(again.url, 'drain');
+  await reader.synced;
+  assert.equal(reader.doc.getText('t').toString(), 'typed as the server went away');
+  reader.destroy();
+  deaf.terminate();
+  await again.stop();
+  cleanup(ts.dataDir);
+});
