@@ -59,13 +59,16 @@ export function soakCommands() {
     const p = openProvider('yws', G.url, name, doc);
     const awareness = p.provider.awareness;
     awareness.setLocalStateField('user', { name: `User ${u.id}`, color: COLORS[u.id % COLORS.length] });
-    const s = { name, doc, text, p, client: doc.clientID, ends: [], at: [], dels: [], anchor: null, head: null, closed: false, joinedAt: Date.now(), closes: [] };
+    const s = { name, doc, text, p, client: doc.clientID, ends: [], at: [], sent: [], dels: [], anchor: null, head: null, closed: false, joinedAt: Date.now(), closes: [] };
     doc.on('afterTransaction', (tr) => {
       if (!tr.local) return; // the provider applies remote changes with itself as origin: not local
       const end = tr.afterState.get(s.client) ?? 0;
       if (end > (tr.beforeState.get(s.client) ?? 0)) {
         s.ends.push(end);
         s.at.push(Date.now()); // when each insert was made, to place a loss (before or after a restart, a close)
+        // Whether the provider sent it at once (its socket open): one made otherwise waits for the next sync.
+        const ws = p.provider.ws;
+        s.sent.push(p.provider.wsconnected && ws !== null && ws.readyState === ws.OPEN ? 1 : 0);
         G.inserts++;
       }
       const del = [];
@@ -80,7 +83,12 @@ export function soakCommands() {
     p.provider.on('status', ({ status }) => {
       if (status === 'connected') G.connects++;
     });
-    p.provider.on('connection-close', (event) => s.closes.push([Date.now(), event?.code ?? null]));
+    // Every socket's close, also one that ends after the provider was destroyed (its own events stop then).
+    const watch = (ws) => ws?.addEventListener('close', (event) => s.closes.push([Date.now(), event?.code ?? null, s.closed ? 'after leave' : 'live']));
+    watch(p.provider.ws); // the first socket opened in the constructor
+    p.provider.on('status', ({ status }) => {
+      if (status === 'connecting') watch(p.provider.ws);
+    });
     G.sessions.add(s);
     G.joins++;
     return s;
@@ -90,7 +98,7 @@ export function soakCommands() {
   function leave(s) {
     const exp = expectedDoc(s.name);
     Y.applyUpdate(exp, Y.encodeStateAsUpdate(s.doc, Y.encodeStateVector(exp)));
-    G.records.push({ name: s.name, client: s.client, ends: s.ends, at: s.at, dels: s.dels, joinedAt: s.joinedAt, leftAt: Date.now(), closes: s.closes });
+    G.records.push({ name: s.name, client: s.client, ends: s.ends, at: s.at, sent: s.sent, dels: s.dels, joinedAt: s.joinedAt, leftAt: Date.now(), closes: s.closes });
     s.closed = true;
     s.p.destroy();
     s.doc.destroy(); // also ends its awareness timer
@@ -117,7 +125,15 @@ export function soakCommands() {
     G.phase = phase;
     for (const wake of [...G.naps]) wake();
   }
-  const ready = (s) => s.p.provider.wsconnected && s.p.provider.synced;
+  /**
+   * Connected and synced, its socket open: y-websocket keeps `wsconnected` until its socket has
+   * closed, and an edit made while the socket is closing is not sent (the next sync sends it), so
+   * leaving then would lose it on the client's side.
+   */
+  const ready = (s) => {
+    const { provider } = s.p;
+    return provider.wsconnected && provider.synced && provider.ws?.readyState === provider.ws?.OPEN;
+  };
 
   async function until(cond, abort = () => false) {
     while (!cond() && !abort()) await sleep(100);
@@ -292,7 +308,7 @@ export function soakCommands() {
           if (!ok) lostD++;
         }
         out.lostDeletes += lostD;
-        if ((lostI || lostD) && out.examples.length < 5) out.examples.push({ name: r.name, client: r.client, clock: r.ends.at(-1) ?? 0, has, lostInserts: lostI, lostDeletes: lostD, joinedAt: r.joinedAt, leftAt: r.leftAt, firstLostAt: r.at[r.ends.findIndex((e) => e > has)] ?? null, closes: r.closes });
+        if ((lostI || lostD) && out.examples.length < 5) out.examples.push({ name: r.name, client: r.client, clock: r.ends.at(-1) ?? 0, has, lostInserts: lostI, lostDeletes: lostD, joinedAt: r.joinedAt, leftAt: r.leftAt, firstLostAt: r.at[r.ends.findIndex((e) => e > has)] ?? null, lostSentAtOnce: r.ends.filter((e, i) => e > has && r.sent[i]).length, closes: r.closes });
       }
       return out;
     },
