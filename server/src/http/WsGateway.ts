@@ -75,6 +75,7 @@ export class WsGateway {
       maxPayload: config.maxMessageBytes,
       perMessageDeflate: false,
       clientTracking: false,
+      autoPong: false, // see handlePing
       WebSocket: TaggedSocket,
     });
     this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
@@ -175,6 +176,7 @@ export class WsGateway {
     this.metrics.connections.set(this.conns.size);
     ws.on('message', handleMessageEvent);
     ws.on('pong', handlePongEvent);
+    ws.on('ping', handlePingEvent);
     ws.on('close', handleCloseEvent);
     ws.on('error', handleErrorEvent);
     if (access.expiresAtMs !== undefined) conn.expireAt(access.expiresAtMs, now);
@@ -190,13 +192,7 @@ export class WsGateway {
     try {
       if (!isBinary) throw new ProtocolError('text frames are not part of the protocol', CloseCode.UnsupportedData);
       const now = Date.now();
-      const exhausted = conn.takeTokens(now, data.length);
-      if (exhausted) {
-        const reason = exhausted === 'messages' ? 'rate limit exceeded' : 'byte rate limit exceeded';
-        this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, reason);
-        conn.close(CloseCode.TryAgainLater, reason);
-        return;
-      }
+      if (!this.withinBudget(conn, room, now, data.length)) return;
       let msg: Message;
       try {
         msg = decodeMessage(data);
@@ -211,6 +207,28 @@ export class WsGateway {
     } catch (err) {
       this.fail(conn, room, err);
     }
+  }
+
+  /**
+   * A ping is answered by us, not by ws (`autoPong: false`: ws's own answering costs a closure
+   * per connection), and counts against the connection's rate limit like a message.
+   */
+  handlePing(conn: Connection, ws: WsSocket, data: Buffer): void {
+    if (conn.closed) return;
+    conn.alive();
+    const room = this.conns.get(conn);
+    if (!room || !this.withinBudget(conn, room, Date.now(), data.length)) return;
+    ws.pong(data);
+  }
+
+  /** Takes a message of `bytes` from the connection's budgets, or closes it with 1013. */
+  private withinBudget(conn: Connection, room: Room, now: number, bytes: number): boolean {
+    const exhausted = conn.takeTokens(now, bytes);
+    if (!exhausted) return true;
+    const reason = exhausted === 'messages' ? 'rate limit exceeded' : 'byte rate limit exceeded';
+    this.logger.warn({ doc: room.name, conn: conn.id, code: CloseCode.TryAgainLater }, reason);
+    conn.close(CloseCode.TryAgainLater, reason);
+    return false;
   }
 
   private fail(conn: Connection, room: Room, err: unknown): void {
@@ -303,6 +321,11 @@ function handleMessageEvent(this: WebSocket, data: Buffer, isBinary: boolean): v
 
 function handlePongEvent(this: WebSocket): void {
   (this as TaggedSocket).tandemConn?.alive();
+}
+
+function handlePingEvent(this: WebSocket, data: Buffer): void {
+  const ws = this as TaggedSocket;
+  if (ws.tandemConn) ws.tandemGateway?.handlePing(ws.tandemConn, ws, data);
 }
 
 function handleCloseEvent(this: WebSocket, code: number): void {

@@ -25,3 +25,41 @@ test("ws keeps the server-side TCP socket in `_socket`, and frames written there
   wss.close();
   http.close();
 });
+
+test('a WsSocket keeps its listeners in its own `_events` holder, and every event still reaches them', async () => {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false, WebSocket: WsSocket });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const seen: string[] = [];
+  const closed = new Promise<void>((resolve) => {
+    wss.once('connection', (ws: WsSocket) => {
+      const events = (ws as unknown as { _events: object })._events;
+      for (const inherited of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) assert.equal(inherited in events, false, `inherits ${inherited}`);
+      assert.deepEqual(Object.keys(events).sort(), ['close', 'error', 'message', 'ping', 'pong']);
+      ws.on('message', (d: Buffer) => seen.push(`message ${d.toString()}`));
+      ws.on('pong', () => seen.push('pong'));
+      ws.on('close', (code: number) => {
+        seen.push(`close ${code}`);
+        resolve();
+      });
+      ws.on('error', () => seen.push('error'));
+      ws.on('ping', () => seen.push('ping'));
+      ws.on('unexpected-response', () => seen.push('unexpected-response')); // an event it does not declare
+      // EventEmitter stored the listeners in the holder (not in an object of its own).
+      assert.equal(typeof (events as { message?: unknown }).message, 'function');
+      assert.equal(ws.listenerCount('message'), 1);
+      assert.equal(ws.listenerCount('open'), 0);
+      ws.ping();
+    });
+  });
+  const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  await new Promise<void>((r) => client.once('open', () => r()));
+  client.ping();
+  client.send('hello');
+  await new Promise((r) => setTimeout(r, 50));
+  client.close(4000);
+  await closed;
+  assert.deepEqual(seen, ['pong', 'ping', 'message hello', 'close 4000']);
+  wss.close();
+  http.close();
+});

@@ -4,6 +4,20 @@ import * as Y from 'yjs';
 import { encodeUpdate } from '../../src/protocol/messages.js';
 import { cleanup, closeCode, connect, editorText, rawSocket, startTestServer, upgradeStatus, waitFor } from '../helpers.js';
 
+test('pings are answered with their data and count against the rate limit: a ping flood is closed with 1013', async () => {
+  const ts = await startTestServer({ RATE_LIMIT_PER_SEC: '50', RATE_LIMIT_BURST: '100' });
+  const pinger = await rawSocket(ts.url, 'pings');
+  const pong = new Promise<Buffer>((resolve) => pinger.once('pong', (data: Buffer) => resolve(data)));
+  pinger.ping(Buffer.from('are you there'));
+  assert.equal((await pong).toString(), 'are you there');
+  const closed = closeCode(pinger);
+  for (let i = 0; i < 500; i++) pinger.ping();
+  const { code, reason } = await closed;
+  assert.equal(code, 1013);
+  assert.match(reason, /rate/);
+  await ts.stop();
+});
+
 test('the rate limit closes a flood with 1013 and spares the others', async () => {
   const ts = await startTestServer({ RATE_LIMIT_PER_SEC: '50', RATE_LIMIT_BURST: '100' });
   const calm = connect(ts.url, 'flood');
