@@ -42,14 +42,15 @@ function levelStore(config: Config, logger: Logger): DocStore {
 }
 
 /**
- * Conversions (export, import, restore, version digests) run this many at once, off the event
- * loop: one core is left to the message path (on 2 cores, one worker; at most 4).
- */
-/**
  * On SIGTERM, how long peers get to answer the 1001 close (their socket ends) while the edits
  * they sent before it are still stored; a peer on a normal network answers within a round trip.
  */
 const SHUTDOWN_DRAIN_MS = 2000;
+
+/**
+ * Conversions (export, import, restore, version digests) run this many at once, off the event
+ * loop: one core is left to the message path (on 2 cores, one worker; at most 4).
+ */
 const CONVERSION_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /** Wires store, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
