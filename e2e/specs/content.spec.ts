@@ -66,7 +66,16 @@ test('tables, checklists, highlight, colour and rules appear structurally for th
     }
     await expect(planRed).toHaveCount(1, { timeout: 1000 });
   }).toPass({ timeout: 10_000 });
-  await caretToEnd(alice);
+  // The caret goes after "Plan", collapsed, before Enter: with "Plan" still selected (the colour
+  // menu closing can swallow the click), Enter would replace it (seen: an empty first paragraph).
+  await expect(alice.page.getByRole('menuitemradio', { name: 'Red' })).toBeHidden();
+  await expect(async () => {
+    await caretToEnd(alice);
+    expect(await alice.page.evaluate(() => {
+      const sel = window.getSelection();
+      return sel !== null && sel.isCollapsed && document.activeElement?.closest('.ProseMirror') !== null;
+    })).toBe(true);
+  }).toPass({ timeout: 10_000 });
 
   // A checklist by Google Docs' shortcut; its box is ticked by Bob below.
   await alice.page.keyboard.press('Enter');
