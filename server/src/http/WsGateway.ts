@@ -141,10 +141,15 @@ export class WsGateway {
       this.perIp.set(ip, count + 1);
       reserved = true;
       const room = await this.registry.acquire(name);
-      if (socket.destroyed) {
+      // The server may have begun to stop while the document loaded: a socket opened now would
+      // join a room that is closing, past the 1001 that ended every other session.
+      if (socket.destroyed || !this.accepting) {
         this.registry.unpin(room);
-        this.releaseIp(ip);
-        return;
+        if (socket.destroyed) {
+          this.releaseIp(ip);
+          return;
+        }
+        throw new RequestError('server shutting down', 503);
       }
       let opened = false;
       this.wss.handleUpgrade(req, socket, head, (ws) => {

@@ -6,7 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { encodeUpdate } from '../../src/protocol/messages.js';
-import { cleanup, closeCode, connect, rawSocket, startTestServer } from '../helpers.js';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import { startServer } from '../../src/server.js';
+import { MemoryDocStore } from '../../src/storage/MemoryDocStore.js';
+import { cleanup, closeCode, connect, rawSocket, repoRoot, startTestServer, tempDir, upgradeStatus } from '../helpers.js';
 
 /** An update that writes `text` into the document's text `t`, from a fresh client. */
 function textUpdate(text: string): Uint8Array {
@@ -44,4 +49,29 @@ test('an edit in flight when the server sends 1001 is stored; a peer that never 
   deaf.terminate();
   await again.stop();
   cleanup(ts.dataDir);
+});
+
+test('a join whose document was still loading when the server began to stop is refused with 503, not opened into a closing room', async () => {
+  /** A store whose loads wait until the test lets them finish. */
+  class GatedStore extends MemoryDocStore {
+    gate: Promise<void> = new Promise(() => {});
+    private arrived!: () => void;
+    readonly loadStarted = new Promise<void>((resolve) => (this.arrived = resolve));
+    override async load(name: string) {
+      this.arrived();
+      await this.gate;
+      return super.load(name);
+    }
+  }
+  const store = new GatedStore();
+  let release!: () => void;
+  store.gate = new Promise<void>((resolve) => (release = resolve));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: tempDir() }, repoRoot, join(repoRoot, 'client', 'dist'));
+  const server = await startServer(config, silentLogger(), store);
+  const status = upgradeStatus(`ws://127.0.0.1:${server.port}`, '/late-join');
+  await store.loadStarted;
+  const stopping = server.stop();
+  release();
+  assert.equal(await status, 503);
+  await stopping;
 });
