@@ -33,7 +33,8 @@ test('random interleavings from 3 clients with disconnects and a restart converg
       const clients: Client[] = [0, 1, 2].map(() => connect(ts.url, 'prop'));
       const url = ts.url; // what the clients dial, also after a restart
       try {
-        await Promise.all(clients.map((c) => c.synced));
+        // Waits with a deadline say where a run stuck (a bare await would only end at the test's timeout).
+        await waitFor(() => clients.every((c) => c.provider.synced), { timeoutMs: 20_000, what: 'the three clients\' first sync' });
         for (const s of steps) {
           const c = 'who' in s ? clients[s.who]! : undefined;
           switch (s.op) {
@@ -74,7 +75,7 @@ test('random interleavings from 3 clients with disconnects and a restart converg
         clients.forEach((c) => c.destroy());
         ts = await ts.restart();
         const reload = connect(ts.url, 'prop');
-        await reload.synced;
+        await waitFor(() => reload.provider.synced, { timeoutMs: 20_000, what: 'the reload\'s first sync after the restart' });
         assert.equal(reload.text.toString(), text);
         reload.destroy();
       } finally {
