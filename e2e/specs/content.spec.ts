@@ -40,9 +40,8 @@ test('tables, checklists, highlight, colour and rules appear structurally for th
   await expect(alice.editor).toContainText('Plan');
 
   // Highlight by shortcut (pressed state follows), colour from the menu. Both act on the
-  // selection, and Bob's join can land at any moment and collapse it (the mark then goes to the
-  // caret's stored marks, not to "Plan"): each step is repeated, with "Plan" selected again,
-  // until the text itself carries the mark.
+  // selection; a mark given while it had collapsed goes to the caret's stored marks, not to
+  // "Plan". So each step is repeated, with "Plan" selected again, until the text carries it.
   const planMarked = alice.editor.locator('mark').filter({ hasText: 'Plan' });
   const planRed = alice.editor.locator('span[style*="color"]').filter({ hasText: 'Plan' });
   const selectPlan = async () => {
