@@ -31,6 +31,16 @@ const randInt = (a, b) => Math.floor(rand(a, b + 1)); // inclusive
 const WORDS = 'the quick brown fox jumps over a lazy dog while we edit this shared page together and then some more'.split(' ');
 const COLORS = ['#30bced', '#6eeb83', '#ffbc42', '#ecd444', '#ee6352', '#9ac2c9', '#8acb88', '#1be7ff'];
 
+/**
+ * Whether a y-websocket provider sends an edit the moment it is made: it keeps `wsconnected`
+ * until its socket has closed, and does not send an edit made while the socket is closing (the
+ * next sync does), so a person leaving then would lose it on the client's side.
+ */
+function socketOpen(provider) {
+  const { ws } = provider;
+  return provider.wsconnected && ws !== null && ws.readyState === ws.OPEN;
+}
+
 function nextChars(u) {
   if (!u.word.length) u.word = [...`${WORDS[randInt(0, WORDS.length - 1)]} `];
   return u.word.shift();
@@ -67,8 +77,7 @@ export function soakCommands() {
         s.ends.push(end);
         s.at.push(Date.now()); // when each insert was made, to place a loss (before or after a restart, a close)
         // Whether the provider sent it at once (its socket open): one made otherwise waits for the next sync.
-        const ws = p.provider.ws;
-        s.sent.push(p.provider.wsconnected && ws !== null && ws.readyState === ws.OPEN ? 1 : 0);
+        s.sent.push(socketOpen(p.provider) ? 1 : 0);
         G.inserts++;
       }
       const del = [];
@@ -125,15 +134,8 @@ export function soakCommands() {
     G.phase = phase;
     for (const wake of [...G.naps]) wake();
   }
-  /**
-   * Connected and synced, its socket open: y-websocket keeps `wsconnected` until its socket has
-   * closed, and an edit made while the socket is closing is not sent (the next sync sends it), so
-   * leaving then would lose it on the client's side.
-   */
-  const ready = (s) => {
-    const { provider } = s.p;
-    return provider.wsconnected && provider.synced && provider.ws?.readyState === provider.ws?.OPEN;
-  };
+  /** Connected and synced, its socket open (see socketOpen). */
+  const ready = (s) => socketOpen(s.p.provider) && s.p.provider.synced;
 
   async function until(cond, abort = () => false) {
     while (!cond() && !abort()) await sleep(100);

@@ -223,20 +223,21 @@ export class Connection {
    */
   closeDraining(code: CloseCode, reason: string): void {
     if (this.isClosed) return;
-    this.isClosed = true;
     this.draining = true;
-    this.code = code;
-    clearTimeout(this.expiryTimer);
-    this.socket.close(code, reason);
+    this.sendClose(code, reason);
   }
 
   close(code: CloseCode, reason: string, terminate = false): void {
     if (this.isClosed) return;
+    this.sendClose(code, reason);
+    if (terminate) this.socket.terminate();
+    this.onClose?.(this);
+  }
+
+  private sendClose(code: CloseCode, reason: string): void {
     this.isClosed = true;
     this.code = code;
     clearTimeout(this.expiryTimer);
     this.socket.close(code, reason);
-    if (terminate) this.socket.terminate();
-    this.onClose?.(this);
   }
 }

@@ -4,13 +4,14 @@
 // it once sent).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as Y from 'yjs';
-import { encodeUpdate } from '../../src/protocol/messages.js';
 import { join } from 'node:path';
+import * as Y from 'yjs';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
+import { encodeUpdate } from '../../src/protocol/messages.js';
 import { startServer } from '../../src/server.js';
 import { MemoryDocStore } from '../../src/storage/MemoryDocStore.js';
+import { rawSocketOf } from '../../src/transport/WsSocket.js';
 import { cleanup, closeCode, connect, rawSocket, repoRoot, startTestServer, tempDir, upgradeStatus } from '../helpers.js';
 
 /** An update that writes `text` into the document's text `t`, from a fresh client. */
@@ -28,7 +29,7 @@ test('an edit in flight when the server sends 1001 is stored; a peer that never 
   // A peer that stops reading: it never sees the 1001, so it never answers it.
   const deaf = await rawSocket(ts.url, 'drain');
   await new Promise((r) => setTimeout(r, 50)); // both joined (the greeting went out)
-  (deaf as unknown as { _socket: { pause(): void } })._socket.pause();
+  rawSocketOf(deaf)!.pause();
   const writerClosed = closeCode(writer);
 
   const stopping = ts.stop(); // sends the 1001 close to every peer before it returns
@@ -54,9 +55,10 @@ test('an edit in flight when the server sends 1001 is stored; a peer that never 
 test('a join whose document was still loading when the server began to stop is refused with 503, not opened into a closing room', async () => {
   /** A store whose loads wait until the test lets them finish. */
   class GatedStore extends MemoryDocStore {
-    gate: Promise<void> = new Promise(() => {});
     private arrived!: () => void;
     readonly loadStarted = new Promise<void>((resolve) => (this.arrived = resolve));
+    finishLoads!: () => void;
+    private readonly gate = new Promise<void>((resolve) => (this.finishLoads = resolve));
     override async load(name: string) {
       this.arrived();
       await this.gate;
@@ -64,14 +66,14 @@ test('a join whose document was still loading when the server began to stop is r
     }
   }
   const store = new GatedStore();
-  let release!: () => void;
-  store.gate = new Promise<void>((resolve) => (release = resolve));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: tempDir() }, repoRoot, join(repoRoot, 'client', 'dist'));
+  const dataDir = tempDir();
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir }, repoRoot, join(repoRoot, 'client', 'dist'));
   const server = await startServer(config, silentLogger(), store);
   const status = upgradeStatus(`ws://127.0.0.1:${server.port}`, '/late-join');
   await store.loadStarted;
   const stopping = server.stop();
-  release();
+  store.finishLoads();
   assert.equal(await status, 503);
   await stopping;
+  cleanup(dataDir);
 });
