@@ -107,6 +107,6 @@ test('20 documents × 3 instances × random edits and SIGKILL restarts converge'
       }
     }),
     // Shrinking would restart processes for minutes: report the first failure with its seed.
-    { seed, numRuns, endOnFailure: true },
+    { seed, numRuns, endOnFailure: true, includeErrorInReport: true },
   );
 });

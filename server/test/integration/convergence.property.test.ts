@@ -84,6 +84,6 @@ test('random interleavings from 3 clients with disconnects and a restart converg
         cleanup(dataDir);
       }
     }),
-    { numRuns: 30, seed },
+    { numRuns: 30, seed, includeErrorInReport: true },
   );
 });

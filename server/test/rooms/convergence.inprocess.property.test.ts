@@ -126,7 +126,7 @@ test('in process: random interleavings of 3 clients, store batches and reconnect
   };
   // 5 to 20 steps: with maxLength 60 fast-check's default size generated at most 2 * 5 + 10 = 20
   // anyway; that is what the runs have always been (an average of 12 steps).
-  await fc.assert(fc.asyncProperty(clientIds, fc.array(step, { minLength: 5, maxLength: 20 }), timed), { numRuns, seed });
+  await fc.assert(fc.asyncProperty(clientIds, fc.array(step, { minLength: 5, maxLength: 20 }), timed), { numRuns, seed, includeErrorInReport: true });
   const now = performance.now();
   const seconds = (now - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
