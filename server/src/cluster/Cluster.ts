@@ -100,6 +100,7 @@ export class Cluster implements ClusterPort {
       const trusted = mark && mark.epoch === this.link.epoch && !mark.dirty && !this.log.dirty.has(name);
       const state = trusted ? await this.log.read(name, mark.id) : await this.log.reconcile(name, local());
       this.reader.follow(name, state.lastId);
+      this.log.opened(name, state.lastId);
       if (!trusted || state.lastId !== mark.id) void this.writeMark(name, state.lastId);
       this.presence?.query(name);
       return state.updates;
@@ -120,10 +121,11 @@ export class Cluster implements ClusterPort {
     }
   };
 
-  close(name: string): void {
+  close(name: string, erasing = false): Promise<void> {
     this.reader.unfollow(name);
     this.sinceFold.delete(name);
     this.presence?.closed(name);
+    return this.log.closed(name, erasing);
   }
 
   replicate(name: string, written: Promise<void>, update: Uint8Array | undefined): Promise<void> {
@@ -220,7 +222,9 @@ export class Cluster implements ClusterPort {
     return this.link.up;
   }
 
+  /** After the rooms closed (their edits settled): clears their dirty marks, then disconnects. */
   async stop(): Promise<void> {
+    await this.log.closeAll();
     this.reader.stop();
     await this.presence?.stop();
     await this.link.stop();

@@ -64,6 +64,18 @@ export function docOfUpdates(name: string, updates: readonly Uint8Array[]): Y.Do
   return doc;
 }
 
+/**
+ * An open document as the write side sees it: the mark it last recorded (or read at open) and
+ * whether the durable mark says `dirty` because of local edits made since the document opened.
+ */
+interface OpenDoc {
+  id: string;
+  epoch: string;
+  armed: boolean;
+  /** Results of the groups holding its local edits that are not settled yet. */
+  unsettled: Set<Promise<void>>;
+}
+
 /** The updates of one store batch bound for the log, and what the batch waits for. */
 interface Group {
   pending: Map<string, Uint8Array[]>;
@@ -88,11 +100,21 @@ export interface RemoteState {
  * LevelDB writes the batch; the batch is visible once both are done. Redis failing or taking
  * longer than REDIS_TIMEOUT_MS never fails the batch: the instance goes local-only and marks
  * the documents dirty (reconciled by state-vector diff when Redis is back).
+ *
+ * Crashes: because the two writes run in parallel, a SIGKILL can leave a batch in LevelDB whose
+ * XADD never reached Redis. Nobody saw that edit, but its sender counts it as delivered, and on
+ * reconnecting finds this instance holding it: no one would ever send it to Redis. So the first
+ * local edit of a document after it opens puts the document's mark, flagged dirty, into that
+ * same atomic batch ("arming" it); the flag is cleared when the document closes, or the instance
+ * stops, with every local edit acknowledged. A crash leaves it set, and the next open reconciles
+ * the document both ways, which sends Redis what it lacks. One extra small put per document per
+ * opening, none per edit.
  */
 export class SharedLog {
   private readonly groups = new WeakMap<Promise<void>, Group>();
   /** Documents with edits that may be missing from Redis. */
   readonly dirty = new Set<string>();
+  private readonly open = new Map<string, OpenDoc>();
 
   constructor(
     private readonly link: RedisLink,
@@ -109,7 +131,10 @@ export class SharedLog {
       this.groups.set(written, (group = g));
     }
     if (update) {
-      group.names.add(name);
+      if (!group.names.has(name)) {
+        group.names.add(name);
+        this.track(name, group.result);
+      }
       if (!this.link.up) this.markDirty(name);
       else {
         let list = group.pending.get(name);
@@ -155,6 +180,60 @@ export class SharedLog {
     if (acked.includes(false)) for (const name of group.names) this.markDirty(name);
   }
 
+  /** The document opened with the log read up to `id` (writeMark keeps that up to date). */
+  opened(name: string, id: string): void {
+    this.open.set(name, { id, epoch: this.link.epoch, armed: false, unsettled: new Set() });
+  }
+
+  /**
+   * A local edit of `name` is in the store batch that `result` settles: arm the document (see the
+   * class comment) in that same batch, and count the edit unsettled until then.
+   */
+  private track(name: string, result: Promise<void>): void {
+    let doc = this.open.get(name);
+    // Opened while Redis was away: no mark known, so the armed mark forces a full reconcile.
+    if (!doc) this.open.set(name, (doc = { id: '0-0', epoch: '', armed: false, unsettled: new Set() }));
+    if (!doc.armed) {
+      doc.armed = true;
+      this.store.writeClusterMark(name, formatMark({ id: doc.id, epoch: doc.epoch, dirty: true })).catch((err: unknown) => {
+        this.logger.error({ doc: name, err }, 'cannot record that a document has edits on their way to Redis');
+      });
+    }
+    const unsettled = doc.unsettled;
+    unsettled.add(result);
+    void result.then(
+      () => unsettled.delete(result),
+      () => unsettled.delete(result),
+    );
+  }
+
+  /**
+   * The document closed: once its local edits are settled, clear the dirty flag its arming set
+   * (unless Redis really lacks edits). Resolves when that mark is written (never rejects).
+   * `erasing`: the document is being deleted, its mark with it; nothing to write.
+   */
+  async closed(name: string, erasing = false): Promise<void> {
+    const doc = this.open.get(name);
+    if (!doc) return;
+    if (erasing) {
+      this.open.delete(name);
+      return;
+    }
+    while (doc.unsettled.size > 0) await Promise.allSettled([...doc.unsettled]);
+    if (this.open.get(name) !== doc) return; // opened again meanwhile: that opening owns the mark
+    this.open.delete(name);
+    if (!doc.armed || this.dirty.has(name)) return;
+    await this.store.writeClusterMark(name, formatMark({ id: doc.id, epoch: doc.epoch, dirty: false })).catch((err: unknown) => {
+      // The mark stays dirty: the next opening reconciles, which is always safe.
+      this.logger.warn({ doc: name, err: (err as Error).message }, 'cannot clear a closed document\'s dirty mark');
+    });
+  }
+
+  /** The instance stops: every open document closes (their rooms are closed and idle by now). */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((name) => this.closed(name)));
+  }
+
   /** Edits of `name` may be missing from Redis: remember it here and in the document's mark. */
   markDirty(name: string): void {
     if (this.dirty.has(name)) return;
@@ -170,8 +249,14 @@ export class SharedLog {
     return parseMark(await this.store.readClusterMark(name));
   }
 
+  /** Records that `name` holds the log up to `id`; an armed document's mark stays dirty. */
   writeMark(name: string, id: string, dirty = false): Promise<void> {
-    return this.store.writeClusterMark(name, formatMark({ id, epoch: this.link.epoch, dirty }));
+    const doc = this.open.get(name);
+    if (doc) {
+      doc.id = id;
+      doc.epoch = this.link.epoch;
+    }
+    return this.store.writeClusterMark(name, formatMark({ id, epoch: this.link.epoch, dirty: dirty || doc?.armed === true }));
   }
 
   /**

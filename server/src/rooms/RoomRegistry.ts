@@ -122,8 +122,8 @@ export class RoomRegistry {
     if (!lease || room.connectionCount > 0 || lease.pins > 0) return;
     this.rooms.delete(room.name);
     this.leases.delete(room);
-    this.deps.cluster?.close(room.name);
-    const done = room.idle().then(() => closeRoom(room)).then(() => {
+    const released = this.deps.cluster?.close(room.name);
+    const done = room.idle().then(() => closeRoom(room)).then(() => released).then(() => {
       this.deps.store.release(room.name);
       this.deps.metrics.documentsLoaded.set(this.rooms.size);
       this.deps.logger.debug({ doc: room.name }, 'document unloaded');
@@ -154,7 +154,7 @@ export class RoomRegistry {
         const lease = this.leases.get(room);
         clearTimeout(lease?.unloadTimer);
         this.leases.delete(room);
-        this.deps.cluster?.close(name);
+        void this.deps.cluster?.close(name, true);
         room.versions?.stop();
         room.closeAll(code, reason);
         await room.idle();

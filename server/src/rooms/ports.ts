@@ -51,8 +51,12 @@ export interface ClusterPort {
    * anyone is answered: resolves with the updates the store lacks.
    */
   open(name: string, local: () => import('yjs').Doc): Promise<Uint8Array[]>;
-  /** The document's room unloaded. */
-  close(name: string): void;
+  /**
+   * The document's room unloaded. Resolves once the bookkeeping that waits for the room's last
+   * edits to settle is written (never rejects); the store must stay open until then. `erasing`:
+   * the document is being deleted, so nothing is recorded for it.
+   */
+  close(name: string, erasing?: boolean): Promise<void>;
   /**
    * What a batch's updates become visible on: the store's write and, for updates of local
    * peers (`update` given), the shared log's acknowledgement. The same `written` gives the same
