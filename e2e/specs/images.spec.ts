@@ -81,3 +81,43 @@ test('an image uploaded by one appears for the other, with a placeholder meanwhi
   const html = await alice.editor.evaluate((el) => el.innerHTML);
   expect(html).not.toContain('data:image');
 });
+
+// A document must not show another one's files: those go once that document stops referring to
+// them (or with it), and this document's readers may have no right to read them.
+test('an image copied from one document and pasted into another is copied into that one', async ({ people, server }) => {
+  const from = docName('images-from');
+  const into = docName('images-into');
+  const alice = await people.open('Alice Martin', from, { token: token(from, 'write') });
+  await alice.editor.click();
+  await alice.page.keyboard.type('Copied with its picture');
+  await choose(alice, 'gradient.png', 'image/png', gradientPng(120, 60));
+  await expect.poll(() => alice.page.locator(IMG).evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120);
+  const sha = /\/([0-9a-f]{64})\?/.exec((await alice.page.locator(IMG).getAttribute('src')) ?? '')?.[1];
+  expect(sha).toBeTruthy();
+  // Select everything and copy it, as Ctrl+C would (ProseMirror fills the event's clipboard).
+  await alice.editor.click();
+  await alice.page.keyboard.press('ControlOrMeta+a');
+  const copied = await alice.editor.evaluate((el) => {
+    const data = new DataTransfer();
+    el.dispatchEvent(new ClipboardEvent('copy', { clipboardData: data, bubbles: true, cancelable: true }));
+    return data.getData('text/html');
+  });
+  expect(copied).toContain(`/files/${encodeURIComponent(from)}/${sha}`);
+
+  // Pasted by someone whose token is for the other document only.
+  const bob = await people.open('Bob Chen', into, { token: token(into, 'write') });
+  await bob.editor.click();
+  await bob.editor.evaluate((el, html) => {
+    const data = new DataTransfer();
+    data.setData('text/html', html);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, copied);
+  await expect(bob.editor).toContainText('Copied with its picture');
+  const img = bob.page.locator(IMG);
+  await expect(img).toHaveAttribute('src', new RegExp(`/files/${encodeURIComponent(into)}/${sha}\\?token=`));
+  await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120);
+  await expect(bob.status).toHaveText('All changes saved');
+  const stored = await serverDocXml(server.wsUrl, into, token(into, 'read'));
+  expect(stored).toContain(`src="/files/${encodeURIComponent(into)}/${sha}"`);
+  expect(stored).not.toContain(encodeURIComponent(from));
+});

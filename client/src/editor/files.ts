@@ -24,6 +24,39 @@ export function uploader(wsUrl: string, document: string, token: string | undefi
   };
 }
 
+/** The document a stored image path (`/files/<name>/<sha256>`) belongs to; undefined for any other `src`. */
+export function fileOwner(src: string): string | undefined {
+  const m = /^\/files\/([^/?#]+)\/[0-9a-f]{64}$/.exec(src);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Copies an image stored under another document into `document`: fetched from `from` (the address
+ * it was copied from, with the token of whoever could see it there), uploaded here, and resolves
+ * to its path here. A document must not show another one's files: those are deleted once that
+ * document no longer refers to them (or with it), and this document's readers may not read it.
+ */
+export function adopter(wsUrl: string, document: string, token: string | undefined) {
+  const upload = uploader(wsUrl, document, token);
+  const failed = 'An image pasted from another document could not be copied into this one';
+  return async (from: string): Promise<string> => {
+    let res: Response;
+    try {
+      res = await fetch(from);
+    } catch {
+      throw new Error(`${failed}: the server cannot be reached.`);
+    }
+    if (!res.ok) throw new Error(`${failed} (${res.status === 404 ? 'it no longer exists' : `error ${res.status}`}).`);
+    const blob = await res.blob();
+    return upload(new File([blob], 'pasted image', { type: blob.type }));
+  };
+}
+
 /**
  * How this viewer displays a stored image path: on the server's origin (an embedding page has
  * another one), with the viewer's own token (the document never holds one).

@@ -1,6 +1,9 @@
 import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
+import type { Slice } from '@tiptap/pm/model';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
+import { storedImageSrc } from '@tandem/schema';
+import { fileOwner } from './files';
 
 /** What the server accepts (it decides by the bytes; this only filters the file chooser and drops). */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
@@ -8,10 +11,18 @@ export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 /** Uploads one file; resolves to the path the document stores (`/files/<name>/<sha256>`) or rejects with a message for people. */
 export type UploadFile = (file: File) => Promise<string>;
 
+/** Copies an image of another document (fetched from the given address) into this one; resolves to its path here. */
+export type AdoptImage = (from: string) => Promise<string>;
+
 export interface ImageUploadOptions {
   upload: UploadFile | null;
   /** Told why an upload failed, in words to show. */
   onError: (message: string) => void;
+  /** The document edited here: a pasted image stored under another one is copied into it. */
+  document: string | null;
+  adopt: AdoptImage | null;
+  /** Where a stored `src` is fetched from when the pasted HTML did not say. */
+  display: (src: string) => string;
 }
 
 type Meta = { add: { id: number; pos: number } } | { remove: number };
@@ -62,6 +73,54 @@ export function insertImageFiles(editor: Editor, files: readonly File[], pos: nu
   }
 }
 
+/**
+ * Every `<img src>` of pasted HTML, by the path the document will store (the editor shows our own
+ * images with the viewer's `?token=`, which the stored path drops, and which copying needs).
+ */
+function imageSources(html: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  for (const img of doc.querySelectorAll('img[src]')) {
+    const src = img.getAttribute('src')!;
+    const stored = storedImageSrc(src);
+    if (stored && stored !== src) out.set(stored, src);
+  }
+  return out;
+}
+
+/**
+ * Pasted images stored under another document (copied from it in Tandem) are copied into this
+ * one, then every image showing them is pointed at the copy. Until then (and if copying fails,
+ * which is reported) they show from where they were.
+ */
+function adoptForeignImages(editor: Editor, options: ImageUploadOptions, slice: Slice, sources: ReadonlyMap<string, string>): void {
+  const { adopt, document } = options;
+  if (!adopt || document === null) return;
+  const foreign = new Map<string, string>();
+  slice.content.descendants((node) => {
+    const src = node.type.name === 'image' ? (node.attrs.src as unknown) : undefined;
+    if (typeof src !== 'string') return;
+    const owner = fileOwner(src);
+    if (owner !== undefined && owner !== document) foreign.set(src, sources.get(src) ?? options.display(src));
+  });
+  for (const [src, from] of foreign) {
+    adopt(from).then(
+      (copy) => {
+        if (editor.isDestroyed) return;
+        const tr = editor.state.tr;
+        editor.state.doc.descendants((node, pos) => {
+          if (node.type.name === 'image' && node.attrs.src === src) tr.setNodeMarkup(pos, undefined, { ...node.attrs, src: copy });
+        });
+        // Part of the paste, not a step of its own for undo.
+        if (tr.docChanged) editor.view.dispatch(tr.setMeta('addToHistory', false));
+      },
+      (err: unknown) => {
+        if (!editor.isDestroyed) options.onError(err instanceof Error ? err.message : String(err));
+      },
+    );
+  }
+}
+
 function imageFiles(list: FileList | null | undefined): File[] {
   return [...(list ?? [])].filter((f) => f.type.startsWith('image/'));
 }
@@ -70,10 +129,13 @@ function imageFiles(list: FileList | null | undefined): File[] {
 export const ImageUpload = Extension.create<ImageUploadOptions>({
   name: 'tandemImageUpload',
   addOptions() {
-    return { upload: null, onError: () => undefined };
+    return { upload: null, onError: () => undefined, document: null, adopt: null, display: (src: string) => src };
   },
   addProseMirrorPlugins() {
     const editor = this.editor;
+    const options = this.options;
+    // Read from the HTML of the paste being parsed, for transformPasted just after.
+    let pastedSources: Map<string, string> = new Map();
     return [
       new Plugin<DecorationSet>({
         key,
@@ -93,6 +155,15 @@ export const ImageUpload = Extension.create<ImageUploadOptions>({
         },
         props: {
           decorations: (state) => key.getState(state),
+          transformPastedHTML: (html: string) => {
+            pastedSources = imageSources(html);
+            return html;
+          },
+          transformPasted: (slice: Slice) => {
+            adoptForeignImages(editor, options, slice, pastedSources);
+            pastedSources = new Map();
+            return slice;
+          },
           handlePaste: (view: EditorView, event: ClipboardEvent) => {
             const files = imageFiles(event.clipboardData?.files);
             if (files.length === 0) return false;

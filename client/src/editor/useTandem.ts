@@ -12,7 +12,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
-import { displaySrc, uploader } from './files';
+import { adopter, displaySrc, uploader } from './files';
 import { ImageUpload } from './imageUpload';
 import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
 import { cleanPastedHtml } from './pasteCleanup';
@@ -37,13 +37,17 @@ interface Place {
 
 function createEditor(session: CollaborationSession, place: Place, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
   const { doc, provider } = session;
+  const display = displaySrc(place.url, place.token);
   const editor: Editor = new Editor({
     extensions: [
       // The document schema is shared with the server's conversions (schema/).
-      ...tandemExtensions({ imageSrc: displaySrc(place.url, place.token) }),
+      ...tandemExtensions({ imageSrc: display }),
       TableRepair.configure({ awareness: provider.awareness }),
       ImageUpload.configure({
         upload: uploader(place.url, place.document, place.token),
+        document: place.document,
+        adopt: adopter(place.url, place.document, place.token),
+        display,
         onError: (message) => {
           if (!editor.isDestroyed) editor.view.dom.dispatchEvent(new CustomEvent(EDITOR_NOTICE_EVENT, { detail: message, bubbles: true }));
         },
