@@ -1,5 +1,5 @@
 import type { CloseCode } from '../closeCodes.js';
-import { CapacityError } from '../errors.js';
+import { CapacityError, UnavailableError } from '../errors.js';
 import { Room, type RoomDeps } from './Room.js';
 import type { Connection } from './Connection.js';
 
@@ -28,6 +28,8 @@ export class RoomRegistry {
   private readonly leases = new Map<Room, Lease>();
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly unloading = new Map<string, Promise<void>>();
+  /** Set by closeAll: a room loaded after it began would never be closed (nor its writes awaited). */
+  private closing = false;
 
   constructor(
     private readonly deps: RoomDeps,
@@ -55,6 +57,7 @@ export class RoomRegistry {
   /** The loaded room, pinned against unloading until `join` or `unpin`. */
   async acquire(name: string): Promise<Room> {
     for (;;) {
+      if (this.closing) throw new UnavailableError('the server is stopping');
       const unloading = this.unloading.get(name);
       if (unloading) {
         await unloading;
@@ -174,6 +177,7 @@ export class RoomRegistry {
 
   /** Waits for every room's writes, then drops them all (shutdown). */
   async closeAll(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.loading.values()].map((p) => p.catch(() => undefined)));
     const rooms = [...this.rooms.values()];
     this.rooms.clear();

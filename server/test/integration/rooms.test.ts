@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
+import { UnavailableError } from '../../src/errors.js';
 import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
 import { cleanup, connect, editorText, roomText, startTestServer, tempDir, waitFor } from '../helpers.js';
 
@@ -86,6 +87,16 @@ test('compaction keeps content identical, also with writes arriving during it', 
   await c.synced;
   assert.equal(c.text.toString(), expected);
   c.destroy();
+  await ts.stop();
+  cleanup(ts.dataDir);
+});
+
+test('a document asked for once the rooms are closing is refused (503), not loaded into a server that will never close it', async () => {
+  const ts = await startTestServer();
+  const closing = ts.server.registry.closeAll();
+  await assert.rejects(ts.server.registry.acquire('late'), (err: Error) => err instanceof UnavailableError && /stopping/.test(err.message));
+  await closing;
+  assert.equal(ts.server.registry.has('late'), false);
   await ts.stop();
   cleanup(ts.dataDir);
 });
