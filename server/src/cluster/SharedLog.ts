@@ -223,10 +223,12 @@ export class SharedLog {
     if (this.open.get(name) !== doc) return; // opened again meanwhile: that opening owns the mark
     this.open.delete(name);
     if (!doc.armed || this.dirty.has(name)) return;
-    await this.store.writeClusterMark(name, formatMark({ id: doc.id, epoch: doc.epoch, dirty: false })).catch((err: unknown) => {
-      // The mark stays dirty: the next opening reconciles, which is always safe.
+    try {
+      await this.store.writeClusterMark(name, formatMark({ id: doc.id, epoch: doc.epoch, dirty: false }));
+    } catch (err) {
+      // The mark stays dirty (the store may even be closed): the next opening reconciles, which is always safe.
       this.logger.warn({ doc: name, err: (err as Error).message }, 'cannot clear a closed document\'s dirty mark');
-    });
+    }
   }
 
   /** The instance stops: every open document closes (their rooms are closed and idle by now). */
