@@ -28,7 +28,9 @@ test('a client that moves from A to B regains its client ID and its state shows 
 
     // Close on A; the others see the removal once A has seen the close.
     mover.provider.disconnect();
-    await waitFor(() => !names(watchA).includes('Ada') && !names(watchB).includes('Ada'), { what: 'Ada removed on A and B' });
+    // One wait per instance, so that a failure says where the removal did not arrive.
+    await waitFor(() => !names(watchA).includes('Ada'), { what: 'Ada removed on A (whose connection closed)' });
+    await waitFor(() => !names(watchB).includes('Ada'), { what: "Ada removed on B (A's removal relayed over pub/sub)" });
 
     // Same provider, same Y.Doc and awareness (same client ID, same clock), now through B.
     mover.provider.serverUrl = b.url;
