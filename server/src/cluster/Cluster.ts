@@ -195,7 +195,10 @@ export class Cluster implements ClusterPort {
         room.receiveRemote(state.updates);
         this.reader.follow(name, state.lastId);
         await this.writeMark(name, state.lastId);
+        // Both ways, as for the document: their states here, and ours there (a removal
+        // published while Redis was away for this instance alone was lost).
         this.presence?.query(name);
+        this.presence?.announce(name);
       }
       for (const name of [...this.log.dirty]) {
         if (rooms.get(name)) continue;

@@ -78,6 +78,15 @@ export class PresenceRelay {
     this.publish(Kind.Query, name, new Uint8Array(0));
   }
 
+  /**
+   * Tells the instances that have `name` open every state this one's peers set there, replacing
+   * what they hold from it: after a spell of local-only mode, removals it could not publish.
+   */
+  announce(name: string): void {
+    const room = this.rooms.get(name);
+    if (room) this.publish(Kind.States, name, room.localAwareness());
+  }
+
   private publish(kind: number, name: string, payload: Uint8Array): void {
     if (!this.link.up) return;
     const e = encoding.createEncoder();
@@ -106,7 +115,7 @@ export class PresenceRelay {
     const room = name === '' ? undefined : this.rooms.get(name);
     if (!room) return;
     if (kind === Kind.Query) {
-      this.publish(Kind.States, name, room.localAwareness());
+      this.announce(name);
     } else if (kind === Kind.Awareness || kind === Kind.States) {
       try {
         const msg = decodeMessage(payload);
