@@ -32,8 +32,12 @@ after(async () => {
   await redis?.stop();
 });
 
-test('a user who left an instance while it alone was local-only vanishes from the others once it is back', { timeout: 60_000 }, async () => {
-  const doc = 'presence-local-only';
+/**
+ * One try: Ada and Bo on A, a watcher on B; A alone loses Redis, Ada leaves A, Redis comes back.
+ * Returns false when B took A for dead meanwhile (A's beats were held too, and a slow machine can
+ * stretch the hold past B's 6 s): that alone removes Ada, so such a try says nothing.
+ */
+async function attempt(doc: string): Promise<boolean> {
   const leaver = connect(a.url, doc);
   const stays = connect(a.url, doc);
   const watchB = connect(b.url, doc);
@@ -43,19 +47,26 @@ test('a user who left an instance while it alone was local-only vanishes from th
     setPresence(stays, 'Bo');
     await waitFor(() => names(watchB).includes('Ada') && names(watchB).includes('Bo'), { what: 'Ada and Bo on B' });
 
+    const deathsBefore = (b.output().match(/stopped beating/g) ?? []).length;
     link.hold();
     addParagraph(stays.doc, 'while-held'); // A's XADD goes unanswered: local-only within a second
     await waitFor(async () => (await a.metric('tandem_redis_up')) === 0, { what: 'A local-only' });
     leaver.provider.disconnect();
-    await waitFor(() => !names(stays).includes('Ada'), { what: "Ada gone on A (its removal cannot reach Redis)" });
+    await waitFor(() => !names(stays).includes('Ada'), { what: 'Ada gone on A (its removal cannot reach Redis)' });
     link.release();
     await waitFor(async () => (await a.metric('tandem_redis_up')) === 1, { what: 'A back' });
     assert.equal(await b.metric('tandem_redis_up'), 1, 'B stayed up');
-    assert.ok(!/stopped beating/.test(b.output()), 'precondition: B never took A for dead (that alone would remove Ada)');
+    if ((b.output().match(/stopped beating/g) ?? []).length > deathsBefore) return false;
 
     await waitFor(() => !names(watchB).includes('Ada'), { timeoutMs: 5_000, what: 'Ada gone from B once A is back' });
     assert.ok(names(watchB).includes('Bo'), 'Bo, still on A, still shows on B');
+    return true;
   } finally {
     destroyAll([leaver, stays, watchB]);
   }
+}
+
+test('a user who left an instance while it alone was local-only vanishes from the others once it is back', { timeout: 90_000 }, async () => {
+  for (let i = 0; i < 3; i++) if (await attempt(`presence-local-only-${i}`)) return;
+  assert.fail('B took A for dead in each of 3 tries, so the test could not tell whether A re-announces its states');
 });
