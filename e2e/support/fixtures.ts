@@ -109,10 +109,25 @@ export function documentText(user: User): Promise<string> {
   });
 }
 
-/** Places the caret at the very end of the document. */
+/**
+ * Places the caret, collapsed, at the very end of the document, and waits until the editor's own
+ * state says so. Not by clicking: clicks at one spot within 500 ms are a double or triple click to
+ * ProseMirror, which selects a word or the whole paragraph there, and a key pressed before the
+ * editor has taken in the caret's move (the browser reports it asynchronously) replaces that
+ * selection. (The paste test lost a whole pasted paragraph that way to the Enter that followed.)
+ */
 export async function caretToEnd(user: User): Promise<void> {
-  await user.editor.click();
-  await user.page.keyboard.press('Control+End');
+  const atEnd = () =>
+    user.editor.evaluate((el) => {
+      // Tiptap puts the editor on its element; the selection is the one keys act on.
+      const { selection, doc } = (el as HTMLElement & { editor: { state: { selection: { empty: boolean; to: number }; doc: { content: { size: number }; textBetween(from: number, to: number): string } } } }).editor.state;
+      return selection.empty && doc.textBetween(selection.to, doc.content.size) === '';
+    });
+  await expect(async () => {
+    await user.editor.focus();
+    await user.page.keyboard.press('Control+End');
+    await expect.poll(atEnd, { timeout: 1000 }).toBe(true);
+  }).toPass({ timeout: 10_000 });
 }
 
 /**
