@@ -30,7 +30,21 @@ export function storedImageSrc(src: string | null): string | null {
   const at = src.indexOf(FILES_PREFIX);
   if (at < 0) return src;
   const path = src.slice(at).split(/[?#]/)[0]!;
-  return /^\/files\/[^/?#]+\/[0-9a-f]{64}$/.test(path) ? path : src;
+  return STORED_FILE.test(path) ? path : src;
+}
+
+/** A stored file path, `/files/<encoded name>/<sha256>`, with the encoded name captured. */
+const STORED_FILE = /^\/files\/([^/?#]+)\/[0-9a-f]{64}$/;
+
+/** The document a stored file path belongs to; undefined for any other `src`. */
+export function fileOwner(src: string): string | undefined {
+  const m = STORED_FILE.exec(src);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
 }
 
 /** y-tiptap marks the transactions that bring remote changes in with this meta (its PluginKey 'y-sync'). */

@@ -24,17 +24,6 @@ export function uploader(wsUrl: string, document: string, token: string | undefi
   };
 }
 
-/** The document a stored image path (`/files/<name>/<sha256>`) belongs to; undefined for any other `src`. */
-export function fileOwner(src: string): string | undefined {
-  const m = /^\/files\/([^/?#]+)\/[0-9a-f]{64}$/.exec(src);
-  if (!m) return undefined;
-  try {
-    return decodeURIComponent(m[1]!);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Copies an image stored under another document into `document`: fetched from `from` (the address
  * it was copied from, with the token of whoever could see it there), uploaded here, and resolves

@@ -2,8 +2,7 @@ import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
 import type { Slice } from '@tiptap/pm/model';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
-import { storedImageSrc } from '@tandem/schema';
-import { fileOwner } from './files';
+import { FILES_PREFIX, fileOwner, storedImageSrc } from '@tandem/schema';
 
 /** What the server accepts (it decides by the bytes; this only filters the file chooser and drops). */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
@@ -79,6 +78,7 @@ export function insertImageFiles(editor: Editor, files: readonly File[], pos: nu
  */
 function imageSources(html: string): Map<string, string> {
   const out = new Map<string, string>();
+  if (!html.includes(FILES_PREFIX)) return out; // nothing of ours: no second parse of the paste
   const doc = new DOMParser().parseFromString(html, 'text/html');
   for (const img of doc.querySelectorAll('img[src]')) {
     const src = img.getAttribute('src')!;
