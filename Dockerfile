@@ -51,7 +51,7 @@ RUN if [ -n "$EXTRA_CA_CERTS" ]; then \
 
 # ---------------------------------------------------------------------------------------------
 FROM deps AS build
-COPY scripts/build.mjs scripts/closeCodes.mjs scripts/
+COPY scripts/build.mjs scripts/generated.mjs scripts/
 COPY schema/ schema/
 COPY server/ server/
 COPY client/ client/

@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { syncCloseCodes } from './closeCodes.mjs';
+import { syncGenerated } from './generated.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
 
-if (syncCloseCodes(root)) process.stderr.write('[build] client/src/editor/closeCodes.generated.ts regenerated\n');
+for (const copy of syncGenerated(root)) process.stderr.write(`[build] ${copy} regenerated\n`);
 
 /** Newest modification time of any file below `path` (ignoring node_modules and dist). */
 function newest(path) {

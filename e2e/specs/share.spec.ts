@@ -9,7 +9,7 @@ import { inSeconds, signToken } from '../support/tokens';
 const SECRET = 'e2e-share-secret-0123456789abcdef';
 const test = withServer({ AUTH_SECRET: SECRET });
 
-async function createLink(owner: User, access: 'Can view' | 'Can edit'): Promise<string> {
+async function createLink(owner: User, access: 'Can view' | 'Can comment' | 'Can edit'): Promise<string> {
   const dialog = owner.page.getByRole('dialog', { name: /^Share/ });
   const before = await dialog.locator('.share-link').count();
   await dialog.getByLabel('Access').selectOption({ label: access });

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 
 export interface Claims {
   doc: string;
-  mode: 'read' | 'write';
+  mode: 'read' | 'comment' | 'write';
   /** seconds since the epoch */
   exp: number;
   name?: string;

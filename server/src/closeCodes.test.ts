@@ -6,12 +6,14 @@ import { CloseCode, ObservedCloseCode } from './closeCodes.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-test("the client's close-code table is the server's, regenerated (scripts/build.mjs)", async () => {
-  const { expectedCopy, CLOSE_CODES_COPY } = (await import(join(root, 'scripts', 'closeCodes.mjs'))) as {
-    expectedCopy: (root: string) => string;
-    CLOSE_CODES_COPY: string;
+test("the client's copies (close codes, the saved codec) are the server's, regenerated (scripts/build.mjs)", async () => {
+  type Entry = { source: string; copy: string };
+  const { expectedCopy, GENERATED } = (await import(join(root, 'scripts', 'generated.mjs'))) as {
+    expectedCopy: (root: string, entry: Entry) => string;
+    GENERATED: Entry[];
   };
-  assert.equal(readFileSync(join(root, CLOSE_CODES_COPY), 'utf8'), expectedCopy(root));
+  assert.ok(GENERATED.length >= 2);
+  for (const entry of GENERATED) assert.equal(readFileSync(join(root, entry.copy), 'utf8'), expectedCopy(root, entry), entry.copy);
 });
 
 test('no observed-only code is in the table of codes the server sends', () => {

@@ -13,7 +13,7 @@ export const CloseCode = {
   UnsupportedData: 1003,
   /** Undecodable message or update; do not reconnect. */
   InvalidPayload: 1007,
-  /** Policy: forbidden write or origin; do not reconnect. */
+  /** Policy: forbidden write (a comment connection editing), origin, too many awareness IDs; do not reconnect. */
   PolicyViolation: 1008,
   /** Frame over MAX_MESSAGE_BYTES; do not reconnect. */
   MessageTooBig: 1009,
@@ -21,8 +21,10 @@ export const CloseCode = {
   InternalError: 1011,
   /** Output cap or rate limit exceeded; reconnect with backoff. */
   TryAgainLater: 1013,
-  /** Token expired during the session; reconnect after getting a new token. */
+  /** Token expired, share link revoked, session ended or access removed; reconnect after getting a new credential. */
   TokenExpired: 4401,
+  /** Access changed (role or share mode); reconnect at once, after asking /api/access again. */
+  AccessChanged: 4403,
   /** The document was deleted; do not reconnect (the editor says so and drops its offline copy). */
   DocumentDeleted: 4404,
   /** The update would take the document past MAX_DOCUMENT_BYTES; refused whole, do not reconnect. */
@@ -46,7 +48,8 @@ export type ObservedCloseCode = (typeof ObservedCloseCode)[keyof typeof Observed
 
 /**
  * Codes after which a client must not reconnect on its own: the server refused what it sent or
- * its credentials (4401 needs a new token first), and so is every 44xx, like HTTP's 4xx.
+ * its credentials (4401 needs a new token first), like HTTP's 4xx. 4403 is not among them: the
+ * credential still works, for what it now grants (the client asks /api/access and reconnects).
  * Everything else (1001 shutdown, 1002, 1006 network, 1011, 1013 back-off) is transient.
  */
 export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set<number>([

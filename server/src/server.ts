@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from './closeCodes.js';
+import { Gate } from './auth/gate.js';
 import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
 import type { Config } from './config.js';
 import { ConversionPool } from './history/ConversionPool.js';
@@ -108,16 +109,17 @@ export async function startServer(
     throw err;
   }
   const docs = new DocumentService(registry, historyStore, pool, cluster !== undefined);
-  const api = createApi({ config, logger, docs, level: store instanceof LevelDocStore ? store : undefined }, apiRoutes);
   const shares = config.authSecret ? new Shares(config.authSecret, store, cluster?.shares) : undefined;
-  const gateway = new WsGateway(config, logger, metrics, registry, shares);
-  let listening = false;
-  const http: Server = createServer(
-    createRequestHandler({
-      config, logger, metrics, api, isReady: () => listening && store.isOpen,
-      store, sharedFiles: cluster?.files, shares, closeShareSessions: gateway.closeShareSessions, fileCollector: files, now,
-    }),
+  // Every surface asks this one gate (DESIGN.md, "One gate").
+  const gate = new Gate(config.authSecret, shares);
+  const api = createApi(
+    { config, logger, docs, level: store instanceof LevelDocStore ? store : undefined, shares, files: { store, shared: cluster?.files, collector: files }, now },
+    gate,
+    apiRoutes,
   );
+  const gateway = new WsGateway(config, logger, metrics, registry, gate, shares);
+  let listening = false;
+  const http: Server = createServer(createRequestHandler({ config, logger, metrics, api, isReady: () => listening && store.isOpen }));
   http.on('upgrade', gateway.handleUpgrade);
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'bad HTTP request');

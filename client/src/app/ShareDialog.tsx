@@ -1,5 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
-import { createShare, listShares, revokeShare, type ShareLink, type ShareList } from './shareApi';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { ApiFailure, TandemApi, type ShareLink, type ShareMode } from '../editor/api';
+
+export type ShareList =
+  | { kind: 'links'; links: ShareLink[] }
+  /** The server runs without AUTH_SECRET: anyone with the plain link can edit. */
+  | { kind: 'open' }
+  /** Our access cannot manage links (only writers can). */
+  | { kind: 'viewer' }
+  | { kind: 'error'; reason: string };
+
+const MODE_TEXT: Record<ShareMode, string> = { read: 'Can view', comment: 'Can comment', write: 'Can edit' };
 
 const EXPIRIES = [
   { label: 'Never expires', seconds: undefined },
@@ -8,7 +18,7 @@ const EXPIRIES = [
   { label: 'Expires in 7 days', seconds: 7 * 86_400 },
 ] as const;
 
-const modeText = (mode: 'read' | 'write') => (mode === 'read' ? 'Can view' : 'Can edit');
+const modeText = (mode: ShareMode) => MODE_TEXT[mode];
 
 function LinkRow({ link, onRevoke, copy }: { link: ShareLink; onRevoke: () => void; copy: (url: string) => void }) {
   const url = `${window.location.origin}${link.path}`;
@@ -36,12 +46,21 @@ function LinkRow({ link, onRevoke, copy }: { link: ShareLink; onRevoke: () => vo
  */
 export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: string; token: string | undefined; plainLink: string; copy: (url: string) => void; onClose: () => void }) {
   const [list, setList] = useState<ShareList | null>(null);
-  const [mode, setMode] = useState<'read' | 'write'>('read');
+  const [mode, setMode] = useState<ShareMode>('read');
   const [expiry, setExpiry] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const dialog = useRef<HTMLDivElement>(null);
 
-  const refresh = () => listShares(name, token).then(setList);
+  const api = useMemo(() => new TandemApi('', token).doc(name), [name, token]);
+  const refresh = () =>
+    api.listShares().then(
+      (links) => setList({ kind: 'links', links }),
+      (err: unknown) => {
+        if (err instanceof ApiFailure && err.code === 'open_server') setList({ kind: 'open' });
+        else if (err instanceof ApiFailure && err.status === 403) setList({ kind: 'viewer' });
+        else setList({ kind: 'error', reason: (err as Error).message });
+      },
+    );
   useEffect(() => {
     void refresh();
     dialog.current?.focus();
@@ -51,7 +70,7 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
   const create = async () => {
     setError(null);
     try {
-      await createShare(name, token, mode, EXPIRIES[expiry]!.seconds);
+      await api.createShare(mode, EXPIRIES[expiry]!.seconds);
       await refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -60,7 +79,7 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
   const revoke = async (id: string) => {
     setError(null);
     try {
-      await revokeShare(name, token, id);
+      await api.revokeShare(id);
       await refresh();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -106,8 +125,9 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
         {list?.kind === 'links' && (
           <>
             <div className="share-create">
-              <select aria-label="Access" value={mode} onChange={(e) => setMode(e.target.value as 'read' | 'write')}>
+              <select aria-label="Access" value={mode} onChange={(e) => setMode(e.target.value as ShareMode)}>
                 <option value="read">Can view</option>
+                <option value="comment">Can comment</option>
                 <option value="write">Can edit</option>
               </select>
               <select aria-label="Expiry" value={expiry} onChange={(e) => setExpiry(Number(e.target.value))}>

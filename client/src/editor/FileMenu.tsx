@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { docApiUrl } from './docApi';
+import { TandemApi, type ExportFormat } from './api';
 
 export interface FileMenuProps {
   url: string;
@@ -13,9 +13,33 @@ const DOWNLOADS = [
   { format: 'txt', label: 'Download as text' },
 ] as const;
 
-/** File menu: downloads through the export API (the server converts), and Print. */
+/** Saves a blob as a download with `filename`, without a URL that carries a credential. */
+function saveBlob(blob: Blob, filename: string): void {
+  const href = URL.createObjectURL(blob);
+  const a = window.document.createElement('a');
+  a.href = href;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
+}
+
+/**
+ * File menu: downloads through the export API (the server converts; the token goes in a header,
+ * never into a link), and Print.
+ */
 export function FileMenu({ url, document, token }: FileMenuProps) {
   const [open, setOpen] = useState(false);
+  const [error, setError] = useState('');
+  const download = async (format: ExportFormat) => {
+    setOpen(false);
+    setError('');
+    try {
+      const { blob, filename } = await TandemApi.forServer(url, token).doc(document).exportFile(format);
+      saveBlob(blob, filename);
+    } catch (err) {
+      setError(`The download failed: ${(err as Error).message}`);
+    }
+  };
   const root = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -41,9 +65,9 @@ export function FileMenu({ url, document, token }: FileMenuProps) {
       {open && (
         <div className="tandem-filemenu__menu" role="menu" aria-label="File">
           {DOWNLOADS.map((d) => (
-            <a key={d.format} role="menuitem" href={docApiUrl(url, document, '/export', token, { format: d.format })} download onClick={() => setOpen(false)}>
+            <button key={d.format} type="button" role="menuitem" onClick={() => void download(d.format)}>
               {d.label}
-            </a>
+            </button>
           ))}
           <button
             type="button"
@@ -56,6 +80,11 @@ export function FileMenu({ url, document, token }: FileMenuProps) {
             Print
           </button>
         </div>
+      )}
+      {error && (
+        <span className="tandem-filemenu__error" role="alert">
+          {error}
+        </span>
       )}
     </div>
   );

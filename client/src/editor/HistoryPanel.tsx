@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { diffBlocks, blocksOf, type DiffLine } from './blockDiff';
-import { apiCall, docApiUrl, type DocNode, type VersionInfo } from './docApi';
+import { TandemApi, type VersionInfo } from './api';
 import './history.css';
 
 export interface HistoryPanelProps {
@@ -33,12 +33,11 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const api = useCallback((path: string, params?: Record<string, string>) => docApiUrl(url, document, path, token, params), [url, document, token]);
+  const api = useMemo(() => TandemApi.forServer(url, token).doc(document), [url, document, token]);
 
   const refresh = useCallback(async () => {
     try {
-      const { versions: list } = await apiCall<{ versions: VersionInfo[] }>('GET', api('/versions'));
-      setVersions(list);
+      setVersions(await api.versions());
       setError('');
     } catch (err) {
       setError((err as Error).message);
@@ -54,7 +53,7 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
     if (!selected) return;
     let live = true;
     setPreview(null);
-    Promise.all([apiCall<DocNode>('GET', api(`/versions/${selected.id}/export`, { format: 'json' })), apiCall<DocNode>('GET', api('/export', { format: 'json' }))]).then(
+    Promise.all([api.versionJson(selected.id), api.currentJson()]).then(
       ([version, current]) => live && setPreview(diffBlocks(blocksOf(current), blocksOf(version))),
       (err: Error) => live && setError(err.message),
     );
@@ -77,11 +76,11 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
     }
   };
 
-  const restore = () => selected && act(() => apiCall('POST', api(`/versions/${selected.id}/restore`)), `Restored the version of ${when(selected.createdAt)}`);
+  const restore = () => selected && act(() => api.restore(selected.id), `Restored the version of ${when(selected.createdAt)}`);
   const nameVersion = (e: FormEvent) => {
     e.preventDefault();
     const name = label.trim();
-    if (name) void act(() => apiCall('POST', api('/versions'), { name }), `Saved “${name}”`).then(() => setLabel(''));
+    if (name) void act(() => api.nameVersion(name), `Saved “${name}”`).then(() => setLabel(''));
   };
 
   return (

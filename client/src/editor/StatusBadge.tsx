@@ -23,15 +23,15 @@ export function StatusBadge({ status, saved }: { status: TandemStatus; saved: Ta
 }
 
 /**
- * 4413: our edit would take the document past the server's limit. It sits in the offline copy
- * and would be sent (and refused) again on every load, so the person chooses: drop it, or keep
- * reading what they have without editing.
+ * 4413 (the document's size limit) or 1008 (a change we may not make): our edit sits in the
+ * offline copy and would be sent (and refused) again on every load, so the person chooses: drop
+ * it, or keep reading what they have without editing.
  */
-function TooLarge({ reason, onDiscard }: { reason: string; onDiscard: () => void }) {
+function RefusedChange({ kind, text, reason, onDiscard }: { kind: 'tooLarge' | 'forbiddenWrite'; text: string; reason: string; onDiscard: () => void }) {
   const [chosen, setChosen] = useState(false);
   return (
-    <span className="tandem-notice tandem-notice--error tandem-notice--choice" role="alert" data-access="tooLarge" title={reason}>
-      This document has reached its size limit
+    <span className="tandem-notice tandem-notice--error tandem-notice--choice" role="alert" data-access={kind} title={reason}>
+      {text}
       {!chosen && (
         <>
           <button type="button" className="tandem-notice__button" onClick={onDiscard}>
@@ -50,15 +50,18 @@ function TooLarge({ reason, onDiscard }: { reason: string; onDiscard: () => void
 export function AccessNotice({ access, onDiscard }: { access: TandemAccess; onDiscard: () => void }) {
   switch (access.kind) {
     case 'tooLarge':
-      return <TooLarge reason={access.reason} onDiscard={onDiscard} />;
+      return <RefusedChange kind="tooLarge" text="This document has reached its size limit" reason={access.reason} onDiscard={onDiscard} />;
+    case 'forbiddenWrite':
+      return <RefusedChange kind="forbiddenWrite" text={`The server refused a change: ${access.reason}`} reason={access.reason} onDiscard={onDiscard} />;
     case 'unknown':
       return null;
     case 'granted':
-      return access.mode === 'read' ? (
-        <span className="tandem-notice tandem-notice--info" data-access="read">
-          Read only
+      if (access.mode === 'write') return null;
+      return (
+        <span className="tandem-notice tandem-notice--info" data-access={access.mode}>
+          {access.mode === 'read' ? 'Read only' : 'Can comment — read only for now'}
         </span>
-      ) : null;
+      );
     case 'denied':
       return (
         <span className="tandem-notice tandem-notice--error" role="alert" data-access="denied" title={access.reason}>

@@ -30,7 +30,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
   const [notice, setNotice] = useState<string | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // Read-only visitors get no editing tools at all (offline writers keep theirs, greyed or not).
-  const readOnly = access.kind === 'granted' && access.mode === 'read';
+  const readOnly = access.kind === 'granted' && access.mode !== 'write';
 
   useEffect(() => {
     if (!editor) return;

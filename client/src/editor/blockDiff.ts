@@ -1,4 +1,4 @@
-import type { DocNode } from './docApi';
+import type { DocNode } from './api';
 
 export interface Block {
   type: string;

@@ -13,7 +13,7 @@ export const TERMINAL_CLOSE_CODES = {
   unsupported: CloseCode.UnsupportedData,
   /** undecodable message or update */
   invalidPayload: CloseCode.InvalidPayload,
-  /** policy: forbidden write, origin */
+  /** policy: a change we may not make (the editor offers to discard it), origin */
   policy: CloseCode.PolicyViolation,
   /** frame over the server's size limit */
   tooBig: CloseCode.MessageTooBig,
@@ -24,6 +24,8 @@ export const TERMINAL_CLOSE_CODES = {
 } as const;
 
 export function shouldReconnect(event: { code: number }): boolean {
-  // 44xx mirrors HTTP 4xx: a decision of the server that retrying cannot fix.
+  // 4403: our access changed; reconnect at once with what it now grants.
+  if (event.code === CloseCode.AccessChanged) return true;
+  // Otherwise 44xx mirrors HTTP 4xx: a decision of the server that retrying cannot fix.
   return !TERMINAL.has(event.code) && !(event.code >= 4400 && event.code < 4500);
 }

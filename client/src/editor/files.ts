@@ -1,37 +1,28 @@
-import { httpBaseFromWs } from './access';
+import { ApiFailure, httpBaseFromWs, type DocApi } from './api';
 
 /**
- * Uploads an image to `POST /api/docs/<name>/files` (raw bytes; the server recognises the type by
- * them) and resolves to the path the document stores. Rejects with the server's reason.
+ * Uploads an image through the API and resolves to the path the document stores. Rejects with
+ * the server's reason, in words.
  */
-export function uploader(wsUrl: string, document: string, token: string | undefined) {
+export function uploader(api: DocApi) {
   return async (file: File): Promise<string> => {
-    let res: Response;
     try {
-      res = await fetch(`${httpBaseFromWs(wsUrl)}/api/docs/${encodeURIComponent(document)}/files`, {
-        method: 'POST',
-        body: file,
-        headers: { 'content-type': file.type || 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      });
-    } catch {
-      throw new Error(`“${file.name}” could not be uploaded: the server cannot be reached`);
+      return await api.upload(file);
+    } catch (err) {
+      if (err instanceof ApiFailure && err.unreachable) throw new Error(`“${file.name}” could not be uploaded: the server cannot be reached`);
+      throw new Error(`“${file.name}” was not uploaded: ${(err as Error).message}`);
     }
-    const body = (await res.json().catch(() => ({}))) as { path?: unknown; reason?: unknown };
-    if (!res.ok || typeof body.path !== 'string') {
-      throw new Error(`“${file.name}” was not uploaded: ${typeof body.reason === 'string' ? body.reason : `error ${res.status}`}`);
-    }
-    return body.path;
   };
 }
 
 /**
- * Copies an image stored under another document into `document`: fetched from `from` (the address
+ * Copies an image stored under another document into this one: fetched from `from` (the address
  * it was copied from, with the token of whoever could see it there), uploaded here, and resolves
  * to its path here. A document must not show another one's files: those are deleted once that
  * document no longer refers to them (or with it), and this document's readers may not read it.
  */
-export function adopter(wsUrl: string, document: string, token: string | undefined) {
-  const upload = uploader(wsUrl, document, token);
+export function adopter(api: DocApi) {
+  const upload = uploader(api);
   const failed = 'An image pasted from another document could not be copied into this one';
   return async (from: string): Promise<string> => {
     let res: Response;

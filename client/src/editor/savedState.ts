@@ -2,21 +2,9 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import type { TandemSaved } from './types';
 
-/** Tandem's "saved" message (DESIGN.md, "Contract — saved acknowledgement"); y-websocket uses 0–3. */
-export const MESSAGE_SAVED = 100;
+export { MESSAGE_SAVED, readSavedBody as readSaved } from './savedCodec.generated';
 const MESSAGE_SYNC = 0;
 const SYNC_STEP_1 = 0;
-
-/** Reads the body of a type-100 message (after its type): n × (client ID, durable clock). */
-export function readSaved(decoder: decoding.Decoder): Map<number, number> {
-  const clocks = new Map<number, number>();
-  const n = decoding.readVarUint(decoder);
-  for (let i = 0; i < n; i++) {
-    const client = decoding.readVarUint(decoder);
-    clocks.set(client, decoding.readVarUint(decoder));
-  }
-  return clocks;
-}
 
 /**
  * The server's state vector if `decoder` (positioned after the message type) holds its sync step 1,

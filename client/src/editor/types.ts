@@ -24,14 +24,17 @@ export interface TandemUser {
 /** What the server told us about our rights on this document. */
 export type TandemAccess =
   | { kind: 'unknown' }
-  | { kind: 'granted'; mode: 'read' | 'write' }
+  /** `comment`: shown read-only until comments and suggestions exist. */
+  | { kind: 'granted'; mode: 'read' | 'comment' | 'write' }
   | { kind: 'denied'; reason: string }
   | { kind: 'expired'; reason: string }
   | { kind: 'refused'; code: number; reason: string }
   /** The document was deleted on the server (close code 4404); the offline copy is dropped. */
   | { kind: 'deleted'; reason: string }
   /** 4413: the document reached the server's size limit; our unsent edit would be refused again. */
-  | { kind: 'tooLarge'; reason: string };
+  | { kind: 'tooLarge'; reason: string }
+  /** 1008: the server refused a change of ours it does not allow us (it would be refused again). */
+  | { kind: 'forbiddenWrite'; reason: string };
 
 /** What `useTandem` needs: one document on one server, as one person. */
 export interface UseTandemOptions {
@@ -64,8 +67,8 @@ export interface TandemHandle {
   saved: TandemSaved;
   access: TandemAccess;
   /**
-   * After a 4413 (`access.kind === 'tooLarge'`): delete this document's offline copy (the edits the
-   * server refused) and open it again from the server.
+   * After a 4413 or 1008 (`access.kind` `tooLarge` or `forbiddenWrite`): delete this document's
+   * offline copy (the edits the server refused) and open it again from the server.
    */
   discardUnsent: () => void;
   /** `editable` as asked, and as the server allows (a read token, a refused session). */

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { removeAwarenessStates } from 'y-protocols/awareness';
-import { fetchAccess } from './access';
+import { TandemApi } from './api';
 import { deferRemoteWrites } from './offlineCopy';
 import { CloseCode, shouldReconnect, TERMINAL_CLOSE_CODES } from './closeCodes';
 import { watchSaved } from './savedWatch';
@@ -133,7 +133,7 @@ export function useCollaboration(url: string, document: string, token: string | 
       if (checking) return;
       checking = true;
       try {
-        const answer = await fetchAccess(url, document, token, aborter.signal);
+        const answer = await TandemApi.forServer(url, token).access(document, aborter.signal).catch(() => null);
         if (aborter.signal.aborted || answer === null) return;
         if (answer.kind === 'denied' || answer.kind === 'expired') stop(answer);
         else {
@@ -164,16 +164,20 @@ export function useCollaboration(url: string, document: string, token: string | 
         stop({ kind: 'tooLarge', reason: event.reason || 'document too large' });
       } else if (event.code === TERMINAL_CLOSE_CODES.tokenExpired) {
         stop({ kind: 'expired', reason: event.reason || 'token expired' });
+      } else if (event.code === TERMINAL_CLOSE_CODES.policy) {
+        // A change of ours the server does not allow (an origin refusal comes before the upgrade):
+        // it sits in the offline copy and would be refused on every visit, so the person chooses.
+        stop({ kind: 'forbiddenWrite', reason: event.reason || 'change not allowed' });
       } else if (!shouldReconnect(event)) {
-        if (event.code === TERMINAL_CLOSE_CODES.policy) stop({ kind: 'denied', reason: event.reason });
-        else stop({ kind: 'refused', code: event.code, reason: event.reason });
-      } else if (token || !opened) {
+        stop({ kind: 'refused', code: event.code, reason: event.reason });
+      } else if (token || !opened || event.code === CloseCode.AccessChanged) {
+        // 4403: our access changed; y-websocket reconnects at once, and we learn the new mode.
         void checkAccess();
       }
     };
     provider.on('status', handleStatus);
     provider.on('connection-close', handleClose);
-    if (token) void checkAccess(); // learn whether the token is read-only
+    void checkAccess(); // every opening asks what we may do here (read-only, comment, write)
 
     // Closing the tab: tell peers at once rather than waiting for the server to notice. If the
     // page comes back from the back/forward cache, say hello again with the same state.

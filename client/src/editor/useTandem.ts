@@ -12,6 +12,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
+import { TandemApi } from './api';
 import { adopter, displaySrc, uploader } from './files';
 import { ImageUpload } from './imageUpload';
 import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
@@ -38,15 +39,16 @@ interface Place {
 function createEditor(session: CollaborationSession, place: Place, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
   const { doc, provider } = session;
   const display = displaySrc(place.url, place.token);
+  const docApi = TandemApi.forServer(place.url, place.token).doc(place.document);
   const editor: Editor = new Editor({
     extensions: [
       // The document schema is shared with the server's conversions (schema/).
       ...tandemExtensions({ imageSrc: display }),
       TableRepair.configure({ awareness: provider.awareness }),
       ImageUpload.configure({
-        upload: uploader(place.url, place.document, place.token),
+        upload: uploader(docApi),
         document: place.document,
-        adopt: adopter(place.url, place.document, place.token),
+        adopt: adopter(docApi),
         display,
         onError: (message) => {
           if (!editor.isDestroyed) editor.view.dom.dispatchEvent(new CustomEvent(EDITOR_NOTICE_EVENT, { detail: message, bubbles: true }));
@@ -83,8 +85,8 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
     onStatusRef.current?.(status);
   }, [status, onStatusRef]);
 
-  const readOnly = access.kind === 'granted' && access.mode === 'read';
-  const blocked = access.kind === 'denied' || access.kind === 'expired' || access.kind === 'refused' || access.kind === 'deleted' || access.kind === 'tooLarge';
+  const readOnly = access.kind === 'granted' && access.mode !== 'write';
+  const blocked = access.kind !== 'unknown' && access.kind !== 'granted';
   const canEdit = editable && !readOnly && !blocked;
 
   // The editor belongs to one session: created once it exists, destroyed with it. Options that

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Mints an access token for operators:
-//   AUTH_SECRET=… npm run token -w server -- --doc <name|prefix*> --mode read|write --ttl 1h [--name "Ada"]
+//   AUTH_SECRET=… npm run token -- --doc <name|prefix*> --mode read|comment|write --ttl 1h [--name "Ada"] [--sub ada@example.com]
 import { parseArgs } from 'node:util';
+import { isMode } from './access.js';
 import { mintToken } from './tokens.js';
 
 function ttlSeconds(text: string): number {
@@ -18,13 +19,18 @@ async function main(): Promise<void> {
       mode: { type: 'string', default: 'write' },
       ttl: { type: 'string', default: '1h' },
       name: { type: 'string' },
+      sub: { type: 'string' },
     },
   });
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error('AUTH_SECRET must be set to the server\'s secret');
   if (!values.doc) throw new Error('--doc <name> is required (a prefix ending in * covers many documents)');
-  if (values.mode !== 'read' && values.mode !== 'write') throw new Error('--mode must be read or write');
-  const token = await mintToken(secret, { doc: values.doc, mode: values.mode, ...(values.name ? { name: values.name } : {}) }, ttlSeconds(values.ttl));
+  if (!isMode(values.mode)) throw new Error('--mode must be read, comment or write');
+  const token = await mintToken(
+    secret,
+    { doc: values.doc, mode: values.mode, ...(values.name ? { name: values.name } : {}), ...(values.sub ? { sub: values.sub } : {}) },
+    ttlSeconds(values.ttl),
+  );
   process.stdout.write(token + '\n');
 }
 

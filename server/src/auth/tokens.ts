@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { AuthError } from '../errors.js';
-import type { Access, Mode } from './access.js';
+import { isMode, type Access, type Mode } from './access.js';
 
 export type { Mode };
 
@@ -8,6 +8,8 @@ export interface TokenClaims {
   doc: string;
   mode: Mode;
   name?: string;
+  /** A stable user id (never in a share token). */
+  sub?: string;
   /** A share link's id (its token never carries a `name`). */
   share?: string;
   /** "exact": `doc` is a name, never a prefix, even when it ends in `*` (share links). */
@@ -55,13 +57,13 @@ export async function verifyClaims(secret: string, token: string | undefined): P
     if (err instanceof errors.JWTExpired) throw new AuthError('token expired', 401);
     throw new AuthError('invalid token', 401);
   }
-  const { doc, mode, name: userName, exp, share, match } = payload;
-  if (typeof doc !== 'string' || doc === '' || (mode !== 'read' && mode !== 'write') || typeof exp !== 'number') {
-    throw new AuthError('invalid token claims', 401);
-  }
+  const { doc, mode, name: userName, sub, exp, share, match } = payload;
+  if (typeof doc !== 'string' || doc === '' || typeof exp !== 'number') throw new AuthError('invalid token claims', 401);
+  if (!isMode(mode)) throw new AuthError('invalid token claims: mode must be read, comment or write', 401);
   if (userName !== undefined && typeof userName !== 'string') throw new AuthError('invalid token claims', 401);
+  if (sub !== undefined && (typeof sub !== 'string' || sub === '')) throw new AuthError('invalid token claims', 401);
   if ((share !== undefined && typeof share !== 'string') || (match !== undefined && match !== 'exact')) throw new AuthError('invalid token claims', 401);
-  return { doc, ...(match === 'exact' ? { match } : {}), mode, userName, share, expiresAtMs: exp * 1000 };
+  return { doc, ...(match === 'exact' ? { match } : {}), mode, userName, sub, share, expiresAtMs: exp * 1000 };
 }
 
 /** Mints a token (operators' CLI, tests, and an app backend's example). */
@@ -70,6 +72,7 @@ export async function mintToken(secret: string, claims: TokenClaims, ttlSeconds:
     doc: claims.doc,
     mode: claims.mode,
     ...(claims.name !== undefined ? { name: claims.name } : {}),
+    ...(claims.sub !== undefined ? { sub: claims.sub } : {}),
     ...(claims.share !== undefined ? { share: claims.share } : {}),
     ...(claims.match !== undefined ? { match: claims.match } : {}),
   })

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type Server, type WebSocket } from 'ws';
-import { OPEN_ACCESS, type Access } from '../auth/access.js';
-import { verifyToken } from '../auth/tokens.js';
+import type { Access } from '../auth/access.js';
+import type { Gate } from '../auth/gate.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
 import type { Config } from '../config.js';
 import { AuthError, ProtocolError } from '../errors.js';
@@ -14,12 +14,10 @@ import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { rawSocketOf, WsSocket } from '../transport/WsSocket.js';
 import { decodeName, splitTarget } from './names.js';
-import { closeFor, statusFor } from './refusals.js';
+import { closeFor, refusalOf } from './refusals.js';
 import { RequestError } from './RequestError.js';
-import type { Shares } from '../shares/Shares.js';
-
-/** How often the share links that open sessions are checked again (revocation on other instances). */
-const SHARE_CHECK_MS = 2000;
+import type { ShareRef, Shares } from '../shares/Shares.js';
+import { credentialOf } from './credential.js';
 import { clientIp, isOriginAllowed, rejectUpgrade } from './requests.js';
 
 /** The gateway's sockets: listeners are shared functions that find the connection and gateway on them. */
@@ -68,7 +66,8 @@ export class WsGateway {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly registry: RoomRegistry,
-    private readonly shares?: Shares | undefined,
+    private readonly gate: Gate,
+    shares?: Shares | undefined,
   ) {
     this.wss = new WebSocketServer<typeof TaggedSocket>({
       noServer: true,
@@ -79,36 +78,26 @@ export class WsGateway {
       WebSocket: TaggedSocket,
     });
     this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
-    if (shares) this.shareCheck = setInterval(this.checkShares, SHARE_CHECK_MS);
+    // A revoked link ends its sessions: at once when revoked here, within seconds when elsewhere.
+    this.stopWatchingShares = shares?.watch(
+      () => this.sharesInUse(),
+      this.closeShareSessions,
+      (ref, err) => this.logger.warn({ doc: ref.name, err }, 'cannot check a share link'),
+    );
   }
 
-  /**
-   * A revoked share link ends its sessions within seconds on every instance: revoking closes
-   * them here at once, and every instance re-checks the links its sessions use this often.
-   */
-  private readonly shareCheck: NodeJS.Timeout | undefined;
+  private readonly stopWatchingShares: (() => void) | undefined;
 
-  readonly closeShareSessions = (name: string, id: string): void => {
-    for (const [conn, room] of this.conns) {
-      if (conn.access.share === id && room.name === name && !conn.closed) conn.close(CloseCode.TokenExpired, 'link revoked');
-    }
-  };
-
-  private readonly checkShares = (): void => {
-    const shares = this.shares;
-    if (!shares) return;
-    const used = new Map<string, { name: string; id: string }>();
+  private *sharesInUse(): Iterable<ShareRef> {
     for (const [conn, room] of this.conns) {
       const id = conn.access.share;
-      if (id !== undefined && !conn.closed) used.set(`${room.name}\u0000${id}`, { name: room.name, id });
+      if (id !== undefined && !conn.closed) yield { name: room.name, id };
     }
-    for (const { name, id } of used.values()) {
-      shares.get(name, id).then(
-        (record) => {
-          if (!record) this.closeShareSessions(name, id);
-        },
-        (err: unknown) => this.logger.warn({ doc: name, err }, 'cannot check a share link'),
-      );
+  }
+
+  private readonly closeShareSessions = ({ name, id }: ShareRef): void => {
+    for (const [conn, room] of this.conns) {
+      if (conn.access.share === id && room.name === name && !conn.closed) conn.close(CloseCode.TokenExpired, 'link revoked');
     }
   };
 
@@ -131,10 +120,7 @@ export class WsGateway {
       if (req.headers.upgrade?.toLowerCase() !== 'websocket' || typeof key !== 'string' || !KEY.test(key) || (version !== '13' && version !== '8')) {
         throw new RequestError('not a valid WebSocket upgrade', 400);
       }
-      const access: Access = this.config.authSecret
-        ? await verifyToken(this.config.authSecret, query.get('token') ?? undefined, name)
-        : OPEN_ACCESS;
-      await this.shares?.check(name, access); // a revoked link opens nothing
+      const access: Access = await this.gate.decide(credentialOf(req, query), 'read', name);
       ip = clientIp(this.config, req);
       const count = this.perIp.get(ip) ?? 0;
       if (count >= this.config.maxConnectionsPerIp) throw new RequestError('too many connections from this address', 429);
@@ -162,10 +148,11 @@ export class WsGateway {
       }
     } catch (err) {
       if (reserved) this.releaseIp(ip!);
-      const refusal = statusFor(err);
+      const refusal = refusalOf(err);
       if (!refusal) this.logger.error({ doc: name, err }, 'upgrade failed');
       else this.logger.info({ doc: name, status: refusal.status, reason: refusal.reason, ip }, 'upgrade refused');
-      rejectUpgrade(socket, refusal?.status ?? 500, refusal?.reason ?? 'internal error');
+      if (refusal) rejectUpgrade(socket, refusal.status, refusal.error, refusal.reason);
+      else rejectUpgrade(socket, 500, 'internal', 'internal error');
     }
   }
 
@@ -290,7 +277,7 @@ export class WsGateway {
   shutdown(): void {
     this.accepting = false;
     clearInterval(this.heartbeat);
-    clearInterval(this.shareCheck);
+    this.stopWatchingShares?.();
     for (const conn of [...this.conns.keys()]) conn.closeDraining(CloseCode.GoingAway, 'server shutting down');
   }
 

@@ -31,7 +31,7 @@ const PREFLIGHT_MAX_AGE_S = 600;
 function refuse(res: ServerResponse, reason: string): void {
   res
     .writeHead(403, { 'content-type': 'application/json', 'cache-control': 'no-store', vary: 'Origin' })
-    .end(JSON.stringify({ error: 'Forbidden', reason }) + '\n');
+    .end(JSON.stringify({ error: 'forbidden', reason }) + '\n');
 }
 
 /**

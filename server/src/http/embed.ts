@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import { decodeName } from './names.js';
-import { statusFor } from './refusals.js';
+import { refusalOf } from './refusals.js';
 
 /**
  * The two embedding entry points the server serves beside the app (both built by the client
@@ -76,7 +76,7 @@ export function serveEmbedPage(config: Config, encoded: string, req: IncomingMes
   try {
     decodeName(encoded);
   } catch (err) {
-    const refusal = statusFor(err);
+    const refusal = refusalOf(err);
     if (!refusal) throw err;
     res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${refusal.reason}\n`);
     return;

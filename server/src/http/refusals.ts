@@ -1,12 +1,15 @@
-import { AuthError, CapacityError, ProtocolError, UnavailableError } from '../errors.js';
+import { AuthError, CapacityError, DocumentTooLargeError, ProtocolError, UnavailableError } from '../errors.js';
 import { CloseCode } from '../closeCodes.js';
+import { BadContentError } from '../history/ConversionPool.js';
+import { NotFoundError } from '../history/DocumentService.js';
 import { DecodeError, type DecodeFailure } from '../protocol/messages.js';
 import { RequestError } from './RequestError.js';
 
 /**
  * How the relay answers errors from the layers below: the one place that maps a decode failure
- * to a close code and a refusal to an HTTP status.
+ * to a close code and a refusal to an HTTP status and its JSON body.
  */
+
 /** What an undecodable frame is closed with. */
 const DECODE_CLOSE: Record<DecodeFailure, CloseCode> = {
   unsupported: CloseCode.UnsupportedData,
@@ -20,10 +23,52 @@ export function closeFor(err: unknown): { code: CloseCode; reason: string } | un
   return undefined;
 }
 
-/** The HTTP answer to a refused upgrade or request; undefined for an internal error. */
-export function statusFor(err: unknown): { status: number; reason: string } | undefined {
-  if (err instanceof AuthError || err instanceof RequestError) return { status: err.status, reason: err.message };
-  if (err instanceof CapacityError || err instanceof UnavailableError) return { status: 503, reason: err.message };
-  return undefined;
+export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503;
+
+/** The one spelling of each error code (`{ "error": "<code>", "reason": "<sentence>" }`). */
+const ERROR_CODE: Record<RefusalStatus, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
+
+/** A refusal of an HTTP request: answered as JSON `{ error, reason }` with `status`. */
+export class ApiError extends Error {
+  readonly error: string;
+  constructor(
+    readonly status: RefusalStatus,
+    reason: string,
+    /** A more precise code than the status's own (`open_server`, `bad_content`). */
+    error?: string,
+  ) {
+    super(reason);
+    this.name = 'ApiError';
+    this.error = error ?? ERROR_CODE[status];
+  }
 }
 
+export interface Refusal {
+  status: RefusalStatus;
+  error: string;
+  reason: string;
+}
+
+/** The HTTP answer to a refused upgrade or request; undefined for an internal error (500). */
+export function refusalOf(err: unknown): Refusal | undefined {
+  const as = (status: RefusalStatus, reason: string, error = ERROR_CODE[status]): Refusal => ({ status, error, reason });
+  if (err instanceof ApiError) return as(err.status, err.message, err.error);
+  if (err instanceof AuthError || err instanceof RequestError) return as(err.status, err.message);
+  if (err instanceof CapacityError || err instanceof UnavailableError) return as(503, err.message);
+  if (err instanceof NotFoundError) return as(404, err.message);
+  if (err instanceof BadContentError) return as(400, err.message, 'bad_content');
+  if (err instanceof DocumentTooLargeError) return as(413, err.message);
+  return undefined;
+}

@@ -21,9 +21,9 @@ export function isOriginAllowed(config: Config, req: IncomingMessage): boolean {
 }
 
 /** Answers a refused upgrade with a plain HTTP response and ends the socket. */
-export function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+export function rejectUpgrade(socket: Duplex, status: number, error: string, reason: string): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: STATUS_CODES[status] ?? 'Error', reason }) + '\n';
+  const body = JSON.stringify({ error, reason }) + '\n';
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: application/json\r\n' +

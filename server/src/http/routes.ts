@@ -1,52 +1,35 @@
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { verifyToken } from '../auth/tokens.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { DocStore } from '../storage/DocStore.js';
-import type { SharedFiles } from '../cluster/SharedFiles.js';
-import type { FileCollector } from '../files/FileCollector.js';
-import { handleFiles } from './api/files.js';
-import { handleShares } from './api/shares.js';
-import type { Shares } from '../shares/Shares.js';
-import { sendRefusal } from './api/respond.js';
+import { isApiPath } from './api/router.js';
 import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
-import { decodeName, splitTarget } from './names.js';
+import { splitTarget } from './names.js';
 import { serveStatic } from './static.js';
-import { statusFor } from './refusals.js';
 
 export interface RouteDeps {
   config: Config;
   logger: Logger;
   metrics: Metrics;
   isReady: () => boolean;
-  /** The REST API under /api/ (http/api/), every method. */
-  api?: ((req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void>) | undefined;
-  store: DocStore;
-  /** With REDIS_URL: what is shared through Redis besides documents. */
-  sharedFiles?: SharedFiles | undefined;
-  /** With AUTH_SECRET: share links. */
-  shares?: Shares | undefined;
-  /** Closes the sessions of a revoked share link (the WebSocket gateway). */
-  closeShareSessions: (name: string, id: string) => void;
-  /** Deletes unreferenced uploads; told of each upload. */
-  fileCollector?: FileCollector | undefined;
-  /** The clock of upload times. */
-  now: () => number;
+  /** Everything under /api/ and /files/: the route table behind the gate (http/api/router.ts). */
+  api: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body) + '\n');
 }
 
-/** Plain HTTP on the relay's port: health, metrics, access checks for browsers, the client. */
+/**
+ * Plain HTTP on the relay's port: CORS, then the API's route table (which alone reads
+ * credentials), health, metrics, the embed script and page, and the client.
+ */
 export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
-      if (!res.headersSent && sendRefusal(res, err)) return;
       deps.logger.error({ err, url: req.url?.split('?')[0] }, 'request failed');
-      if (!res.headersSent) json(res, 500, { error: 'Internal Server Error', reason: 'internal error' });
+      if (!res.headersSent) json(res, 500, { error: 'internal', reason: 'internal error' });
       else res.destroy();
     });
   };
@@ -55,11 +38,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
 async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path, query } = splitTarget(req.url ?? '/');
   if (handleCors(deps.config, req, res, path)) return;
-  // Uploaded files and share links answer their own paths (http/api/files.ts, shares.ts); the
-  // rest of /api/ is the route table (http/api/router.ts).
-  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles, shares: deps.shares, collector: deps.fileCollector, now: deps.now }, req, res, path, query)) return;
-  if (await handleShares({ config: deps.config, shares: deps.shares, closeSessions: deps.closeShareSessions }, req, res, path, query)) return;
-  if (path.startsWith('/api/') && !path.startsWith('/api/access/') && deps.api) {
+  if (isApiPath(path)) {
     await deps.api(req, res, path, query);
     return;
   }
@@ -77,14 +56,6 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(text);
     return;
   }
-  if (path.startsWith('/api/access/')) {
-    await access(deps, req, res, path.slice('/api/access/'.length), query);
-    return;
-  }
-  if (path.startsWith('/api/')) {
-    json(res, 404, { error: 'Not Found', reason: 'no such endpoint' });
-    return;
-  }
   if (path === '/embed.js') {
     serveEmbedScript(deps.config, req, res);
     return;
@@ -94,24 +65,4 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     return;
   }
   serveStatic(deps.config.clientDir, path, req, res);
-}
-
-/** What a browser cannot learn from a failed socket: may this token open this document? */
-async function access(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, encoded: string, query: URLSearchParams): Promise<void> {
-  try {
-    const name = decodeName(encoded);
-    if (!deps.config.authSecret) {
-      json(res, 200, { mode: 'write' });
-      return;
-    }
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const token = query.get('token') ?? bearer ?? undefined;
-    const access = await verifyToken(deps.config.authSecret, token, name);
-    await deps.shares?.check(name, access);
-    json(res, 200, { mode: access.mode });
-  } catch (err) {
-    const refusal = statusFor(err);
-    if (!refusal) throw err;
-    json(res, refusal.status, { error: STATUS_CODES[refusal.status] ?? 'Error', reason: refusal.reason });
-  }
 }

@@ -9,9 +9,10 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { MESSAGE_SAVED, readSavedBody, writeSavedBody } from './savedCodec.js';
 import { varUintLength, writeVarUint } from './varint.js';
 
-export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, Saved: 100 } as const;
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, Saved: MESSAGE_SAVED } as const;
 export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
 
 /** One awareness entry; `state === null` means the client is gone. */
@@ -218,25 +219,19 @@ export function encodeAwareness(entries: ReadonlyArray<{ clientId: number; clock
  * as varuint n, then n pairs (varuint client ID, varuint clock).
  */
 export function encodeSaved(clocks: Iterable<readonly [clientId: number, clock: number]>): Uint8Array {
-  const pairs = [...clocks];
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.Saved);
-  encoding.writeVarUint(e, pairs.length);
-  for (const [clientId, clock] of pairs) {
-    encoding.writeVarUint(e, clientId);
-    encoding.writeVarUint(e, clock);
-  }
+  writeSavedBody(e, [...clocks]);
   return encoding.toUint8Array(e);
 }
 
 /** Reads a "saved" message (what the editor does); throws DecodeError on anything else. */
 export function decodeSaved(bytes: Uint8Array): Map<number, number> {
   const d = decoding.createDecoder(bytes);
-  const clocks = new Map<number, number>();
+  let clocks: Map<number, number>;
   try {
     if (decoding.readVarUint(d) !== MessageType.Saved) throw new Error('not a saved message');
-    const n = decoding.readVarUint(d);
-    for (let i = 0; i < n; i++) clocks.set(decoding.readVarUint(d), decoding.readVarUint(d));
+    clocks = readSavedBody(d);
   } catch (err) {
     throw invalid('undecodable saved message', err);
   }

@@ -303,11 +303,18 @@ export class Room {
   }
 
   private handleUpdate(conn: Connection, update: Uint8Array): void {
-    if (conn.access.mode !== 'write') {
+    if (conn.access.mode === 'read') {
       if (conn.firstReadOnlyDrop()) this.deps.logger.warn({ doc: this.name, conn: conn.id }, 'document update from a read-only connection: dropped');
       return;
     }
     if (isEmptyUpdate(update)) return;
+    if (conn.access.mode === 'comment') {
+      // Until comments and suggestions exist, nothing in the document is a commenter's to change;
+      // the contract closes such a connection (1008) with nothing of the update applied.
+      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.PolicyViolation }, 'document update from a comment connection: refused, closing');
+      conn.close(CloseCode.PolicyViolation, 'comment access may not edit the document');
+      return;
+    }
     if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
       this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
       conn.close(CloseCode.DocumentTooLarge, 'document too large');

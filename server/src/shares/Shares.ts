@@ -1,27 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import type { Access, Mode } from '../auth/access.js';
+import type { Mode } from '../auth/access.js';
+import type { ShareCheck } from '../auth/gate.js';
 import { mintToken } from '../auth/tokens.js';
-import { AuthError, UnavailableError } from '../errors.js';
+import { UnavailableError } from '../errors.js';
 import type { SharedShares } from '../cluster/SharedShares.js';
 import type { ShareRecord, ShareStore } from '../storage/DocStore.js';
 
 /** A link without an expiry still needs a JWT `exp`: ten years. */
 const NEVER_S = 10 * 365 * 24 * 3600;
 
+/** How often the links that open sessions use are checked again (a revocation on another instance). */
+export const SHARE_WATCH_MS = 2000;
+
+/** One link of one document. */
+export interface ShareRef {
+  readonly name: string;
+  readonly id: string;
+}
+
 /**
  * Share links (DESIGN.md, "Contract — access"): records kept by the server, so that any writer
  * can list and revoke them. Tokens carry the exact document (`match: "exact"`), the link's id
- * and its mode, never the creator's name. With REDIS_URL the records live in Redis (every
+ * and its mode, never the creator's name or id. With REDIS_URL the records live in Redis (every
  * instance answers the same) and are cached in LevelDB for when Redis is away.
  */
-export class Shares {
+export class Shares implements ShareCheck {
+  private readonly revokedListeners = new Set<(ref: ShareRef) => void>();
+
   constructor(
     private readonly secret: string,
     private readonly store: ShareStore,
     private readonly shared?: SharedShares | undefined,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  async create(name: string, mode: Mode, expiresInSeconds: number | undefined, creator: string | null, now = Date.now()): Promise<{ record: ShareRecord; token: string }> {
+  async create(name: string, mode: Mode, expiresInSeconds: number | undefined, creator: string | null): Promise<{ record: ShareRecord; token: string }> {
+    const now = this.now();
     const record: ShareRecord = {
       id: randomBytes(12).toString('base64url'),
       mode,
@@ -36,12 +50,12 @@ export class Shares {
       });
     }
     await this.store.putShare(name, record);
-    return { record, token: await this.tokenFor(name, record, now) };
+    return { record, token: await this.tokenFor(name, record) };
   }
 
   /** A token for an existing link (the list shows each link again): same claims, same expiry. */
-  tokenFor(name: string, record: ShareRecord, now = Date.now()): Promise<string> {
-    const ttl = record.expiresAt === null ? NEVER_S : Math.max(1, Math.ceil((record.expiresAt - now) / 1000));
+  tokenFor(name: string, record: ShareRecord): Promise<string> {
+    const ttl = record.expiresAt === null ? NEVER_S : Math.max(1, Math.ceil((record.expiresAt - this.now()) / 1000));
     return mintToken(this.secret, { doc: name, mode: record.mode, share: record.id, match: 'exact' }, ttl);
   }
 
@@ -50,7 +64,7 @@ export class Shares {
       try {
         return await this.shared.list(name);
       } catch {
-        // Redis just went away: the local copy answers
+        // Redis went away between `up` and the answer: the local copy answers
       }
     }
     return this.store.listShares(name);
@@ -67,17 +81,46 @@ export class Shares {
     return (await this.store.listShares(name)).find((r) => r.id === id);
   }
 
-  /** Removes the link; false when there was none. Its sessions are closed by the caller. */
+  async isLive(name: string, id: string): Promise<boolean> {
+    const record = await this.get(name, id);
+    return record !== undefined && (record.expiresAt === null || record.expiresAt > this.now());
+  }
+
+  /** Removes the link and tells the watchers at once; false when there was none. */
   async revoke(name: string, id: string): Promise<boolean> {
     const existed = (await this.get(name, id)) !== undefined;
     if (this.shared) await this.shared.delete(name, id);
     await this.store.deleteShare(name, id);
+    this.emitRevoked({ name, id });
     return existed;
   }
 
-  /** Throws AuthError (401) when `access` comes from a link that no longer exists. */
-  async check(name: string, access: Access): Promise<void> {
-    if (access.share === undefined) return;
-    if (!(await this.get(name, access.share))) throw new AuthError('link revoked', 401);
+  /**
+   * Calls `onRevoked` for each link that `inUse` names once it is no longer live: at once for a
+   * revocation through this instance, within SHARE_WATCH_MS for one through another. Returns the
+   * function that stops watching.
+   */
+  watch(inUse: () => Iterable<ShareRef>, onRevoked: (ref: ShareRef) => void, onError: (ref: ShareRef, err: unknown) => void): () => void {
+    this.revokedListeners.add(onRevoked);
+    const timer = setInterval(() => {
+      const seen = new Map<string, ShareRef>();
+      for (const ref of inUse()) seen.set(`${ref.name}\u0000${ref.id}`, ref);
+      for (const ref of seen.values()) {
+        this.isLive(ref.name, ref.id).then(
+          (live) => {
+            if (!live) onRevoked(ref);
+          },
+          (err: unknown) => onError(ref, err),
+        );
+      }
+    }, SHARE_WATCH_MS);
+    return () => {
+      clearInterval(timer);
+      this.revokedListeners.delete(onRevoked);
+    };
+  }
+
+  private emitRevoked(ref: ShareRef): void {
+    for (const listener of this.revokedListeners) listener(ref);
   }
 }

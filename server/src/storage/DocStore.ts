@@ -29,7 +29,7 @@ export interface VersionMeta {
 /** A share link (DESIGN.md, "Contract — access"): kept by the server so that it can be listed and revoked. */
 export interface ShareRecord {
   id: string;
-  mode: 'read' | 'write';
+  mode: 'read' | 'comment' | 'write';
   createdAt: number;
   /** ms since the epoch; null: never */
   expiresAt: number | null;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mintToken } from '../../src/auth/tokens.js';
-import { closeCode, rawSocket, startTestServer } from '../helpers.js';
+import { closeCode, rawSocket, startTestServer, upgradeStatus } from '../helpers.js';
 import { useRedisAndServers } from './support/redis.js';
 
 const GIF = Uint8Array.from([...Buffer.from('GIF89a'), 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3b]);
@@ -49,6 +49,10 @@ test('a share link made on A works on B, and revoking it on A closes its session
   assert.equal((await fetch(`http://127.0.0.1:${a.port}/api/docs/plan/shares/${link.id}`, { method: 'DELETE', headers })).status, 204);
   assert.deepEqual(await closed, { code: 4401, reason: 'link revoked' });
   assert.ok(Date.now() - started < 5000, `closed after ${Date.now() - started} ms`);
+  // Every surface of the other instance refuses it at once: the gate reads the record in Redis.
+  assert.equal((await fetch(`http://127.0.0.1:${b.port}/api/docs/plan/export?format=md`, { headers: { authorization: `Bearer ${link.token}` } })).status, 401);
+  assert.equal((await fetch(`http://127.0.0.1:${b.port}/api/docs`, { headers: { authorization: `Bearer ${link.token}` } })).status, 401);
+  assert.equal(await upgradeStatus(b.url, `/plan?token=${encodeURIComponent(link.token)}`), 401);
   // With Redis away a link could not work on the other instances: none is made (503, said why).
   await cluster.redis.kill();
   const refused = await fetch(`http://127.0.0.1:${a.port}/api/docs/plan/shares`, { method: 'POST', headers, body: '{"mode":"read"}' });

@@ -111,7 +111,7 @@ describe('ALLOWED_ORIGINS set', () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
       const res = await fetch(`${s.base}/api/docs/doc/shares`, { method, headers: { origin: evil, 'content-type': 'application/json' }, body: '{}' });
       assert.equal(res.status, 403, method);
-      assert.equal((await res.json()).error, 'Forbidden');
+      assert.equal((await res.json()).error, 'forbidden');
     }
     const get = await fetch(`${s.base}/embed.js`, { headers: { origin: evil } });
     assert.equal(get.status, 200);

@@ -65,7 +65,7 @@ describe('files', () => {
       const res = await upload(bytes, write, type);
       assert.equal(res.status, 415);
       const body = (await res.json()) as { error: string; reason: string };
-      assert.equal(body.error, 'unsupported_type');
+      assert.equal(body.error, 'unsupported_media_type');
       assert.match(body.reason, /PNG, JPEG, GIF and WebP/);
     }
     const big = new Uint8Array(5000);

@@ -5,7 +5,7 @@ import { writeBackup } from '../../storage/backup.js';
 /** `GET /api/backup`: the whole store from one LevelDB snapshot, consistent while the server runs. */
 async function backup(r: ApiRequest): Promise<void> {
   const level = r.deps.level;
-  if (!level) throw new ApiError(404, 'not_found', 'this server has no LevelDB store to back up');
+  if (!level) throw new ApiError(404, 'this server has no LevelDB store to back up');
   r.res.writeHead(200, {
     'content-type': 'application/vnd.tandem.backup',
     'content-disposition': `attachment; filename="tandem-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.backup"`,
@@ -14,4 +14,4 @@ async function backup(r: ApiRequest): Promise<void> {
   await writeBackup(level.snapshot(), r.res);
 }
 
-export const backupRoutes: Route[] = [{ method: 'GET', path: 'backup', right: 'operator', handle: backup }];
+export const backupRoutes: Route[] = [{ method: 'GET', path: 'api/backup', access: 'operator', handle: backup }];

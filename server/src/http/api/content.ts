@@ -4,7 +4,7 @@ import type { Route } from './router.js';
 
 export function formatOf(query: URLSearchParams): ExportFormat {
   const format = query.get('format') ?? 'md';
-  if (!Object.hasOwn(EXPORT_FORMATS, format)) throw new ApiError(400, 'bad_request', `format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
+  if (!Object.hasOwn(EXPORT_FORMATS, format)) throw new ApiError(400, `format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
   return format as ExportFormat;
 }
 
@@ -31,10 +31,10 @@ async function exportDoc(r: ApiRequest): Promise<void> {
 async function importDoc(r: ApiRequest): Promise<void> {
   const type = mediaType(r.req);
   if (!Object.hasOwn(IMPORT_TYPES, type)) {
-    throw new ApiError(415, 'unsupported_media_type', `Content-Type must be one of ${Object.keys(IMPORT_TYPES).join(', ')}`);
+    throw new ApiError(415, `Content-Type must be one of ${Object.keys(IMPORT_TYPES).join(', ')}`);
   }
   const mode = r.query.get('mode') ?? 'replace';
-  if (mode !== 'replace' && mode !== 'append') throw new ApiError(400, 'bad_request', 'mode must be replace or append');
+  if (mode !== 'replace' && mode !== 'append') throw new ApiError(400, 'mode must be replace or append');
   const body = await readBody(r.req, r.deps.config.maxMessageBytes);
   await r.deps.docs.import(r.name, IMPORT_TYPES[type as keyof typeof IMPORT_TYPES], body, mode as ImportMode);
   const m = await r.deps.docs.meta(r.name);
@@ -42,6 +42,6 @@ async function importDoc(r: ApiRequest): Promise<void> {
 }
 
 export const contentRoutes: Route[] = [
-  { method: 'GET', path: 'docs/:name/export', right: 'read', handle: exportDoc },
-  { method: 'PUT', path: 'docs/:name/import', right: 'write', handle: importDoc },
+  { method: 'GET', path: 'api/docs/:name/export', access: 'read', handle: exportDoc },
+  { method: 'PUT', path: 'api/docs/:name/import', access: 'write', handle: importDoc },
 ];

@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Access } from '../../auth/access.js';
+import type { Grant } from '../../auth/gate.js';
 import type { Config } from '../../config.js';
+import type { FileCollector } from '../../files/FileCollector.js';
 import type { DocumentService } from '../../history/DocumentService.js';
 import type { Logger } from '../../logger.js';
+import type { Shares } from '../../shares/Shares.js';
+import type { SharedFiles } from '../../cluster/SharedFiles.js';
+import type { FileStore } from '../../storage/DocStore.js';
 import type { LevelDocStore } from '../../storage/LevelDocStore.js';
+import { ApiError } from '../refusals.js';
+
+export { ApiError };
 
 /** What API routes are given. */
 export interface ApiDeps {
@@ -12,18 +19,12 @@ export interface ApiDeps {
   docs: DocumentService;
   /** The LevelDB store, for `backup` (absent with another store). */
   level?: LevelDocStore | undefined;
-}
-
-/** A refused API request: answered as JSON `{ error, reason }` with `status`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415,
-    readonly error: string,
-    reason: string,
-  ) {
-    super(reason);
-    this.name = 'ApiError';
-  }
+  /** With AUTH_SECRET: share links. */
+  shares?: Shares | undefined;
+  /** Uploaded files: stored here, and with REDIS_URL in Redis too; the collector is told of uploads. */
+  files: { store: FileStore; shared?: SharedFiles | undefined; collector?: FileCollector | undefined };
+  /** The clock of upload times. */
+  now: () => number;
 }
 
 export interface ApiRequest {
@@ -31,39 +32,66 @@ export interface ApiRequest {
   req: IncomingMessage;
   res: ServerResponse;
   query: URLSearchParams;
-  /** The decoded document name, for routes under /api/docs/<name>. */
+  /** The decoded document name, for routes with `:name`; '' for the others. */
   name: string;
   /** Further path parameters (`:id`), raw. */
   params: Record<string, string>;
-  /** What the token grants (write without AUTH_SECRET). */
-  access: Access;
-  /**
-   * The token's `doc` claim (`*` without AUTH_SECRET) and whether it is an exact name (share
-   * links): the document list filters by it.
-   */
-  claim: { readonly doc: string; readonly match?: 'exact' };
+  /** What the gate granted for this request: handlers read access from it and nowhere else. */
+  grant: Grant;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body) + '\n');
 }
 
-export function sendError(res: ServerResponse, err: ApiError, headers: Record<string, string> = {}): void {
-  sendJson(res, err.status, { error: err.error, reason: err.message }, headers);
+/** 204, uncached. */
+export function sendNoContent(res: ServerResponse): void {
+  res.writeHead(204, { 'cache-control': 'no-store' }).end();
 }
 
-/** The request body, refused with 413 past `max` bytes (by Content-Length before reading any). */
-export async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > max) throw new ApiError(413, 'too_large', `the body is over ${max} bytes (MAX_MESSAGE_BYTES)`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new ApiError(413, 'too_large', `the body is over ${max} bytes (MAX_MESSAGE_BYTES)`);
-    chunks.push(chunk);
+/**
+ * The request body, refused with 413 past `max` bytes (by Content-Length before reading any).
+ * What is refused is drained, not read into memory: a browser still sending would otherwise see
+ * a reset instead of the answer.
+ */
+export function readBody(req: IncomingMessage, max: number, tooLarge = `the body is over ${max} bytes (MAX_MESSAGE_BYTES)`): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return Promise.reject(new ApiError(413, tooLarge));
   }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const handleData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.off('data', handleData);
+        req.resume();
+        reject(new ApiError(413, tooLarge));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', handleData);
+    req.once('end', () => {
+      if (size <= max) resolve(Buffer.concat(chunks, size));
+    });
+    req.once('error', reject);
+  });
+}
+
+/** A JSON object body (at most `max` bytes); 400 for anything else. */
+export async function readJson(req: IncomingMessage, max: number, shape: string): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, max);
+  let body: unknown;
+  try {
+    body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ApiError(400, `the body must be JSON: ${shape}`);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, `the body must be a JSON object: ${shape}`);
+  return body as Record<string, unknown>;
 }
 
 /** The media type of the request, without parameters, lower case. */

@@ -1,24 +1,24 @@
-import { ApiError, sendJson, type ApiRequest } from './context.js';
+import { ApiError, sendJson, sendNoContent, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
 
 const MAX_LIMIT = 200;
 
-/** The part of a token's `doc` claim that every listed name must start with; exact for a name. */
-function listScope({ doc, match }: ApiRequest['claim']): { prefix: string; exact: boolean } {
+/** The part of the grant's scope that every listed name must start with; exact for a name. */
+function listScope({ doc, match }: ApiRequest['grant']['scope']): { prefix: string; exact: boolean } {
   return match !== 'exact' && doc.endsWith('*') ? { prefix: doc.slice(0, -1), exact: false } : { prefix: doc, exact: true };
 }
 
-async function list({ deps, res, query, claim }: ApiRequest): Promise<void> {
+async function list({ deps, res, query, grant }: ApiRequest): Promise<void> {
   const rawLimit = query.get('limit');
   const limit = rawLimit === null ? 50 : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ApiError(400, 'bad_request', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ApiError(400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
   const cursor = query.get('cursor') || undefined;
   let after: string | undefined;
   if (cursor !== undefined) {
     after = Buffer.from(cursor, 'base64url').toString('utf8');
-    if (after === '' || Buffer.from(after, 'utf8').toString('base64url') !== cursor) throw new ApiError(400, 'bad_request', 'cursor is not one this server gave out');
+    if (after === '' || Buffer.from(after, 'utf8').toString('base64url') !== cursor) throw new ApiError(400, 'cursor is not one this server gave out');
   }
-  const scope = listScope(claim);
+  const scope = listScope(grant.scope);
   let docs = await deps.docs.list({ prefix: scope.prefix, after, limit: limit + 1 });
   if (scope.exact) docs = docs.filter((d) => d.name === scope.prefix);
   const more = docs.length > limit;
@@ -36,11 +36,12 @@ async function meta({ deps, res, name }: ApiRequest): Promise<void> {
 
 async function remove({ deps, res, name }: ApiRequest): Promise<void> {
   await deps.docs.delete(name);
-  res.writeHead(204, { 'cache-control': 'no-store' }).end();
+  sendNoContent(res);
 }
 
 export const docRoutes: Route[] = [
-  { method: 'GET', path: 'docs', right: 'list', handle: list },
-  { method: 'GET', path: 'docs/:name', right: 'read', handle: meta },
-  { method: 'DELETE', path: 'docs/:name', right: 'write', handle: remove },
+  { method: 'GET', path: 'api/docs', access: 'any', handle: list },
+  { method: 'GET', path: 'api/docs/:name', access: 'read', handle: meta },
+  // Owners delete (with sign-in, only they; until then every writer is one).
+  { method: 'DELETE', path: 'api/docs/:name', access: 'owner', handle: remove },
 ];

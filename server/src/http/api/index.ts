@@ -1,8 +1,14 @@
+import { accessRoutes } from './access.js';
 import { backupRoutes } from './backup.js';
 import { contentRoutes } from './content.js';
 import { docRoutes } from './docs.js';
+import { fileRoutes } from './files.js';
 import type { Route } from './router.js';
+import { shareRoutes } from './shares.js';
 import { versionRoutes } from './versions.js';
 
-/** Every API route; a new resource adds its file's table here. */
-export const apiRoutes: readonly Route[] = [...docRoutes, ...contentRoutes, ...versionRoutes, ...backupRoutes];
+/**
+ * Every route under /api/ and /files/, in one table (a new resource adds its file's rows here):
+ * the authorization-matrix test walks it, so a route cannot exist without its access declared.
+ */
+export const apiRoutes: readonly Route[] = [...accessRoutes, ...docRoutes, ...contentRoutes, ...versionRoutes, ...fileRoutes, ...shareRoutes, ...backupRoutes];

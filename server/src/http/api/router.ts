@@ -1,101 +1,81 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OPEN_ACCESS } from '../../auth/access.js';
-import { claimsCover, verifyClaims } from '../../auth/tokens.js';
-import { AuthError, DocumentTooLargeError } from '../../errors.js';
-import { BadContentError } from '../../history/ConversionPool.js';
-import { NotFoundError } from '../../history/DocumentService.js';
+import type { Gate, Need } from '../../auth/gate.js';
+import { credentialOf } from '../credential.js';
 import { decodeName } from '../names.js';
-import { RequestError } from '../RequestError.js';
-import { ApiError, sendError, type ApiDeps, type ApiRequest } from './context.js';
+import { refusalOf } from '../refusals.js';
+import { ApiError, sendJson, type ApiDeps, type ApiRequest } from './context.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * What a route needs of the token: `read` or `write` on the document in the path; `list`, any
- * valid token (the list filters by its `doc`); `operator`, a write token for every document
- * (`doc: "*"`).
+ * One row of the route table: every request under `/api/` and `/files/` is one of these, and
+ * none runs its handler before the gate granted `access` (DESIGN.md, "One gate").
  */
-export type Right = 'read' | 'write' | 'list' | 'operator';
-
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Segments after /api/: literals, `:name` (the document, percent-decoded once) or `:id`. */
+  method: Method;
+  /**
+   * Segments after the first `/`: literals, `:name` (the document: percent-decoded once and
+   * validated) or another `:param` (raw).
+   */
   path: string;
-  right: Right;
+  access: Need;
   handle(r: ApiRequest): Promise<void>;
 }
 
-function match(route: Route, segments: string[]): { name: string; params: Record<string, string> } | undefined {
+/** Whether the table answers `path` (everything under these prefixes, a 404 included). */
+export function isApiPath(path: string): boolean {
+  return path.startsWith('/api/') || path.startsWith('/files/');
+}
+
+interface Match {
+  route: Route;
+  encodedName: string | undefined;
+  params: Record<string, string>;
+}
+
+function match(route: Route, segments: string[]): Match | undefined {
   const parts = route.path.split('/');
   if (parts.length !== segments.length) return undefined;
-  let name = '';
+  let encodedName: string | undefined;
   const params: Record<string, string> = {};
   for (const [i, part] of parts.entries()) {
     const seg = segments[i]!;
-    if (part === ':name') name = seg;
+    if (part === ':name') encodedName = seg;
     else if (part.startsWith(':')) params[part.slice(1)] = seg;
     else if (part !== seg) return undefined;
   }
-  return { name, params };
-}
-
-function tokenOf(req: IncomingMessage, query: URLSearchParams): string | undefined {
-  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return query.get('token') ?? bearer ?? undefined;
+  return { route, encodedName, params };
 }
 
 /**
- * The REST API under /api/: a table of routes (one file per resource adds its own), matched by
- * method and path, with the token checked against what each needs. Every refusal is JSON
- * `{ error, reason }`.
+ * The HTTP API: a table of routes, matched by method and path; the gate decides each request
+ * from its credential, its document and the access its row declares, then the handler runs with
+ * the grant. Every refusal is JSON `{ error, reason }`.
  */
-export function createApi(deps: ApiDeps, routes: readonly Route[]) {
+export function createApi(deps: ApiDeps, gate: Gate, routes: readonly Route[]) {
   return async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
     try {
-      const segments = path.slice('/api/'.length).split('/');
-      const found = routes.map((route) => ({ route, m: match(route, segments) })).filter((x) => x.m !== undefined);
-      if (found.length === 0) throw new ApiError(404, 'not_found', 'no such endpoint');
-      const hit = found.find((x) => x.route.method === req.method || (req.method === 'HEAD' && x.route.method === 'GET'));
+      const segments = path.slice(1).split('/');
+      const found = routes.map((route) => match(route, segments)).filter((m): m is Match => m !== undefined);
+      if (found.length === 0) throw new ApiError(404, 'no such endpoint');
+      const hit = found.find((m) => m.route.method === req.method || (req.method === 'HEAD' && m.route.method === 'GET'));
       if (!hit) {
-        const allow = [...new Set(found.map((x) => x.route.method))].join(', ');
+        const allow = [...new Set(found.map((m) => m.route.method))].join(', ');
         res.setHeader('allow', allow);
-        throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here (${allow})`);
+        throw new ApiError(405, `${req.method} is not allowed here (${allow})`);
       }
-      const { route } = hit;
-      const name = route.path.includes(':name') ? decodeName(hit.m!.name) : '';
-      let access = OPEN_ACCESS;
-      let claim: ApiRequest['claim'] = { doc: '*' };
-      const secret = deps.config.authSecret;
-      if (secret) {
-        const claims = await verifyClaims(secret, tokenOf(req, query));
-        claim = claims;
-        access = claims;
-        if (route.right === 'read' || route.right === 'write') {
-          if (!claimsCover(claims, name)) throw new AuthError('token is for another document', 403);
-        }
-        // A share link names one document, even one called "*": never an operator.
-        if (route.right === 'operator' && (claims.doc !== '*' || claims.match === 'exact')) throw new AuthError('this needs an operator token (doc "*")', 403);
-      }
-      if ((route.right === 'write' || route.right === 'operator') && access.mode !== 'write') {
-        throw new ApiError(403, 'forbidden', 'this token may only read');
-      }
-      await route.handle({ deps, req, res, query, name, params: hit.m!.params, access, claim });
+      const name = hit.encodedName === undefined ? '' : decodeName(hit.encodedName);
+      const grant = await gate.decide(credentialOf(req, query), hit.route.access, hit.encodedName === undefined ? undefined : name);
+      await hit.route.handle({ deps, req, res, query, name, params: hit.params, grant });
     } catch (err) {
-      const answer = toApiError(err);
-      if (!answer) throw err;
-      if (res.headersSent) res.destroy();
-      else {
-        // A body we refused unread must not be taken for the next request on this connection.
-        sendError(res, answer, req.complete ? {} : { connection: 'close' });
+      const refusal = refusalOf(err);
+      if (!refusal) throw err;
+      if (res.headersSent) {
+        res.destroy();
+        return;
       }
+      // A body we refused unread must not be taken for the next request on this connection.
+      sendJson(res, refusal.status, { error: refusal.error, reason: refusal.reason }, req.complete ? {} : { connection: 'close' });
     }
   };
-}
-
-function toApiError(err: unknown): ApiError | undefined {
-  if (err instanceof ApiError) return err;
-  if (err instanceof AuthError) return new ApiError(err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.message);
-  if (err instanceof RequestError && err.status === 400) return new ApiError(400, 'bad_request', err.message);
-  if (err instanceof NotFoundError) return new ApiError(404, 'not_found', err.message);
-  if (err instanceof BadContentError) return new ApiError(400, 'bad_content', err.message);
-  if (err instanceof DocumentTooLargeError) return new ApiError(413, 'too_large', err.message);
-  return undefined;
 }

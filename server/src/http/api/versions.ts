@@ -1,6 +1,6 @@
 import type { VersionMeta } from '../../storage/DocStore.js';
 import { formatOf, sendExport } from './content.js';
-import { ApiError, readBody, sendJson, type ApiRequest } from './context.js';
+import { ApiError, readJson, sendJson, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
 
 const MAX_VERSION_NAME = 200;
@@ -12,27 +12,20 @@ export function versionJson(v: VersionMeta) {
 
 function idOf(r: ApiRequest): number {
   const raw = r.params.id ?? '';
-  if (!/^\d{1,16}$/.test(raw)) throw new ApiError(404, 'not_found', `document ${JSON.stringify(r.name)} has no version ${JSON.stringify(raw)}`);
+  if (!/^\d{1,16}$/.test(raw)) throw new ApiError(404, `document ${JSON.stringify(r.name)} has no version ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
 async function list(r: ApiRequest): Promise<void> {
-  if (!(await r.deps.docs.exists(r.name))) throw new ApiError(404, 'not_found', `no document ${JSON.stringify(r.name)}`);
+  if (!(await r.deps.docs.exists(r.name))) throw new ApiError(404, `no document ${JSON.stringify(r.name)}`);
   const versions = await r.deps.docs.versions(r.name);
   sendJson(r.res, 200, { versions: versions.map(versionJson) });
 }
 
 async function create(r: ApiRequest): Promise<void> {
-  const raw = await readBody(r.req, 64 * 1024);
-  let body: unknown;
-  try {
-    body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new ApiError(400, 'bad_request', 'the body is not JSON');
-  }
-  const name = (body as { name?: unknown } | null)?.name;
+  const { name } = await readJson(r.req, 64 * 1024, '{ "name": "<version name>" }');
   if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_VERSION_NAME) {
-    throw new ApiError(400, 'bad_request', `name must be a non-empty string of at most ${MAX_VERSION_NAME} characters`);
+    throw new ApiError(400, `name must be a non-empty string of at most ${MAX_VERSION_NAME} characters`);
   }
   const meta = await r.deps.docs.createVersion(r.name, name.trim());
   sendJson(r.res, 201, versionJson(meta));
@@ -51,8 +44,8 @@ async function restore(r: ApiRequest): Promise<void> {
 
 // Version history needs write, as in Google Docs: an old version may hold what a reader must not see now.
 export const versionRoutes: Route[] = [
-  { method: 'GET', path: 'docs/:name/versions', right: 'write', handle: list },
-  { method: 'POST', path: 'docs/:name/versions', right: 'write', handle: create },
-  { method: 'GET', path: 'docs/:name/versions/:id/export', right: 'write', handle: exportVersion },
-  { method: 'POST', path: 'docs/:name/versions/:id/restore', right: 'write', handle: restore },
+  { method: 'GET', path: 'api/docs/:name/versions', access: 'write', handle: list },
+  { method: 'POST', path: 'api/docs/:name/versions', access: 'write', handle: create },
+  { method: 'GET', path: 'api/docs/:name/versions/:id/export', access: 'write', handle: exportVersion },
+  { method: 'POST', path: 'api/docs/:name/versions/:id/restore', access: 'write', handle: restore },
 ];
