@@ -20,6 +20,7 @@ test('a "Can comment" link opens the document read-only, saying so, with no edit
   await dialog.getByRole('button', { name: 'Create link' }).click();
   const url = await dialog.getByRole('textbox', { name: 'Can comment link' }).inputValue();
   await expect(dialog.locator('.share-link[data-mode="comment"]')).toHaveCount(1);
+  await dialog.getByRole('button', { name: 'Done' }).click();
 
   const context = await browser.newContext();
   const page = await context.newPage();
