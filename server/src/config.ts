@@ -33,6 +33,8 @@ export interface Config {
   readonly maxAwarenessBytes: number;
   readonly maxConnectionsPerIp: number;
   readonly maxOpenDocuments: number;
+  /** Distinct documents one credential (or, on an open server, one address) may hold open over WebSockets. */
+  readonly maxDocumentsPerCredential: number;
   readonly trustProxy: boolean;
   readonly redisUrl: string | undefined;
   readonly redisTimeoutMs: number;
@@ -125,6 +127,7 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     maxAwarenessBytes: int(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 16),
     maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', 1000, 1),
     maxOpenDocuments: int(env, 'MAX_OPEN_DOCUMENTS', 10000, 1),
+    maxDocumentsPerCredential: int(env, 'MAX_DOCUMENTS_PER_CREDENTIAL', 100, 1),
     trustProxy: trust === '1',
     redisUrl,
     redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 1000, 10, 60_000),

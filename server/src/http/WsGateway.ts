@@ -18,6 +18,7 @@ import { closeFor, refusalOf } from './refusals.js';
 import { RequestError } from './RequestError.js';
 import type { ShareRef, Shares } from '../shares/Shares.js';
 import { credentialOf } from './credential.js';
+import { DocumentsPerCredential } from './DocumentsPerCredential.js';
 import { clientIp, isOriginAllowed, rejectUpgrade } from './requests.js';
 
 /** The gateway's sockets: listeners are shared functions that find the connection and gateway on them. */
@@ -55,6 +56,9 @@ export class WsGateway {
   private readonly wss: Server<typeof TaggedSocket>;
   private readonly conns = new Map<Connection, Room>();
   private readonly perIp = new Map<string, number>();
+  private readonly perCredential: DocumentsPerCredential;
+  /** Each connection's key in `perCredential`. */
+  private readonly holders = new Map<Connection, string>();
   private readonly heartbeat: NodeJS.Timeout;
   private nextId = 1;
   private accepting = true;
@@ -77,6 +81,7 @@ export class WsGateway {
       autoPong: false, // see handlePing
       WebSocket: TaggedSocket,
     });
+    this.perCredential = new DocumentsPerCredential(config.maxDocumentsPerCredential);
     this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
     // A revoked link ends its sessions: at once when revoked here, within seconds when elsewhere.
     this.stopWatchingShares = shares?.watch(
@@ -110,6 +115,7 @@ export class WsGateway {
     let ip: string | undefined;
     let name: string | undefined;
     let reserved = false; // a per-IP slot taken by this upgrade, to give back if it fails
+    let holder: string | undefined; // a per-credential hold on the document, likewise
     try {
       if (!this.accepting) throw new RequestError('server shutting down', 503);
       const { path, query } = splitTarget(req.url ?? '/');
@@ -120,12 +126,16 @@ export class WsGateway {
       if (req.headers.upgrade?.toLowerCase() !== 'websocket' || typeof key !== 'string' || !KEY.test(key) || (version !== '13' && version !== '8')) {
         throw new RequestError('not a valid WebSocket upgrade', 400);
       }
-      const access: Access = await this.gate.decide(credentialOf(req, query), 'read', name);
+      const credential = credentialOf(req, query);
+      const access: Access = await this.gate.decide(credential, 'read', name);
       ip = clientIp(this.config, req);
       const count = this.perIp.get(ip) ?? 0;
       if (count >= this.config.maxConnectionsPerIp) throw new RequestError('too many connections from this address', 429);
       this.perIp.set(ip, count + 1);
       reserved = true;
+      const holdKey = DocumentsPerCredential.keyOf(credential.token, ip);
+      if (!this.perCredential.take(holdKey, name)) throw new RequestError('too many documents open with this credential', 429);
+      holder = holdKey;
       const room = await this.registry.acquire(name);
       // The server may have begun to stop while the document loaded: a socket opened now would
       // join a room that is closing, past the 1001 that ended every other session.
@@ -133,6 +143,7 @@ export class WsGateway {
         this.registry.unpin(room);
         if (socket.destroyed) {
           this.releaseIp(ip);
+          this.perCredential.give(holdKey, name);
           return;
         }
         throw new RequestError('server shutting down', 503);
@@ -140,14 +151,16 @@ export class WsGateway {
       let opened = false;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         opened = true;
-        this.open(ws, room, access, ip!, name!, query.get('acks') === '1');
+        this.holders.set(this.open(ws, room, access, ip!, name!, query.get('acks') === '1'), holdKey);
       });
       if (!opened) {
         this.registry.unpin(room);
         this.releaseIp(ip);
+        this.perCredential.give(holdKey, name);
       }
     } catch (err) {
       if (reserved) this.releaseIp(ip!);
+      if (holder !== undefined) this.perCredential.give(holder, name!);
       const refusal = refusalOf(err);
       if (!refusal) this.logger.error({ doc: name, err }, 'upgrade failed');
       else this.logger.info({ doc: name, status: refusal.status, reason: refusal.reason, ip }, 'upgrade refused');
@@ -156,7 +169,7 @@ export class WsGateway {
     }
   }
 
-  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string, acks: boolean): void {
+  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string, acks: boolean): Connection {
     const now = Date.now();
     // ws listens for errors on the socket now; the upgrade's own listener would only cost memory.
     rawSocketOf(ws)?.removeListener('error', ignoreSocketError);
@@ -174,6 +187,7 @@ export class WsGateway {
     if (access.expiresAtMs !== undefined) conn.expireAt(access.expiresAtMs, now);
     this.logger.debug({ doc: name, conn: conn.id, mode: access.mode }, 'connected');
     this.registry.join(room, conn);
+    return conn;
   }
 
   handleFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
@@ -247,6 +261,11 @@ export class WsGateway {
     this.conns.delete(conn);
     conn.ended();
     this.releaseIp(conn.ip);
+    const holder = this.holders.get(conn);
+    if (holder !== undefined) {
+      this.holders.delete(conn);
+      this.perCredential.give(holder, room.name);
+    }
     this.metrics.connections.set(this.conns.size);
     this.metrics.connectionClosed(conn.closeCode ?? peerCode ?? ObservedCloseCode.Abnormal);
     this.registry.leave(room, conn);
