@@ -38,6 +38,8 @@ const TANDEM_LIMITS = {
   RATE_LIMIT_PER_SEC: '1000000',
   RATE_LIMIT_BURST: '1000000',
   MAX_CONNECTIONS_PER_IP: '100000',
+  // Scenarios spread their clients over many documents from one address, without a token.
+  MAX_DOCUMENTS_PER_CREDENTIAL: '100000',
 };
 
 /**
