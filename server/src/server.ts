@@ -7,6 +7,7 @@ import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
 import type { Config } from './config.js';
 import { ConversionPool } from './history/ConversionPool.js';
 import { DocumentService } from './history/DocumentService.js';
+import { VersionRecorders } from './history/VersionRecorders.js';
 import { FileCollector } from './files/FileCollector.js';
 import { createApi } from './http/api/router.js';
 import { apiRoutes } from './http/api/index.js';
@@ -81,16 +82,16 @@ export async function startServer(
   const pool = new ConversionPool(CONVERSION_WORKERS, logger);
   // With scale-out, versions, summaries and the document list also live in Redis (cluster/SharedHistory.ts).
   const historyStore: VersionStore & DocumentIndex = cluster ? cluster.history : store;
-  const history = {
+  const recorders = new VersionRecorders({
     store: historyStore, pool, logger,
     options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now },
     // One instance records a document's automatic versions: the holder of its lease, renewed while it edits.
     mayRecord: cluster ? (name: string) => cluster.history.mayRecord(name, Math.max(2 * config.versionEveryMs, 4 * config.versionIdleMs)) : undefined,
     release: cluster ? (name: string) => cluster.history.releaseRecording(name) : undefined,
     onThinned: (name: string) => filesRef?.versionsThinned(name),
-  };
+  });
   const registry = new RoomRegistry(
-    { store, logger, metrics, wire: wsWire, cluster, history, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;
@@ -108,7 +109,7 @@ export async function startServer(
     await store.close();
     throw err;
   }
-  const docs = new DocumentService(registry, historyStore, pool, cluster !== undefined);
+  const docs = new DocumentService(registry, historyStore, pool, cluster !== undefined, recorders);
   const shares = config.authSecret ? new Shares(config.authSecret, store, cluster?.shares) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").
   const gate = new Gate(config.authSecret, shares);

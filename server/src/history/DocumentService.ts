@@ -4,6 +4,7 @@ import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocSummary, DocumentIndex, VersionMeta, VersionStore } from '../storage/DocStore.js';
 import type { ConversionPool } from './ConversionPool.js';
 import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
+import type { VersionRecorders } from './VersionRecorders.js';
 
 /** The document or version asked for does not exist: a 404. */
 export class NotFoundError extends Error {
@@ -26,6 +27,8 @@ export class DocumentService {
     private readonly pool: ConversionPool,
     /** Scale-out: a document may exist only in Redis so far (written through another instance). */
     private readonly shared = false,
+    /** The version recorders of open documents (absent: version history is off). */
+    private readonly recorders?: VersionRecorders | undefined,
   ) {}
 
   /** Whether anything is stored (or open) under `name`. */
@@ -94,7 +97,7 @@ export class DocumentService {
 
   /** Versions, newest first. */
   async versions(name: string): Promise<VersionMeta[]> {
-    const recorder = this.registry.get(name)?.versions;
+    const recorder = this.recorders?.get(name);
     const list = recorder ? await recorder.list() : await this.store.listVersions(name);
     return [...list].reverse();
   }
@@ -102,8 +105,9 @@ export class DocumentService {
   async createVersion(name: string, label: string): Promise<VersionMeta> {
     await this.require(name);
     return this.withRoom(name, async (room) => {
-      if (!room.versions) throw new Error('version history is off');
-      const meta = await room.versions.record(label);
+      const recorder = this.recorders?.get(room.name);
+      if (!recorder) throw new Error('version history is off');
+      const meta = await recorder.record(label);
       return meta!;
     });
   }

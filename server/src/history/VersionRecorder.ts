@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { RoomWatcher } from '../rooms/ports.js';
 import type { DocumentIndex, VersionAuthor, VersionMeta, VersionStore } from '../storage/DocStore.js';
 import type { ConversionPool } from './ConversionPool.js';
 import { versionsToThin, type RetentionRule } from './retention.js';
@@ -27,8 +28,6 @@ export interface VersionDeps {
   release?: ((name: string) => Promise<void>) | undefined;
   /** Versions of the document were thinned away (files only they showed may be deleted). */
   onThinned?: ((name: string) => void) | undefined;
-  /** A version was stored (scale-out shares it). */
-  onRecorded?: ((name: string, meta: VersionMeta, body: Uint8Array, dropped: number[]) => void) | undefined;
 }
 
 /**
@@ -37,7 +36,7 @@ export interface VersionDeps {
  * not yet in a version. Timers only: nothing here runs on the message path, and the content
  * hash (to skip a version identical to the previous one) is computed in the conversion worker.
  */
-export class VersionRecorder {
+export class VersionRecorder implements RoomWatcher {
   private readonly authors = new Map<string, VersionAuthor>();
   private dirty = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -127,7 +126,6 @@ export class VersionRecorder {
       if (body) {
         await store.putVersion(this.name, named, body);
         versions[versions.length - 1] = named;
-        this.deps.onRecorded?.(this.name, named, body, []);
         return named;
       }
     }
@@ -142,7 +140,6 @@ export class VersionRecorder {
       this.deps.onThinned?.(this.name);
     }
     this.deps.logger.debug({ doc: this.name, version: meta.id, named: label !== null, thinned: drop.length }, 'version recorded');
-    this.deps.onRecorded?.(this.name, meta, state, drop);
     return meta;
   }
 

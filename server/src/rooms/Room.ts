@@ -8,12 +8,12 @@ import type { StoredDocument, UpdateStore } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
 import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
-import { VersionRecorder, type VersionDeps } from '../history/VersionRecorder.js';
 import type { VersionAuthor } from '../storage/DocStore.js';
 import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
-import type { ClusterPort, Outgoing, PresenceOwner, Wire } from './ports.js';
+import type { ClusterPort, Outgoing, PresenceOwner, RoomWatcher, Wire } from './ports.js';
 import { Presence } from './Presence.js';
 import { StoredLog } from './StoredLog.js';
+import { WritePipeline, type Batch } from './WritePipeline.js';
 
 export interface RoomDeps {
   store: UpdateStore;
@@ -30,25 +30,8 @@ export interface RoomDeps {
   presenceStaleMs: number;
   /** Scale-out (with REDIS_URL). */
   cluster?: ClusterPort | undefined;
-  /** Version history; absent in tests of rooms alone. */
-  history?: VersionDeps | undefined;
-}
-
-/** The updates of one room that went into one group-committed store batch. */
-interface PendingBatch {
-  /** The store's promise for the batch (appends of one batch share it). */
-  written: Promise<void>;
-  updates: Uint8Array[];
-  /** Their total size. */
-  bytes: number;
-  /** How many came from another instance (applied and sent when they arrived; only stored here). */
-  remote: number;
-  /** Origin of each update. */
-  origins: UpdateOrigin[];
-  lastSeq: number;
-  queuedAt: number;
-  /** Told once the batch is applied and fanned out (server-made changes wait for that). */
-  waiters?: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+  /** Follows each loaded room (version history); absent in tests of rooms alone. */
+  watch?: ((room: Room) => RoomWatcher) | undefined;
 }
 
 /**
@@ -71,13 +54,10 @@ export class Room {
   private readonly conns = new Set<Connection>();
   private readonly presence: Presence;
   private readonly log: StoredLog;
-  private inflight = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly writes: WritePipeline;
   private destroyed = false;
-  /** Updates appended to the store batch being filled, applied and fanned out together. */
-  private pending: PendingBatch | undefined;
-  /** Records versions of this document (with history on). */
-  readonly versions: VersionRecorder | undefined;
+  /** Told of every change applied (version history), and of the room's end. */
+  readonly watcher: RoomWatcher | undefined;
   /** When a change was last applied (ms since the epoch; 0: none since loading). */
   lastChangeAt = 0;
 
@@ -90,7 +70,20 @@ export class Room {
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(deps.logger, deps.presenceStaleMs);
     this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
-    this.versions = deps.history ? new VersionRecorder(name, deps.history, () => this.cold.whole()) : undefined;
+    const room = this;
+    this.writes = new WritePipeline(
+      {
+        name,
+        doc: () => this.doc,
+        get open() {
+          return !room.destroyed && !room.broken;
+        },
+        handleApplied: (batch) => this.handleApplied(batch),
+      },
+      this.log,
+      deps,
+    );
+    this.watcher = deps.watch?.(this);
   }
 
   /** Reads the whole stored document; the room answers nobody before this resolves. */
@@ -111,7 +104,7 @@ export class Room {
         return Room.load(name, deps);
       }
       // Serve the joiners first: merging a long history is not on their path.
-      setImmediate(() => room.maybeCompact());
+      setImmediate(() => room.writes.maybeCompact());
     }
     if (deps.cluster) {
       // What other instances wrote that this one's store lacks: stored and applied before anyone is answered.
@@ -132,10 +125,6 @@ export class Room {
   get doc(): Y.Doc {
     this.cold.applyNow();
     return this.ydoc;
-  }
-
-  get connectionCount(): number {
-    return this.conns.size;
   }
 
   /**
@@ -166,9 +155,7 @@ export class Room {
     if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
       return Promise.reject(new DocumentTooLargeError(`the change would take the document past ${this.deps.maxDocumentBytes} bytes (MAX_DOCUMENT_BYTES)`));
     }
-    this.persist(update, SERVER_ORIGIN);
-    const batch = this.pending!;
-    return new Promise<void>((resolve, reject) => (batch.waiters ??= []).push({ resolve, reject }));
+    return this.writes.persistAndWait(update, SERVER_ORIGIN);
   }
 
   get storedUpdates(): number {
@@ -238,9 +225,9 @@ export class Room {
     }, CLUSTER_ORIGIN);
     if (applied.length === 0) return;
     this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
-    for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
+    for (const update of applied) this.writes.persist(update, CLUSTER_ORIGIN);
     this.lastChangeAt = Date.now();
-    this.versions?.changed(undefined); // edited through another instance: who, only that one knows
+    this.watcher?.changed(undefined); // edited through another instance: who, only that one knows
   }
 
   /** Awareness states another instance relayed for its peers. */
@@ -321,77 +308,27 @@ export class Room {
       return;
     }
     if (conn.ackClients) for (const clientId of Y.parseUpdateMeta(update).to.keys()) conn.ackClients.add(clientId);
-    this.persist(update, conn.origin);
-  }
-
-  /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
-  private persist(update: Uint8Array, origin: UpdateOrigin): void {
-    const appended = this.log.append(update);
-    const { seq } = appended;
-    let { written } = appended;
-    // With scale-out, local updates also wait for the shared log (in parallel with the store).
-    const local = origin.kind === 'conn' || origin.kind === 'server';
-    if (this.deps.cluster) written = this.deps.cluster.replicate(this.name, written, local ? update : undefined);
-    let batch = this.pending;
-    if (!batch || batch.written !== written) {
-      batch = this.pending = { written, updates: [], bytes: 0, remote: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
-      this.inflight++;
-      const started = batch;
-      written.then(
-        () => this.applyBatch(started),
-        (err: unknown) => this.failBatch(started, err),
-      );
-    }
-    batch.updates.push(update);
-    batch.bytes += update.byteLength;
-    if (origin.kind === 'cluster') batch.remote++;
-    batch.origins.push(origin);
-    batch.lastSeq = seq;
+    this.writes.persist(update, conn.origin);
   }
 
   /**
-   * A batch is on disk: apply its updates in one transaction (Yjs cleans up once, not per
-   * update) and fan them out; each peer gets every update but its own, in one socket write
+   * A batch is on disk and applied: each peer gets every update but its own, in one socket write
    * (runs of one sender are encoded together, and sockets stay corked until the tick ends).
    */
-  private applyBatch(batch: PendingBatch): void {
-    if (this.pending === batch) this.pending = undefined;
-    this.deps.metrics.persistSeconds.observe((performance.now() - batch.queuedAt) / 1000);
-    try {
-      if (this.destroyed || this.broken) return;
-      this.log.applied(batch.lastSeq, batch.bytes);
-      if (batch.remote > 0) withoutRemote(batch);
-      const { updates } = batch;
-      const doc = this.doc;
-      try {
-        // The origin of a batch's first update tags the transaction; the document has no observers yet.
-        if (updates.length === 1) Y.applyUpdate(doc, updates[0]!, batch.origins[0]);
-        else if (updates.length > 1) doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)), batch.origins[0]);
-      } catch (err) {
-        this.dropUnappliable(batch, err);
-      }
-        this.fanOut(batch);
-      this.acknowledge(batch);
-      this.lastChangeAt = Date.now();
-      if (this.versions) this.noteAuthors(batch.origins);
-      this.maybeCompact();
-      for (const w of batch.waiters ?? []) w.resolve();
-    } catch (err) {
-      for (const w of batch.waiters ?? []) w.reject(err);
-      throw err;
-    } finally {
-      this.settle();
-    }
+  private handleApplied(batch: Batch): void {
+    this.fanOut(batch);
+    this.acknowledge(batch);
+    this.lastChangeAt = Date.now();
+    if (this.watcher) this.noteAuthors(batch.origins);
   }
 
-  /** Tells the version recorder who changed the document (a run of one sender counts once). */
+  /** Tells the watcher who changed the document (a run of one sender counts once). */
   private noteAuthors(origins: readonly UpdateOrigin[]): void {
     let previous: UpdateOrigin | undefined;
     for (const origin of origins) {
       if (origin === previous) continue;
       previous = origin;
-      if (origin.kind === 'store') continue;
-      this.versions!.changed(origin.kind === 'conn' ? this.authorOf(origin.conn) : undefined);
+      this.watcher!.changed(origin.kind === 'conn' ? this.authorOf(origin.conn) : undefined);
     }
   }
 
@@ -403,46 +340,11 @@ export class Room {
   }
 
   /**
-   * An update that decoded (and passed validateUpdate) still threw inside Y.applyUpdate. Each
-   * update of the batch is applied again on its own (applying twice is a no-op in Yjs); the ones
-   * that throw are taken out of the batch (not fanned out) and their senders closed with 1007.
-   * They stay stored until the next compaction merges them away; a load after a crash drops
-   * them (see `heal`). The process and the other peers go on.
-   */
-  private dropUnappliable(batch: PendingBatch, err: unknown): void {
-    const keep: number[] = [];
-    const bad = new Set<Connection>();
-    batch.updates.forEach((u, i) => {
-      try {
-        Y.applyUpdate(this.ydoc, u);
-        keep.push(i);
-      } catch {
-        const sender = senderOf(batch.origins[i]!);
-        if (sender) bad.add(sender);
-      }
-    });
-    this.deps.logger.error({ doc: this.name, conns: [...bad].map((c) => c.id), dropped: batch.updates.length - keep.length, err }, 'updates that do not apply: dropped, senders closed');
-    for (const conn of bad) conn.close(CloseCode.InvalidPayload, 'update does not apply');
-    batch.updates = keep.map((i) => batch.updates[i]!);
-    batch.origins = keep.map((i) => batch.origins[i]!);
-  }
-
-  private failBatch(batch: PendingBatch, err: unknown): void {
-    if (this.pending === batch) this.pending = undefined;
-    for (const w of batch.waiters ?? []) w.reject(err);
-    this.log.failed(batch.bytes);
-    const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
-    this.deps.logger.error({ doc: this.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
-    for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
-    this.settle();
-  }
-
-  /**
    * Peers get the bytes the senders wrote, not a re-encoding (the document has no 'update'
    * listener, so Yjs does not encode every transaction again). A run of updates from one
    * sender is encoded once for all the others.
    */
-  private fanOut({ updates, origins }: PendingBatch): void {
+  private fanOut({ updates, origins }: Batch): void {
     let from = 0;
     while (from < updates.length) {
       const sender = senderOf(origins[from]!);
@@ -457,7 +359,7 @@ export class Room {
    * Tells each sender that asked for it (`?acks=1`) the durable clock of every client ID it has
    * sent: the document in memory holds only what is durable, so its state is that clock.
    */
-  private acknowledge({ origins }: PendingBatch): void {
+  private acknowledge({ origins }: Batch): void {
     let last: Connection | undefined;
     for (const origin of origins) {
       const conn = senderOf(origin);
@@ -493,47 +395,19 @@ export class Room {
    * is served straight from the snapshot. Wait for `idle()` after it.
    */
   compactBeforeClose(): void {
-    this.maybeCompact(1);
-  }
-
-  /** Past the threshold, merges the stored updates into one snapshot of what `doc` holds. */
-  private maybeCompact(threshold = this.deps.compactAfterUpdates): void {
-    if (this.destroyed || this.broken) return;
-    const compaction = this.log.compact(threshold, () => Y.encodeStateAsUpdate(this.doc));
-    if (!compaction) return;
-    this.inflight++;
-    void compaction.then((written) => {
-      if (written) this.maybeCompact(threshold); // writes that arrived meanwhile may be over the threshold already
-      this.settle();
-    });
-  }
-
-  private settle(): void {
-    if (--this.inflight === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.writes.maybeCompact(1);
   }
 
   /** Resolves when every write this room started has finished. */
   idle(): Promise<void> {
-    if (this.inflight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.writes.idle();
   }
 
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.versions?.stop();
+    this.watcher?.stop();
     this.cold.destroy();
     this.ydoc.destroy();
   }
-}
-
-/** Leaves in a written batch only the updates still to apply and send: those of local peers. */
-function withoutRemote(batch: PendingBatch): void {
-  const keep = batch.origins.map((o, i) => (o.kind === 'cluster' ? -1 : i)).filter((i) => i >= 0);
-  batch.updates = keep.map((i) => batch.updates[i]!);
-  batch.origins = keep.map((i) => batch.origins[i]!);
 }

@@ -107,13 +107,13 @@ export class RoomRegistry {
 
   leave(room: Room, conn: Connection): void {
     room.leave(conn);
-    if (room.connectionCount === 0 && this.rooms.get(room.name) === room) this.options.onIdle?.(room);
+    if (room.peers === 0 && this.rooms.get(room.name) === room) this.options.onIdle?.(room);
     this.maybeUnload(room);
   }
 
   private maybeUnload(room: Room): void {
     const lease = this.leases.get(room);
-    if (!lease || room.connectionCount > 0 || lease.pins > 0 || lease.unloadTimer) return;
+    if (!lease || room.peers > 0 || lease.pins > 0 || lease.unloadTimer) return;
     lease.unloadTimer = setTimeout(() => {
       lease.unloadTimer = undefined;
       void this.unload(room);
@@ -122,7 +122,7 @@ export class RoomRegistry {
 
   private async unload(room: Room): Promise<void> {
     const lease = this.leases.get(room);
-    if (!lease || room.connectionCount > 0 || lease.pins > 0) return;
+    if (!lease || room.peers > 0 || lease.pins > 0) return;
     this.rooms.delete(room.name);
     this.leases.delete(room);
     const released = this.deps.cluster?.close(room.name);
@@ -158,7 +158,7 @@ export class RoomRegistry {
         clearTimeout(lease?.unloadTimer);
         this.leases.delete(room);
         void this.deps.cluster?.close(name, true);
-        room.versions?.stop();
+        room.watcher?.stop();
         room.closeAll(code, reason);
         await room.idle();
         room.destroy();
@@ -194,7 +194,7 @@ export class RoomRegistry {
 
 /** Leaves a closing room's stored document as one snapshot, then frees it. */
 async function closeRoom(room: Room): Promise<void> {
-  await room.versions?.close();
+  await room.watcher?.close();
   room.compactBeforeClose();
   await room.idle();
   room.destroy();

@@ -1,18 +1,16 @@
 import type { Connection } from './Connection.js';
 
 /**
- * Where an update applied to a room came from. Broadcasts skip the sending connection;
- * persistence skips what came from the store; the cluster bridge skips what came from the cluster.
- * Changes the server makes (`server`) are treated like a peer's but echoed to every peer.
+ * Where an update applied to a room came from. Broadcasts skip the sending connection; the
+ * cluster bridge skips what came from the cluster. Changes the server makes (`server`) are
+ * treated like a peer's but echoed to every peer.
  */
 export type UpdateOrigin =
   | { readonly kind: 'conn'; readonly conn: Connection }
-  | { readonly kind: 'store' }
   | { readonly kind: 'cluster' }
   /** Made by the server itself (restore, import): persisted, sent to every peer, replicated like a peer's. */
   | { readonly kind: 'server' };
 
-export const STORE_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'store' });
 export const CLUSTER_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'cluster' });
 export const SERVER_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'server' });
 

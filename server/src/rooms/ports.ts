@@ -1,3 +1,4 @@
+import type { VersionAuthor } from '../storage/DocStore.js';
 import type { OwnedIds } from './OwnedIds.js';
 
 /**
@@ -78,4 +79,17 @@ export interface PresenceOwner {
   missedPong(now: number, graceMs: number): boolean;
   /** The client IDs it set. */
   readonly owned: OwnedIds;
+}
+
+/**
+ * What follows a room while it is loaded (history/ implements it: version history). Rooms tell
+ * it of every change and of their end, and know nothing else of it.
+ */
+export interface RoomWatcher {
+  /** Changes were applied: made by `author`, or by another instance or the server (undefined). */
+  changed(author: VersionAuthor | undefined): void;
+  /** The room closes with its state kept: finish what is owed (a last version). */
+  close(): Promise<void>;
+  /** The room is dropped (deleted, or gone with an error): stop at once. Idempotent. */
+  stop(): void;
 }
