@@ -3,7 +3,7 @@
  * the editor adds collaboration on top of it, and the server builds its conversions (export,
  * import, restore) from the very same list, so that both agree on what a document can hold.
  */
-import { getSchema, mergeAttributes, type AnyExtension } from '@tiptap/core';
+import { getSchema, type AnyExtension } from '@tiptap/core';
 import type { Schema } from '@tiptap/pm/model';
 import { Plugin, type Transaction } from '@tiptap/pm/state';
 import { tableEditingKey } from '@tiptap/pm/tables';
@@ -13,6 +13,10 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import Highlight from '@tiptap/extension-highlight';
 import { Color, TextStyle } from '@tiptap/extension-text-style';
 import Image from '@tiptap/extension-image';
+import TextAlign from '@tiptap/extension-text-align';
+import { Indent } from './indent.js';
+
+export { Indent, MAX_INDENT } from './indent.js';
 
 /** The Y.XmlFragment the editor binds to (`doc.getXmlFragment(FRAGMENT)`), everywhere. */
 export const FRAGMENT = 'default';
@@ -93,8 +97,11 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
       // Every client would append its own trailing paragraph to the shared document, and
       // concurrent ones pile up as empty paragraphs.
       trailingNode: false,
-      link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
+      // A click edits (the editor shows the link's bubble); Ctrl+click opens, in the editor.
+      link: { openOnClick: false, autolink: true, defaultProtocol: 'https', HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer nofollow' } },
     }),
+    TextAlign.configure({ types: ['heading', 'paragraph'], alignments: ['left', 'center', 'right', 'justify'] }),
+    Indent,
     // Column widths are per viewer: resizing would write widths into the shared document on
     // every drag, fighting between peers.
     LocalTableFixes.configure({ resizable: false, allowTableNodeSelection: true }),
@@ -114,14 +121,17 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
             default: null,
             // No DOM types here (the server imports this too): the element is what the parser hands us.
             parseHTML: (element: { getAttribute(name: string): string | null }) => storedImageSrc(element.getAttribute('src')),
+            // On the attribute, not the node: the resizable node view renders attributes only.
+            renderHTML: (attrs: Record<string, unknown>) => ({ src: typeof attrs.src === 'string' ? display(attrs.src) : attrs.src }),
           },
         };
       },
-      renderHTML({ HTMLAttributes }) {
-        const src = typeof HTMLAttributes.src === 'string' ? display(HTMLAttributes.src) : HTMLAttributes.src;
-        return ['img', mergeAttributes(this.options.HTMLAttributes, HTMLAttributes, { src })];
-      },
-    }).configure({ inline: false, allowBase64: false }), // never a data URL in the document
+    }).configure({
+      inline: false,
+      allowBase64: false, // never a data URL in the document
+      // Handles in the editor (a node view: only where there is a DOM); the size is stored as width/height.
+      resize: { enabled: true, directions: ['top-left', 'top-right', 'bottom-left', 'bottom-right'], minWidth: 32, minHeight: 32, alwaysPreserveAspectRatio: true },
+    }),
   ];
 }
 

@@ -1,9 +1,11 @@
 import { EditorContent, useEditorState } from '@tiptap/react';
 import type { Editor } from '@tiptap/core';
 import { useEffect, useState } from 'react';
+import { ImageBubble } from './ImageBubble';
+import { LinkBubble } from './LinkBubble';
 import { Presence } from './Presence';
 import { ShortcutsDialog } from './ShortcutsDialog';
-import { AccessNotice, StatusBadge } from './StatusBadge';
+import { AccessNotice, StatusBadge, statusText } from './StatusBadge';
 import { Toolbar } from './Toolbar';
 import { EDITOR_NOTICE_EVENT, useLatest, useTandem } from './useTandem';
 import { WordCount } from './WordCount';
@@ -27,7 +29,7 @@ function firstHeading({ editor }: { editor: Editor | null }): string {
  */
 export function TandemEditor({ onTitleChange, toolbar = true, className, ...options }: TandemEditorProps) {
   const { editor, awareness, status, saved, access, discardUnsent, editable } = useTandem(options);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'upload' | 'saved'; text: string } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // Read-only visitors get no editing tools at all (offline writers keep theirs, greyed or not).
   const readOnly = access.kind === 'granted' && access.mode === 'read';
@@ -35,7 +37,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
   useEffect(() => {
     if (!editor) return;
     const dom = editor.view.dom;
-    const handleNotice = (e: Event) => setNotice(String((e as CustomEvent<unknown>).detail));
+    const handleNotice = (e: Event) => setNotice({ kind: 'upload', text: String((e as CustomEvent<unknown>).detail) });
     dom.addEventListener(EDITOR_NOTICE_EVENT, handleNotice);
     return () => dom.removeEventListener(EDITOR_NOTICE_EVENT, handleNotice);
   }, [editor]);
@@ -55,6 +57,12 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
         if ((e.ctrlKey || e.metaKey) && e.key === '/') {
           e.preventDefault();
           setShortcutsOpen(true);
+        }
+        // Ctrl+S: there is nothing to save by hand (every edit goes to the server as it is made);
+        // say where the edits are instead of letting the browser save the page.
+        if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's') {
+          e.preventDefault();
+          setNotice({ kind: 'saved', text: statusText(status, saved) });
         }
       }}
     >
@@ -77,11 +85,13 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
           }}
         >
           <EditorContent editor={editor} className="tandem-page__content" />
+          <LinkBubble editor={editor} />
+          <ImageBubble editor={editor} />
         </div>
       )}
       {notice && (
-        <div className="tandem-toast" role="alert" data-notice="upload">
-          <span>{notice}</span>
+        <div className="tandem-toast" role="alert" data-notice={notice.kind}>
+          <span>{notice.text}</span>
           <button type="button" className="tandem-toast__close" aria-label="Dismiss" onClick={() => setNotice(null)}>
             ×
           </button>

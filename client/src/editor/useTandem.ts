@@ -8,12 +8,14 @@ import type {} from '@tiptap/extension-list';
 import type {} from '@tiptap/extension-highlight';
 import type {} from '@tiptap/extension-text-style';
 import type {} from '@tiptap/extension-image';
+import type {} from '@tiptap/extension-text-align';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
 import { adopter, displaySrc, uploader } from './files';
 import { ImageUpload } from './imageUpload';
+import { TandemKeys } from './keys';
 import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
 import { cleanPastedHtml } from './pasteCleanup';
 import { useCollaboration, type CollaborationSession } from './useCollaboration';
@@ -43,6 +45,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       // The document schema is shared with the server's conversions (schema/).
       ...tandemExtensions({ imageSrc: display }),
       TableRepair.configure({ awareness: provider.awareness }),
+      TandemKeys,
       ImageUpload.configure({
         upload: uploader(place.url, place.document, place.token),
         document: place.document,
