@@ -8,6 +8,7 @@ import type { Schema } from '@tiptap/pm/model';
 import { Plugin, type Transaction } from '@tiptap/pm/state';
 import { tableEditingKey } from '@tiptap/pm/tables';
 import StarterKit from '@tiptap/starter-kit';
+import Link from '@tiptap/extension-link';
 import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import Highlight from '@tiptap/extension-highlight';
@@ -97,8 +98,15 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
       // Every client would append its own trailing paragraph to the shared document, and
       // concurrent ones pile up as empty paragraphs.
       trailingNode: false,
-      // A click edits (the editor shows the link's bubble); Ctrl+click opens, in the editor.
-      link: { openOnClick: false, autolink: true, defaultProtocol: 'https', HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer nofollow' } },
+      link: false, // below
+    }),
+    // A click edits (the editor shows the link's bubble); Ctrl+click opens, in the editor. Not
+    // inclusive (Link is when autolink is on): text typed after a link is not part of it.
+    Link.extend({ inclusive: () => false }).configure({
+      openOnClick: false,
+      autolink: true,
+      defaultProtocol: 'https',
+      HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer nofollow' },
     }),
     TextAlign.configure({ types: ['heading', 'paragraph'], alignments: ['left', 'center', 'right', 'justify'] }),
     Indent,
