@@ -16,6 +16,7 @@ import { renderCaret, renderSelection } from './carets';
 import { adopter, displaySrc, uploader } from './files';
 import { ImageUpload } from './imageUpload';
 import { TandemKeys } from './keys';
+import { MarkdownPaste } from './markdownPaste';
 import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
 import { cleanPastedHtml } from './pasteCleanup';
 import { useCollaboration, type CollaborationSession } from './useCollaboration';
@@ -46,6 +47,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       ...tandemExtensions({ imageSrc: display }),
       TableRepair.configure({ awareness: provider.awareness }),
       TandemKeys,
+      MarkdownPaste,
       ImageUpload.configure({
         upload: uploader(place.url, place.document, place.token),
         document: place.document,
