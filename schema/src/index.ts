@@ -81,6 +81,11 @@ const LocalTableFixes = Table.extend({
   },
 });
 
+/** The part of an element this package touches (no DOM types here: the server imports it too). */
+interface HTMLElementLike {
+  style: { width: string; height: string };
+}
+
 export interface TandemSchemaOptions {
   /**
    * How an image's stored `src` is displayed (the editor adds the server's origin and the
@@ -132,6 +137,26 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
             // On the attribute, not the node: the resizable node view renders attributes only.
             renderHTML: (attrs: Record<string, unknown>) => ({ src: typeof attrs.src === 'string' ? display(attrs.src) : attrs.src }),
           },
+        };
+      },
+      // Tiptap's resizable view ignores width/height in update(): a peer's resize would show only
+      // after a reload. Applied here, unless this view is being resized by its own person.
+      addNodeView() {
+        const make = this.parent?.();
+        if (!make) return null;
+        return (props) => {
+          const view = make(props) as ReturnType<typeof make> & { element?: HTMLElementLike; isResizing?: boolean };
+          const update = view.update?.bind(view);
+          view.update = (node, ...rest) => {
+            const kept = update ? update(node, ...rest) : false;
+            if (kept && view.element && !view.isResizing) {
+              const { width, height } = node.attrs as { width: unknown; height: unknown };
+              view.element.style.width = typeof width === 'number' ? `${width}px` : '';
+              view.element.style.height = typeof height === 'number' ? `${height}px` : '';
+            }
+            return kept;
+          };
+          return view;
         };
       },
     }).configure({

@@ -37,7 +37,8 @@ export async function listShares(name: string, token: string | undefined): Promi
   if (res.status === 409) return { kind: 'open' };
   if (res.status === 403) return { kind: 'viewer' };
   if (!res.ok) return { kind: 'error', reason: await reasonOf(res) };
-  const body = (await res.json()) as { shares: ShareLink[] };
+  const body = (await res.json()) as { shares: ShareLink[]; open?: boolean };
+  if (body.open === true) return { kind: 'open' };
   return { kind: 'links', links: body.shares };
 }
 

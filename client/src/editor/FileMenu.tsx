@@ -5,6 +5,8 @@ export interface FileMenuProps {
   url: string;
   document: string;
   token?: string | undefined;
+  /** The server cannot be reached: downloads (which the server converts) cannot work, and say so. */
+  offline?: boolean | undefined;
 }
 
 const DOWNLOADS = [
@@ -14,10 +16,14 @@ const DOWNLOADS = [
 ] as const;
 
 /** File menu: downloads through the export API (the server converts), and Print. */
-export function FileMenu({ url, document, token }: FileMenuProps) {
+export function FileMenu({ url, document, token, offline = false }: FileMenuProps) {
   const [open, setOpen] = useState(false);
+  const [why, setWhy] = useState<string | null>(null);
   const root = useRef<HTMLDivElement>(null);
 
+  useEffect(() => {
+    if (!offline) setWhy(null);
+  }, [offline]);
   useEffect(() => {
     if (!open) return;
     const first = root.current?.querySelector<HTMLElement>('[role="menuitem"]');
@@ -41,7 +47,19 @@ export function FileMenu({ url, document, token }: FileMenuProps) {
       {open && (
         <div className="tandem-filemenu__menu" role="menu" aria-label="File">
           {DOWNLOADS.map((d) => (
-            <a key={d.format} role="menuitem" href={docApiUrl(url, document, '/export', token, { format: d.format })} download onClick={() => setOpen(false)}>
+            <a
+              key={d.format}
+              role="menuitem"
+              href={docApiUrl(url, document, '/export', token, { format: d.format })}
+              download
+              onClick={(e) => {
+                setOpen(false);
+                if (!offline) return;
+                // The browser would only report a failed download, in its own corner, without a reason.
+                e.preventDefault();
+                setWhy('Cannot download while offline: the server makes the file. Your edits are kept on this device; try again once connected.');
+              }}
+            >
               {d.label}
             </a>
           ))}
@@ -56,6 +74,11 @@ export function FileMenu({ url, document, token }: FileMenuProps) {
             Print
           </button>
         </div>
+      )}
+      {why && (
+        <p className="tandem-filemenu__why" role="alert">
+          {why}
+        </p>
       )}
     </div>
   );

@@ -8,7 +8,7 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 import { AccessNotice, StatusBadge, statusText } from './StatusBadge';
 import { Toolbar } from './Toolbar';
 import { EDITOR_NOTICE_EVENT, useLatest, useTandem } from './useTandem';
-import { WordCount } from './WordCount';
+import { useSynced, WordCount } from './WordCount';
 import type { TandemEditorProps } from './types';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.
@@ -27,8 +27,9 @@ function firstHeading({ editor }: { editor: Editor | null }): string {
  * (IndexedDB) so that offline edits survive a reload and merge on reconnect. Styles come from
  * tandem-editor.css (the host imports it; /embed.js puts it in its shadow root).
  */
-export function TandemEditor({ onTitleChange, toolbar = true, className, ...options }: TandemEditorProps) {
-  const { editor, awareness, status, saved, access, discardUnsent, editable } = useTandem(options);
+export function TandemEditor({ onTitleChange, toolbar = true, className, autofocus = false, ...options }: TandemEditorProps) {
+  const { editor, awareness, provider, status, saved, access, discardUnsent, editable } = useTandem(options);
+  const synced = useSynced(provider);
   const [notice, setNotice] = useState<{ kind: 'upload' | 'saved'; text: string } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // Read-only visitors get no editing tools at all (offline writers keep theirs, greyed or not).
@@ -41,6 +42,12 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
     dom.addEventListener(EDITOR_NOTICE_EVENT, handleNotice);
     return () => dom.removeEventListener(EDITOR_NOTICE_EVENT, handleNotice);
   }, [editor]);
+
+  // Once per editor: a person who opens (or just created) a document can type at once.
+  const focusEditor = autofocus && editable;
+  useEffect(() => {
+    if (editor && focusEditor) editor.commands.focus('start');
+  }, [editor, focusEditor]);
 
   const title = useEditorState({ editor, selector: firstHeading });
   const onTitleRef = useLatest(onTitleChange);
@@ -99,7 +106,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
       )}
       {editor && (
         <div className="tandem-footer">
-          <WordCount editor={editor} />
+          <WordCount editor={editor} loaded={synced || status === 'offline'} />
         </div>
       )}
       {shortcutsOpen && (

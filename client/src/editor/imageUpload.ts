@@ -1,6 +1,6 @@
 import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
-import type { Slice } from '@tiptap/pm/model';
+import type { Node as PMNode, Slice } from '@tiptap/pm/model';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { FILES_PREFIX, fileOwner, storedImageSrc } from '@tandem/schema';
 import { copyExternalImage, isExternalImage, keepImageAsLink } from './externalImages';
@@ -45,6 +45,16 @@ function placeholderWidget(): HTMLElement {
 }
 
 /**
+ * In an empty paragraph (the line Enter just made) the image goes before it, which stays below as
+ * the line to go on typing in; inserting into it would split it and leave an empty line above.
+ */
+function insertImageAt(tr: Transaction, at: number, image: PMNode): void {
+  const $at = tr.doc.resolve(at);
+  if ($at.depth > 0 && $at.parent.type.name === 'paragraph' && $at.parent.content.size === 0) tr.insert($at.before(), image);
+  else tr.insert(at, image);
+}
+
+/**
  * Uploads `files` and inserts each as an image at `pos` once the server has it. Meanwhile a
  * placeholder (a decoration: local to this editor, never in the shared document) holds its
  * place; a failed upload only removes the placeholder and reports why.
@@ -61,7 +71,7 @@ export function insertImageFiles(editor: Editor, files: readonly File[], pos: nu
         if (editor.isDestroyed) return;
         const at = placeholderPos(editor.state, id);
         const tr = editor.state.tr.setMeta(key, { remove: id } satisfies Meta);
-        if (at !== null) tr.insert(at, editor.schema.nodes.image!.create({ src, alt: file.name }));
+        if (at !== null) insertImageAt(tr, at, editor.schema.nodes.image!.create({ src, alt: file.name }));
         editor.view.dispatch(tr);
       },
       (err: unknown) => {

@@ -56,6 +56,11 @@ export async function handleShares(deps: SharesDeps, req: IncomingMessage, res: 
   if (!collection && !item) return false;
   const name = decodeName((collection ?? item)![1]!);
   const { shares } = deps;
+  // Listing on an open server is a question, not an error (a 409 would be a console error in every browser opening Share).
+  if (!shares && collection && req.method === 'GET') {
+    sendJson(res, 200, { shares: [], open: true });
+    return true;
+  }
   if (!shares) throw new ApiError(409, 'open_server', 'This server runs without AUTH_SECRET: anyone with the link can edit, so there are no share links.');
   const access = await authorize(deps.config.authSecret, req, query, name, 'write', shares);
   const d = { ...deps, shares };
