@@ -39,6 +39,7 @@ test('a document opens with the caret in it; after "Delete row" the caret stays 
 test('the word count says "Loading…" until the document has arrived, never "0 words"', async ({ people, browser, server }) => {
   const doc = docName('count');
   const alice = await people.open('Alice Martin', doc);
+  await alice.editor.click();
   await alice.page.keyboard.type('Two words');
   await expect(alice.status).toHaveText('All changes saved');
 
@@ -64,6 +65,7 @@ test('the word count says "Loading…" until the document has arrived, never "0 
 
 test('a download while offline says why it cannot', async ({ people, server }) => {
   const alice = await people.open('Alice Martin', docName('offline-download'));
+  await alice.editor.click();
   await alice.page.keyboard.type('Kept here');
   await server.stop();
   await expect(alice.status).toHaveAttribute('data-status', 'offline');
@@ -76,6 +78,7 @@ test('an image inserted on a new line leaves no empty line above; it can be resi
   const doc = docName('image-line');
   const alice = await people.open('Alice Martin', doc);
   const bob = await people.open('Bob Chen', doc);
+  await alice.editor.click();
   await alice.page.keyboard.type('A picture:');
   await alice.page.keyboard.press('Enter');
   await alice.page.locator('input[type="file"]').setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: gradientPng(300, 150) });
@@ -114,6 +117,7 @@ test("a peer's name label stays on their caret's line, never over the line above
   const doc = docName('label');
   const alice = await people.open('Alice Martin', doc);
   const bob = await people.open('Bob Chen', doc);
+  await alice.editor.click();
   await alice.page.keyboard.type('The line above');
   await alice.page.keyboard.press('Enter');
   await alice.page.keyboard.type('The line of the caret');
