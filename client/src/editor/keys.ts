@@ -30,6 +30,8 @@ function selectWordAtCaret(editor: Editor): boolean {
   let end = at;
   while (start > 0 && word.test(text[start - 1]!)) start--;
   while (end < text.length && word.test(text[end]!)) end++;
+  // "example.com" is one word, but the full stop ending a sentence is not part of it.
+  while (end > start && /[.'’-]/.test(text[end - 1]!)) end--;
   if (start === end) return false;
   const base = $from.start();
   editor.view.dispatch(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, base + start, base + end)));
