@@ -3,16 +3,21 @@
  * the editor adds collaboration on top of it, and the server builds its conversions (export,
  * import, restore) from the very same list, so that both agree on what a document can hold.
  */
-import { getSchema, mergeAttributes, type AnyExtension } from '@tiptap/core';
+import { getSchema, type AnyExtension } from '@tiptap/core';
 import type { Schema } from '@tiptap/pm/model';
 import { Plugin, type Transaction } from '@tiptap/pm/state';
 import { tableEditingKey } from '@tiptap/pm/tables';
 import StarterKit from '@tiptap/starter-kit';
+import Link from '@tiptap/extension-link';
 import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import Highlight from '@tiptap/extension-highlight';
 import { Color, TextStyle } from '@tiptap/extension-text-style';
 import Image from '@tiptap/extension-image';
+import TextAlign from '@tiptap/extension-text-align';
+import { Indent } from './indent.js';
+
+export { Indent, MAX_INDENT } from './indent.js';
 
 /** The Y.XmlFragment the editor binds to (`doc.getXmlFragment(FRAGMENT)`), everywhere. */
 export const FRAGMENT = 'default';
@@ -76,6 +81,11 @@ const LocalTableFixes = Table.extend({
   },
 });
 
+/** The part of an element this package touches (no DOM types here: the server imports it too). */
+interface HTMLElementLike {
+  style: { width: string; height: string };
+}
+
 export interface TandemSchemaOptions {
   /**
    * How an image's stored `src` is displayed (the editor adds the server's origin and the
@@ -93,8 +103,18 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
       // Every client would append its own trailing paragraph to the shared document, and
       // concurrent ones pile up as empty paragraphs.
       trailingNode: false,
-      link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
+      link: false, // below
     }),
+    // A click edits (the editor shows the link's bubble); Ctrl+click opens, in the editor. Not
+    // inclusive (Link is when autolink is on): text typed after a link is not part of it.
+    Link.extend({ inclusive: () => false }).configure({
+      openOnClick: false,
+      autolink: true,
+      defaultProtocol: 'https',
+      HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer nofollow' },
+    }),
+    TextAlign.configure({ types: ['heading', 'paragraph'], alignments: ['left', 'center', 'right', 'justify'] }),
+    Indent,
     // Column widths are per viewer: resizing would write widths into the shared document on
     // every drag, fighting between peers.
     LocalTableFixes.configure({ resizable: false, allowTableNodeSelection: true }),
@@ -114,14 +134,37 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
             default: null,
             // No DOM types here (the server imports this too): the element is what the parser hands us.
             parseHTML: (element: { getAttribute(name: string): string | null }) => storedImageSrc(element.getAttribute('src')),
+            // On the attribute, not the node: the resizable node view renders attributes only.
+            renderHTML: (attrs: Record<string, unknown>) => ({ src: typeof attrs.src === 'string' ? display(attrs.src) : attrs.src }),
           },
         };
       },
-      renderHTML({ HTMLAttributes }) {
-        const src = typeof HTMLAttributes.src === 'string' ? display(HTMLAttributes.src) : HTMLAttributes.src;
-        return ['img', mergeAttributes(this.options.HTMLAttributes, HTMLAttributes, { src })];
+      // Tiptap's resizable view ignores width/height in update(): a peer's resize would show only
+      // after a reload. Applied here, unless this view is being resized by its own person.
+      addNodeView() {
+        const make = this.parent?.();
+        if (!make) return null;
+        return (props) => {
+          const view = make(props) as ReturnType<typeof make> & { element?: HTMLElementLike; isResizing?: boolean };
+          const update = view.update?.bind(view);
+          view.update = (node, ...rest) => {
+            const kept = update ? update(node, ...rest) : false;
+            if (kept && view.element && !view.isResizing) {
+              const { width, height } = node.attrs as { width: unknown; height: unknown };
+              view.element.style.width = typeof width === 'number' ? `${width}px` : '';
+              view.element.style.height = typeof height === 'number' ? `${height}px` : '';
+            }
+            return kept;
+          };
+          return view;
+        };
       },
-    }).configure({ inline: false, allowBase64: false }), // never a data URL in the document
+    }).configure({
+      inline: false,
+      allowBase64: false, // never a data URL in the document
+      // Handles in the editor (a node view: only where there is a DOM); the size is stored as width/height.
+      resize: { enabled: true, directions: ['top-left', 'top-right', 'bottom-left', 'bottom-right'], minWidth: 32, minHeight: 32, alwaysPreserveAspectRatio: true },
+    }),
   ];
 }
 

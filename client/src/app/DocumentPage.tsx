@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { FileMenu } from '../editor/FileMenu';
 import { HistoryPanel } from '../editor/HistoryPanel';
 import { TandemEditor } from '../editor/TandemEditor';
+import type { TandemStatus } from '../editor/types';
 import { useIdentity } from './identity';
 import { NamePrompt } from './NamePrompt';
 import { ShareDialog } from './ShareDialog';
@@ -35,6 +36,7 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
   const [copied, setCopied] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [sharing, setSharing] = useState(false);
+  const [status, setStatus] = useState<TandemStatus>('connecting');
 
   useEffect(() => rememberDoc(name), [name]);
 
@@ -77,23 +79,20 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
             You: <span style={{ color: identity.user.color }}>{identity.user.name}</span>
           </span>
         </div>
-        <FileMenu url={url} document={name} token={token} />
+        <FileMenu url={url} document={name} token={token} offline={status === 'offline'} />
         <span className="doc-header__spacer" />
         <button type="button" className="doc-header__history" aria-pressed={historyOpen} onClick={() => setHistoryOpen((o) => !o)}>
           Version history
         </button>
-        <span className="doc-header__copied" aria-live="polite">
-          {copied ? 'Link copied' : ''}
-        </span>
         <button type="button" className="doc-header__share" onClick={() => setSharing(true)} aria-haspopup="dialog">
           Share
         </button>
       </header>
       <div className="doc-page__body">
-        <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} className="doc-page__editor" />
+        <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} onStatus={setStatus} autofocus className="doc-page__editor" />
         {historyOpen && <HistoryPanel url={url} document={name} token={token} onClose={() => setHistoryOpen(false)} />}
       </div>
-      {sharing && <ShareDialog name={name} token={token} plainLink={plainLink} copy={copyLink} onClose={() => setSharing(false)} />}
+      {sharing && <ShareDialog name={name} token={token} plainLink={plainLink} copy={copyLink} copied={copied} onClose={() => setSharing(false)} />}
       {identity.needsName && <NamePrompt guestName={identity.user.name} onName={identity.setName} onDismiss={identity.dismiss} />}
     </div>
   );

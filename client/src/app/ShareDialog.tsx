@@ -44,7 +44,7 @@ function LinkRow({ link, onRevoke, copy }: { link: ShareLink; onRevoke: () => vo
  * we may write — links granting view or edit access, optionally expiring, that any writer can
  * revoke. Without AUTH_SECRET it says plainly that anyone with the link can edit.
  */
-export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: string; token: string | undefined; plainLink: string; copy: (url: string) => void; onClose: () => void }) {
+export function ShareDialog({ name, token, plainLink, copy, copied, onClose }: { name: string; token: string | undefined; plainLink: string; copy: (url: string) => void; copied: boolean; onClose: () => void }) {
   const [list, setList] = useState<ShareList | null>(null);
   const [mode, setMode] = useState<ShareMode>('read');
   const [expiry, setExpiry] = useState(0);
@@ -54,7 +54,7 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
   const api = useMemo(() => new TandemApi('', token).doc(name), [name, token]);
   const refresh = () =>
     api.listShares().then(
-      (links) => setList({ kind: 'links', links }),
+      ({ links, open }) => setList(open ? { kind: 'open' } : { kind: 'links', links }),
       (err: unknown) => {
         if (err instanceof ApiFailure && err.code === 'open_server') setList({ kind: 'open' });
         else if (err instanceof ApiFailure && err.status === 403) setList({ kind: 'viewer' });
@@ -157,6 +157,10 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
             {error}
           </p>
         )}
+        {/* Inside the dialog: the page behind it is covered, and a screen reader is in here. */}
+        <p className="share-dialog__copied" role="status">
+          {copied ? 'Link copied' : ''}
+        </p>
         <button type="button" className="share-dialog__close" onClick={onClose}>
           Done
         </button>

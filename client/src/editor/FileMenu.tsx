@@ -5,6 +5,8 @@ export interface FileMenuProps {
   url: string;
   document: string;
   token?: string | undefined;
+  /** The server cannot be reached: downloads (which the server converts) cannot work, and say so. */
+  offline?: boolean | undefined;
 }
 
 const DOWNLOADS = [
@@ -27,21 +29,14 @@ function saveBlob(blob: Blob, filename: string): void {
  * File menu: downloads through the export API (the server converts; the token goes in a header,
  * never into a link), and Print.
  */
-export function FileMenu({ url, document, token }: FileMenuProps) {
+export function FileMenu({ url, document, token, offline = false }: FileMenuProps) {
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState('');
-  const download = async (format: ExportFormat) => {
-    setOpen(false);
-    setError('');
-    try {
-      const { blob, filename } = await TandemApi.forServer(url, token).doc(document).exportFile(format);
-      saveBlob(blob, filename);
-    } catch (err) {
-      setError(`The download failed: ${(err as Error).message}`);
-    }
-  };
+  const [why, setWhy] = useState<string | null>(null);
   const root = useRef<HTMLDivElement>(null);
 
+  useEffect(() => {
+    if (!offline) setWhy(null);
+  }, [offline]);
   useEffect(() => {
     if (!open) return;
     const first = root.current?.querySelector<HTMLElement>('[role="menuitem"]');
@@ -56,6 +51,21 @@ export function FileMenu({ url, document, token }: FileMenuProps) {
       window.removeEventListener('keydown', close);
     };
   }, [open]);
+
+  const download = async (format: ExportFormat) => {
+    setOpen(false);
+    setWhy(null);
+    if (offline) {
+      setWhy('Cannot download while offline: the server makes the file. Your edits are kept on this device; try again once connected.');
+      return;
+    }
+    try {
+      const { blob, filename } = await TandemApi.forServer(url, token).doc(document).exportFile(format);
+      saveBlob(blob, filename);
+    } catch (err) {
+      setWhy(`The download failed: ${(err as Error).message}`);
+    }
+  };
 
   return (
     <div className="tandem-filemenu" ref={root}>
@@ -81,10 +91,10 @@ export function FileMenu({ url, document, token }: FileMenuProps) {
           </button>
         </div>
       )}
-      {error && (
-        <span className="tandem-filemenu__error" role="alert">
-          {error}
-        </span>
+      {why && (
+        <p className="tandem-filemenu__why" role="alert">
+          {why}
+        </p>
       )}
     </div>
   );

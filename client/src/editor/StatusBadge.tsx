@@ -8,7 +8,7 @@ const TEXT: Record<TandemStatus, string> = {
 };
 
 /** While connected the words say where our edits are: on the server's disk, or on their way. */
-function statusText(status: TandemStatus, saved: TandemSaved): string {
+export function statusText(status: TandemStatus, saved: TandemSaved): string {
   if (status !== 'connected') return TEXT[status];
   return saved === 'saved' ? 'All changes saved' : 'Saving…';
 }

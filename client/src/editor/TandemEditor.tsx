@@ -1,12 +1,14 @@
 import { EditorContent, useEditorState } from '@tiptap/react';
 import type { Editor } from '@tiptap/core';
 import { useEffect, useState } from 'react';
+import { ImageBubble } from './ImageBubble';
+import { LinkBubble } from './LinkBubble';
 import { Presence } from './Presence';
 import { ShortcutsDialog } from './ShortcutsDialog';
-import { AccessNotice, StatusBadge } from './StatusBadge';
+import { AccessNotice, StatusBadge, statusText } from './StatusBadge';
 import { Toolbar } from './Toolbar';
 import { EDITOR_NOTICE_EVENT, useLatest, useTandem } from './useTandem';
-import { WordCount } from './WordCount';
+import { useSynced, WordCount } from './WordCount';
 import type { TandemEditorProps } from './types';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.
@@ -25,9 +27,10 @@ function firstHeading({ editor }: { editor: Editor | null }): string {
  * (IndexedDB) so that offline edits survive a reload and merge on reconnect. Styles come from
  * tandem-editor.css (the host imports it; /embed.js puts it in its shadow root).
  */
-export function TandemEditor({ onTitleChange, toolbar = true, className, ...options }: TandemEditorProps) {
-  const { editor, awareness, status, saved, access, discardUnsent, editable } = useTandem(options);
-  const [notice, setNotice] = useState<string | null>(null);
+export function TandemEditor({ onTitleChange, toolbar = true, className, autofocus = false, ...options }: TandemEditorProps) {
+  const { editor, awareness, provider, status, saved, access, discardUnsent, editable } = useTandem(options);
+  const synced = useSynced(provider);
+  const [notice, setNotice] = useState<{ kind: 'upload' | 'saved'; text: string } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // Read-only visitors get no editing tools at all (offline writers keep theirs, greyed or not).
   const readOnly = access.kind === 'granted' && access.mode !== 'write';
@@ -35,10 +38,16 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
   useEffect(() => {
     if (!editor) return;
     const dom = editor.view.dom;
-    const handleNotice = (e: Event) => setNotice(String((e as CustomEvent<unknown>).detail));
+    const handleNotice = (e: Event) => setNotice({ kind: 'upload', text: String((e as CustomEvent<unknown>).detail) });
     dom.addEventListener(EDITOR_NOTICE_EVENT, handleNotice);
     return () => dom.removeEventListener(EDITOR_NOTICE_EVENT, handleNotice);
   }, [editor]);
+
+  // Once per editor: a person who opens (or just created) a document can type at once.
+  const focusEditor = autofocus && editable;
+  useEffect(() => {
+    if (editor && focusEditor) editor.commands.focus('start');
+  }, [editor, focusEditor]);
 
   const title = useEditorState({ editor, selector: firstHeading });
   const onTitleRef = useLatest(onTitleChange);
@@ -55,6 +64,12 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
         if ((e.ctrlKey || e.metaKey) && e.key === '/') {
           e.preventDefault();
           setShortcutsOpen(true);
+        }
+        // Ctrl+S: there is nothing to save by hand (every edit goes to the server as it is made);
+        // say where the edits are instead of letting the browser save the page.
+        if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's') {
+          e.preventDefault();
+          setNotice({ kind: 'saved', text: statusText(status, saved) });
         }
       }}
     >
@@ -77,11 +92,13 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
           }}
         >
           <EditorContent editor={editor} className="tandem-page__content" />
+          <LinkBubble editor={editor} />
+          <ImageBubble editor={editor} />
         </div>
       )}
       {notice && (
-        <div className="tandem-toast" role="alert" data-notice="upload">
-          <span>{notice}</span>
+        <div className="tandem-toast" role="alert" data-notice={notice.kind}>
+          <span>{notice.text}</span>
           <button type="button" className="tandem-toast__close" aria-label="Dismiss" onClick={() => setNotice(null)}>
             ×
           </button>
@@ -89,7 +106,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, ...opti
       )}
       {editor && (
         <div className="tandem-footer">
-          <WordCount editor={editor} />
+          <WordCount editor={editor} loaded={synced || status === 'offline'} />
         </div>
       )}
       {shortcutsOpen && (

@@ -1,9 +1,11 @@
 import { useEditorState, type Editor } from '@tiptap/react';
 import { yUndoPluginKey } from '@tiptap/y-tiptap';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { AlignTools } from './AlignTools';
 import { ColorMenu } from './ColorMenu';
 import { Icon } from './icons';
 import { insertImageFiles, IMAGE_TYPES } from './imageUpload';
+import { EDITOR_REQUEST_EVENT } from './keys';
 import { LinkForm } from './LinkForm';
 import { TableTools } from './TableTools';
 import { mod, ToolButton } from './ToolButton';
@@ -12,6 +14,7 @@ interface ToolbarState {
   bold: boolean;
   italic: boolean;
   strike: boolean;
+  underline: boolean;
   code: boolean;
   h1: boolean;
   h2: boolean;
@@ -54,6 +57,7 @@ function selectToolbar({ editor }: { editor: Editor }): ToolbarState {
     bold: editor.isActive('bold'),
     italic: editor.isActive('italic'),
     strike: editor.isActive('strike'),
+    underline: editor.isActive('underline'),
     code: editor.isActive('code'),
     h1: editor.isActive('heading', { level: 1 }),
     h2: editor.isActive('heading', { level: 2 }),
@@ -77,6 +81,15 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
   const fileInput = useRef<HTMLInputElement>(null);
   const off = !editable;
   const chain = () => editor.chain().focus();
+  // Ctrl+K and the link bubble's "Edit" ask for the link box (keys.ts).
+  useEffect(() => {
+    const dom = editor.view.dom;
+    const open = (e: Event) => {
+      if ((e as CustomEvent<unknown>).detail === 'link') setLinkOpen(true);
+    };
+    dom.addEventListener(EDITOR_REQUEST_EVENT, open);
+    return () => dom.removeEventListener(EDITOR_REQUEST_EVENT, open);
+  }, [editor]);
 
   return (
     <div className="tandem-toolbar" role="toolbar" aria-label="Formatting">
@@ -106,6 +119,9 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
       <ToolButton label="Strike" shortcut={`${mod}Shift+S`} pressed={s.strike} disabled={off} onClick={() => chain().toggleStrike().run()}>
         <s aria-hidden="true">S</s>
       </ToolButton>
+      <ToolButton label="Underline" shortcut={`${mod}U`} pressed={s.underline} disabled={off} onClick={() => chain().toggleUnderline().run()}>
+        <u aria-hidden="true">U</u>
+      </ToolButton>
       <ToolButton label="Highlight" shortcut={`${mod}Shift+H`} pressed={s.highlight} disabled={off} onClick={() => chain().toggleHighlight().run()}>
         <Icon name="highlight" />
       </ToolButton>
@@ -114,11 +130,13 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
         <span aria-hidden="true" className="tandem-mono">{'<>'}</span>
       </ToolButton>
       <span className="tandem-toolbar__link">
-        <ToolButton label="Link" pressed={s.link} disabled={off} onClick={() => setLinkOpen((o) => !o)}>
+        <ToolButton label="Link" shortcut={`${mod}K`} pressed={s.link} disabled={off} onClick={() => setLinkOpen((o) => !o)}>
           <Icon name="link" />
         </ToolButton>
         {linkOpen && !off && <LinkForm editor={editor} onClose={() => setLinkOpen(false)} />}
       </span>
+      <span className="tandem-toolbar__sep" aria-hidden="true" />
+      <AlignTools editor={editor} disabled={off} />
       <span className="tandem-toolbar__sep" aria-hidden="true" />
       <ToolButton label="Bullet list" shortcut={`${mod}Shift+8`} pressed={s.bulletList} disabled={off} onClick={() => chain().toggleBulletList().run()}>
         <Icon name="bulletList" />

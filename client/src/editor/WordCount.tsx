@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import { useEffect, useState } from 'react';
+import type { WebsocketProvider } from 'y-websocket';
 
 /** Counting walks the whole document: done in a pause, never on the path of a keystroke. */
 const COUNT_DELAY_MS = 300;
@@ -12,8 +13,11 @@ function count(editor: Editor): { words: number; characters: number } {
 
 const plural = (n: number, one: string) => `${n.toLocaleString()} ${one}${n === 1 ? '' : 's'}`;
 
-/** "123 words · 456 characters" in the footer, updated in pauses. */
-export function WordCount({ editor }: { editor: Editor }) {
+/**
+ * "123 words · 456 characters" in the footer, updated in pauses. Until the document has arrived
+ * (from the server, or from this device's copy while offline) it says so, not "0 words".
+ */
+export function WordCount({ editor, loaded }: { editor: Editor; loaded: boolean }) {
   const [counts, setCounts] = useState(() => count(editor));
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -29,9 +33,31 @@ export function WordCount({ editor }: { editor: Editor }) {
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [editor]);
+  if (!loaded && counts.characters === 0) {
+    return (
+      <span className="tandem-footer__count" data-loading="">
+        Loading…
+      </span>
+    );
+  }
   return (
     <span className="tandem-footer__count" data-words={counts.words} data-characters={counts.characters}>
       {plural(counts.words, 'word')} · {plural(counts.characters, 'character')}
     </span>
   );
+}
+
+/** Whether the provider has had the server's whole document (its first sync) at least once. */
+export function useSynced(provider: WebsocketProvider | null): boolean {
+  const [synced, setSynced] = useState(false);
+  useEffect(() => {
+    if (!provider) return;
+    setSynced(provider.synced);
+    const handleSync = (s: boolean) => {
+      if (s) setSynced(true);
+    };
+    provider.on('sync', handleSync);
+    return () => provider.off('sync', handleSync);
+  }, [provider]);
+  return synced;
 }

@@ -171,8 +171,10 @@ export class DocApi {
     return path;
   }
 
-  async listShares(): Promise<ShareLink[]> {
-    return (await this.json<{ shares: ShareLink[] }>('GET', '/shares')).shares;
+  /** The document's links; `open` when the server runs without AUTH_SECRET (there are none). */
+  async listShares(): Promise<{ links: ShareLink[]; open: boolean }> {
+    const { shares, open } = await this.json<{ shares: ShareLink[]; open?: boolean }>('GET', '/shares');
+    return { links: shares, open: open === true };
   }
 
   createShare(mode: ShareMode, expiresInSeconds: number | undefined): Promise<ShareLink> {

@@ -1,8 +1,9 @@
 import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
-import type { Slice } from '@tiptap/pm/model';
+import type { Node as PMNode, Slice } from '@tiptap/pm/model';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { FILES_PREFIX, fileOwner, storedImageSrc } from '@tandem/schema';
+import { copyExternalImage, isExternalImage, keepImageAsLink } from './externalImages';
 
 /** What the server accepts (it decides by the bytes; this only filters the file chooser and drops). */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
@@ -44,6 +45,16 @@ function placeholderWidget(): HTMLElement {
 }
 
 /**
+ * In an empty paragraph (the line Enter just made) the image goes before it, which stays below as
+ * the line to go on typing in; inserting into it would split it and leave an empty line above.
+ */
+function insertImageAt(tr: Transaction, at: number, image: PMNode): void {
+  const $at = tr.doc.resolve(at);
+  if ($at.depth > 0 && $at.parent.type.name === 'paragraph' && $at.parent.content.size === 0) tr.insert($at.before(), image);
+  else tr.insert(at, image);
+}
+
+/**
  * Uploads `files` and inserts each as an image at `pos` once the server has it. Meanwhile a
  * placeholder (a decoration: local to this editor, never in the shared document) holds its
  * place; a failed upload only removes the placeholder and reports why.
@@ -60,7 +71,7 @@ export function insertImageFiles(editor: Editor, files: readonly File[], pos: nu
         if (editor.isDestroyed) return;
         const at = placeholderPos(editor.state, id);
         const tr = editor.state.tr.setMeta(key, { remove: id } satisfies Meta);
-        if (at !== null) tr.insert(at, editor.schema.nodes.image!.create({ src, alt: file.name }));
+        if (at !== null) insertImageAt(tr, at, editor.schema.nodes.image!.create({ src, alt: file.name }));
         editor.view.dispatch(tr);
       },
       (err: unknown) => {
@@ -88,34 +99,46 @@ function imageSources(html: string): Map<string, string> {
   return out;
 }
 
+/** Points every image showing `src` at `copy` (the paste's own step: no undo step of its own). */
+function replaceSrc(editor: Editor, src: string, copy: string): void {
+  if (editor.isDestroyed) return;
+  const tr = editor.state.tr;
+  editor.state.doc.descendants((node, pos) => {
+    if (node.type.name === 'image' && node.attrs.src === src) tr.setNodeMarkup(pos, undefined, { ...node.attrs, src: copy });
+  });
+  if (tr.docChanged) editor.view.dispatch(tr.setMeta('addToHistory', false));
+}
+
 /**
- * Pasted images stored under another document (copied from it in Tandem) are copied into this
- * one, then every image showing them is pointed at the copy. Until then (and if copying fails,
- * which is reported) they show from where they were.
+ * Pasted images that the document does not hold are copied into it, then every image showing
+ * them is pointed at the copy: those stored under another document (copied from it in Tandem),
+ * and those of other sites, which would break when that site changes. Until then they show from
+ * where they were. An image of another document that cannot be copied is reported; one of
+ * another site becomes a link to it, and the person is told.
  */
 function adoptForeignImages(editor: Editor, options: ImageUploadOptions, slice: Slice, sources: ReadonlyMap<string, string>): void {
-  const { adopt, document } = options;
-  if (!adopt || document === null) return;
+  const { adopt, document, upload } = options;
+  if (!adopt || !upload || document === null) return;
   const foreign = new Map<string, string>();
+  const external = new Set<string>();
   slice.content.descendants((node) => {
     const src = node.type.name === 'image' ? (node.attrs.src as unknown) : undefined;
     if (typeof src !== 'string') return;
     const owner = fileOwner(src);
     if (owner !== undefined && owner !== document) foreign.set(src, sources.get(src) ?? options.display(src));
+    else if (owner === undefined && isExternalImage(src)) external.add(src);
   });
-  for (const [src, from] of foreign) {
-    adopt(from).then(
-      (copy) => {
-        if (editor.isDestroyed) return;
-        const tr = editor.state.tr;
-        editor.state.doc.descendants((node, pos) => {
-          if (node.type.name === 'image' && node.attrs.src === src) tr.setNodeMarkup(pos, undefined, { ...node.attrs, src: copy });
-        });
-        // Part of the paste, not a step of its own for undo.
-        if (tr.docChanged) editor.view.dispatch(tr.setMeta('addToHistory', false));
-      },
+  const report = (err: unknown) => {
+    if (!editor.isDestroyed) options.onError(err instanceof Error ? err.message : String(err));
+  };
+  for (const [src, from] of foreign) adopt(from).then((copy) => replaceSrc(editor, src, copy), report);
+  for (const src of external) {
+    copyExternalImage(src, upload).then(
+      (copy) => replaceSrc(editor, src, copy),
       (err: unknown) => {
-        if (!editor.isDestroyed) options.onError(err instanceof Error ? err.message : String(err));
+        if (editor.isDestroyed) return;
+        keepImageAsLink(editor, src);
+        report(new Error(`A pasted image could not be copied into the document (${err instanceof Error ? err.message : String(err)}): it is kept as a link.`));
       },
     );
   }

@@ -84,4 +84,6 @@ export interface TandemEditorProps extends UseTandemOptions {
   /** `false` hides the toolbar; a function renders your own in its place. Default: Tandem's. */
   toolbar?: boolean | TandemToolbarRender | undefined;
   className?: string | undefined;
+  /** Put the caret in the document once it opens (the app does; an embedding page may not want its focus taken). */
+  autofocus?: boolean | undefined;
 }

@@ -8,6 +8,7 @@ import type {} from '@tiptap/extension-list';
 import type {} from '@tiptap/extension-highlight';
 import type {} from '@tiptap/extension-text-style';
 import type {} from '@tiptap/extension-image';
+import type {} from '@tiptap/extension-text-align';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
@@ -15,6 +16,8 @@ import { renderCaret, renderSelection } from './carets';
 import { TandemApi } from './api';
 import { adopter, displaySrc, uploader } from './files';
 import { ImageUpload } from './imageUpload';
+import { TandemKeys } from './keys';
+import { MarkdownPaste } from './markdownPaste';
 import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
 import { cleanPastedHtml } from './pasteCleanup';
 import { useCollaboration, type CollaborationSession } from './useCollaboration';
@@ -45,6 +48,8 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       // The document schema is shared with the server's conversions (schema/).
       ...tandemExtensions({ imageSrc: display }),
       TableRepair.configure({ awareness: provider.awareness }),
+      TandemKeys,
+      MarkdownPaste,
       ImageUpload.configure({
         upload: uploader(docApi),
         document: place.document,

@@ -84,7 +84,9 @@ export class DocumentService {
   async export(name: string, format: ExportFormat): Promise<{ body: Uint8Array | string; title: string }> {
     const state = await this.state(name);
     const { title } = await this.info(name);
-    return { body: await this.pool.run({ op: 'export', state, format, title }), title };
+    // The file's <title> is the document's title: its name, until documents have titles of their
+    // own (the first heading, `title` here, is content, and may be anything).
+    return { body: await this.pool.run({ op: 'export', state, format, title: name }), title };
   }
 
   /** Imports as one new change; resolves once connected peers have been sent it. */
@@ -120,8 +122,7 @@ export class DocumentService {
 
   async exportVersion(name: string, id: number, format: ExportFormat): Promise<Uint8Array | string> {
     const state = await this.versionBody(name, id);
-    const { title } = await this.info(name);
-    return this.pool.run({ op: 'export', state, format, title });
+    return this.pool.run({ op: 'export', state, format, title: name });
   }
 
   /** Brings a version's content back as one new change; resolves once connected peers have been sent it. */

@@ -62,3 +62,22 @@ test('restore brings back old content, unknown nodes included, as a change on to
   assert.equal(digest(Y.encodeStateAsUpdate(doc)).hash, digest(old).hash);
   assert.notEqual(digest(newer).hash, digest(old).hash);
 });
+
+test('exports keep what their format can: alignment, indentation and underline in HTML, checkbox state in text', () => {
+  const state = stateOf([
+    { type: 'paragraph', attrs: { textAlign: 'center', indent: 2 }, content: [{ type: 'text', text: 'centred', marks: [{ type: 'underline' }] }] },
+    { type: 'taskList', content: [
+      { type: 'taskItem', attrs: { checked: true }, content: [p('done')] },
+      { type: 'taskItem', attrs: { checked: false }, content: [p('to do')] },
+    ] },
+  ]);
+  const html = exportState(state, 'html', 'notes') as string;
+  assert.match(html, /<title>notes<\/title>/);
+  assert.match(html, /<p [^>]*style="[^"]*text-align: center/);
+  assert.match(html, /<p [^>]*data-indent="2"/);
+  assert.match(html, /<u>centred<\/u>/);
+  assert.equal(exportState(state, 'txt', ''), 'centred\n\n[x] done\n\n[ ] to do\n');
+  // And back: an HTML import keeps alignment and indentation.
+  const back = stateToJSON(importChange(stateOf([]), 'html', new TextEncoder().encode(html), 'replace'));
+  assert.deepEqual(back.content?.[0]?.attrs, { textAlign: 'center', indent: 2 });
+});

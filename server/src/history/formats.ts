@@ -65,6 +65,16 @@ function knownNode(json: PMNode): ProseMirrorNode {
   }
 }
 
+/** Plain text has no checkbox: a task item's text starts with `[x] ` or `[ ] ` instead, as Markdown writes it. */
+function withCheckboxes(json: PMNode): PMNode {
+  const content = json.content?.map(withCheckboxes);
+  if (json.type !== 'taskItem' || !content) return content ? { ...json, content } : json;
+  const box = { type: 'text', text: json.attrs?.checked === true ? '[x] ' : '[ ] ' };
+  const [first, ...rest] = content;
+  const lead = first?.type === 'paragraph' ? [{ ...first, content: [box, ...(first.content ?? [])] }] : [{ type: 'paragraph', content: [box] }, ...(first ? [first] : [])];
+  return { ...json, content: [...lead, ...rest] };
+}
+
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Converts a state to `format`. HTML comes from the schema's own serializer, so only its tags. */
@@ -73,7 +83,10 @@ export function exportState(state: Uint8Array, format: ExportFormat, title: stri
   const json = stateToJSON(state);
   if (format === 'json') return JSON.stringify(json);
   const node = knownNode(json);
-  if (format === 'txt') return node.textBetween(0, node.content.size, '\n\n', (leaf) => (leaf.type.name === 'hardBreak' ? '\n' : '')) + '\n';
+  if (format === 'txt') {
+    const text = knownNode(withCheckboxes(json));
+    return text.textBetween(0, text.content.size, '\n\n', (leaf) => (leaf.type.name === 'hardBreak' ? '\n' : '')) + '\n';
+  }
   if (format === 'md') return tools().markdown.serialize(node.toJSON() as PMNode) + '\n';
   // The DOM serializer escapes only `&` and `"` in attribute values (as browsers do); `<` and `>`
   // are escaped as well, so that no tag-like text appears anywhere outside the schema's own tags.

@@ -104,6 +104,10 @@ test('without AUTH_SECRET there are no share links: the answer says anyone with 
   const res = await fetch(`http://127.0.0.1:${ts.port}/api/docs/x/shares`, { method: 'POST', body: '{"mode":"read"}' });
   assert.equal(res.status, 409);
   assert.match(((await res.json()) as { reason: string }).reason, /anyone with the link can edit/);
+  // Listing is a question a browser asks on every Share: answered, not refused (no console error).
+  const list = await fetch(`http://127.0.0.1:${ts.port}/api/docs/x/shares`);
+  assert.equal(list.status, 200);
+  assert.deepEqual(await list.json(), { shares: [], open: true });
   await ts.stop();
   cleanup(ts.dataDir);
 });

@@ -28,6 +28,12 @@ async function describe(shares: Shares, name: string, record: ShareRecord) {
 }
 
 async function list(r: ApiRequest): Promise<void> {
+  // Listing on an open server is a question, not an error (a 409 would be a console error in
+  // every browser that opens Share).
+  if (!r.deps.shares) {
+    sendJson(r.res, 200, { shares: [], open: true });
+    return;
+  }
   const shares = sharesOf(r);
   const records = await shares.list(r.name);
   sendJson(r.res, 200, { shares: await Promise.all(records.map((record) => describe(shares, r.name, record))) });
