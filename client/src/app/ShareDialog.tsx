@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { trapTab, useReturnFocus } from '../editor/a11y';
 import { createShare, listShares, revokeShare, type ShareLink, type ShareList } from './shareApi';
 
 const EXPIRIES = [
@@ -40,6 +41,12 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
   const [expiry, setExpiry] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const dialog = useRef<HTMLDivElement>(null);
+  // A modal dialog: Tab stays inside while it is open, and closing puts focus back on Share.
+  const returnFocus = useReturnFocus();
+  const close = () => {
+    onClose();
+    returnFocus();
+  };
 
   const refresh = () => listShares(name, token).then(setList);
   useEffect(() => {
@@ -68,7 +75,7 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
   };
 
   return (
-    <div className="share-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="share-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div
         ref={dialog}
         className="share-dialog"
@@ -76,7 +83,7 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
         aria-modal="true"
         aria-labelledby="share-title"
         tabIndex={-1}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+        onKeyDown={(e) => (e.key === 'Escape' ? close() : trapTab(e))}
       >
         <h2 id="share-title">Share “{name}”</h2>
         {list === null && <p>Loading…</p>}
@@ -137,7 +144,7 @@ export function ShareDialog({ name, token, plainLink, copy, onClose }: { name: s
             {error}
           </p>
         )}
-        <button type="button" className="share-dialog__close" onClick={onClose}>
+        <button type="button" className="share-dialog__close" onClick={close}>
           Done
         </button>
       </div>

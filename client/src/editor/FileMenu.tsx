@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { moveInMenu } from './a11y';
 import { docApiUrl } from './docApi';
 
 export interface FileMenuProps {
@@ -17,6 +18,7 @@ const DOWNLOADS = [
 export function FileMenu({ url, document, token }: FileMenuProps) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     if (!open) return;
@@ -24,6 +26,7 @@ export function FileMenu({ url, document, token }: FileMenuProps) {
     first?.focus();
     const close = (e: MouseEvent | KeyboardEvent) => {
       if (e instanceof KeyboardEvent ? e.key === 'Escape' : !root.current?.contains(e.target as Node)) setOpen(false);
+      if (e instanceof KeyboardEvent && e.key === 'Escape') button.current?.focus();
     };
     window.addEventListener('mousedown', close);
     window.addEventListener('keydown', close);
@@ -35,11 +38,11 @@ export function FileMenu({ url, document, token }: FileMenuProps) {
 
   return (
     <div className="tandem-filemenu" ref={root}>
-      <button type="button" className="tandem-filemenu__button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+      <button ref={button} type="button" className="tandem-filemenu__button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
         File
       </button>
       {open && (
-        <div className="tandem-filemenu__menu" role="menu" aria-label="File">
+        <div className="tandem-filemenu__menu" role="menu" aria-label="File" onKeyDown={(e) => moveInMenu(e) || (e.key === 'Tab' && setOpen(false))}>
           {DOWNLOADS.map((d) => (
             <a key={d.format} role="menuitem" href={docApiUrl(url, document, '/export', token, { format: d.format })} download onClick={() => setOpen(false)}>
               {d.label}

@@ -6,6 +6,7 @@ import { Icon } from './icons';
 import { insertImageFiles, IMAGE_TYPES } from './imageUpload';
 import { LinkForm } from './LinkForm';
 import { TableTools } from './TableTools';
+import { useRovingTabindex } from './rovingToolbar';
 import { mod, ToolButton } from './ToolButton';
 
 interface ToolbarState {
@@ -75,11 +76,13 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
   const s = useEditorState({ editor, selector: selectToolbar });
   const [linkOpen, setLinkOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const handleArrows = useRovingTabindex(root);
   const off = !editable;
   const chain = () => editor.chain().focus();
 
   return (
-    <div className="tandem-toolbar" role="toolbar" aria-label="Formatting">
+    <div className="tandem-toolbar" role="toolbar" aria-label="Formatting" ref={root} onKeyDown={handleArrows}>
       <ToolButton label="Undo" shortcut={`${mod}Z`} disabled={off || !s.canUndo} onClick={() => chain().undo().run()}>
         <Icon name="undo" />
       </ToolButton>
@@ -88,13 +91,13 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
       </ToolButton>
       <span className="tandem-toolbar__sep" aria-hidden="true" />
       <ToolButton label="Heading 1" shortcut={`${mod}Alt+1`} pressed={s.h1} disabled={off} onClick={() => chain().toggleHeading({ level: 1 }).run()}>
-        H1
+        <span aria-hidden="true" className="tandem-glyph" data-glyph="H1" />
       </ToolButton>
       <ToolButton label="Heading 2" shortcut={`${mod}Alt+2`} pressed={s.h2} disabled={off} onClick={() => chain().toggleHeading({ level: 2 }).run()}>
-        H2
+        <span aria-hidden="true" className="tandem-glyph" data-glyph="H2" />
       </ToolButton>
       <ToolButton label="Heading 3" shortcut={`${mod}Alt+3`} pressed={s.h3} disabled={off} onClick={() => chain().toggleHeading({ level: 3 }).run()}>
-        H3
+        <span aria-hidden="true" className="tandem-glyph" data-glyph="H3" />
       </ToolButton>
       <span className="tandem-toolbar__sep" aria-hidden="true" />
       <ToolButton label="Bold" shortcut={`${mod}B`} pressed={s.bold} disabled={off} onClick={() => chain().toggleBold().run()}>
