@@ -8,7 +8,7 @@ export interface FileMenuProps {
   token?: string | undefined;
 }
 
-const DOWNLOADS = [
+export const DOWNLOADS = [
   { format: 'md', label: 'Download as Markdown' },
   { format: 'html', label: 'Download as HTML' },
   { format: 'txt', label: 'Download as text' },
