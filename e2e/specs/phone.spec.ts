@@ -51,6 +51,8 @@ test('at 390 px: one header row and a one-row toolbar within 120 px; history and
   await page.getByRole('menuitem', { name: 'Version history' }).click();
   const panel = page.getByRole('complementary', { name: 'Version history' });
   await expectFullScreen(page, panel);
+  // On top of everything: no toolbar button drawn over the panel.
+  expect(await panel.evaluate((el, [x, y]) => el.contains(document.elementFromPoint(x!, y!)), [PHONE.width / 2, (bar.top + bar.bottom) / 2])).toBe(true);
   await panel.getByRole('button', { name: 'Close version history' }).click();
   await expect(panel).toBeHidden();
 
@@ -60,6 +62,7 @@ test('at 390 px: one header row and a one-row toolbar within 120 px; history and
   await expectFullScreen(page, dialog);
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Document menu' })).toBeFocused();
 });
 
 test('at 390 px the name prompt sits below the document, never over its text', async ({ browser, people, server }) => {

@@ -28,7 +28,9 @@ export function DocMenu({ url, document, token, onHistory, onShare }: DocMenuPro
     return () => window.removeEventListener('mousedown', close);
   }, [open]);
 
+  // Focus goes back to the menu button first: the sheet that opens returns it there on close.
   const choose = (action: () => void) => () => {
+    button.current?.focus();
     setOpen(false);
     action();
   };
