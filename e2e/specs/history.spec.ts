@@ -83,12 +83,18 @@ test('History panel: name a version, preview its differences, restore it for eve
   await page.keyboard.press('Control+a');
   await page.keyboard.type('A replacement.');
   await expect(bob.editor).toContainText('A replacement.');
+  await panel.getByRole('textbox', { name: 'Version name' }).fill('Replacement');
+  await panel.getByRole('button', { name: 'Name this version' }).click();
+  await expect(panel.getByRole('status')).toHaveText('Saved “Replacement”');
 
-  await panel.getByRole('button', { name: /^Original, / }).click();
+  // The preview shows what that version changed since the one before, as Google Docs does.
+  await panel.getByRole('button', { name: /Replacement/ }).click();
   const preview = panel.getByRole('region', { name: /^Preview of the version of / });
-  await expect(preview.locator('ins')).toHaveText('The original sentence.');
-  await expect(preview.locator('del')).toHaveText('A replacement.');
+  await expect(preview.locator('ins')).toHaveText('A replacement.');
+  await expect(preview.locator('del')).toHaveText('The original sentence.');
+  await panel.getByRole('button', { name: /Original/ }).click();
   await preview.getByRole('button', { name: 'Restore this version' }).click();
+  await preview.getByRole('alertdialog', { name: 'Restore this version?' }).getByRole('button', { name: 'Restore' }).click();
   await expect(panel.getByRole('status')).toContainText('Restored');
   for (const user of [alice, bob]) await expect.poll(() => documentText(user)).toBe('The original sentence.');
   await panel.getByRole('button', { name: 'Close version history' }).click();

@@ -13,7 +13,7 @@ export interface User {
   reopen(): Promise<void>;
 }
 
-const PALETTE = ['#1a73e8', '#d93025', '#188038', '#9334e6', '#e37400', '#007b83'];
+const PALETTE = ['#1967d2', '#d93025', '#188038', '#9334e6', '#c2410c', '#007b83'];
 
 /** Opens people on documents and fails the test if any page threw an uncaught error. */
 export class People {

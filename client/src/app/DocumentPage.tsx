@@ -3,6 +3,7 @@ import { FileMenu } from '../editor/FileMenu';
 import { HistoryPanel } from '../editor/HistoryPanel';
 import { TandemEditor } from '../editor/TandemEditor';
 import type { TandemStatus } from '../editor/types';
+import { DocMenu } from './DocMenu';
 import { useIdentity } from './identity';
 import { NamePrompt } from './NamePrompt';
 import { ShareDialog } from './ShareDialog';
@@ -79,14 +80,17 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
             You: <span style={{ color: identity.user.color }}>{identity.user.name}</span>
           </span>
         </div>
-        <FileMenu url={url} document={name} token={token} offline={status === 'offline'} />
+        <span className="doc-header__wide">
+          <FileMenu url={url} document={name} token={token} offline={status === 'offline'} />
+        </span>
         <span className="doc-header__spacer" />
-        <button type="button" className="doc-header__history" aria-pressed={historyOpen} onClick={() => setHistoryOpen((o) => !o)}>
+        <button type="button" className="doc-header__history doc-header__wide" aria-pressed={historyOpen} onClick={() => setHistoryOpen((o) => !o)}>
           Version history
         </button>
-        <button type="button" className="doc-header__share" onClick={() => setSharing(true)} aria-haspopup="dialog">
+        <button type="button" className="doc-header__share doc-header__wide" onClick={() => setSharing(true)} aria-haspopup="dialog">
           Share
         </button>
+        <DocMenu url={url} document={name} token={token} offline={status === 'offline'} onHistory={() => setHistoryOpen(true)} onShare={() => setSharing(true)} />
       </header>
       <div className="doc-page__body">
         <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} onStatus={setStatus} autofocus className="doc-page__editor" />

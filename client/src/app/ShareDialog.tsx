@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { trapTab, useReturnFocus } from '../editor/a11y';
 import { ApiFailure, TandemApi, type ShareLink, type ShareMode } from '../editor/api';
 
 export type ShareList =
@@ -50,6 +51,12 @@ export function ShareDialog({ name, token, plainLink, copy, copied, onClose }: {
   const [expiry, setExpiry] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const dialog = useRef<HTMLDivElement>(null);
+  // A modal dialog: Tab stays inside while it is open, and closing puts focus back on Share.
+  const returnFocus = useReturnFocus();
+  const close = () => {
+    onClose();
+    returnFocus();
+  };
 
   const api = useMemo(() => new TandemApi('', token).doc(name), [name, token]);
   const refresh = () =>
@@ -87,7 +94,7 @@ export function ShareDialog({ name, token, plainLink, copy, copied, onClose }: {
   };
 
   return (
-    <div className="share-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="share-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div
         ref={dialog}
         className="share-dialog"
@@ -95,7 +102,7 @@ export function ShareDialog({ name, token, plainLink, copy, copied, onClose }: {
         aria-modal="true"
         aria-labelledby="share-title"
         tabIndex={-1}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+        onKeyDown={(e) => (e.key === 'Escape' ? close() : trapTab(e))}
       >
         <h2 id="share-title">Share “{name}”</h2>
         {list === null && <p>Loading…</p>}
@@ -161,7 +168,7 @@ export function ShareDialog({ name, token, plainLink, copy, copied, onClose }: {
         <p className="share-dialog__copied" role="status">
           {copied ? 'Link copied' : ''}
         </p>
-        <button type="button" className="share-dialog__close" onClick={onClose}>
+        <button type="button" className="share-dialog__close" onClick={close}>
           Done
         </button>
       </div>

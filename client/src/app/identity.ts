@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { TandemUser } from '../editor/types';
-import { randomColor, randomGuestName } from './names';
+import { isPaletteColor, randomColor, randomGuestName } from './names';
 import { loadUser, saveUser } from './storage';
 
 export interface Identity {
@@ -34,9 +34,10 @@ export function useIdentity(search: string): Identity {
   const [state, setState] = useState(() => {
     const fromQuery = new URLSearchParams(search).get('name')?.trim();
     const stored = loadUser();
-    const color = stored.color ?? randomColor();
+    // A colour remembered from an older palette may be too light for white text: pick again.
+    const color = stored.color && isPaletteColor(stored.color) ? stored.color : randomColor();
     if (fromQuery) saveUser({ name: fromQuery, color });
-    else if (!stored.color) saveUser({ color });
+    else if (color !== stored.color) saveUser({ color });
     const name = fromQuery || stored.name;
     return {
       user: { name: name ?? randomGuestName(), color },

@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { moveInMenu } from './a11y';
 import { ToolButton } from './ToolButton';
 
 /** Google Docs' first row of text colours, named for screen readers. */
@@ -16,13 +17,18 @@ export const TEXT_COLORS = [
 /** "Text colour": a small menu of named colours plus "Default colour". */
 export function ColorMenu({ editor, current, disabled }: { editor: Editor; current: string | null; disabled: boolean }) {
   const [open, setOpen] = useState(false);
+  const root = useRef<HTMLSpanElement>(null);
+  // Open with focus inside (on the colour in use, else the first), as WAI-ARIA's menu pattern.
+  useEffect(() => {
+    if (open) root.current?.querySelector<HTMLElement>('[role="menu"] [aria-checked="true"], [role="menu"] [role^="menuitem"]')?.focus();
+  }, [open]);
   const choose = (value: string | null) => {
     const chain = editor.chain().focus();
     (value ? chain.setColor(value) : chain.unsetColor()).run();
     setOpen(false);
   };
   return (
-    <span className="tandem-toolbar__popover">
+    <span className="tandem-toolbar__popover" ref={root}>
       <ToolButton label="Text colour" expanded={open && !disabled} disabled={disabled} onClick={() => setOpen((o) => !o)}>
         <span aria-hidden="true" className="tandem-color-glyph" style={{ borderBottomColor: current ?? 'currentColor' }}>
           A
@@ -34,10 +40,12 @@ export function ColorMenu({ editor, current, disabled }: { editor: Editor; curre
           role="menu"
           aria-label="Text colour"
           onKeyDown={(e) => {
+            if (moveInMenu(e)) return;
             if (e.key === 'Escape') {
+              e.stopPropagation();
               setOpen(false);
-              editor.commands.focus();
-            }
+              root.current?.querySelector<HTMLElement>('button')?.focus(); // back to "Text colour"
+            } else if (e.key === 'Tab') setOpen(false);
           }}
         >
           {TEXT_COLORS.map((c) => (

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { moveInMenu } from './a11y';
 import { TandemApi, type ExportFormat } from './api';
 
 export interface FileMenuProps {
@@ -9,30 +10,41 @@ export interface FileMenuProps {
   offline?: boolean | undefined;
 }
 
-const DOWNLOADS = [
+export const DOWNLOADS = [
   { format: 'md', label: 'Download as Markdown' },
   { format: 'html', label: 'Download as HTML' },
   { format: 'txt', label: 'Download as text' },
 ] as const;
 
-/** Saves a blob as a download with `filename`, without a URL that carries a credential. */
-function saveBlob(blob: Blob, filename: string): void {
-  const href = URL.createObjectURL(blob);
-  const a = window.document.createElement('a');
-  a.href = href;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(href), 60_000);
-}
+const OFFLINE = 'Cannot download while offline: the server makes the file. Your edits are kept on this device; try again once connected.';
 
 /**
- * File menu: downloads through the export API (the server converts; the token goes in a header,
- * never into a link), and Print.
+ * Downloads an export through the API (the token goes in a header, never into a link) and
+ * saves it under the name the server gives; resolves to why it could not, or null.
  */
-export function FileMenu({ url, document, token, offline = false }: FileMenuProps) {
+export async function downloadExport(place: { url: string; document: string; token?: string | undefined; offline?: boolean | undefined }, format: ExportFormat): Promise<string | null> {
+  if (place.offline) return OFFLINE;
+  try {
+    const { blob, filename } = await TandemApi.forServer(place.url, place.token).doc(place.document).exportFile(format);
+    const href = URL.createObjectURL(blob);
+    const a = window.document.createElement('a');
+    a.href = href;
+    a.download = filename;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    return null;
+  } catch (err) {
+    return `The download failed: ${(err as Error).message}`;
+  }
+}
+
+/** File menu: downloads through the export API (the server converts), and Print. */
+export function FileMenu(props: FileMenuProps) {
+  const { offline = false } = props;
   const [open, setOpen] = useState(false);
   const [why, setWhy] = useState<string | null>(null);
   const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     if (!offline) setWhy(null);
@@ -43,6 +55,7 @@ export function FileMenu({ url, document, token, offline = false }: FileMenuProp
     first?.focus();
     const close = (e: MouseEvent | KeyboardEvent) => {
       if (e instanceof KeyboardEvent ? e.key === 'Escape' : !root.current?.contains(e.target as Node)) setOpen(false);
+      if (e instanceof KeyboardEvent && e.key === 'Escape') button.current?.focus();
     };
     window.addEventListener('mousedown', close);
     window.addEventListener('keydown', close);
@@ -54,26 +67,16 @@ export function FileMenu({ url, document, token, offline = false }: FileMenuProp
 
   const download = async (format: ExportFormat) => {
     setOpen(false);
-    setWhy(null);
-    if (offline) {
-      setWhy('Cannot download while offline: the server makes the file. Your edits are kept on this device; try again once connected.');
-      return;
-    }
-    try {
-      const { blob, filename } = await TandemApi.forServer(url, token).doc(document).exportFile(format);
-      saveBlob(blob, filename);
-    } catch (err) {
-      setWhy(`The download failed: ${(err as Error).message}`);
-    }
+    setWhy(await downloadExport(props, format));
   };
 
   return (
     <div className="tandem-filemenu" ref={root}>
-      <button type="button" className="tandem-filemenu__button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+      <button ref={button} type="button" className="tandem-filemenu__button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
         File
       </button>
       {open && (
-        <div className="tandem-filemenu__menu" role="menu" aria-label="File">
+        <div className="tandem-filemenu__menu" role="menu" aria-label="File" onKeyDown={(e) => moveInMenu(e) || (e.key === 'Tab' && setOpen(false))}>
           {DOWNLOADS.map((d) => (
             <button key={d.format} type="button" role="menuitem" onClick={() => void download(d.format)}>
               {d.label}

@@ -1,6 +1,10 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { diffBlocks, blocksOf, type DiffLine } from './blockDiff';
-import { TandemApi, type VersionInfo } from './api';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useReturnFocus } from './a11y';
+import { ApiFailure, TandemApi, type DocNode, type VersionInfo } from './api';
+import { displaySrc } from './files';
+import { RestoreConfirm } from './RestoreConfirm';
+import { VersionPreview } from './VersionPreview';
+import { versionTimes } from './versionTimes';
 import './history.css';
 
 export interface HistoryPanelProps {
@@ -11,91 +15,138 @@ export interface HistoryPanelProps {
   onClose: () => void;
 }
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
 function who(v: VersionInfo): string {
   return v.authors.length === 0 ? 'No recorded author' : v.authors.map((a) => a.name).join(', ');
 }
 
+/** No answer came at all: offline, or the server is down. */
+const unreachable = (err: unknown) => (err instanceof ApiFailure && err.unreachable) || (typeof navigator !== 'undefined' && !navigator.onLine);
+const OFFLINE = 'The server cannot be reached: version history needs a connection.';
+
+interface Toast {
+  text: string;
+  /** The version holding the text a restore replaced: restoring it undoes that restore. */
+  undo?: string | undefined;
+}
+
 /**
- * Version history of a document (needs a write token): the list (time, who, name), a read-only
- * preview of one version with its differences to the current text, Restore (a new change every
- * peer receives), and Name this version.
+ * Version history of a document (needs a write token): the list (time, who, name), a preview of
+ * one version rendered as the editor renders it, with what that version changed since the one
+ * before; Restore (asked for first, a new change every peer receives, undoable from the toast),
+ * and Name this version.
  */
 export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProps) {
   const [versions, setVersions] = useState<VersionInfo[] | null>(null);
+  const [offline, setOffline] = useState(false);
   const [selected, setSelected] = useState<VersionInfo | null>(null);
-  const [preview, setPreview] = useState<DiffLine[] | null>(null);
+  const [preview, setPreview] = useState<{ version: DocNode; before: DocNode | null } | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [label, setLabel] = useState('');
-  const [message, setMessage] = useState('');
+  const [toast, setToast] = useState<Toast | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const bodies = useRef(new Map<string, Promise<DocNode>>());
+  const returnFocus = useReturnFocus();
+  const close = () => {
+    onClose();
+    returnFocus();
+  };
 
   const api = useMemo(() => TandemApi.forServer(url, token).doc(document), [url, document, token]);
+  const imageSrc = useMemo(() => displaySrc(url, token), [url, token]);
+  const times = useMemo(() => versionTimes(versions ?? []), [versions]);
+  const when = (v: VersionInfo) => times.get(v.id) ?? v.createdAt;
 
   const refresh = useCallback(async () => {
     try {
       setVersions(await api.versions());
+      setOffline(false);
       setError('');
     } catch (err) {
-      setError((err as Error).message);
-      setVersions([]);
+      if (unreachable(err)) setOffline(true);
+      else setError((err as Error).message);
     }
   }, [api]);
 
   useEffect(() => {
     void refresh();
+    window.addEventListener('online', refresh);
+    return () => window.removeEventListener('online', refresh);
   }, [refresh]);
 
+  // A version never changes: each body is fetched once.
+  const body = useCallback(
+    (id: string) => {
+      let p = bodies.current.get(id);
+      if (!p) {
+        p = api.versionJson(id);
+        p.catch(() => bodies.current.delete(id));
+        bodies.current.set(id, p);
+      }
+      return p;
+    },
+    [api],
+  );
+
+  const olderId = selected && versions ? versions[versions.findIndex((v) => v.id === selected.id) + 1]?.id : undefined;
   useEffect(() => {
     if (!selected) return;
     let live = true;
     setPreview(null);
-    Promise.all([api.versionJson(selected.id), api.currentJson()]).then(
-      ([version, current]) => live && setPreview(diffBlocks(blocksOf(current), blocksOf(version))),
-      (err: Error) => live && setError(err.message),
+    Promise.all([body(selected.id), olderId ? body(olderId) : null]).then(
+      ([version, before]) => live && setPreview({ version, before }),
+      (err: unknown) => live && setError(unreachable(err) ? OFFLINE : (err as Error).message),
     );
     return () => {
       live = false;
     };
-  }, [selected, api]);
+  }, [selected, olderId, body]);
 
-  const act = async (what: () => Promise<unknown>, done: string) => {
+  const act = async (what: () => Promise<Toast>) => {
     setBusy(true);
     setError('');
     try {
-      await what();
-      setMessage(done);
+      setToast(await what());
       await refresh();
     } catch (err) {
-      setError((err as Error).message);
+      setError(unreachable(err) ? OFFLINE : (err as Error).message);
     } finally {
       setBusy(false);
     }
   };
 
-  const restore = () => selected && act(() => api.restore(selected.id), `Restored the version of ${when(selected.createdAt)}`);
+  /** `undoable`: the toast offers to restore the text this replaced (not after an undo itself). */
+  const restore = (id: string, text: string, undoable: boolean) =>
+    act(async () => {
+      const { before } = await api.restore(id);
+      // The document is the restored version now: a comparison made before would mislead.
+      setSelected(null);
+      setConfirming(false);
+      return { text, undo: undoable ? (before ?? undefined) : undefined };
+    });
   const nameVersion = (e: FormEvent) => {
     e.preventDefault();
     const name = label.trim();
-    if (name) void act(() => api.nameVersion(name), `Saved “${name}”`).then(() => setLabel(''));
+    if (name) void act(async () => (await api.nameVersion(name), { text: `Saved “${name}”` })).then(() => setLabel(''));
   };
 
   return (
-    <aside className="tandem-history" aria-label="Version history">
+    <aside className="tandem-history" aria-label="Version history" onKeyDown={(e) => e.key === 'Escape' && close()}>
       <div className="tandem-history__head">
         <h2 className="tandem-history__title">Version history</h2>
-        <button type="button" className="tandem-history__close" onClick={onClose} aria-label="Close version history">×</button>
+        <button type="button" className="tandem-history__close" onClick={close} aria-label="Close version history">×</button>
       </div>
       <form className="tandem-history__name" onSubmit={nameVersion}>
         <input aria-label="Version name" placeholder="Name the current version" value={label} maxLength={200} onChange={(e) => setLabel(e.target.value)} />
-        <button type="submit" disabled={busy || label.trim() === ''}>Name this version</button>
+        <button type="submit" disabled={busy || offline || label.trim() === ''}>Name this version</button>
       </form>
-      <p className="tandem-history__message" role="status">{message}</p>
       {error && <p className="tandem-history__error" role="alert">{error}</p>}
-      {versions === null ? (
+      {offline ? (
+        <div className="tandem-history__offline" data-history="offline">
+          <p>{OFFLINE} It loads again once you are back online.</p>
+          <button type="button" onClick={() => void refresh()}>Try again</button>
+        </div>
+      ) : versions === null ? (
         <p>Loading…</p>
       ) : versions.length === 0 ? (
         <p>No versions yet: one is saved when editing pauses.</p>
@@ -103,15 +154,8 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
         <ul className="tandem-history__list" aria-label="Versions">
           {versions.map((v) => (
             <li key={v.id}>
-              <button
-                type="button"
-                className="tandem-history__item"
-                aria-pressed={selected?.id === v.id}
-                aria-label={`${v.name ? `${v.name}, ` : ''}${when(v.createdAt)}, by ${who(v)}`}
-                data-version-id={v.id}
-                onClick={() => setSelected(v)}
-              >
-                <span className="tandem-history__when">{when(v.createdAt)}</span>
+              <button type="button" className="tandem-history__item" aria-pressed={selected?.id === v.id} data-version-id={v.id} onClick={() => setSelected(v)}>
+                <time className="tandem-history__when" dateTime={v.createdAt}>{when(v)}</time>
                 {v.name && <span className="tandem-history__label">{v.name}</span>}
                 <span className="tandem-history__who">{who(v)}</span>
               </button>
@@ -120,33 +164,34 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
         </ul>
       )}
       {selected && (
-        <section className="tandem-history__preview" aria-label={`Preview of the version of ${when(selected.createdAt)}`}>
+        <section className="tandem-history__preview" aria-label={`Preview of the version of ${when(selected)}`}>
           <div className="tandem-history__actions">
-            <button type="button" onClick={() => void restore()} disabled={busy}>Restore this version</button>
+            <button type="button" onClick={() => setConfirming(true)} aria-expanded={confirming} disabled={busy || offline}>Restore this version</button>
           </div>
-          {preview === null ? (
-            <p>Loading…</p>
-          ) : (
-            <div className="tandem-history__doc" role="document" aria-readonly="true">
-              {preview.map((line, i) => <PreviewBlock key={i} line={line} />)}
-            </div>
+          {confirming && (
+            <RestoreConfirm
+              when={when(selected)}
+              busy={busy}
+              onRestore={() => void restore(selected.id, `Restored the version of ${when(selected)}`, true)}
+              onCancel={() => setConfirming(false)}
+            />
           )}
+          {olderId && <p className="tandem-history__legend"><span className="tandem-history__key--added">Added</span> and <span className="tandem-history__key--removed">removed</span> since the version before</p>}
+          {preview === null ? <p>Loading…</p> : <VersionPreview version={preview.version} before={preview.before} imageSrc={imageSrc} />}
         </section>
       )}
+      <div className="tandem-history__toast" role="status">
+        {toast && (
+          <>
+            <span>{toast.text}</span>
+            {toast.undo && (
+              <button type="button" disabled={busy} onClick={() => void restore(toast.undo!, 'Restore undone', false)}>
+                Undo restore
+              </button>
+            )}
+          </>
+        )}
+      </div>
     </aside>
   );
-}
-
-/** One block of the preview: text the version adds is <ins>, text it lacks is <del>. */
-function PreviewBlock({ line }: { line: DiffLine }) {
-  const text = line.text || '\u00a0';
-  const inner = line.change === 'added' ? <ins title="In this version, not in the current text">{text}</ins> : line.change === 'removed' ? <del title="In the current text, not in this version">{text}</del> : text;
-  const className = `tandem-history__block tandem-history__block--${line.change}`;
-  if (line.type === 'heading') {
-    const level = Math.min(Math.max(line.level, 1), 3);
-    const Tag = `h${level + 2}` as 'h3' | 'h4' | 'h5';
-    return <Tag className={className} data-change={line.change}>{inner}</Tag>;
-  }
-  if (line.type === 'codeBlock') return <pre className={className} data-change={line.change}>{inner}</pre>;
-  return <p className={className} data-change={line.change}>{inner}</p>;
 }

@@ -16,7 +16,7 @@ function readPeers(awareness: Awareness): Peer[] {
     peers.push({
       clientId,
       name: user.name,
-      color: typeof user.color === 'string' ? user.color : '#888',
+      color: typeof user.color === 'string' ? user.color : '#5f6368', // grey dark enough for white initials (4.5:1)
       self: clientId === awareness.clientID,
     });
   });

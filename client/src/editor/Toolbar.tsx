@@ -8,6 +8,7 @@ import { insertImageFiles, IMAGE_TYPES } from './imageUpload';
 import { EDITOR_REQUEST_EVENT } from './keys';
 import { LinkForm } from './LinkForm';
 import { TableTools } from './TableTools';
+import { useRovingTabindex } from './rovingToolbar';
 import { mod, ToolButton } from './ToolButton';
 
 interface ToolbarState {
@@ -79,6 +80,8 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
   const s = useEditorState({ editor, selector: selectToolbar });
   const [linkOpen, setLinkOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const handleArrows = useRovingTabindex(root);
   const off = !editable;
   const chain = () => editor.chain().focus();
   // Ctrl+K and the link bubble's "Edit" ask for the link box (keys.ts).
@@ -92,7 +95,7 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
   }, [editor]);
 
   return (
-    <div className="tandem-toolbar" role="toolbar" aria-label="Formatting">
+    <div className="tandem-toolbar" role="toolbar" aria-label="Formatting" ref={root} onKeyDown={handleArrows}>
       <ToolButton label="Undo" shortcut={`${mod}Z`} disabled={off || !s.canUndo} onClick={() => chain().undo().run()}>
         <Icon name="undo" />
       </ToolButton>
@@ -101,13 +104,13 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
       </ToolButton>
       <span className="tandem-toolbar__sep" aria-hidden="true" />
       <ToolButton label="Heading 1" shortcut={`${mod}Alt+1`} pressed={s.h1} disabled={off} onClick={() => chain().toggleHeading({ level: 1 }).run()}>
-        H1
+        <span aria-hidden="true" className="tandem-glyph" data-glyph="H1" />
       </ToolButton>
       <ToolButton label="Heading 2" shortcut={`${mod}Alt+2`} pressed={s.h2} disabled={off} onClick={() => chain().toggleHeading({ level: 2 }).run()}>
-        H2
+        <span aria-hidden="true" className="tandem-glyph" data-glyph="H2" />
       </ToolButton>
       <ToolButton label="Heading 3" shortcut={`${mod}Alt+3`} pressed={s.h3} disabled={off} onClick={() => chain().toggleHeading({ level: 3 }).run()}>
-        H3
+        <span aria-hidden="true" className="tandem-glyph" data-glyph="H3" />
       </ToolButton>
       <span className="tandem-toolbar__sep" aria-hidden="true" />
       <ToolButton label="Bold" shortcut={`${mod}B`} pressed={s.bold} disabled={off} onClick={() => chain().toggleBold().run()}>

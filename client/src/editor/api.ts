@@ -144,7 +144,8 @@ export class DocApi {
     return this.json('POST', '/versions', { json: { name } });
   }
 
-  restore(id: string): Promise<unknown> {
+  /** Restores a version; `before` names the version holding the text it replaced (to undo it). */
+  restore(id: string): Promise<{ restored: string; before: string | null }> {
     return this.json('POST', `/versions/${encodeURIComponent(id)}/restore`);
   }
 

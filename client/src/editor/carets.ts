@@ -3,7 +3,7 @@
 const SAFE_COLOR = /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\))$/i;
 
 function colorOf(user: Record<string, unknown>): string {
-  return typeof user.color === 'string' && SAFE_COLOR.test(user.color) ? user.color : '#888888';
+  return typeof user.color === 'string' && SAFE_COLOR.test(user.color) ? user.color : '#5f6368'; // white label text stays readable (4.5:1)
 }
 
 export function renderCaret(user: Record<string, unknown>): HTMLElement {

@@ -125,13 +125,25 @@ export class DocumentService {
     return this.pool.run({ op: 'export', state, format, title: name });
   }
 
-  /** Brings a version's content back as one new change; resolves once connected peers have been sent it. */
-  async restore(name: string, id: number): Promise<void> {
+  /**
+   * Brings a version's content back as one new change; resolves once connected peers have been
+   * sent it, with the id of a version holding the text as it was just before (recorded now
+   * unless the newest version already holds it): restoring that one undoes the restore. Null
+   * when version history is off.
+   */
+  async restore(name: string, id: number): Promise<{ before: number | null }> {
     await this.require(name);
     const version = await this.versionBody(name, id);
-    await this.withRoom(name, async (room) => {
+    return this.withRoom(name, async (room) => {
+      let before: number | null = null;
+      const recorder = this.recorders?.get(room.name);
+      if (recorder) {
+        const recorded = await recorder.record(null);
+        before = recorded?.id ?? (await recorder.list()).at(-1)?.id ?? null;
+      }
       const update = await this.pool.run({ op: 'restore', state: room.wholeState(), version });
       await room.applyChange(update);
+      return { before };
     });
   }
 

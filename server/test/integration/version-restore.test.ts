@@ -41,3 +41,33 @@ test('two peers converge on a restored version; restoring the newer one brings i
   a.destroy();
   b.destroy();
 });
+
+// Undo restore: the server used to record nothing before a restore, so edits made since the
+// newest version were gone for good once someone restored an older one.
+test('a restore answers with a version of the text it replaced; restoring that one undoes it', async () => {
+  const name = 'restore/undo';
+  const a = connect(ts.url, name);
+  await a.synced;
+  setParagraphs(a.doc, ['Named draft']);
+  await waitFor(async () => (await api(ts, 'GET', `${doc(name)}/export?format=txt`)).text === 'Named draft\n', { what: 'the draft on the server' });
+  const named = await api(ts, 'POST', `${doc(name)}/versions`, { type: 'application/json', body: JSON.stringify({ name: 'Draft' }) });
+  assert.equal(named.status, 201);
+  setParagraphs(a.doc, ['Edited after the draft', 'in no version yet']);
+  await waitFor(async () => (await api(ts, 'GET', `${doc(name)}/export?format=txt`)).text === 'Edited after the draft\n\nin no version yet\n', { what: 'the edit on the server' });
+
+  const restored = await api(ts, 'POST', `${doc(name)}/versions/${named.json.id}/restore`);
+  assert.equal(restored.status, 200, restored.text);
+  assert.match(restored.json.before, /^\d+$/);
+  assert.notEqual(restored.json.before, named.json.id);
+  await waitFor(() => blocks(a.doc).join('|') === 'Named draft', { what: 'the draft restored' });
+  const before = await api(ts, 'GET', `${doc(name)}/versions/${restored.json.before}/export?format=txt`);
+  assert.equal(before.text, 'Edited after the draft\n\nin no version yet\n');
+
+  // Restoring again with nothing changed since: the newest version already holds the text.
+  const again = await api(ts, 'POST', `${doc(name)}/versions/${restored.json.before}/restore`);
+  assert.equal(again.status, 200, again.text);
+  await waitFor(() => blocks(a.doc).join('|') === 'Edited after the draft|in no version yet', { what: 'the restore undone' });
+  const listed = await api(ts, 'GET', `${doc(name)}/versions`);
+  assert.equal(listed.json.versions[0].id, again.json.before, 'no duplicate of an unchanged text');
+  a.destroy();
+});

@@ -38,8 +38,9 @@ async function exportVersion(r: ApiRequest): Promise<void> {
 }
 
 async function restore(r: ApiRequest): Promise<void> {
-  await r.deps.docs.restore(r.name, idOf(r));
-  sendJson(r.res, 200, { restored: r.params.id });
+  const { before } = await r.deps.docs.restore(r.name, idOf(r));
+  // `before`: the version holding the text the restore replaced (restoring it undoes this one).
+  sendJson(r.res, 200, { restored: r.params.id, before: before === null ? null : String(before) });
 }
 
 // Version history needs write, as in Google Docs: an old version may hold what a reader must not see now.
