@@ -1,7 +1,7 @@
 import { useEditorState, type Editor } from '@tiptap/react';
-import { BubbleMenu } from '@tiptap/react/menus';
+import { BubbleMenu, type BubbleMenuProps } from '@tiptap/react/menus';
 import { NodeSelection } from '@tiptap/pm/state';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 
 /** The selected image's position and alt text, or null when no image is selected. */
 function selectImage({ editor }: { editor: Editor }): { pos: number; alt: string } | null {
@@ -33,15 +33,21 @@ function AltText({ editor, pos, alt }: { editor: Editor; pos: number; alt: strin
   );
 }
 
+// Module constants: BubbleMenu dispatches a transaction whenever these props change identity.
+const shouldShow: NonNullable<BubbleMenuProps['shouldShow']> = ({ editor, state }) =>
+  editor.isEditable && state.selection instanceof NodeSelection && state.selection.node.type.name === 'image';
+const OPTIONS: BubbleMenuProps['options'] = { placement: 'bottom' };
+const sameImage = (a: { pos: number; alt: string } | null, b: { pos: number; alt: string } | null) => a?.pos === b?.pos && a?.alt === b?.alt;
+
 /** On a selected image: its alt text, editable (the corner handles resize it). */
-export function ImageBubble({ editor }: { editor: Editor }) {
-  const image = useEditorState({ editor, selector: selectImage, equalityFn: (a, b) => a?.pos === b?.pos && a?.alt === b?.alt });
+export const ImageBubble = memo(function ImageBubble({ editor }: { editor: Editor }) {
+  const image = useEditorState({ editor, selector: selectImage, equalityFn: sameImage });
   return (
     <BubbleMenu
       editor={editor}
       pluginKey="tandemImageBubble"
-      shouldShow={({ editor: e, state }) => e.isEditable && state.selection instanceof NodeSelection && state.selection.node.type.name === 'image'}
-      options={{ placement: 'bottom' }}
+      shouldShow={shouldShow}
+      options={OPTIONS}
       className="tandem-imagebubble"
       role="group"
       aria-label="Image"
@@ -49,4 +55,4 @@ export function ImageBubble({ editor }: { editor: Editor }) {
       {image && <AltText key={`${image.pos}:${image.alt}`} editor={editor} pos={image.pos} alt={image.alt} />}
     </BubbleMenu>
   );
-}
+});

@@ -1,5 +1,6 @@
 import { useEditorState, type Editor } from '@tiptap/react';
-import { BubbleMenu } from '@tiptap/react/menus';
+import { BubbleMenu, type BubbleMenuProps } from '@tiptap/react/menus';
+import { memo } from 'react';
 import { openLink, requestFromEditor } from './keys';
 
 function selectLink({ editor }: { editor: Editor }): string | null {
@@ -8,18 +9,22 @@ function selectLink({ editor }: { editor: Editor }): string | null {
   return typeof href === 'string' ? href : null;
 }
 
+// Module constants: BubbleMenu dispatches a transaction whenever these props change identity.
+const shouldShow: NonNullable<BubbleMenuProps['shouldShow']> = ({ editor, view }) => view.hasFocus() && editor.isActive('link');
+const OPTIONS: BubbleMenuProps['options'] = { placement: 'bottom-start' };
+
 /**
  * On a link under the caret: its address, and Open, Edit, Remove (Google Docs' link chip). A
  * plain click puts the caret in the link; Ctrl+click opens it (keys.ts).
  */
-export function LinkBubble({ editor }: { editor: Editor }) {
+export const LinkBubble = memo(function LinkBubble({ editor }: { editor: Editor }) {
   const href = useEditorState({ editor, selector: selectLink });
   return (
     <BubbleMenu
       editor={editor}
       pluginKey="tandemLinkBubble"
-      shouldShow={({ editor: e, view }) => view.hasFocus() && e.isActive('link')}
-      options={{ placement: 'bottom-start' }}
+      shouldShow={shouldShow}
+      options={OPTIONS}
       className="tandem-linkbubble"
       role="group"
       aria-label="Link"
@@ -46,4 +51,4 @@ export function LinkBubble({ editor }: { editor: Editor }) {
       )}
     </BubbleMenu>
   );
-}
+});
