@@ -103,8 +103,11 @@ test('menus open with focus inside and arrow keys; Escape returns focus to their
   await expect(share).toBeFocused();
 
   const historyButton = page.getByRole('button', { name: 'Version history' });
-  await historyButton.click();
-  await page.getByRole('textbox', { name: 'Version name' }).focus();
+  await historyButton.focus();
+  await page.keyboard.press('Enter');
+  await expect(focused(page)).toHaveText('Version history'); // the panel's heading: the keyboard starts there
+  await page.keyboard.press('Tab');
+  await expect(focused(page)).toHaveAccessibleName('Close version history');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('complementary', { name: 'Version history' })).toBeHidden();
   await expect(historyButton).toBeFocused();
