@@ -3,6 +3,7 @@
 // toolbar over three rows), Version history squeezed the document to a sliver beside it, and
 // the name prompt, a fixed corner card, sat over the end of the text.
 import type { Locator, Page } from '@playwright/test';
+import { seriousViolations } from '../support/axe';
 import { docName, expect, test } from '../support/fixtures';
 
 const PHONE = { width: 390, height: 844 };
@@ -35,6 +36,7 @@ test('at 390 px: one header row and a one-row toolbar within 120 px; history and
     expect(b.bottom).toBeLessThanOrEqual(header.bottom);
   }
   await expect(page.locator('.tandem-avatar')).toHaveCount(2);
+  expect(await seriousViolations(page)).toEqual([]);
   // One toolbar row: every button at the same height; those past the edge scroll into reach.
   const toolbar = page.getByRole('toolbar', { name: 'Formatting' });
   const tops = await toolbar.locator('button').evaluateAll((buttons) => new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size);

@@ -47,6 +47,9 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
   const [busy, setBusy] = useState(false);
   const bodies = useRef(new Map<string, Promise<DocNode>>());
   const returnFocus = useReturnFocus();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opened from a button far above it in the page: a keyboard user starts in the panel.
+  useEffect(() => heading.current?.focus(), []);
   const close = () => {
     onClose();
     returnFocus();
@@ -133,7 +136,7 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
   return (
     <aside className="tandem-history" aria-label="Version history" onKeyDown={(e) => e.key === 'Escape' && close()}>
       <div className="tandem-history__head">
-        <h2 className="tandem-history__title">Version history</h2>
+        <h2 className="tandem-history__title" ref={heading} tabIndex={-1}>Version history</h2>
         <button type="button" className="tandem-history__close" onClick={close} aria-label="Close version history">×</button>
       </div>
       <form className="tandem-history__name" onSubmit={nameVersion}>

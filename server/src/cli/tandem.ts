@@ -110,8 +110,8 @@ async function main(): Promise<void> {
     case 'restore': {
       const name = arg(1, '<name>');
       const id = arg(2, '<version>');
-      await call('POST', `${docPath(name)}/versions/${encodeURIComponent(id)}/restore`);
-      process.stdout.write(`restored version ${id} of ${name}\n`);
+      const { before } = (await (await call('POST', `${docPath(name)}/versions/${encodeURIComponent(id)}/restore`)).json()) as { before: string | null };
+      process.stdout.write(`restored version ${id} of ${name}${before ? ` (the text it replaced is version ${before}: restore that one to undo)` : ''}\n`);
       return;
     }
     case 'delete': {
