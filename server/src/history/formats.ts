@@ -10,6 +10,7 @@ import { generateHTML, generateJSON } from '@tiptap/html/server';
 import { MarkdownManager } from '@tiptap/markdown';
 import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
 import * as Y from 'yjs';
+import { validateUpdate } from '../protocol/messages.js';
 import { toKnown, textOf } from './known.js';
 import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
 
@@ -123,9 +124,11 @@ function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMo
 export function importChange(current: Uint8Array, kind: ImportKind, body: Uint8Array, mode: ImportMode): Uint8Array {
   if (kind === 'yjs') {
     try {
-      Y.decodeUpdate(body); // whole, before anyone applies it
+      // The checks an update over the WebSocket passes: decoded whole, no reference ahead of its
+      // own client (such an update throws half-way through Y.applyUpdate).
+      validateUpdate(body);
     } catch (err) {
-      throw new ConversionError(`not a Yjs update: ${(err as Error).message}`);
+      throw new ConversionError(`not a valid Yjs update: ${(err as Error).message}`);
     }
     return body;
   }
