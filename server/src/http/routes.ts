@@ -14,6 +14,7 @@ import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { decodeName, splitTarget } from './names.js';
 import { serveStatic } from './static.js';
+import { htmlSecurityHeaders } from './securityHeaders.js';
 import { statusFor } from './refusals.js';
 
 export interface RouteDeps {
@@ -93,7 +94,7 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     serveEmbedPage(deps.config, path.slice('/embed/'.length), req, res);
     return;
   }
-  serveStatic(deps.config.clientDir, path, req, res);
+  serveStatic(deps.config.clientDir, path, req, res, htmlSecurityHeaders(deps.config, 'app'));
 }
 
 /** What a browser cannot learn from a failed socket: may this token open this document? */
