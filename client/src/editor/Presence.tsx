@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
+import { safeColor } from '@tandem/schema';
 
 interface Peer {
   clientId: number;
@@ -16,7 +17,7 @@ function readPeers(awareness: Awareness): Peer[] {
     peers.push({
       clientId,
       name: user.name,
-      color: typeof user.color === 'string' ? user.color : '#888',
+      color: safeColor(user.color) ?? '#888',
       self: clientId === awareness.clientID,
     });
   });
