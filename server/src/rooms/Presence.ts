@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { encodeAwareness, type AwarenessEntry } from '../protocol/messages.js';
 import type { Connection } from './Connection.js';
 import type { PresenceOwner } from './ports.js';
+import { stampUser } from './stampUser.js';
 
 interface PresenceRecord {
   clock: number;
@@ -214,13 +215,10 @@ export class Presence {
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 
-  /** The JSON to relay; a token's name replaces whatever name the client claims. */
+  /** The JSON to relay: the server stamps `user` (a token's name, `verified`, a checked colour). */
   private jsonOf(conn: Connection, entry: AwarenessEntry): string {
     if (entry.state === null) return 'null';
-    const name = conn.access.userName;
-    if (name === undefined) return entry.json;
-    const user = entry.state.user;
-    const stamped = { ...entry.state, user: { ...(user !== null && typeof user === 'object' ? user : {}), name } };
-    return JSON.stringify(stamped);
+    return stampUser(entry.state, conn.access.userName);
   }
+
 }
