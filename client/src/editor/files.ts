@@ -1,4 +1,5 @@
 import { httpBaseFromWs } from './access';
+import { fileFetchInit } from './authorizedImages';
 
 /**
  * Uploads an image to `POST /api/docs/<name>/files` (raw bytes; the server recognises the type by
@@ -36,7 +37,7 @@ export function adopter(wsUrl: string, document: string, token: string | undefin
   return async (from: string): Promise<string> => {
     let res: Response;
     try {
-      res = await fetch(from);
+      res = await fetch(from, fileFetchInit(wsUrl, token, from));
     } catch {
       throw new Error(`${failed}: the server cannot be reached.`);
     }

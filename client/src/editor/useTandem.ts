@@ -12,7 +12,8 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
-import { adopter, displaySrc, uploader } from './files';
+import { AuthorizedImages, imageUrl } from './authorizedImages';
+import { adopter, uploader } from './files';
 import { ImageUpload } from './imageUpload';
 import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
 import { cleanPastedHtml } from './pasteCleanup';
@@ -37,11 +38,13 @@ interface Place {
 
 function createEditor(session: CollaborationSession, place: Place, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
   const { doc, provider } = session;
-  const display = displaySrc(place.url, place.token);
+  // Never a token in an image's address: the clipboard and the page's HTML carry it onward (authorizedImages.ts).
+  const display = imageUrl(place.url);
   const editor: Editor = new Editor({
     extensions: [
       // The document schema is shared with the server's conversions (schema/).
       ...tandemExtensions({ imageSrc: display }),
+      AuthorizedImages.configure({ url: place.url, token: place.token }),
       TableRepair.configure({ awareness: provider.awareness }),
       ImageUpload.configure({
         upload: uploader(place.url, place.document, place.token),
