@@ -77,11 +77,15 @@ export async function startServer(
         },
       })
     : undefined;
-  const pool = new ConversionPool(CONVERSION_WORKERS, logger);
+  // Two lanes: requests (export, import, restore) and the server's own jobs (version digests, file
+  // collection), so that requests that stall or flood their lane never stop versions being recorded.
+  const limits = { timeoutMs: config.conversionTimeoutMs, maxQueue: config.maxConversionQueue };
+  const pool = new ConversionPool(CONVERSION_WORKERS, logger, limits, 'requests');
+  const internalPool = new ConversionPool(1, logger, { ...limits, maxQueue: Number.POSITIVE_INFINITY }, 'internal');
   // With scale-out, versions, summaries and the document list also live in Redis (cluster/SharedHistory.ts).
   const historyStore: VersionStore & DocumentIndex = cluster ? cluster.history : store;
   const history = {
-    store: historyStore, pool, logger,
+    store: historyStore, pool: internalPool, logger,
     options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now },
     // One instance records a document's automatic versions: the holder of its lease, renewed while it edits.
     mayRecord: cluster ? (name: string) => cluster.history.mayRecord(name, Math.max(2 * config.versionEveryMs, 4 * config.versionIdleMs)) : undefined,
@@ -94,7 +98,7 @@ export async function startServer(
   );
   registryRef = registry;
   const files = new FileCollector({
-    store, versions: historyStore, registry, pool, shared: cluster?.files, logger,
+    store, versions: historyStore, registry, pool: internalPool, shared: cluster?.files, logger,
     graceMs: config.fileGcGraceMs, everyMs: config.fileGcEveryMs, now,
     onDeleted: (count) => metrics.filesDeleted.inc(count),
   });
@@ -103,7 +107,7 @@ export async function startServer(
     await cluster?.start(registry);
   } catch (err) {
     await cluster?.stop();
-    await pool.stop();
+    await Promise.all([pool.stop(), internalPool.stop()]);
     await store.close();
     throw err;
   }
@@ -135,7 +139,7 @@ export async function startServer(
   } catch (err) {
     gateway.shutdown();
     await cluster?.stop();
-    await pool.stop();
+    await Promise.all([pool.stop(), internalPool.stop()]);
     await store.close();
     throw err;
   }
@@ -153,7 +157,7 @@ export async function startServer(
       await files.stop();
       await registry.closeAll(); // records the last versions of open documents (in the pool)
       await cluster?.stop();
-      await pool.stop();
+      await Promise.all([pool.stop(), internalPool.stop()]);
       await store.close();
       http.closeAllConnections();
     })());

@@ -11,6 +11,7 @@ import { MarkdownManager } from '@tiptap/markdown';
 import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
 import * as Y from 'yjs';
 import { validateUpdate } from '../protocol/messages.js';
+import { checkImportLimits } from './importLimits.js';
 import { toKnown, textOf } from './known.js';
 import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
 
@@ -133,6 +134,7 @@ export function importChange(current: Uint8Array, kind: ImportKind, body: Uint8A
     return body;
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  checkImportLimits(kind, text, (reason) => new ConversionError(reason));
   return changeTo(current, parseImport(kind, text), mode);
 }
 

@@ -2,6 +2,7 @@ import { AuthError, CapacityError, ProtocolError, UnavailableError } from '../er
 import { CloseCode } from '../closeCodes.js';
 import { DecodeError, type DecodeFailure } from '../protocol/messages.js';
 import { RequestError } from './RequestError.js';
+import { ConversionUnavailableError } from '../history/ConversionPool.js';
 
 /**
  * How the relay answers errors from the layers below: the one place that maps a decode failure
@@ -20,9 +21,13 @@ export function closeFor(err: unknown): { code: CloseCode; reason: string } | un
   return undefined;
 }
 
-/** The HTTP answer to a refused upgrade or request; undefined for an internal error. */
-export function statusFor(err: unknown): { status: number; reason: string } | undefined {
+/**
+ * The HTTP answer to a refused upgrade or request; undefined for an internal error.
+ * `retryAfterSec`: send `Retry-After` (a conversion queue that is full).
+ */
+export function statusFor(err: unknown): { status: number; reason: string; retryAfterSec?: number } | undefined {
   if (err instanceof AuthError || err instanceof RequestError) return { status: err.status, reason: err.message };
+  if (err instanceof ConversionUnavailableError) return { status: 503, reason: err.message, ...(err.retryAfterSec ? { retryAfterSec: err.retryAfterSec } : {}) };
   if (err instanceof CapacityError || err instanceof UnavailableError) return { status: 503, reason: err.message };
   return undefined;
 }

@@ -28,6 +28,7 @@ export function sendRefusal(res: ServerResponse, err: unknown): boolean {
   }
   const refusal = statusFor(err);
   if (!refusal) return false;
+  if (refusal.retryAfterSec) res.setHeader('retry-after', String(refusal.retryAfterSec));
   sendJson(res, refusal.status, { error: STATUS_CODES[refusal.status] ?? 'Error', reason: refusal.reason });
   return true;
 }
