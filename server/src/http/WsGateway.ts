@@ -324,8 +324,8 @@ function handleMessageEvent(this: WebSocket, data: Buffer, isBinary: boolean): v
   if (ws.tandemConn) ws.tandemGateway?.handleFrame(ws.tandemConn, data, isBinary);
 }
 
-function handlePongEvent(this: WebSocket): void {
-  (this as TaggedSocket).tandemConn?.alive();
+function handlePongEvent(this: WebSocket, data: Buffer): void {
+  (this as TaggedSocket).tandemConn?.handlePong(data);
 }
 
 function handlePingEvent(this: WebSocket, data: Buffer): void {

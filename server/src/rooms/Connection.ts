@@ -44,6 +44,8 @@ export class Connection {
   /** A ping is outstanding since `pingSentAt` (ms). */
   private awaitingPong = false;
   private pingSentAt = 0;
+  /** The payload of the outstanding ping: only a pong echoing it answers it. */
+  private pingNonce = 0;
   private loggedReadOnlyDrop = false;
   /** Closes the session when the token expires (only with AUTH_SECRET). */
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -161,9 +163,19 @@ export class Connection {
     return undefined;
   }
 
-  /** Heard from the peer (a message or a pong). */
+  /** Heard from the peer (a message). */
   alive(): void {
     this.awaitingPong = false;
+  }
+
+  /**
+   * A pong: it answers the outstanding ping only if it echoes that ping's payload. Unsolicited
+   * pongs (RFC 6455 allows them as heartbeats) are ignored: sent blindly, they would keep alive a
+   * peer that never reads what it is sent.
+   */
+  handlePong(data: Uint8Array): void {
+    if (!this.awaitingPong || data.length !== 4) return;
+    if (((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0 === this.pingNonce) this.awaitingPong = false;
   }
 
   /**
@@ -180,7 +192,9 @@ export class Connection {
     }
     this.awaitingPong = true;
     this.pingSentAt = now;
-    this.socket.ping();
+    this.pingNonce = (Math.random() * 2 ** 32) >>> 0;
+    const n = this.pingNonce;
+    this.socket.ping(Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
     return true;
   }
 

@@ -1,3 +1,5 @@
+import { CloseCode } from '../closeCodes.js';
+import { ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { encodeAwareness, type AwarenessEntry } from '../protocol/messages.js';
 import type { Connection } from './Connection.js';
@@ -44,6 +46,8 @@ export class Presence {
     private readonly logger: Logger,
     private readonly staleAfterMs: number,
     private readonly clock: () => number = Date.now,
+    /** Client IDs one connection may introduce (MAX_AWARENESS_IDS); the next one closes it (1008). */
+    private readonly maxIdsPerConnection = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Client IDs with a record, live or removed (what this room holds in memory). */
@@ -87,6 +91,15 @@ export class Presence {
         continue;
       }
       if (rec && owner && entry.clock <= rec.clock) continue; // a silent owner's state, echoed by a peer
+      // A removed state that a peer, which has its own ID, echoes back as it heard it before the
+      // removal (y-websocket re-sends every change): not a client coming back (that one starts a
+      // fresh connection owning nothing), so it must not bring the state back as a ghost.
+      if (rec && !owner && entry.clock <= rec.clock && conn.owned.size > 0 && !conn.owned.has(clientId)) continue;
+      if (!conn.owned.has(clientId) && conn.owned.size >= this.maxIdsPerConnection) {
+        // Each ID holds up to MAX_AWARENESS_BYTES in every room and in every joiner's snapshot:
+        // one connection introducing thousands is a memory attack, not a browser tab.
+        throw new ProtocolError(`more than ${this.maxIdsPerConnection} awareness client IDs (MAX_AWARENESS_IDS)`, CloseCode.PolicyViolation);
+      }
       owner?.owned.delete(clientId);
       conn.owned.add(clientId);
       const json = this.jsonOf(conn, entry);

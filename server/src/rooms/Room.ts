@@ -28,6 +28,8 @@ export interface RoomDeps {
   maxAwarenessBytes: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
+  /** Awareness client IDs one connection may introduce (MAX_AWARENESS_IDS; unbounded when absent). */
+  maxAwarenessIds?: number | undefined;
   /** Scale-out (with REDIS_URL). */
   cluster?: ClusterPort | undefined;
   /** Version history; absent in tests of rooms alone. */
@@ -88,7 +90,7 @@ export class Room {
   ) {
     this.ydoc = new Y.Doc({ gc: true, guid: name });
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
-    this.presence = new Presence(deps.logger, deps.presenceStaleMs);
+    this.presence = new Presence(deps.logger, deps.presenceStaleMs, Date.now, deps.maxAwarenessIds);
     this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
     this.versions = deps.history ? new VersionRecorder(name, deps.history, () => this.cold.whole()) : undefined;
   }
