@@ -1,5 +1,6 @@
 import type { Access } from '../auth/access.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
+import { BUDGET_NOTE_BYTES, type OutputBudget } from './OutputBudget.js';
 import { OwnedIds } from './OwnedIds.js';
 import type { UpdateOrigin } from './origins.js';
 import type { Outgoing, SocketLike } from './ports.js';
@@ -69,6 +70,8 @@ export class Connection {
     private readonly limits: ConnectionLimits,
     now: number,
     acks = false,
+    /** The server-wide bound on unsent output (MAX_TOTAL_BUFFERED_BYTES), if any. */
+    private readonly budget?: OutputBudget | undefined,
   ) {
     this.ackClients = acks ? new Set() : null;
     this.tokens = limits.rateLimitBurst;
@@ -125,7 +128,7 @@ export class Connection {
     const queued = this.socket.backlog;
     if (queued <= 0) {
       this.headAllowance = bytes > this.limits.maxBufferedBytes ? bytes : 0;
-      return true;
+      return this.withinBudget(0, bytes);
     }
     if (queued + bytes > this.limits.maxBufferedBytes + this.headAllowance) {
       // A peer that does not read: drop it rather than buffer without bound. The close
@@ -133,7 +136,14 @@ export class Connection {
       this.close(CloseCode.TryAgainLater, 'output buffer full', true);
       return false;
     }
-    return true;
+    return this.withinBudget(queued, bytes);
+  }
+
+  /** Reports a backlog (or a large send) to the server-wide budget, which may close this connection. */
+  private withinBudget(queued: number, bytes: number): boolean {
+    if (!this.budget || (queued === 0 && bytes < BUDGET_NOTE_BYTES)) return true;
+    this.budget.note(this, queued + bytes);
+    return !this.isClosed;
   }
 
 
@@ -227,6 +237,7 @@ export class Connection {
   ended(): void {
     this.isClosed = true;
     this.draining = false;
+    this.budget?.forget(this);
     clearTimeout(this.expiryTimer);
   }
 
