@@ -111,7 +111,7 @@ export async function startServer(
     await store.close();
     throw err;
   }
-  const docs = new DocumentService(registry, historyStore, pool, cluster !== undefined);
+  const docs = new DocumentService(registry, historyStore, pool, cluster ? (name) => cluster.history.hasLog(name) : undefined);
   const api = createApi({ config, logger, docs, level: store instanceof LevelDocStore ? store : undefined }, apiRoutes);
   const shares = config.authSecret ? new Shares(config.authSecret, store, cluster?.shares) : undefined;
   const gateway = new WsGateway(config, logger, metrics, registry, shares);

@@ -24,19 +24,23 @@ export class DocumentService {
     private readonly registry: RoomRegistry,
     private readonly store: DocumentIndex & VersionStore,
     private readonly pool: ConversionPool,
-    /** Scale-out: a document may exist only in Redis so far (written through another instance). */
-    private readonly shared = false,
+    /**
+     * Scale-out: whether the shared log holds the document (it may exist only in Redis so far,
+     * written through another instance).
+     */
+    private readonly sharedExists?: ((name: string) => Promise<boolean>) | undefined,
   ) {}
 
-  /** Whether anything is stored (or open) under `name`. */
+  /**
+   * Whether anything is stored (or open) under `name`. Never loads the document: GETs for random
+   * names would otherwise fill MAX_OPEN_DOCUMENTS for everyone.
+   */
   async exists(name: string): Promise<boolean> {
     const room = this.registry.get(name);
     if (room && room.storedUpdates > 0) return true;
     const [first] = await this.store.listDocuments({ prefix: name, limit: 1 });
     if (first === name) return true;
-    if (!this.shared) return false;
-    // Opening it reads what the shared log holds beyond this instance's copy.
-    return this.withRoom(name, async (room) => room.storedUpdates > 0);
+    return (await this.sharedExists?.(name)) ?? false;
   }
 
   private async require(name: string): Promise<void> {
