@@ -4,6 +4,7 @@ import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocSummary, DocumentIndex, VersionMeta, VersionStore } from '../storage/DocStore.js';
 import type { ConversionPool } from './ConversionPool.js';
 import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
+import { NamedVersionLimit } from './namedVersionLimit.js';
 
 /** The document or version asked for does not exist: a 404. */
 export class NotFoundError extends Error {
@@ -20,6 +21,8 @@ export interface DocInfo extends DocSummary {
  * exported is what peers see, and what is imported or restored reaches them live.
  */
 export class DocumentService {
+  private readonly namedLimit = new NamedVersionLimit();
+
   constructor(
     private readonly registry: RoomRegistry,
     private readonly store: DocumentIndex & VersionStore,
@@ -105,6 +108,7 @@ export class DocumentService {
 
   async createVersion(name: string, label: string): Promise<VersionMeta> {
     await this.require(name);
+    this.namedLimit.take(name);
     return this.withRoom(name, async (room) => {
       if (!room.versions) throw new Error('version history is off');
       const meta = await room.versions.record(label);

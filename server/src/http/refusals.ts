@@ -3,6 +3,7 @@ import { CloseCode } from '../closeCodes.js';
 import { DecodeError, type DecodeFailure } from '../protocol/messages.js';
 import { RequestError } from './RequestError.js';
 import { ConversionUnavailableError } from '../history/ConversionPool.js';
+import { RateLimitedError } from '../history/namedVersionLimit.js';
 
 /**
  * How the relay answers errors from the layers below: the one place that maps a decode failure
@@ -27,6 +28,7 @@ export function closeFor(err: unknown): { code: CloseCode; reason: string } | un
  */
 export function statusFor(err: unknown): { status: number; reason: string; retryAfterSec?: number } | undefined {
   if (err instanceof AuthError || err instanceof RequestError) return { status: err.status, reason: err.message };
+  if (err instanceof RateLimitedError) return { status: 429, reason: err.message, retryAfterSec: err.retryAfterSec };
   if (err instanceof ConversionUnavailableError) return { status: 503, reason: err.message, ...(err.retryAfterSec ? { retryAfterSec: err.retryAfterSec } : {}) };
   if (err instanceof CapacityError || err instanceof UnavailableError) return { status: 503, reason: err.message };
   return undefined;
