@@ -6,6 +6,7 @@ import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
 import type { Config } from './config.js';
 import { ConversionPool } from './history/ConversionPool.js';
 import { DocumentService } from './history/DocumentService.js';
+import { DocumentQuota } from './files/DocumentQuota.js';
 import { FileCollector } from './files/FileCollector.js';
 import { createApi } from './http/api/router.js';
 import { apiRoutes } from './http/api/index.js';
@@ -111,7 +112,8 @@ export async function startServer(
     await store.close();
     throw err;
   }
-  const docs = new DocumentService(registry, historyStore, pool, cluster ? (name) => cluster.history.hasLog(name) : undefined);
+  const quota = new DocumentQuota({ registry, files: store, versions: historyStore, maxBytes: config.maxDocumentBytes });
+  const docs = new DocumentService(registry, historyStore, pool, cluster ? (name) => cluster.history.hasLog(name) : undefined, quota);
   const api = createApi({ config, logger, docs, level: store instanceof LevelDocStore ? store : undefined }, apiRoutes);
   const shares = config.authSecret ? new Shares(config.authSecret, store, cluster?.shares) : undefined;
   const gateway = new WsGateway(config, logger, metrics, registry, shares);
@@ -119,7 +121,7 @@ export async function startServer(
   const http: Server = createServer(
     createRequestHandler({
       config, logger, metrics, api, isReady: () => listening && store.isOpen,
-      store, sharedFiles: cluster?.files, shares, closeShareSessions: gateway.closeShareSessions, fileCollector: files, now,
+      store, sharedFiles: cluster?.files, shares, closeShareSessions: gateway.closeShareSessions, fileCollector: files, now, quota,
     }),
   );
   http.on('upgrade', gateway.handleUpgrade);

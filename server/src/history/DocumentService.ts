@@ -5,6 +5,7 @@ import type { DocSummary, DocumentIndex, VersionMeta, VersionStore } from '../st
 import type { ConversionPool } from './ConversionPool.js';
 import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 import { NamedVersionLimit } from './namedVersionLimit.js';
+import type { DocumentQuota } from '../files/DocumentQuota.js';
 
 /** The document or version asked for does not exist: a 404. */
 export class NotFoundError extends Error {
@@ -32,6 +33,8 @@ export class DocumentService {
      * written through another instance).
      */
     private readonly sharedExists?: ((name: string) => Promise<boolean>) | undefined,
+    /** Named versions count toward MAX_DOCUMENT_BYTES. */
+    private readonly quota?: DocumentQuota | undefined,
   ) {}
 
   /**
@@ -111,6 +114,7 @@ export class DocumentService {
     this.namedLimit.take(name);
     return this.withRoom(name, async (room) => {
       if (!room.versions) throw new Error('version history is off');
+      await this.quota?.check(name, room.wholeState().byteLength, 'a named version');
       const meta = await room.versions.record(label);
       return meta!;
     });

@@ -1,4 +1,4 @@
-import { AuthError, CapacityError, ProtocolError, UnavailableError } from '../errors.js';
+import { AuthError, CapacityError, DocumentTooLargeError, ProtocolError, UnavailableError } from '../errors.js';
 import { CloseCode } from '../closeCodes.js';
 import { DecodeError, type DecodeFailure } from '../protocol/messages.js';
 import { RequestError } from './RequestError.js';
@@ -28,6 +28,7 @@ export function closeFor(err: unknown): { code: CloseCode; reason: string } | un
  */
 export function statusFor(err: unknown): { status: number; reason: string; retryAfterSec?: number } | undefined {
   if (err instanceof AuthError || err instanceof RequestError) return { status: err.status, reason: err.message };
+  if (err instanceof DocumentTooLargeError) return { status: 413, reason: err.message };
   if (err instanceof RateLimitedError) return { status: 429, reason: err.message, retryAfterSec: err.retryAfterSec };
   if (err instanceof ConversionUnavailableError) return { status: 503, reason: err.message, ...(err.retryAfterSec ? { retryAfterSec: err.retryAfterSec } : {}) };
   if (err instanceof CapacityError || err instanceof UnavailableError) return { status: 503, reason: err.message };

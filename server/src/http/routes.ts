@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import type { DocStore } from '../storage/DocStore.js';
 import type { SharedFiles } from '../cluster/SharedFiles.js';
 import type { FileCollector } from '../files/FileCollector.js';
+import type { DocumentQuota } from '../files/DocumentQuota.js';
 import { handleFiles } from './api/files.js';
 import { handleShares } from './api/shares.js';
 import type { Shares } from '../shares/Shares.js';
@@ -35,6 +36,8 @@ export interface RouteDeps {
   fileCollector?: FileCollector | undefined;
   /** The clock of upload times. */
   now: () => number;
+  /** Uploads count toward MAX_DOCUMENT_BYTES. */
+  quota?: DocumentQuota | undefined;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -58,7 +61,7 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
   if (handleCors(deps.config, req, res, path)) return;
   // Uploaded files and share links answer their own paths (http/api/files.ts, shares.ts); the
   // rest of /api/ is the route table (http/api/router.ts).
-  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles, shares: deps.shares, collector: deps.fileCollector, now: deps.now }, req, res, path, query)) return;
+  if (await handleFiles({ config: deps.config, logger: deps.logger, store: deps.store, shared: deps.sharedFiles, shares: deps.shares, collector: deps.fileCollector, now: deps.now, quota: deps.quota }, req, res, path, query)) return;
   if (await handleShares({ config: deps.config, shares: deps.shares, closeSessions: deps.closeShareSessions }, req, res, path, query)) return;
   if (path.startsWith('/api/') && !path.startsWith('/api/access/') && deps.api) {
     await deps.api(req, res, path, query);

@@ -179,6 +179,11 @@ export class Room {
     return this.log.count;
   }
 
+  /** The stored document's size (its snapshot plus the updates appended since). */
+  get storedBytes(): number {
+    return this.log.bytes;
+  }
+
   /**
    * The waiting stored snapshot was decoded: send the state vector to the peers that joined
    * meanwhile (their greeting waited for it). If it did not decode, nobody can be served.

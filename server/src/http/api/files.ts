@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { FileStore } from '../../storage/DocStore.js';
 import type { SharedFiles } from '../../cluster/SharedFiles.js';
 import type { FileCollector } from '../../files/FileCollector.js';
+import type { DocumentQuota } from '../../files/DocumentQuota.js';
 import { detectImageType } from '../../files/imageType.js';
 import type { Shares } from '../../shares/Shares.js';
 import { decodeName } from '../names.js';
@@ -21,6 +22,8 @@ export interface FilesDeps {
   collector?: FileCollector | undefined;
   /** The clock of upload times (the collector's grace period counts from them). */
   now: () => number;
+  /** Uploads count toward MAX_DOCUMENT_BYTES (files/DocumentQuota.ts). */
+  quota?: DocumentQuota | undefined;
 }
 
 const UPLOAD = /^\/api\/docs\/([^/]+)\/files$/;
@@ -65,6 +68,7 @@ async function receive(deps: FilesDeps, req: IncomingMessage, res: ServerRespons
   const type = detectImageType(bytes);
   if (!type) throw new ApiError(415, 'unsupported_type', 'Only PNG, JPEG, GIF and WebP images can be uploaded.');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await deps.quota?.checkUpload(name, sha256, bytes.length);
   // Uploading renews the file's time, here and in Redis: the grace period before an unreferenced
   // file is deleted counts from the latest upload, wherever it went.
   const uploadedAt = deps.now();
