@@ -78,15 +78,14 @@ export async function startServer(
         },
       })
     : undefined;
-  // Two lanes: requests (export, import, restore) and the server's own jobs (version digests, file
-  // collection), so that requests that stall or flood their lane never stop versions being recorded.
-  const limits = { timeoutMs: config.conversionTimeoutMs, maxQueue: config.maxConversionQueue };
-  const pool = new ConversionPool(CONVERSION_WORKERS, logger, limits, 'requests');
-  const internalPool = new ConversionPool(1, logger, { ...limits, maxQueue: Number.POSITIVE_INFINITY }, 'internal');
+  // Two lanes: requests (export, import, restore) on CONVERSION_WORKERS, and one more worker that
+  // only the server's own jobs (version digests, file collection) may use, so that requests that
+  // stall or flood their lane never stop versions being recorded.
+  const pool = new ConversionPool(CONVERSION_WORKERS + 1, logger, { timeoutMs: config.conversionTimeoutMs, maxQueue: config.maxConversionQueue }, 1);
   // With scale-out, versions, summaries and the document list also live in Redis (cluster/SharedHistory.ts).
   const historyStore: VersionStore & DocumentIndex = cluster ? cluster.history : store;
   const history = {
-    store: historyStore, pool: internalPool, logger,
+    store: historyStore, pool, logger,
     options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now },
     // One instance records a document's automatic versions: the holder of its lease, renewed while it edits.
     mayRecord: cluster ? (name: string) => cluster.history.mayRecord(name, Math.max(2 * config.versionEveryMs, 4 * config.versionIdleMs)) : undefined,
@@ -99,7 +98,7 @@ export async function startServer(
   );
   registryRef = registry;
   const files = new FileCollector({
-    store, versions: historyStore, registry, pool: internalPool, shared: cluster?.files, logger,
+    store, versions: historyStore, registry, pool, shared: cluster?.files, logger,
     graceMs: config.fileGcGraceMs, everyMs: config.fileGcEveryMs, now,
     onDeleted: (count) => metrics.filesDeleted.inc(count),
   });
@@ -108,7 +107,7 @@ export async function startServer(
     await cluster?.start(registry);
   } catch (err) {
     await cluster?.stop();
-    await Promise.all([pool.stop(), internalPool.stop()]);
+    await pool.stop();
     await store.close();
     throw err;
   }
@@ -141,7 +140,7 @@ export async function startServer(
   } catch (err) {
     gateway.shutdown();
     await cluster?.stop();
-    await Promise.all([pool.stop(), internalPool.stop()]);
+    await pool.stop();
     await store.close();
     throw err;
   }
@@ -159,7 +158,7 @@ export async function startServer(
       await files.stop();
       await registry.closeAll(); // records the last versions of open documents (in the pool)
       await cluster?.stop();
-      await Promise.all([pool.stop(), internalPool.stop()]);
+      await pool.stop();
       await store.close();
       http.closeAllConnections();
     })());

@@ -65,8 +65,8 @@ function startWorker(): Worker {
  * `size` at once; the rest wait in order, at most `limits.maxQueue` of them. A large document's
  * export never holds up the message path, and ten exports at once cost `size` cores, not ten.
  * Workers start on first use and stay; one that dies or runs a job past `limits.timeoutMs` is
- * terminated and replaced, and the job it ran fails. The server keeps two pools (lanes): one for
- * requests, one for its own jobs (version digests, file collection), so that a flood of
+ * terminated and replaced, and the job it ran fails. Two lanes: requests, and the server's own
+ * jobs (version digests, file collection) with `reserved` workers of their own, so that a flood of
  * requests never stops versions from being recorded.
  */
 export class ConversionPool {
@@ -75,30 +75,48 @@ export class ConversionPool {
   private nextId = 1;
   private stopped = false;
 
+  /** The server's own jobs (version digests, file collection): their own lane, never refused. */
+  private readonly internal: Pending[] = [];
+
   constructor(
     private readonly size: number,
     private readonly logger: Logger,
     private readonly limits: PoolLimits = { timeoutMs: 0, maxQueue: Number.POSITIVE_INFINITY },
-    /** Named in log lines: 'requests' or 'internal'. */
-    private readonly lane = 'requests',
+    /**
+     * Workers only the server's own jobs may use: requests (export, import, restore) run on at
+     * most `size - reserved`, so that requests that stall or flood never stop versions from being
+     * recorded. The server's jobs use any idle worker too (no extra start-up while it is quiet).
+     */
+    private readonly reserved = 0,
   ) {}
 
   run<K extends Job['op']>(job: Extract<Job, { op: K }>): Promise<JobValue[K]> {
     if (this.stopped) return Promise.reject(new Error('the conversion pool is stopped'));
-    const free = this.slots.some((s) => !s.busy) || this.slots.length < this.size;
-    if (!free && this.queue.length >= this.limits.maxQueue) {
-      this.logger.warn({ lane: this.lane, op: job.op, queued: this.queue.length, status: 503 }, 'conversion queue full (MAX_CONVERSION_QUEUE): refused');
+    const internal = isInternal(job);
+    if (!internal && !this.requestCanStart() && this.queue.length >= this.limits.maxQueue) {
+      this.logger.warn({ op: job.op, queued: this.queue.length, status: 503 }, 'conversion queue full (MAX_CONVERSION_QUEUE): refused');
       return Promise.reject(new ConversionUnavailableError('too many conversions are waiting; try again shortly', this.retryAfterSec()));
     }
     return new Promise<JobValue[K]>((resolve, reject) => {
-      this.queue.push({ job, resolve: resolve as (v: unknown) => void, reject });
+      (internal ? this.internal : this.queue).push({ job, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
 
-  /** Jobs waiting, not yet running. */
+  /** Requests waiting, not yet running. */
   get waiting(): number {
     return this.queue.length;
+  }
+
+  private requestsRunning(): number {
+    let n = 0;
+    for (const s of this.slots) if (s.busy && !isInternal(s.busy.job)) n++;
+    return n;
+  }
+
+  /** Whether a request would start now (a worker free or to be started, within the requests' share). */
+  private requestCanStart(): boolean {
+    return this.requestsRunning() < this.size - this.reserved && (this.slots.some((s) => !s.busy) || this.slots.length < this.size);
   }
 
   /** When a refused job may fairly try again: about when the jobs ahead of it will have run. */
@@ -108,11 +126,13 @@ export class ConversionPool {
   }
 
   private pump(): void {
-    while (this.queue.length > 0) {
+    for (;;) {
+      const queue = this.internal.length > 0 ? this.internal : this.queue.length > 0 && this.requestsRunning() < this.size - this.reserved ? this.queue : undefined;
+      if (!queue) return;
       let slot = this.slots.find((s) => !s.busy);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
       if (!slot) return;
-      const pending = this.queue.shift()!;
+      const pending = queue.shift()!;
       slot.busy = pending;
       slot.id = this.nextId++;
       slot.worker.postMessage({ id: slot.id, job: pending.job });
@@ -129,10 +149,10 @@ export class ConversionPool {
     this.slots.splice(this.slots.indexOf(slot), 1);
     slot.busy = undefined;
     slot.timer = undefined;
-    this.logger.warn({ lane: this.lane, op: pending.job.op, timeoutMs: this.limits.timeoutMs, status: 503 }, 'conversion past CONVERSION_TIMEOUT_MS: worker stopped and replaced');
+    this.logger.warn({ op: pending.job.op, timeoutMs: this.limits.timeoutMs, status: 503 }, 'conversion past CONVERSION_TIMEOUT_MS: worker stopped and replaced');
     pending.reject(new ConversionUnavailableError(`the conversion took longer than ${this.limits.timeoutMs} ms (CONVERSION_TIMEOUT_MS) and was stopped`));
     void slot.worker.terminate().then(
-      () => this.logger.debug({ lane: this.lane, ms: Math.round(performance.now() - started) }, 'slow conversion worker terminated'),
+      () => this.logger.debug({ ms: Math.round(performance.now() - started) }, 'slow conversion worker terminated'),
       () => undefined,
     );
     this.pump();
@@ -163,7 +183,7 @@ export class ConversionPool {
       this.slots.splice(at, 1);
       clearTimeout(slot.timer);
       if (this.stopped) return;
-      this.logger.error({ lane: this.lane, err }, 'conversion worker died; replaced');
+      this.logger.error({ err }, 'conversion worker died; replaced');
       const outOfMemory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
       slot.busy?.reject(outOfMemory ? new ConversionUnavailableError('the conversion ran out of memory and was stopped') : err);
       slot.busy = undefined;
@@ -179,9 +199,14 @@ export class ConversionPool {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const p of this.queue.splice(0)) p.reject(new Error('the server is stopping'));
+    for (const p of [...this.queue.splice(0), ...this.internal.splice(0)]) p.reject(new Error('the server is stopping'));
     const slots = this.slots.splice(0);
     for (const s of slots) clearTimeout(s.timer);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
+}
+
+/** Jobs the server runs for itself, in their own lane. */
+function isInternal(job: Job): boolean {
+  return job.op === 'digest' || job.op === 'fileRefs';
 }
