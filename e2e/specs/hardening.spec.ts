@@ -6,9 +6,11 @@ import { docName, expect, withServer } from '../support/fixtures';
 import { inSeconds, signToken } from '../support/tokens';
 
 const SECRET = 'e2e-hardening-secret-0123456789abcdef';
-const test = withServer({ AUTH_SECRET: SECRET });
+// Short pings: browsers must answer the server's pings (a pong counts only when it echoes the
+// ping's payload), or they would be dropped within two seconds here.
+const test = withServer({ AUTH_SECRET: SECRET, PING_INTERVAL_MS: '1000' });
 
-test('a name the server did not stamp is shown as unverified; a stamped one is not', async ({ people }) => {
+test('a name the server did not stamp is shown as unverified; a stamped one is not', async ({ people, server }) => {
   const doc = docName('verified');
   const named = signToken(SECRET, { doc, mode: 'write', name: 'Alice Martin', exp: inSeconds(600) });
   const link = signToken(SECRET, { doc, mode: 'write', exp: inSeconds(600) }); // a share link: no name
@@ -20,6 +22,11 @@ test('a name the server did not stamp is shown as unverified; a stamped one is n
   await expect(other(alice)).toHaveAttribute('aria-label', 'Alice Martin');
   await expect(other(impostor)).toHaveAttribute('data-verified', 'true');
   await expect(other(impostor)).toHaveAttribute('title', 'Alice Martin');
+  // Both still connected after many ping intervals: nobody was dropped for a missed pong (1006).
+  await alice.page.waitForTimeout(4000);
+  for (const u of [alice, impostor]) await expect(u.status).toHaveAttribute('data-status', 'connected');
+  const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  expect(metrics).not.toMatch(/tandem_connections_closed_total\{code="1006"\} [1-9]/);
 });
 
 test('a colour attribute holding other CSS is dropped in the editor', async ({ people, server }) => {
