@@ -41,6 +41,8 @@ export class Presence {
   /** IDs in the order their states were freed (some since taken again): what to forget first. */
   private readonly freed: number[] = [];
   private freedHead = 0;
+  /** The encoded snapshot while no state has changed (undefined: to be made). */
+  private whole: Uint8Array | null | undefined;
 
   constructor(
     private readonly logger: Logger,
@@ -110,6 +112,7 @@ export class Presence {
         out.push(this.set(rec, clientId, Math.max(entry.clock, rec.clock + 1), json));
       } else {
         this.records.set(clientId, { clock: entry.clock, json, owner: conn });
+        this.whole = undefined;
         out.push({ clientId, clock: entry.clock, json });
       }
     }
@@ -119,6 +122,7 @@ export class Presence {
   private set(rec: PresenceRecord, clientId: number, clock: number, json: string): Outgoing {
     rec.clock = clock;
     rec.json = json;
+    this.whole = undefined;
     return { clientId, clock, json };
   }
 
@@ -147,6 +151,7 @@ export class Presence {
       } else {
         const added: PresenceRecord = { clock, json: text, owner: next };
         this.records.set(clientId, added);
+        this.whole = undefined;
         out.push({ clientId, clock, json: text });
         if (!next) this.free(clientId, added);
       }
@@ -176,6 +181,7 @@ export class Presence {
       if (rec.json === 'null') continue;
       rec.clock += 1;
       rec.json = 'null';
+      this.whole = undefined;
       out.push({ clientId, clock: rec.clock, json: 'null' });
     }
     return out.length > 0 ? encodeAwareness(out) : null;
@@ -219,13 +225,19 @@ export class Presence {
     return undefined;
   }
 
-  /** Every current state as one message, or null when there is none. */
+  /**
+   * Every current state as one message, or null when there is none. Kept until a state changes:
+   * every joiner (and every query) gets the same bytes, not a copy each (a room's presence can be
+   * large, and joiners that never read would each pin one).
+   */
   snapshot(): Uint8Array | null {
+    if (this.whole !== undefined) return this.whole;
     const out: Outgoing[] = [];
     for (const [clientId, rec] of this.records) {
       if (rec.json !== 'null') out.push({ clientId, clock: rec.clock, json: rec.json });
     }
-    return out.length > 0 ? encodeAwareness(out) : null;
+    this.whole = out.length > 0 ? encodeAwareness(out) : null;
+    return this.whole;
   }
 
   /** The JSON to relay: the server stamps `user` (a token's name, `verified`, a checked colour). */

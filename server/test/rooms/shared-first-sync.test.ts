@@ -44,3 +44,26 @@ test('joiners at the same state share the bytes of one sync step 2, forged state
   assert.ok(partial.socket!.inbox[0]!.byteLength < 100, 'a diff, not the whole');
   room.destroy();
 });
+
+test('joiners share one encoding of the presence snapshot until a state changes', async () => {
+  const store = new MemoryDocStore();
+  await store.open();
+  const room = await Room.load('shared-presence', roomDeps(store));
+  const owner = new FakeClient();
+  owner.connect(room);
+  const state = (name: string) => new TextEncoder().encode(JSON.stringify({ user: { name } }));
+  const awareness = (clock: number, name: string) => ({ kind: 'awareness' as const, entries: [{ clientId: 77, clock, state: { user: { name } }, json: new TextDecoder().decode(state(name)) }] });
+  room.handleMessage(owner.conn!, awareness(1, 'Ada'), Date.now());
+  const greet = () => {
+    const c = new FakeClient();
+    c.connect(room);
+    return c.socket!.inbox.find((m) => m[0] === 1)!; // the awareness message among the greeting
+  };
+  const [first, second] = [greet(), greet()];
+  assert.equal(second, first, 'the same bytes, not a copy');
+  room.handleMessage(owner.conn!, awareness(2, 'Ada L.'), Date.now());
+  const third = greet();
+  assert.notEqual(third, first);
+  assert.match(new TextDecoder().decode(third), /Ada L\./);
+  room.destroy();
+});
