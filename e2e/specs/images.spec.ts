@@ -1,6 +1,7 @@
 // Images: uploaded (toolbar, paste, drop) with the document's write rights, a placeholder while
 // uploading, then the image appears for everyone. The document stores `/files/<name>/<sha256>`
-// without a token (never a data URL); each viewer's editor adds its own token. An upload over
+// without a token (never a data URL); each viewer's editor fetches it with its own token in a
+// header and shows it as a blob: URL, so no token is ever in an address. An upload over
 // MAX_FILE_BYTES or an SVG is refused with the server's message shown, leaving nothing behind.
 import { docName, expect, withServer, type User } from '../support/fixtures';
 import { gradientPng } from '../support/png';
@@ -42,8 +43,8 @@ test('an image uploaded by one appears for the other, with a placeholder meanwhi
   for (const u of [alice, bob]) {
     const img = u.page.locator(IMG);
     await expect(img).toHaveCount(1);
-    // Displayed with the viewer's own token, and actually decoded by the browser.
-    await expect(img).toHaveAttribute('src', new RegExp(`/files/${encodeURIComponent(doc)}/[0-9a-f]{64}\\?token=`));
+    // Fetched with the viewer's own token in a header, shown as a blob: URL, and actually decoded by the browser.
+    await expect(img).toHaveAttribute('src', /^blob:/);
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(160);
   }
   await expect(alice.status).toHaveText('All changes saved');
@@ -92,7 +93,7 @@ test('an image copied from one document and pasted into another is copied into t
   await alice.page.keyboard.type('Copied with its picture');
   await choose(alice, 'gradient.png', 'image/png', gradientPng(120, 60));
   await expect.poll(() => alice.page.locator(IMG).evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120);
-  const sha = /\/([0-9a-f]{64})\?/.exec((await alice.page.locator(IMG).getAttribute('src')) ?? '')?.[1];
+  const sha = /src="\/files\/[^/"]+\/([0-9a-f]{64})"/.exec(await serverDocXml(server.wsUrl, from, token(from, 'read')))?.[1];
   expect(sha).toBeTruthy();
   // Select everything and copy it, as Ctrl+C would (ProseMirror fills the event's clipboard).
   await alice.editor.click();
@@ -103,9 +104,11 @@ test('an image copied from one document and pasted into another is copied into t
     return data.getData('text/html');
   });
   expect(copied).toContain(`/files/${encodeURIComponent(from)}/${sha}`);
+  expect(copied).not.toContain('token='); // contract "hardening": a copy never carries a credential
 
-  // Pasted by someone whose token is for the other document only.
-  const bob = await people.open('Bob Chen', into, { token: token(into, 'write') });
+  // Pasted by someone who may read both documents: the image is fetched with their own token.
+  const both = signToken(SECRET, { doc: 'images-*', mode: 'write', exp: inSeconds(600) });
+  const bob = await people.open('Bob Chen', into, { token: both });
   await bob.editor.click();
   await bob.editor.evaluate((el, html) => {
     const data = new DataTransfer();
@@ -114,10 +117,10 @@ test('an image copied from one document and pasted into another is copied into t
   }, copied);
   await expect(bob.editor).toContainText('Copied with its picture');
   const img = bob.page.locator(IMG);
-  await expect(img).toHaveAttribute('src', new RegExp(`/files/${encodeURIComponent(into)}/${sha}\\?token=`));
+  await expect.poll(() => serverDocXml(server.wsUrl, into, token(into, 'read'))).toContain(`src="/files/${encodeURIComponent(into)}/${sha}"`);
+  await expect(img).toHaveAttribute('src', /^blob:/);
   await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120);
   await expect(bob.status).toHaveText('All changes saved');
   const stored = await serverDocXml(server.wsUrl, into, token(into, 'read'));
-  expect(stored).toContain(`src="/files/${encodeURIComponent(into)}/${sha}"`);
   expect(stored).not.toContain(encodeURIComponent(from));
 });

@@ -3,7 +3,7 @@
  * the editor adds collaboration on top of it, and the server builds its conversions (export,
  * import, restore) from the very same list, so that both agree on what a document can hold.
  */
-import { getSchema, type AnyExtension } from '@tiptap/core';
+import { getSchema, getStyleProperty, mergeAttributes, type AnyExtension } from '@tiptap/core';
 import type { Schema } from '@tiptap/pm/model';
 import { Plugin, type Transaction } from '@tiptap/pm/state';
 import { tableEditingKey } from '@tiptap/pm/tables';
@@ -18,6 +18,9 @@ import TextAlign from '@tiptap/extension-text-align';
 import { Indent } from './indent.js';
 
 export { Indent, MAX_INDENT } from './indent.js';
+import { safeColor } from './colors.js';
+
+export { safeColor } from './colors.js';
 
 /** The Y.XmlFragment the editor binds to (`doc.getXmlFragment(FRAGMENT)`), everywhere. */
 export const FRAGMENT = 'default';
@@ -85,6 +88,31 @@ const LocalTableFixes = Table.extend({
 interface HTMLElementLike {
   style: { width: string; height: string };
 }
+/**
+ * Tiptap's Color renders `style="color: <attribute>"` as it stands: a writer (or an imported Yjs
+ * update) could put any CSS there. Here a value that is not a colour is dropped when it is parsed
+ * and when it is rendered, in the editor and in the server's conversions alike.
+ */
+const CheckedColor = Color.extend({
+  addGlobalAttributes() {
+    return [
+      {
+        types: this.options.types,
+        attributes: {
+          color: {
+            default: null,
+            // As Tiptap's own: the raw inline style first, to keep `#rrggbb` as written.
+            parseHTML: (element) => safeColor((getStyleProperty(element, 'color') ?? element.style.color)?.replace(/['"]+/g, '')) ?? null,
+            renderHTML: (attributes: Record<string, unknown>) => {
+              const color = safeColor(attributes.color);
+              return color ? { style: `color: ${color}` } : {};
+            },
+          },
+        },
+      },
+    ];
+  },
+});
 
 export interface TandemSchemaOptions {
   /**
@@ -125,7 +153,7 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
     TaskItem.configure({ nested: true }),
     Highlight,
     TextStyle,
-    Color,
+    CheckedColor,
     Image.extend({
       addAttributes() {
         return {

@@ -51,6 +51,10 @@ for (const [name, value] of [
   ['FILE_GC_GRACE_MS', '999'],
   ['FILE_GC_GRACE_MS', '1d'],
   ['FILE_GC_EVERY_MS', '0'],
+  ['MAX_AWARENESS_IDS', '0'],
+  ['MAX_TOTAL_BUFFERED_BYTES', 'lots'],
+  ['CONVERSION_TIMEOUT_MS', '5'],
+  ['MAX_CONVERSION_QUEUE', '-1'],
 ] as const) {
   test(`invalid ${name}=${value} names the variable`, () => {
     assert.throws(() => load({ [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.startsWith(name));
@@ -73,4 +77,14 @@ test('unreferenced files: a day\'s grace and an hourly sweep by default, both at
   const set = loadConfig({ FILE_GC_GRACE_MS: '1000', FILE_GC_EVERY_MS: '60000' }, '/r', '/c');
   assert.equal(set.fileGcGraceMs, 1000);
   assert.equal(set.fileGcEveryMs, 60_000);
+});
+
+test('hardening limits: defaults as in the design table, and values parsed', () => {
+  const c = load({});
+  assert.equal(c.maxAwarenessIds, 4);
+  assert.equal(c.maxTotalBufferedBytes, 536870912);
+  assert.equal(c.conversionTimeoutMs, 20000);
+  assert.equal(c.maxConversionQueue, 32);
+  const set = load({ MAX_AWARENESS_IDS: '2', MAX_TOTAL_BUFFERED_BYTES: '65536', CONVERSION_TIMEOUT_MS: '500', MAX_CONVERSION_QUEUE: '0' });
+  assert.deepEqual([set.maxAwarenessIds, set.maxTotalBufferedBytes, set.conversionTimeoutMs, set.maxConversionQueue], [2, 65536, 500, 0]);
 });

@@ -31,6 +31,14 @@ export interface Config {
   /** How often every document with files is checked for such files (besides the checks on edit and thinning). */
   readonly fileGcEveryMs: number;
   readonly maxAwarenessBytes: number;
+  /** Awareness client IDs one connection may introduce; the next one closes it (1008). */
+  readonly maxAwarenessIds: number;
+  /** Unsent output over all connections; past it the largest backlogs are closed first (1013). */
+  readonly maxTotalBufferedBytes: number;
+  /** A conversion running longer is stopped (its worker replaced) and answered 503. */
+  readonly conversionTimeoutMs: number;
+  /** Conversions waiting for a worker; past it → 503 with Retry-After. */
+  readonly maxConversionQueue: number;
   readonly maxConnectionsPerIp: number;
   readonly maxOpenDocuments: number;
   /** Distinct documents one credential (or, on an open server, one address) may hold open over WebSockets. */
@@ -125,6 +133,10 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     fileGcGraceMs: int(env, 'FILE_GC_GRACE_MS', 24 * 3_600_000, 1000),
     fileGcEveryMs: int(env, 'FILE_GC_EVERY_MS', 3_600_000, 1000),
     maxAwarenessBytes: int(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 16),
+    maxAwarenessIds: int(env, 'MAX_AWARENESS_IDS', 4, 1, 1024),
+    maxTotalBufferedBytes: int(env, 'MAX_TOTAL_BUFFERED_BYTES', 512 * 1024 * 1024, 1024),
+    conversionTimeoutMs: int(env, 'CONVERSION_TIMEOUT_MS', 20_000, 10),
+    maxConversionQueue: int(env, 'MAX_CONVERSION_QUEUE', 32, 0),
     maxConnectionsPerIp: int(env, 'MAX_CONNECTIONS_PER_IP', 1000, 1),
     maxOpenDocuments: int(env, 'MAX_OPEN_DOCUMENTS', 10000, 1),
     maxDocumentsPerCredential: int(env, 'MAX_DOCUMENTS_PER_CREDENTIAL', 100, 1),

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { ConversionPool } from './history/ConversionPool.js';
 import { DocumentService } from './history/DocumentService.js';
 import { VersionRecorders } from './history/VersionRecorders.js';
+import { DocumentQuota } from './files/DocumentQuota.js';
 import { FileCollector } from './files/FileCollector.js';
 import { createApi } from './http/api/router.js';
 import { apiRoutes } from './http/api/index.js';
@@ -79,7 +80,10 @@ export async function startServer(
         },
       })
     : undefined;
-  const pool = new ConversionPool(CONVERSION_WORKERS, logger);
+  // Two lanes: requests (export, import, restore) on CONVERSION_WORKERS, and one more worker that
+  // only the server's own jobs (version digests, file collection) may use, so that requests that
+  // stall or flood their lane never stop versions being recorded.
+  const pool = new ConversionPool(CONVERSION_WORKERS + 1, logger, { timeoutMs: config.conversionTimeoutMs, maxQueue: config.maxConversionQueue }, 1);
   // With scale-out, versions, summaries and the document list also live in Redis (cluster/SharedHistory.ts).
   const historyStore: VersionStore & DocumentIndex = cluster ? cluster.history : store;
   const recorders = new VersionRecorders({
@@ -91,7 +95,7 @@ export async function startServer(
     onThinned: (name: string) => filesRef?.versionsThinned(name),
   });
   const registry = new RoomRegistry(
-    { store, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;
@@ -109,12 +113,13 @@ export async function startServer(
     await store.close();
     throw err;
   }
-  const docs = new DocumentService(registry, historyStore, pool, cluster !== undefined, recorders);
+  const quota = new DocumentQuota({ registry, files: store, versions: historyStore, maxBytes: config.maxDocumentBytes });
+  const docs = new DocumentService(registry, historyStore, pool, cluster ? (name) => cluster.history.hasLog(name) : undefined, quota, recorders);
   const shares = config.authSecret ? new Shares(config.authSecret, store, cluster?.shares) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").
   const gate = new Gate(config.authSecret, shares);
   const api = createApi(
-    { config, logger, docs, level: store instanceof LevelDocStore ? store : undefined, shares, files: { store, shared: cluster?.files, collector: files }, now },
+    { config, logger, docs, level: store instanceof LevelDocStore ? store : undefined, shares, files: { store, shared: cluster?.files, collector: files, quota }, now },
     gate,
     apiRoutes,
   );

@@ -76,7 +76,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
       <div className="tandem-bar">
         {editor && toolbar !== false && !readOnly && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
         <span className="tandem-bar__spacer" />
-        {awareness && <Presence awareness={awareness} />}
+        {awareness && <Presence awareness={awareness} markUnverified={options.token !== undefined} />}
         <AccessNotice access={access} onDiscard={discardUnsent} />
         <StatusBadge status={status} saved={saved} />
       </div>

@@ -1,9 +1,10 @@
 // How peers' carets look. Same structure and classes as Tiptap's default render
 // (collaboration-carets__caret / __label) so outside checks and themes keep working.
-const SAFE_COLOR = /^(#[0-9a-f]{3,8}|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\))$/i;
+import { safeColor } from '@tandem/schema';
 
+/** A peer's colour comes from its awareness state: only a colour value reaches `style`. */
 function colorOf(user: Record<string, unknown>): string {
-  return typeof user.color === 'string' && SAFE_COLOR.test(user.color) ? user.color : '#5f6368'; // white label text stays readable (4.5:1)
+  return safeColor(user.color) ?? '#5f6368'; // white label text stays readable (4.5:1)
 }
 
 export function renderCaret(user: Record<string, unknown>): HTMLElement {

@@ -14,7 +14,7 @@ export const CloseCode = {
   UnsupportedData: 1003,
   /** Undecodable message or update; do not reconnect. */
   InvalidPayload: 1007,
-  /** Policy: forbidden write (a comment connection editing), origin, too many awareness IDs; do not reconnect. */
+  /** Policy: forbidden write (a comment connection editing), origin, or more awareness client IDs than MAX_AWARENESS_IDS; do not reconnect. */
   PolicyViolation: 1008,
   /** Frame over MAX_MESSAGE_BYTES; do not reconnect. */
   MessageTooBig: 1009,

@@ -21,13 +21,13 @@ export function uploader(api: DocApi) {
  * to its path here. A document must not show another one's files: those are deleted once that
  * document no longer refers to them (or with it), and this document's readers may not read it.
  */
-export function adopter(api: DocApi) {
+export function adopter(api: DocApi, fetchInit: (url: string) => RequestInit | undefined) {
   const upload = uploader(api);
   const failed = 'An image pasted from another document could not be copied into this one';
   return async (from: string): Promise<string> => {
     let res: Response;
     try {
-      res = await fetch(from);
+      res = await fetch(from, fetchInit(from));
     } catch {
       throw new Error(`${failed}: the server cannot be reached.`);
     }

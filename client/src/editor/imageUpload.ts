@@ -85,7 +85,7 @@ export function insertImageFiles(editor: Editor, files: readonly File[], pos: nu
 
 /**
  * Every `<img src>` of pasted HTML, by the path the document will store (the editor shows our own
- * images with the viewer's `?token=`, which the stored path drops, and which copying needs).
+ * images at their address on the server, which the stored path drops; never with a token).
  */
 function imageSources(html: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -14,7 +14,8 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
 import { TandemApi } from './api';
-import { adopter, displaySrc, uploader } from './files';
+import { AuthorizedImages, fileFetchInit, imageUrl } from './authorizedImages';
+import { adopter, uploader } from './files';
 import { ImageUpload } from './imageUpload';
 import { TandemKeys } from './keys';
 import { MarkdownPaste } from './markdownPaste';
@@ -41,19 +42,21 @@ interface Place {
 
 function createEditor(session: CollaborationSession, place: Place, user: TandemUser, editable: boolean, extra: readonly AnyExtension[]): Editor {
   const { doc, provider } = session;
-  const display = displaySrc(place.url, place.token);
+  // Never a token in an image's address: the clipboard and the page's HTML carry it onward (authorizedImages.ts).
+  const display = imageUrl(place.url);
   const docApi = TandemApi.forServer(place.url, place.token).doc(place.document);
   const editor: Editor = new Editor({
     extensions: [
       // The document schema is shared with the server's conversions (schema/).
       ...tandemExtensions({ imageSrc: display }),
+      AuthorizedImages.configure({ url: place.url, token: place.token }),
       TableRepair.configure({ awareness: provider.awareness }),
       TandemKeys,
       MarkdownPaste,
       ImageUpload.configure({
         upload: uploader(docApi),
         document: place.document,
-        adopt: adopter(docApi),
+        adopt: adopter(docApi, (from) => fileFetchInit(place.url, place.token, from)),
         display,
         onError: (message) => {
           if (!editor.isDestroyed) editor.view.dom.dispatchEvent(new CustomEvent(EDITOR_NOTICE_EVENT, { detail: message, bubbles: true }));

@@ -100,6 +100,15 @@ export class SharedHistory implements VersionStore, DocumentIndex {
   }
 
   /** The names Redis knows merged with this instance's own (a new document is listed here before its first summary). */
+  /**
+   * Whether the shared log holds anything for `name` (written through any instance), asked of
+   * Redis without opening the document: a GET for a random name must not load a room.
+   */
+  async hasLog(name: string): Promise<boolean> {
+    const n = await this.shared('looking a document up', () => this.link.command<number>(['EXISTS', logKey(name), snapKey(name)]));
+    return Number(n ?? 0) > 0;
+  }
+
   async listDocuments(options: { after?: string | undefined; prefix: string; limit: number }): Promise<string[]> {
     const { after, prefix, limit } = options;
     const from = after !== undefined && after >= prefix ? `(${after}` : `[${prefix}`;

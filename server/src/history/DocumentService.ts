@@ -5,6 +5,8 @@ import type { DocSummary, DocumentIndex, VersionMeta, VersionStore } from '../st
 import type { ConversionPool } from './ConversionPool.js';
 import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 import type { VersionRecorders } from './VersionRecorders.js';
+import { NamedVersionLimit } from './namedVersionLimit.js';
+import type { DocumentQuota } from '../files/DocumentQuota.js';
 
 /** The document or version asked for does not exist: a 404. */
 export class NotFoundError extends Error {
@@ -21,25 +23,33 @@ export interface DocInfo extends DocSummary {
  * exported is what peers see, and what is imported or restored reaches them live.
  */
 export class DocumentService {
+  private readonly namedLimit = new NamedVersionLimit();
+
   constructor(
     private readonly registry: RoomRegistry,
     private readonly store: DocumentIndex & VersionStore,
     private readonly pool: ConversionPool,
-    /** Scale-out: a document may exist only in Redis so far (written through another instance). */
-    private readonly shared = false,
+    /**
+     * Scale-out: whether the shared log holds the document (it may exist only in Redis so far,
+     * written through another instance).
+     */
+    private readonly sharedExists?: ((name: string) => Promise<boolean>) | undefined,
+    /** Named versions count toward MAX_DOCUMENT_BYTES. */
+    private readonly quota?: DocumentQuota | undefined,
     /** The version recorders of open documents (absent: version history is off). */
     private readonly recorders?: VersionRecorders | undefined,
   ) {}
 
-  /** Whether anything is stored (or open) under `name`. */
+  /**
+   * Whether anything is stored (or open) under `name`. Never loads the document: GETs for random
+   * names would otherwise fill MAX_OPEN_DOCUMENTS for everyone.
+   */
   async exists(name: string): Promise<boolean> {
     const room = this.registry.get(name);
     if (room && room.storedUpdates > 0) return true;
     const [first] = await this.store.listDocuments({ prefix: name, limit: 1 });
     if (first === name) return true;
-    if (!this.shared) return false;
-    // Opening it reads what the shared log holds beyond this instance's copy.
-    return this.withRoom(name, async (room) => room.storedUpdates > 0);
+    return (await this.sharedExists?.(name)) ?? false;
   }
 
   private async require(name: string): Promise<void> {
@@ -106,9 +116,11 @@ export class DocumentService {
 
   async createVersion(name: string, label: string): Promise<VersionMeta> {
     await this.require(name);
+    this.namedLimit.take(name);
     return this.withRoom(name, async (room) => {
       const recorder = this.recorders?.get(room.name);
       if (!recorder) throw new Error('version history is off');
+      await this.quota?.check(name, room.wholeState().byteLength, 'a named version');
       const meta = await recorder.record(label);
       return meta!;
     });

@@ -39,12 +39,13 @@ function run(job: Job): unknown {
 }
 
 parentPort!.on('message', ({ id, job }: { id: number; job: Job }) => {
+  parentPort!.postMessage({ id, started: true } satisfies JobResult);
   let reply: JobResult;
   try {
     reply = { id, ok: true, value: run(job) };
   } catch (err) {
     reply = { id, ok: false, bad: err instanceof ConversionError, message: err instanceof Error ? err.message : String(err) };
   }
-  const value = reply.ok ? reply.value : undefined;
+  const value = 'ok' in reply && reply.ok ? reply.value : undefined;
   parentPort!.postMessage(reply, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []);
 });

@@ -10,6 +10,8 @@ import { generateHTML, generateJSON } from '@tiptap/html/server';
 import { MarkdownManager } from '@tiptap/markdown';
 import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
 import * as Y from 'yjs';
+import { validateUpdate } from '../protocol/messages.js';
+import { checkImportLimits } from './importLimits.js';
 import { toKnown, textOf } from './known.js';
 import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
 
@@ -136,13 +138,16 @@ function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMo
 export function importChange(current: Uint8Array, kind: ImportKind, body: Uint8Array, mode: ImportMode): Uint8Array {
   if (kind === 'yjs') {
     try {
-      Y.decodeUpdate(body); // whole, before anyone applies it
+      // The checks an update over the WebSocket passes: decoded whole, no reference ahead of its
+      // own client (such an update throws half-way through Y.applyUpdate).
+      validateUpdate(body);
     } catch (err) {
-      throw new ConversionError(`not a Yjs update: ${(err as Error).message}`);
+      throw new ConversionError(`not a valid Yjs update: ${(err as Error).message}`);
     }
     return body;
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  checkImportLimits(kind, text, (reason) => new ConversionError(reason));
   return changeTo(current, parseImport(kind, text), mode);
 }
 

@@ -18,4 +18,5 @@ export interface JobValue {
   fileRefs: { refs: string[]; stateVector: Uint8Array };
 }
 
-export type JobResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; bad: boolean; message: string };
+/** `started`: the worker has begun the job (the timeout counts from then, not from a worker's start-up). */
+export type JobResult = { id: number; started: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; bad: boolean; message: string };

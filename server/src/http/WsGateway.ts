@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics, ReceivedType } from '../metrics.js';
 import { decodeMessage, type Message } from '../protocol/messages.js';
 import { Connection } from '../rooms/Connection.js';
+import { OutputBudget } from '../rooms/OutputBudget.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { rawSocketOf, WsSocket } from '../transport/WsSocket.js';
@@ -62,6 +63,8 @@ export class WsGateway {
   private readonly heartbeat: NodeJS.Timeout;
   private nextId = 1;
   private accepting = true;
+  /** Unsent output over all connections (MAX_TOTAL_BUFFERED_BYTES). */
+  private readonly budget: OutputBudget;
   /** Told when the last connection is released (while `drained` waits). */
   private whenEmpty: (() => void) | undefined;
 
@@ -83,6 +86,7 @@ export class WsGateway {
     });
     this.perCredential = new DocumentsPerCredential(config.maxDocumentsPerCredential);
     this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
+    this.budget = new OutputBudget(config.maxTotalBufferedBytes, logger);
     // A revoked link ends its sessions: at once when revoked here, within seconds when elsewhere.
     this.stopWatchingShares = shares?.watch(
       () => this.sharesInUse(),
@@ -173,7 +177,7 @@ export class WsGateway {
     const now = Date.now();
     // ws listens for errors on the socket now; the upgrade's own listener would only cost memory.
     rawSocketOf(ws)?.removeListener('error', ignoreSocketError);
-    const conn = new Connection(this.nextId++, ws, access, ip, this.config, now, acks);
+    const conn = new Connection(this.nextId++, ws, access, ip, this.config, now, acks, this.budget);
     conn.handleClosedBy(this.release);
     ws.tandemConn = conn;
     ws.tandemGateway = this;
@@ -297,6 +301,7 @@ export class WsGateway {
     this.accepting = false;
     clearInterval(this.heartbeat);
     this.stopWatchingShares?.();
+    this.budget.stop();
     for (const conn of [...this.conns.keys()]) conn.closeDraining(CloseCode.GoingAway, 'server shutting down');
   }
 
@@ -330,8 +335,8 @@ function handleMessageEvent(this: WebSocket, data: Buffer, isBinary: boolean): v
   if (ws.tandemConn) ws.tandemGateway?.handleFrame(ws.tandemConn, data, isBinary);
 }
 
-function handlePongEvent(this: WebSocket): void {
-  (this as TaggedSocket).tandemConn?.alive();
+function handlePongEvent(this: WebSocket, data: Buffer): void {
+  (this as TaggedSocket).tandemConn?.handlePong(data);
 }
 
 function handlePingEvent(this: WebSocket, data: Buffer): void {

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import { decodeName } from './names.js';
 import { refusalOf } from './refusals.js';
+import { htmlSecurityHeaders } from './securityHeaders.js';
 
 /**
  * The two embedding entry points the server serves beside the app (both built by the client
@@ -86,14 +87,12 @@ export function serveEmbedPage(config: Config, encoded: string, req: IncomingMes
     notBuilt(res, 'The embed page');
     return;
   }
-  const ancestors = config.allowedOrigins ? `'self' ${config.allowedOrigins.join(' ')}` : '*';
   const body = readFileSync(file);
   res.writeHead(200, {
+    ...htmlSecurityHeaders(config, 'embed'),
     'content-type': 'text/html; charset=utf-8',
     'content-length': body.length,
     'cache-control': 'no-cache',
-    'content-security-policy': `frame-ancestors ${ancestors}`,
-    'x-content-type-options': 'nosniff',
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

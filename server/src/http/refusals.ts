@@ -4,6 +4,8 @@ import { BadContentError } from '../history/ConversionPool.js';
 import { NotFoundError } from '../history/DocumentService.js';
 import { DecodeError, type DecodeFailure } from '../protocol/messages.js';
 import { RequestError } from './RequestError.js';
+import { ConversionUnavailableError } from '../history/ConversionPool.js';
+import { RateLimitedError } from '../history/namedVersionLimit.js';
 
 /**
  * How the relay answers errors from the layers below: the one place that maps a decode failure
@@ -59,12 +61,16 @@ export interface Refusal {
   status: RefusalStatus;
   error: string;
   reason: string;
+  /** Send `Retry-After` (a conversion queue that is full, a rate limit). */
+  retryAfterSec?: number;
 }
 
 /** The HTTP answer to a refused upgrade or request; undefined for an internal error (500). */
 export function refusalOf(err: unknown): Refusal | undefined {
   const as = (status: RefusalStatus, reason: string, error = ERROR_CODE[status]): Refusal => ({ status, error, reason });
   if (err instanceof ApiError) return as(err.status, err.message, err.error);
+  if (err instanceof RateLimitedError) return { ...as(429, err.message), retryAfterSec: err.retryAfterSec };
+  if (err instanceof ConversionUnavailableError) return { ...as(503, err.message), ...(err.retryAfterSec ? { retryAfterSec: err.retryAfterSec } : {}) };
   if (err instanceof AuthError || err instanceof RequestError) return as(err.status, err.message);
   if (err instanceof CapacityError || err instanceof UnavailableError) return as(503, err.message);
   if (err instanceof NotFoundError) return as(404, err.message);

@@ -7,6 +7,7 @@ import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { splitTarget } from './names.js';
 import { serveStatic } from './static.js';
+import { htmlSecurityHeaders } from './securityHeaders.js';
 
 export interface RouteDeps {
   config: Config;
@@ -64,5 +65,5 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
     serveEmbedPage(deps.config, path.slice('/embed/'.length), req, res);
     return;
   }
-  serveStatic(deps.config.clientDir, path, req, res);
+  serveStatic(deps.config.clientDir, path, req, res, htmlSecurityHeaders(deps.config, 'app'));
 }

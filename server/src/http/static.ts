@@ -20,8 +20,11 @@ const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <body><main><h1>Tandem</h1><p>The relay is running, but the editor has not been built.
 Run <code>npm run build</code> (or <code>npm start</code>, which builds what is missing).</p></main></body></html>`;
 
-/** Serves the built client; app routes (anything not a file) get index.html. */
-export function serveStatic(clientDir: string, path: string, req: IncomingMessage, res: ServerResponse): void {
+/**
+ * Serves the built client; app routes (anything not a file) get index.html. HTML pages also send
+ * `htmlHeaders` (http/securityHeaders.ts).
+ */
+export function serveStatic(clientDir: string, path: string, req: IncomingMessage, res: ServerResponse, htmlHeaders: Record<string, string> = {}): void {
   let rel: string;
   try {
     rel = decodeURIComponent(path);
@@ -32,7 +35,8 @@ export function serveStatic(clientDir: string, path: string, req: IncomingMessag
   const inside = file.startsWith(clientDir + sep);
   if (inside && existsSync(file) && statSync(file).isFile()) {
     const hashed = rel.startsWith('/assets/');
-    send(res, req, file, TYPES[extname(file)] ?? 'application/octet-stream', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    const extra = extname(file) === '.html' ? htmlHeaders : {};
+    send(res, req, file, TYPES[extname(file)] ?? 'application/octet-stream', hashed ? 'public, max-age=31536000, immutable' : 'no-cache', extra);
     return;
   }
   if (extname(rel) !== '' && !rel.startsWith('/d/')) {
@@ -41,15 +45,15 @@ export function serveStatic(clientDir: string, path: string, req: IncomingMessag
   }
   const index = join(clientDir, 'index.html');
   if (existsSync(index)) {
-    send(res, req, index, TYPES['.html']!, 'no-cache');
+    send(res, req, index, TYPES['.html']!, 'no-cache', htmlHeaders);
   } else {
-    res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-cache' }).end(PLACEHOLDER);
+    res.writeHead(200, { ...htmlHeaders, 'content-type': TYPES['.html']!, 'cache-control': 'no-cache' }).end(PLACEHOLDER);
   }
 }
 
-function send(res: ServerResponse, req: IncomingMessage, file: string, type: string, cache: string): void {
+function send(res: ServerResponse, req: IncomingMessage, file: string, type: string, cache: string, extra: Record<string, string> = {}): void {
   const size = statSync(file).size;
-  res.writeHead(200, { 'content-type': type, 'content-length': size, 'cache-control': cache, 'x-content-type-options': 'nosniff' });
+  res.writeHead(200, { ...extra, 'content-type': type, 'content-length': size, 'cache-control': cache, 'x-content-type-options': 'nosniff' });
   if (req.method === 'HEAD') {
     res.end();
     return;

@@ -1,5 +1,6 @@
 import type { Access } from '../auth/access.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
+import { BUDGET_NOTE_BYTES, type OutputBudget } from './OutputBudget.js';
 import { OwnedIds } from './OwnedIds.js';
 import type { UpdateOrigin } from './origins.js';
 import type { Outgoing, SocketLike } from './ports.js';
@@ -44,6 +45,8 @@ export class Connection {
   /** A ping is outstanding since `pingSentAt` (ms). */
   private awaitingPong = false;
   private pingSentAt = 0;
+  /** The payload of the outstanding ping: only a pong echoing it answers it. */
+  private pingNonce = 0;
   private loggedReadOnlyDrop = false;
   /** Closes the session when the token expires (only with AUTH_SECRET). */
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -67,6 +70,8 @@ export class Connection {
     private readonly limits: ConnectionLimits,
     now: number,
     acks = false,
+    /** The server-wide bound on unsent output (MAX_TOTAL_BUFFERED_BYTES), if any. */
+    private readonly budget?: OutputBudget | undefined,
   ) {
     this.ackClients = acks ? new Set() : null;
     this.tokens = limits.rateLimitBurst;
@@ -123,7 +128,7 @@ export class Connection {
     const queued = this.socket.backlog;
     if (queued <= 0) {
       this.headAllowance = bytes > this.limits.maxBufferedBytes ? bytes : 0;
-      return true;
+      return this.withinBudget(0, bytes);
     }
     if (queued + bytes > this.limits.maxBufferedBytes + this.headAllowance) {
       // A peer that does not read: drop it rather than buffer without bound. The close
@@ -131,7 +136,14 @@ export class Connection {
       this.close(CloseCode.TryAgainLater, 'output buffer full', true);
       return false;
     }
-    return true;
+    return this.withinBudget(queued, bytes);
+  }
+
+  /** Reports a backlog (or a large send) to the server-wide budget, which may close this connection. */
+  private withinBudget(queued: number, bytes: number): boolean {
+    if (!this.budget || (queued === 0 && bytes < BUDGET_NOTE_BYTES)) return true;
+    this.budget.note(this, queued + bytes);
+    return !this.isClosed;
   }
 
 
@@ -161,9 +173,19 @@ export class Connection {
     return undefined;
   }
 
-  /** Heard from the peer (a message or a pong). */
+  /** Heard from the peer (a message). */
   alive(): void {
     this.awaitingPong = false;
+  }
+
+  /**
+   * A pong: it answers the outstanding ping only if it echoes that ping's payload. Unsolicited
+   * pongs (RFC 6455 allows them as heartbeats) are ignored: sent blindly, they would keep alive a
+   * peer that never reads what it is sent.
+   */
+  handlePong(data: Uint8Array): void {
+    if (!this.awaitingPong || data.length !== 4) return;
+    if (((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0 === this.pingNonce) this.awaitingPong = false;
   }
 
   /**
@@ -180,7 +202,9 @@ export class Connection {
     }
     this.awaitingPong = true;
     this.pingSentAt = now;
-    this.socket.ping();
+    this.pingNonce = (Math.random() * 2 ** 32) >>> 0;
+    const n = this.pingNonce;
+    this.socket.ping(Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
     return true;
   }
 
@@ -213,6 +237,7 @@ export class Connection {
   ended(): void {
     this.isClosed = true;
     this.draining = false;
+    this.budget?.forget(this);
     clearTimeout(this.expiryTimer);
   }
 

@@ -17,6 +17,14 @@ export class OwnedIds {
     else if (typeof this.ids === 'object') this.ids.delete(id);
   }
 
+  get size(): number {
+    return this.ids === undefined ? 0 : typeof this.ids === 'number' ? 1 : this.ids.size;
+  }
+
+  has(id: number): boolean {
+    return this.ids === id || (typeof this.ids === 'object' && this.ids.has(id));
+  }
+
   /** A copy: the caller may delete while it walks. */
   list(): number[] {
     return this.ids === undefined ? [] : typeof this.ids === 'number' ? [this.ids] : [...this.ids];

@@ -1,7 +1,10 @@
+import { CloseCode } from '../closeCodes.js';
+import { ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { encodeAwareness, type AwarenessEntry } from '../protocol/messages.js';
 import type { Connection } from './Connection.js';
 import type { PresenceOwner } from './ports.js';
+import { stampUser } from './stampUser.js';
 
 interface PresenceRecord {
   clock: number;
@@ -38,11 +41,15 @@ export class Presence {
   /** IDs in the order their states were freed (some since taken again): what to forget first. */
   private readonly freed: number[] = [];
   private freedHead = 0;
+  /** The encoded snapshot while no state has changed (undefined: to be made). */
+  private whole: Uint8Array | null | undefined;
 
   constructor(
     private readonly logger: Logger,
     private readonly staleAfterMs: number,
     private readonly clock: () => number = Date.now,
+    /** Client IDs one connection may introduce (MAX_AWARENESS_IDS); the next one closes it (1008). */
+    private readonly maxIdsPerConnection = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Client IDs with a record, live or removed (what this room holds in memory). */
@@ -86,6 +93,15 @@ export class Presence {
         continue;
       }
       if (rec && owner && entry.clock <= rec.clock) continue; // a silent owner's state, echoed by a peer
+      // A removed state that a peer, which has its own ID, echoes back as it heard it before the
+      // removal (y-websocket re-sends every change): not a client coming back (that one starts a
+      // fresh connection owning nothing), so it must not bring the state back as a ghost.
+      if (rec && !owner && entry.clock <= rec.clock && conn.owned.size > 0 && !conn.owned.has(clientId)) continue;
+      if (!conn.owned.has(clientId) && conn.owned.size >= this.maxIdsPerConnection) {
+        // Each ID holds up to MAX_AWARENESS_BYTES in every room and in every joiner's snapshot:
+        // one connection introducing thousands is a memory attack, not a browser tab.
+        throw new ProtocolError(`more than ${this.maxIdsPerConnection} awareness client IDs (MAX_AWARENESS_IDS)`, CloseCode.PolicyViolation);
+      }
       owner?.owned.delete(clientId);
       conn.owned.add(clientId);
       const json = this.jsonOf(conn, entry);
@@ -96,6 +112,7 @@ export class Presence {
         out.push(this.set(rec, clientId, Math.max(entry.clock, rec.clock + 1), json));
       } else {
         this.records.set(clientId, { clock: entry.clock, json, owner: conn });
+        this.whole = undefined;
         out.push({ clientId, clock: entry.clock, json });
       }
     }
@@ -105,6 +122,7 @@ export class Presence {
   private set(rec: PresenceRecord, clientId: number, clock: number, json: string): Outgoing {
     rec.clock = clock;
     rec.json = json;
+    this.whole = undefined;
     return { clientId, clock, json };
   }
 
@@ -133,6 +151,7 @@ export class Presence {
       } else {
         const added: PresenceRecord = { clock, json: text, owner: next };
         this.records.set(clientId, added);
+        this.whole = undefined;
         out.push({ clientId, clock, json: text });
         if (!next) this.free(clientId, added);
       }
@@ -162,6 +181,7 @@ export class Presence {
       if (rec.json === 'null') continue;
       rec.clock += 1;
       rec.json = 'null';
+      this.whole = undefined;
       out.push({ clientId, clock: rec.clock, json: 'null' });
     }
     return out.length > 0 ? encodeAwareness(out) : null;
@@ -205,22 +225,25 @@ export class Presence {
     return undefined;
   }
 
-  /** Every current state as one message, or null when there is none. */
+  /**
+   * Every current state as one message, or null when there is none. Kept until a state changes:
+   * every joiner (and every query) gets the same bytes, not a copy each (a room's presence can be
+   * large, and joiners that never read would each pin one).
+   */
   snapshot(): Uint8Array | null {
+    if (this.whole !== undefined) return this.whole;
     const out: Outgoing[] = [];
     for (const [clientId, rec] of this.records) {
       if (rec.json !== 'null') out.push({ clientId, clock: rec.clock, json: rec.json });
     }
-    return out.length > 0 ? encodeAwareness(out) : null;
+    this.whole = out.length > 0 ? encodeAwareness(out) : null;
+    return this.whole;
   }
 
-  /** The JSON to relay; a token's name replaces whatever name the client claims. */
+  /** The JSON to relay: the server stamps `user` (a token's name, `verified`, a checked colour). */
   private jsonOf(conn: Connection, entry: AwarenessEntry): string {
     if (entry.state === null) return 'null';
-    const name = conn.access.userName;
-    if (name === undefined) return entry.json;
-    const user = entry.state.user;
-    const stamped = { ...entry.state, user: { ...(user !== null && typeof user === 'object' ? user : {}), name } };
-    return JSON.stringify(stamped);
+    return stampUser(entry.state, conn.access.userName);
   }
+
 }

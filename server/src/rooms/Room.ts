@@ -28,6 +28,8 @@ export interface RoomDeps {
   maxAwarenessBytes: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
+  /** Awareness client IDs one connection may introduce (MAX_AWARENESS_IDS; unbounded when absent). */
+  maxAwarenessIds?: number | undefined;
   /** Scale-out (with REDIS_URL). */
   cluster?: ClusterPort | undefined;
   /** Follows each loaded room (version history); absent in tests of rooms alone. */
@@ -60,6 +62,8 @@ export class Room {
   readonly watcher: RoomWatcher | undefined;
   /** When a change was last applied (ms since the epoch; 0: none since loading). */
   lastChangeAt = 0;
+  /** The last sync step 2 sent, by the state it carries: joiners at the same state share its bytes. */
+  private step2Cache: { state: Uint8Array; message: Uint8Array } | undefined;
 
   private constructor(
     readonly name: string,
@@ -68,7 +72,7 @@ export class Room {
   ) {
     this.ydoc = new Y.Doc({ gc: true, guid: name });
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
-    this.presence = new Presence(deps.logger, deps.presenceStaleMs);
+    this.presence = new Presence(deps.logger, deps.presenceStaleMs, Date.now, deps.maxAwarenessIds);
     this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
     const room = this;
     this.writes = new WritePipeline(
@@ -160,6 +164,11 @@ export class Room {
 
   get storedUpdates(): number {
     return this.log.count;
+  }
+
+  /** The stored document's size (its snapshot plus the updates appended since). */
+  get storedBytes(): number {
+    return this.log.bytes;
   }
 
   /**
@@ -261,7 +270,7 @@ export class Room {
   handleMessage(conn: Connection, msg: Message, now: number): void {
     switch (msg.kind) {
       case 'syncStep1':
-        conn.send(encodeSyncStep2(this.stateFor(msg.stateVector)));
+        conn.send(this.step2(this.stateFor(msg.stateVector)));
         return;
       case 'syncStep2':
       case 'update':
@@ -370,10 +379,26 @@ export class Room {
     }
   }
 
-  /** What a peer with `stateVector` lacks; fresh peers (empty vector) share one encoding. */
+  /**
+   * What a peer with `stateVector` lacks. Fresh peers (an empty vector), and peers whose vector
+   * names none of the document's clients (a new tab that typed first, or a forged vector), get the
+   * one shared encoding of the whole: a thousand joiners that never read must not pin a thousand
+   * copies of a large document.
+   */
   private stateFor(stateVector: Uint8Array): Uint8Array {
     const fresh = stateVector.length === 1 && stateVector[0] === 0;
-    return fresh ? this.cold.whole() : Y.encodeStateAsUpdate(this.doc, stateVector);
+    if (fresh) return this.cold.whole();
+    const doc = this.doc;
+    for (const [client, clock] of Y.decodeStateVector(stateVector)) {
+      if (clock > 0 && Y.getState(doc.store, client) > 0) return Y.encodeStateAsUpdate(doc, stateVector);
+    }
+    return this.cold.whole();
+  }
+
+  /** The sync step 2 message for `state`, encoded once while the whole state is the same object. */
+  private step2(state: Uint8Array): Uint8Array {
+    if (this.step2Cache?.state !== state) this.step2Cache = { state, message: encodeSyncStep2(state) };
+    return this.step2Cache.message;
   }
 
   /** Sends the same message to every peer but `except`: encoded once, written to each socket. */

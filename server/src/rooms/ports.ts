@@ -37,7 +37,8 @@ export interface SocketLike {
   sendEncoded(out: Outgoing): void;
   close(code: number, reason: string): void;
   terminate(): void;
-  ping(): void;
+  /** Pings with `data` as the payload, which the peer's pong must echo. */
+  ping(data?: Uint8Array): void;
   /** Output queued and not yet taken by the peer. */
   readonly backlog: number;
 }

@@ -175,6 +175,9 @@ test('profile scale: Redis, a second replica with its own volume, a load balance
     const redisArgs = Array.isArray(redis.command) ? redis.command.join(' ') : redis.command ?? '';
     assert.match(redisArgs, /--appendonly yes\b/);
     assert.match(redisArgs, /--appendfsync always\b/);
+    // Bounded, and refusing writes when full rather than evicting a document's log (issue 27).
+    assert.match(redisArgs, /--maxmemory \d+[kmg]?b?\b/i);
+    assert.match(redisArgs, /--maxmemory-policy noeviction\b/);
     assert.equal(dataVolume(redis, 'redis'), 'redis-data', 'Redis keeps its file in a volume');
     assert.deepEqual(publishedPorts(lb), ['8080/tcp']);
     assert.notEqual(dataVolume(replica, 'tandem-2'), dataVolume(tandem, 'tandem'), 'each replica has its own LevelDB');

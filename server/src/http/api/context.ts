@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Grant } from '../../auth/gate.js';
 import type { Config } from '../../config.js';
+import type { DocumentQuota } from '../../files/DocumentQuota.js';
 import type { FileCollector } from '../../files/FileCollector.js';
 import type { DocumentService } from '../../history/DocumentService.js';
 import type { Logger } from '../../logger.js';
@@ -22,7 +23,7 @@ export interface ApiDeps {
   /** With AUTH_SECRET: share links. */
   shares?: Shares | undefined;
   /** Uploaded files: stored here, and with REDIS_URL in Redis too; the collector is told of uploads. */
-  files: { store: FileStore; shared?: SharedFiles | undefined; collector?: FileCollector | undefined };
+  files: { store: FileStore; shared?: SharedFiles | undefined; collector?: FileCollector | undefined; quota?: DocumentQuota | undefined };
   /** The clock of upload times. */
   now: () => number;
 }

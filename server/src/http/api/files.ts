@@ -21,7 +21,8 @@ async function receive({ deps, req, res, name }: ApiRequest): Promise<void> {
   // Uploading renews the file's time, here and in Redis: the grace period before an unreferenced
   // file is deleted counts from the latest upload, wherever it went.
   const uploadedAt = deps.now();
-  const { store, shared, collector } = deps.files;
+  const { store, shared, collector, quota } = deps.files;
+  await quota?.checkUpload(name, sha256, bytes.length);
   collector?.uploaded(name, sha256, uploadedAt);
   const inRedis = shared?.put(name, sha256, bytes, uploadedAt).catch((err: unknown) => {
     // Local-only mode: this instance serves it; others learn of it when it is uploaded again.

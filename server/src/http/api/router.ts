@@ -75,7 +75,9 @@ export function createApi(deps: ApiDeps, gate: Gate, routes: readonly Route[]) {
         return;
       }
       // A body we refused unread must not be taken for the next request on this connection.
-      sendJson(res, refusal.status, { error: refusal.error, reason: refusal.reason }, req.complete ? {} : { connection: 'close' });
+      const headers: Record<string, string> = req.complete ? {} : { connection: 'close' };
+      if (refusal.retryAfterSec) headers['retry-after'] = String(refusal.retryAfterSec);
+      sendJson(res, refusal.status, { error: refusal.error, reason: refusal.reason }, headers);
     }
   };
 }

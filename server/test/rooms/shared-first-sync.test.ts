@@ -1,0 +1,69 @@
+// Guards hardening item 1 (issue 27): a joiner whose state vector names none of the document's
+// clients (a forged one, or a new tab that typed before it synced) was answered with a fresh
+// encoding of the whole document, and every step 2 message was a fresh copy: a thousand sockets
+// that ask and never read pinned a thousand copies. Now they share one encoding and one message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Y from 'yjs';
+import { encodeSyncStep1, decodeMessage } from '../../src/protocol/messages.js';
+import { FakeClient, MemoryDocStore, Room, roomDeps } from './support.js';
+
+test('joiners at the same state share the bytes of one sync step 2, forged state vectors too', async () => {
+  const store = new MemoryDocStore();
+  await store.open();
+  const room = await Room.load('shared-sync', roomDeps(store));
+  const author = new FakeClient();
+  author.connect(room);
+  author.fragment.insert(0, [new Y.XmlText('x'.repeat(100_000))]);
+  author.deliverToRoom(room);
+  await store.flush();
+  await room.idle();
+
+  const forged = new Y.Doc();
+  forged.clientID = 424242;
+  forged.getText('t').insert(0, 'mine'); // a client the document has never seen
+  const askers = [new Uint8Array([0]), Y.encodeStateVector(forged), Y.encodeStateVector(forged)];
+  const answers = askers.map((sv) => {
+    const client = new FakeClient();
+    client.connect(room);
+    client.socket!.inbox.length = 0;
+    room.handleMessage(client.conn!, decodeMessage(encodeSyncStep1(sv)), Date.now());
+    assert.equal(client.socket!.inbox.length, 1);
+    return client.socket!.inbox[0]!;
+  });
+  assert.ok(answers[0]!.byteLength > 100_000);
+  assert.equal(answers[1], answers[0], 'a forged vector gets the shared message, not a copy');
+  assert.equal(answers[2], answers[0]);
+
+  // A peer that holds part of the document still gets only what it lacks.
+  const partial = new FakeClient();
+  Y.applyUpdate(partial.doc, room.wholeState());
+  partial.connect(room);
+  partial.socket!.inbox.length = 0;
+  room.handleMessage(partial.conn!, decodeMessage(encodeSyncStep1(Y.encodeStateVector(partial.doc))), Date.now());
+  assert.ok(partial.socket!.inbox[0]!.byteLength < 100, 'a diff, not the whole');
+  room.destroy();
+});
+
+test('joiners share one encoding of the presence snapshot until a state changes', async () => {
+  const store = new MemoryDocStore();
+  await store.open();
+  const room = await Room.load('shared-presence', roomDeps(store));
+  const owner = new FakeClient();
+  owner.connect(room);
+  const state = (name: string) => new TextEncoder().encode(JSON.stringify({ user: { name } }));
+  const awareness = (clock: number, name: string) => ({ kind: 'awareness' as const, entries: [{ clientId: 77, clock, state: { user: { name } }, json: new TextDecoder().decode(state(name)) }] });
+  room.handleMessage(owner.conn!, awareness(1, 'Ada'), Date.now());
+  const greet = () => {
+    const c = new FakeClient();
+    c.connect(room);
+    return c.socket!.inbox.find((m) => m[0] === 1)!; // the awareness message among the greeting
+  };
+  const [first, second] = [greet(), greet()];
+  assert.equal(second, first, 'the same bytes, not a copy');
+  room.handleMessage(owner.conn!, awareness(2, 'Ada L.'), Date.now());
+  const third = greet();
+  assert.notEqual(third, first);
+  assert.match(new TextDecoder().decode(third), /Ada L\./);
+  room.destroy();
+});
