@@ -124,3 +124,27 @@ test('an image copied from one document and pasted into another is copied into t
   const stored = await serverDocXml(server.wsUrl, into, token(into, 'read'));
   expect(stored).not.toContain(encodeURIComponent(from));
 });
+
+// The version-history preview used to show images through `…/files/…?token=`: the token in an
+// address, where the page's HTML, the Referer and history carry it onward.
+test('the version-history preview shows a protected image as a blob: URL, never with a token in its address', async ({ people }) => {
+  const doc = docName('preview-img');
+  const alice = await people.open('Alice Martin', doc, { token: token(doc, 'write') });
+  await alice.editor.click();
+  await alice.page.keyboard.type('Before the picture.');
+  await choose(alice, 'gradient.png', 'image/png', gradientPng(120, 60));
+  await expect(alice.page.locator(IMG)).toHaveAttribute('src', /^blob:/);
+  const withToken: string[] = [];
+  alice.page.on('request', (r) => {
+    if (r.url().includes('/files/') && r.url().includes('token=')) withToken.push(r.url());
+  });
+  await alice.page.getByRole('button', { name: 'Version history' }).click();
+  const panel = alice.page.getByRole('complementary', { name: 'Version history' });
+  await panel.getByRole('textbox', { name: 'Version name' }).fill('With picture');
+  await panel.getByRole('button', { name: 'Name this version' }).click();
+  await panel.getByRole('button', { name: /With picture/ }).click();
+  const img = panel.getByRole('region', { name: /^Preview of the version of / }).locator('img');
+  await expect(img).toHaveAttribute('src', /^blob:/);
+  await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(120);
+  expect(withToken).toEqual([]);
+});

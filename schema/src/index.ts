@@ -116,10 +116,15 @@ const CheckedColor = Color.extend({
 
 export interface TandemSchemaOptions {
   /**
-   * How an image's stored `src` is displayed (the editor adds the server's origin and the
-   * viewer's own token). Default: as stored.
+   * How an image's stored `src` is written in the editor's HTML (the editor adds the server's
+   * origin, never a credential). Default: as stored.
    */
   imageSrc?: (src: string) => string;
+  /**
+   * In the editor, with a credential: what an image of the server's `/files/` is shown through
+   * (a `blob:` URL of its bytes, fetched with the credential in a header).
+   */
+  loadImage?: ((src: string) => Promise<string>) | undefined;
 }
 
 /** The extensions that define what a Tandem document holds. */
@@ -172,11 +177,15 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
       addNodeView() {
         const make = this.parent?.();
         if (!make) return null;
+        const load = options.loadImage;
         return (props) => {
           const view = make(props) as ReturnType<typeof make> & { element?: HTMLElementLike; isResizing?: boolean };
+          if (load) showLoaded(view.dom as unknown as ImgLike, load);
           const update = view.update?.bind(view);
           view.update = (node, ...rest) => {
             const kept = update ? update(node, ...rest) : false;
+            // The view writes a changed src (an image copied into this document) as a plain address.
+            if (kept && load) showLoaded(view.dom as unknown as ImgLike, load);
             if (kept && view.element && !view.isResizing) {
               const { width, height } = node.attrs as { width: unknown; height: unknown };
               view.element.style.width = typeof width === 'number' ? `${width}px` : '';
@@ -194,6 +203,35 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
       resize: { enabled: true, directions: ['top-left', 'top-right', 'bottom-left', 'bottom-right'], minWidth: 32, minHeight: 32, alwaysPreserveAspectRatio: true },
     }),
   ];
+}
+
+/** The part of an image element `showLoaded` touches (no DOM types here: the server imports this too). */
+interface ImgLike {
+  readonly tagName: string;
+  src: string;
+  getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  querySelector?(selector: string): ImgLike | null;
+}
+
+/**
+ * Shows a stored image through what `load` gives for its address (a `blob:` URL of bytes fetched
+ * with the viewer's credential in a header), so that no token is ever in an image's address.
+ */
+function showLoaded(dom: ImgLike, load: (src: string) => Promise<string>): void {
+  const img = dom.tagName === 'IMG' ? dom : dom.querySelector?.('img');
+  const src = img?.getAttribute('src');
+  if (!img || !src || !src.includes('/files/')) return;
+  img.removeAttribute('src'); // no unauthenticated request (a 401) while the bytes load
+  img.setAttribute('data-loading', 'true');
+  load(src).then(
+    (blob) => {
+      img.src = blob;
+      img.removeAttribute('data-loading');
+    },
+    () => img.setAttribute('data-loading', 'failed'),
+  );
 }
 
 /** The ProseMirror schema of those extensions. */

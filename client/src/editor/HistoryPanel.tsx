@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useReturnFocus } from './a11y';
 import { ApiFailure, TandemApi, type DocNode, type VersionInfo } from './api';
-import { displaySrc } from './files';
+import { fileFetchInit, imageUrl } from './authorizedImages';
 import { RestoreConfirm } from './RestoreConfirm';
 import { VersionPreview } from './VersionPreview';
 import { versionTimes } from './versionTimes';
@@ -56,7 +56,8 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
   };
 
   const api = useMemo(() => TandemApi.forServer(url, token).doc(document), [url, document, token]);
-  const imageSrc = useMemo(() => displaySrc(url, token), [url, token]);
+  const imageSrc = useMemo(() => imageUrl(url), [url]);
+  const fetchInit = useCallback((src: string) => fileFetchInit(url, token, src), [url, token]);
   const times = useMemo(() => versionTimes(versions ?? []), [versions]);
   const when = (v: VersionInfo) => times.get(v.id) ?? v.createdAt;
 
@@ -180,7 +181,7 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
             />
           )}
           {olderId && <p className="tandem-history__legend"><span className="tandem-history__key--added">Added</span> and <span className="tandem-history__key--removed">removed</span> since the version before</p>}
-          {preview === null ? <p>Loading…</p> : <VersionPreview version={preview.version} before={preview.before} imageSrc={imageSrc} />}
+          {preview === null ? <p>Loading…</p> : <VersionPreview version={preview.version} before={preview.before} imageSrc={imageSrc} fetchInit={fetchInit} />}
         </section>
       )}
       <div className="tandem-history__toast" role="status">

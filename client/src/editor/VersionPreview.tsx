@@ -2,6 +2,7 @@ import { getSchema } from '@tiptap/core';
 import { DOMSerializer, type Schema } from '@tiptap/pm/model';
 import { tandemExtensions } from '@tandem/schema';
 import { useEffect, useMemo, useRef } from 'react';
+import { ImageBlobs } from './authorizedImages';
 import { diffBlocks, type DiffBlock } from './blockDiff';
 import type { DocNode } from './api';
 
@@ -46,11 +47,20 @@ function render(schema: Schema, blocks: DiffBlock[], doc: Document): DocumentFra
  * A version rendered with the editor's schema and styles (lists, tables, images, marks), with
  * what it changed since the version before: additions green, removals struck through.
  */
-export function VersionPreview({ version, before, imageSrc }: { version: DocNode; before: DocNode | null; imageSrc: (src: string) => string }) {
+export function VersionPreview({ version, before, imageSrc, fetchInit }: { version: DocNode; before: DocNode | null; imageSrc: (src: string) => string; fetchInit: (url: string) => RequestInit | undefined }) {
   const root = useRef<HTMLDivElement>(null);
   const schema = useMemo(() => getSchema(tandemExtensions({ imageSrc })), [imageSrc]);
   useEffect(() => {
     root.current?.replaceChildren(render(schema, diffBlocks(before, version), window.document));
-  }, [schema, version, before]);
+    // Images load with the credential in a header and show as blob: URLs, never with a token in their address.
+    const blobs = new ImageBlobs(fetchInit);
+    for (const img of root.current?.querySelectorAll('img') ?? []) {
+      const src = img.getAttribute('src');
+      if (!src?.includes('/files/')) continue;
+      img.removeAttribute('src');
+      blobs.load(src).then((blob) => (img.src = blob), () => img.setAttribute('data-loading', 'failed'));
+    }
+    return () => blobs.destroy();
+  }, [schema, version, before, fetchInit]);
   return <div ref={root} className="tandem-doc tandem-history__doc" />;
 }

@@ -1,7 +1,3 @@
-import { Extension } from '@tiptap/core';
-import { DOMSerializer, type Node as PMNode } from '@tiptap/pm/model';
-import { Plugin, PluginKey } from '@tiptap/pm/state';
-import type { NodeView } from '@tiptap/pm/view';
 import { httpBaseFromWs } from './api';
 
 /**
@@ -29,7 +25,7 @@ export function fileFetchInit(wsUrl: string, token: string | undefined, url: str
 }
 
 /** Each image fetched once per editor, its `blob:` URL shared by every node showing it, revoked with the editor. */
-class BlobCache {
+export class ImageBlobs {
   private readonly urls = new Map<string, Promise<string>>();
   private destroyed = false;
 
@@ -57,62 +53,3 @@ class BlobCache {
     this.urls.clear();
   }
 }
-
-/** An image node shown from a `blob:` URL: the element the schema renders, its `src` swapped once loaded. */
-class AuthorizedImageView implements NodeView {
-  readonly dom: HTMLElement;
-  private live = true;
-
-  constructor(private readonly node: PMNode, cache: BlobCache) {
-    this.dom = DOMSerializer.fromSchema(node.type.schema).serializeNode(node) as HTMLElement;
-    const img = this.dom instanceof HTMLImageElement ? this.dom : this.dom.querySelector('img');
-    const src = img?.getAttribute('src');
-    if (!img || !src || !src.includes('/files/')) return;
-    img.removeAttribute('src'); // no unauthenticated request (a 401) while the bytes load
-    img.setAttribute('data-loading', 'true');
-    cache.load(src).then(
-      (blob) => {
-        if (!this.live) return;
-        img.src = blob;
-        img.removeAttribute('data-loading');
-      },
-      () => {
-        if (this.live) img.setAttribute('data-loading', 'failed');
-      },
-    );
-  }
-
-  update(node: PMNode): boolean {
-    // Same image: keep the element. Anything else changed: ProseMirror draws it afresh (the cache makes that cheap).
-    return node.type === this.node.type && node.attrs.src === this.node.attrs.src && node.attrs.alt === this.node.attrs.alt && node.attrs.title === this.node.attrs.title;
-  }
-
-  destroy(): void {
-    this.live = false;
-  }
-}
-
-export interface AuthorizedImagesOptions {
-  url: string;
-  token: string | undefined;
-}
-
-/** Shows stored images through `blob:` URLs when the viewer has a token (without one, the plain address works). */
-export const AuthorizedImages = Extension.create<AuthorizedImagesOptions>({
-  name: 'tandemAuthorizedImages',
-  addOptions() {
-    return { url: '', token: undefined };
-  },
-  addProseMirrorPlugins() {
-    const { url, token } = this.options;
-    if (!token) return [];
-    const cache = new BlobCache((u) => fileFetchInit(url, token, u));
-    return [
-      new Plugin({
-        key: new PluginKey('tandemAuthorizedImages'),
-        props: { nodeViews: { image: (node) => new AuthorizedImageView(node, cache) } },
-        view: () => ({ destroy: () => cache.destroy() }),
-      }),
-    ];
-  },
-});

@@ -1,4 +1,4 @@
-import { ApiFailure, httpBaseFromWs, type DocApi } from './api';
+import { ApiFailure, type DocApi } from './api';
 
 /**
  * Uploads an image through the API and resolves to the path the document stores. Rejects with
@@ -34,17 +34,5 @@ export function adopter(api: DocApi, fetchInit: (url: string) => RequestInit | u
     if (!res.ok) throw new Error(`${failed} (${res.status === 404 ? 'it no longer exists' : `error ${res.status}`}).`);
     const blob = await res.blob();
     return upload(new File([blob], 'pasted image', { type: blob.type }));
-  };
-}
-
-/**
- * How this viewer displays a stored image path: on the server's origin (an embedding page has
- * another one), with the viewer's own token (the document never holds one).
- */
-export function displaySrc(wsUrl: string, token: string | undefined) {
-  const base = httpBaseFromWs(wsUrl);
-  return (src: string): string => {
-    if (!src.startsWith('/files/')) return src;
-    return `${base}${src}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   };
 }

@@ -14,7 +14,7 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
 import { TandemApi } from './api';
-import { AuthorizedImages, fileFetchInit, imageUrl } from './authorizedImages';
+import { fileFetchInit, ImageBlobs, imageUrl } from './authorizedImages';
 import { adopter, uploader } from './files';
 import { ImageUpload } from './imageUpload';
 import { TandemKeys } from './keys';
@@ -44,12 +44,12 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
   const { doc, provider } = session;
   // Never a token in an image's address: the clipboard and the page's HTML carry it onward (authorizedImages.ts).
   const display = imageUrl(place.url);
+  const blobs = place.token ? new ImageBlobs((u) => fileFetchInit(place.url, place.token, u)) : undefined;
   const docApi = TandemApi.forServer(place.url, place.token).doc(place.document);
   const editor: Editor = new Editor({
     extensions: [
       // The document schema is shared with the server's conversions (schema/).
-      ...tandemExtensions({ imageSrc: display }),
-      AuthorizedImages.configure({ url: place.url, token: place.token }),
+      ...tandemExtensions({ imageSrc: display, loadImage: blobs ? (src) => blobs.load(src) : undefined }),
       TableRepair.configure({ awareness: provider.awareness }),
       TandemKeys,
       MarkdownPaste,
@@ -75,6 +75,9 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       transformPastedHTML: cleanPastedHtml,
     },
   });
+  // The images' blob: URLs live as long as the editor (a plugin view would be destroyed and made
+  // again whenever an extension registers a plugin, revoking images still on screen).
+  if (blobs) editor.on('destroy', () => blobs.destroy());
   return editor;
 }
 
