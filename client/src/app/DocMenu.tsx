@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { moveInMenu } from '../editor/a11y';
-import { downloadExport, DOWNLOADS } from '../editor/FileMenu';
+import { DownloadNotice, downloadExport, DOWNLOADS } from '../editor/FileMenu';
 
 export interface DocMenuProps {
   url: string;
@@ -72,11 +72,7 @@ export function DocMenu({ url, document, token, offline, onHistory, onShare }: D
           ))}
         </div>
       )}
-      {why && (
-        <p className="tandem-filemenu__why" role="alert">
-          {why}
-        </p>
-      )}
+      <DownloadNotice why={why} />
     </div>
   );
 }

@@ -94,11 +94,16 @@ export function FileMenu(props: FileMenuProps) {
           </button>
         </div>
       )}
-      {why && (
-        <p className="tandem-filemenu__why" role="alert">
-          {why}
-        </p>
-      )}
+      <DownloadNotice why={why} />
     </div>
   );
+}
+
+/** Why a download could not be made (offline, refused), shown under the menu that started it. */
+export function DownloadNotice({ why }: { why: string | null }) {
+  return why ? (
+    <p className="tandem-filemenu__why" role="alert">
+      {why}
+    </p>
+  ) : null;
 }
