@@ -5,8 +5,8 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const GENERATED = [
-  { source: 'server/src/closeCodes.ts', copy: 'client/src/editor/closeCodes.generated.ts' },
-  { source: 'server/src/protocol/savedCodec.ts', copy: 'client/src/editor/savedCodec.generated.ts' },
+  { source: 'server/src/closeCodes.ts', copy: 'client/src/editor/sync/closeCodes.generated.ts' },
+  { source: 'server/src/protocol/savedCodec.ts', copy: 'client/src/editor/sync/savedCodec.generated.ts' },
 ];
 
 /** What a client copy must hold. */

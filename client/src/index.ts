@@ -8,9 +8,9 @@ export { Presence } from './editor/Presence';
 export { StatusBadge, AccessNotice } from './editor/StatusBadge';
 export { HistoryPanel, type HistoryPanelProps } from './editor/HistoryPanel';
 export { FileMenu, type FileMenuProps } from './editor/FileMenu';
-export { TandemApi, ApiFailure } from './editor/api';
-export { offlineStoreName } from './editor/useCollaboration';
-export { TERMINAL_CLOSE_CODES } from './editor/closeCodes';
+export { TandemApi, ApiFailure } from './editor/api/TandemApi';
+export { offlineStoreName } from './editor/sync/useCollaboration';
+export { TERMINAL_CLOSE_CODES } from './editor/sync/closeCodes';
 // What a useTandem host needs to show the editor, from the same @tiptap/react copy we use.
 export { EditorContent, useEditorState } from '@tiptap/react';
 export type {

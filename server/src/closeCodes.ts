@@ -1,7 +1,7 @@
 /**
  * Every WebSocket close code the relay sends, in one table (DESIGN.md, "close codes"), and the
  * ones it only observes. This file has no imports: the client's copy
- * (client/src/editor/closeCodes.generated.ts) is generated from it by scripts/build.mjs, and a
+ * (client/src/editor/sync/closeCodes.generated.ts) is generated from it by scripts/build.mjs, and a
  * unit test fails when the two differ.
  */
 export const CloseCode = {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { trapTab, useReturnFocus } from '../editor/a11y';
-import { ApiFailure, TandemApi, type ShareLink, type ShareMode } from '../editor/api';
+import { ApiFailure, TandemApi, type ShareLink, type ShareMode } from '../editor/api/TandemApi';
 
 export type ShareList =
   | { kind: 'links'; links: ShareLink[] }

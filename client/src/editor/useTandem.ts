@@ -13,15 +13,15 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './carets';
-import { TandemApi } from './api';
-import { fileFetchInit, ImageBlobs, imageUrl } from './authorizedImages';
-import { adopter, uploader } from './files';
-import { ImageUpload } from './imageUpload';
-import { TandemKeys } from './keys';
-import { MarkdownPaste } from './markdownPaste';
-import { TABLE_REPAIR_FIELD, TableRepair } from './tableRepair';
-import { cleanPastedHtml } from './pasteCleanup';
-import { useCollaboration, type CollaborationSession } from './useCollaboration';
+import { TandemApi } from './api/TandemApi';
+import { fileFetchInit, ImageBlobs, imageUrl } from './api/authorizedImages';
+import { adopter, uploader } from './api/files';
+import { ImageUpload } from './content/imageUpload';
+import { TandemKeys } from './content/keys';
+import { MarkdownPaste } from './content/markdownPaste';
+import { TABLE_REPAIR_FIELD, TableRepair } from './content/tableRepair';
+import { cleanPastedHtml } from './content/pasteCleanup';
+import { useCollaboration, type CollaborationSession } from './sync/useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
 
 /** The latest value without making it an effect dependency (hosts pass inline lambdas and arrays). */

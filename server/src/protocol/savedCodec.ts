@@ -2,7 +2,7 @@
  * Tandem's "saved" acknowledgement (DESIGN.md, "Contract — saved acknowledgement"): message
  * type 100 (y-websocket uses 0–3, Hocuspocus up to 9), then varuint n and n pairs (varuint Yjs
  * client ID, varuint durable clock). This file imports only lib0: the editor's copy
- * (client/src/editor/savedCodec.generated.ts) is generated from it by scripts/build.mjs, and a
+ * (client/src/editor/sync/savedCodec.generated.ts) is generated from it by scripts/build.mjs, and a
  * unit test fails when the two differ.
  */
 import * as decoding from 'lib0/decoding';

@@ -3,11 +3,11 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { removeAwarenessStates } from 'y-protocols/awareness';
-import { TandemApi } from './api';
+import { TandemApi } from '../api/TandemApi';
 import { deferRemoteWrites } from './offlineCopy';
 import { CloseCode, shouldReconnect, TERMINAL_CLOSE_CODES } from './closeCodes';
 import { watchSaved } from './savedWatch';
-import type { TandemAccess, TandemSaved, TandemStatus } from './types';
+import type { TandemAccess, TandemSaved, TandemStatus } from '../types';
 
 export interface CollaborationSession {
   doc: Y.Doc;

@@ -1,4 +1,4 @@
-import type { TandemAccess } from './types';
+import type { TandemAccess } from '../types';
 
 /**
  * The one client of Tandem's HTTP API (DESIGN.md, "Contract — HTTP API"): every request the

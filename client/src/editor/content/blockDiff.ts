@@ -1,4 +1,4 @@
-import type { DocNode } from './api';
+import type { DocNode } from '../api/TandemApi';
 
 export interface DiffBlock {
   node: DocNode;

@@ -1,4 +1,4 @@
-import { ApiFailure, type DocApi } from './api';
+import { ApiFailure, type DocApi } from './TandemApi';
 
 /**
  * Uploads an image through the API and resolves to the path the document stores. Rejects with

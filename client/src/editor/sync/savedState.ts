@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import type { TandemSaved } from './types';
+import type { TandemSaved } from '../types';
 
 export { MESSAGE_SAVED, readSavedBody as readSaved } from './savedCodec.generated';
 const MESSAGE_SYNC = 0;

@@ -1,4 +1,4 @@
-import { httpBaseFromWs } from './api';
+import { httpBaseFromWs } from './TandemApi';
 
 /**
  * Images of a protected document, shown without ever putting the viewer's token into a URL

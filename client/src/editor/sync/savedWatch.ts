@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import type { IndexeddbPersistence } from 'y-indexeddb';
 import { MESSAGE_SAVED, MESSAGE_SYNC, peekSyncStep1, readSaved, SavedTracker } from './savedState';
-import type { TandemSaved } from './types';
+import type { TandemSaved } from '../types';
 
 type MessageHandler = (encoder: unknown, decoder: Parameters<typeof readSaved>[0], provider: WebsocketProvider, emitSynced: boolean, type: number) => void;
 
