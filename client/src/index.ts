@@ -3,11 +3,11 @@
 
 export { TandemEditor } from './editor/TandemEditor';
 export { useTandem } from './editor/useTandem';
-export { Toolbar } from './editor/Toolbar';
-export { Presence } from './editor/Presence';
-export { StatusBadge, AccessNotice } from './editor/StatusBadge';
-export { HistoryPanel, type HistoryPanelProps } from './editor/HistoryPanel';
-export { FileMenu, type FileMenuProps } from './editor/FileMenu';
+export { Toolbar } from './editor/ui/Toolbar';
+export { Presence } from './editor/ui/Presence';
+export { StatusBadge, AccessNotice } from './editor/ui/StatusBadge';
+export { HistoryPanel, type HistoryPanelProps } from './editor/ui/history/HistoryPanel';
+export { FileMenu, type FileMenuProps } from './editor/ui/FileMenu';
 export { TandemApi, ApiFailure } from './editor/api/TandemApi';
 export { offlineStoreName } from './editor/sync/useCollaboration';
 export { TERMINAL_CLOSE_CODES } from './editor/sync/closeCodes';

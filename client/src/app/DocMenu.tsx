@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { moveInMenu } from '../editor/a11y';
-import { DownloadNotice, downloadExport, DOWNLOADS } from '../editor/FileMenu';
+import { moveInMenu } from '../editor/ui/a11y';
+import { DownloadNotice, downloadExport, DOWNLOADS } from '../editor/ui/FileMenu';
 
 export interface DocMenuProps {
   url: string;

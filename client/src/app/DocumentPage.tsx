@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { FileMenu } from '../editor/FileMenu';
-import { HistoryPanel } from '../editor/HistoryPanel';
+import { FileMenu } from '../editor/ui/FileMenu';
+import { HistoryPanel } from '../editor/ui/history/HistoryPanel';
 import { TandemEditor } from '../editor/TandemEditor';
 import type { TandemStatus } from '../editor/types';
 import { DocMenu } from './DocMenu';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { trapTab, useReturnFocus } from '../editor/a11y';
+import { trapTab, useReturnFocus } from '../editor/ui/a11y';
 import { ApiFailure, TandemApi, type ShareLink, type ShareMode } from '../editor/api/TandemApi';
 
 export type ShareList =

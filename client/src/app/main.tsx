@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import '../editor/tandem-editor.css';
+import '../editor/ui/tandem-editor.css';
 import './app.css';
 
 const root = document.getElementById('root');

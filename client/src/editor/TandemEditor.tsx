@@ -1,14 +1,14 @@
 import { EditorContent, useEditorState } from '@tiptap/react';
 import type { Editor } from '@tiptap/core';
 import { useEffect, useState } from 'react';
-import { ImageBubble } from './ImageBubble';
-import { LinkBubble } from './LinkBubble';
-import { Presence } from './Presence';
-import { ShortcutsDialog } from './ShortcutsDialog';
-import { AccessNotice, StatusBadge, statusText } from './StatusBadge';
-import { Toolbar } from './Toolbar';
+import { ImageBubble } from './ui/ImageBubble';
+import { LinkBubble } from './ui/LinkBubble';
+import { Presence } from './ui/Presence';
+import { ShortcutsDialog } from './ui/ShortcutsDialog';
+import { AccessNotice, StatusBadge, statusText } from './ui/StatusBadge';
+import { Toolbar } from './ui/Toolbar';
 import { EDITOR_NOTICE_EVENT, useLatest, useTandem } from './useTandem';
-import { useSynced, WordCount } from './WordCount';
+import { useSynced, WordCount } from './ui/WordCount';
 import type { TandemEditorProps } from './types';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.

@@ -12,7 +12,7 @@ import type {} from '@tiptap/extension-text-align';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
-import { renderCaret, renderSelection } from './carets';
+import { renderCaret, renderSelection } from './ui/carets';
 import { TandemApi } from './api/TandemApi';
 import { fileFetchInit, ImageBlobs, imageUrl } from './api/authorizedImages';
 import { adopter, uploader } from './api/files';

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { TandemEditor } from '../editor/TandemEditor';
 import type { TandemStatus, TandemUser } from '../editor/types';
 import { randomColor, randomGuestName } from '../app/names';
-import editorCss from '../editor/tandem-editor.css?inline';
+import editorCss from '../editor/ui/tandem-editor.css?inline';
 import { embedCss } from './embedCss';
 
 export interface MountOptions {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { useReturnFocus } from './a11y';
-import { ApiFailure, TandemApi, type DocNode, type VersionInfo } from './api/TandemApi';
-import { fileFetchInit, imageUrl } from './api/authorizedImages';
+import { useReturnFocus } from '../a11y';
+import { ApiFailure, TandemApi, type DocNode, type VersionInfo } from '../../api/TandemApi';
+import { fileFetchInit, imageUrl } from '../../api/authorizedImages';
 import { RestoreConfirm } from './RestoreConfirm';
 import { VersionPreview } from './VersionPreview';
 import { versionTimes } from './versionTimes';

@@ -1,4 +1,4 @@
-import type { VersionInfo } from './api/TandemApi';
+import type { VersionInfo } from '../../api/TandemApi';
 
 const minute = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const second = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

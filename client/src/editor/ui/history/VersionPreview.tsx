@@ -2,9 +2,9 @@ import { getSchema } from '@tiptap/core';
 import { DOMSerializer, type Schema } from '@tiptap/pm/model';
 import { tandemExtensions } from '@tandem/schema';
 import { useEffect, useMemo, useRef } from 'react';
-import { ImageBlobs } from './api/authorizedImages';
-import { diffBlocks, type DiffBlock } from './content/blockDiff';
-import type { DocNode } from './api/TandemApi';
+import { ImageBlobs } from '../../api/authorizedImages';
+import { diffBlocks, type DiffBlock } from '../../content/blockDiff';
+import type { DocNode } from '../../api/TandemApi';
 
 function textOf(node: DocNode): string {
   return node.type === 'text' ? (node.text ?? '') : (node.content ?? []).map(textOf).join(' ');

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { TandemAccess, TandemSaved, TandemStatus } from './types';
+import type { TandemAccess, TandemSaved, TandemStatus } from '../types';
 
 const TEXT: Record<TandemStatus, string> = {
   connected: 'Connected',

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
-import { useReturnFocus } from './a11y';
+import { useReturnFocus } from '../a11y';
 
 /**
  * Asks before a restore, saying what it does: everyone's document becomes that version, and the

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { moveInMenu } from './a11y';
-import { TandemApi, type ExportFormat } from './api/TandemApi';
+import { TandemApi, type ExportFormat } from '../api/TandemApi';
 
 export interface FileMenuProps {
   url: string;

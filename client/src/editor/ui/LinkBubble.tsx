@@ -1,7 +1,7 @@
 import { useEditorState, type Editor } from '@tiptap/react';
 import { BubbleMenu, type BubbleMenuProps } from '@tiptap/react/menus';
 import { memo } from 'react';
-import { openLink, requestFromEditor } from './content/keys';
+import { openLink, requestFromEditor } from '../content/keys';
 
 function selectLink({ editor }: { editor: Editor }): string | null {
   if (!editor.isActive('link')) return null;

@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/react';
 import { useState, type FormEvent } from 'react';
-import { normalizeHref } from './content/linkHref';
+import { normalizeHref } from '../content/linkHref';
 
 /**
  * A small inline form instead of window.prompt, which would block the page (and peers' carets).
