@@ -68,7 +68,7 @@ export function isRemoteChange(tr: Transaction): boolean {
  * ragged table, and *every* client then repairs it at the same moment, each adding the missing
  * cells: the repairs merge too, the table is ragged again the other way, and it grows columns
  * without end. So remote changes are never repaired here; the editor has one elected client do
- * it (client/src/editor/tableRepair.ts), and local edits are repaired as before.
+ * it (client/src/editor/content/tableRepair.ts), and local edits are repaired as before.
  */
 const LocalTableFixes = Table.extend({
   addProseMirrorPlugins() {
