@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CloseCode } from './closeCodes.js';
 import { Gate } from './auth/gate.js';
 import { Cluster, type ClusterOptions } from './cluster/Cluster.js';
+import { sharedStores } from './cluster/sharedStores.js';
 import type { Config } from './config.js';
 import { ConversionPool } from './history/ConversionPool.js';
 import { DocumentService } from './history/DocumentService.js';
@@ -17,8 +18,9 @@ import { WsGateway } from './http/WsGateway.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
-import type { DocStore, DocumentIndex, VersionStore } from './storage/DocStore.js';
-import { LevelDocStore } from './storage/LevelDocStore.js';
+import type { KV } from './storage/kv/KV.js';
+import { LevelKV } from './storage/kv/LevelKV.js';
+import { storesOver } from './storage/Stores.js';
 import { Shares } from './shares/Shares.js';
 import { wsWire } from './transport/frames.js';
 
@@ -37,8 +39,8 @@ export interface TandemServer {
   stop(): Promise<void>;
 }
 
-function levelStore(config: Config, logger: Logger): DocStore {
-  return new LevelDocStore(config.dataDir, {
+function levelStore(config: Config, logger: Logger): KV {
+  return new LevelKV(config.dataDir, {
     sync: config.durability === 'fsync',
     onBackgroundError: (err) => logger.warn({ err }, 'LevelDB range compaction failed; disk space is reclaimed later by LevelDB itself'),
   });
@@ -56,51 +58,53 @@ const SHUTDOWN_DRAIN_MS = 2000;
  */
 const CONVERSION_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
-/** Wires store, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
+/** Wires storage, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
 export async function startServer(
   config: Config,
   logger: Logger,
-  store: DocStore = levelStore(config, logger),
+  /** Where everything is kept: LevelDB in DATA_DIR (tests may give another). */
+  kv: KV = levelStore(config, logger),
   clusterOptions: Pick<ClusterOptions, 'fold'> = {},
   /** The clock of version times, retention, upload times and their grace period (tests inject one). */
   now: () => number = Date.now,
 ): Promise<TandemServer> {
   const metrics = new Metrics();
-  await store.open();
+  await kv.open();
+  const local = storesOver(kv);
   let registryRef: RoomRegistry | undefined;
-  let filesRef: FileCollector | undefined;
   const cluster = config.redisUrl
     ? new Cluster({
-        url: config.redisUrl, timeoutMs: config.redisTimeoutMs, store, logger, metrics, ...clusterOptions,
+        url: config.redisUrl, timeoutMs: config.redisTimeoutMs, updates: local.updates, marks: local.marks, logger, metrics, ...clusterOptions,
         onDeleted: (name) => {
-          registryRef?.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => store.deleteDocument(name)).catch((err: unknown) => logger.error({ doc: name, err }, 'removing a document deleted elsewhere failed'));
-        },
-        onFilesDeleted: (notice) => {
-          filesRef?.dropCopies(notice).catch((err: unknown) => logger.warn({ doc: notice.name, err }, 'dropping copies of files deleted elsewhere failed'));
+          registryRef?.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => local.documents.deleteDocument(name)).catch((err: unknown) => logger.error({ doc: name, err }, 'removing a document deleted elsewhere failed'));
         },
       })
     : undefined;
+  // The one place that knows whether Redis exists: with it, the kinds every instance must answer
+  // alike are the shared ones (cluster/sharedStores.ts); nothing below asks again.
+  const shared = cluster ? sharedStores(local, cluster, logger, now) : undefined;
+  const stores = shared ?? local;
   // Two lanes: requests (export, import, restore) on CONVERSION_WORKERS, and one more worker that
   // only the server's own jobs (version digests, file collection) may use, so that requests that
   // stall or flood their lane never stop versions being recorded.
   const pool = new ConversionPool(CONVERSION_WORKERS + 1, logger, { timeoutMs: config.conversionTimeoutMs, maxQueue: config.maxConversionQueue }, 1);
-  // With scale-out, versions, summaries and the document list also live in Redis (cluster/SharedHistory.ts).
-  const historyStore: VersionStore & DocumentIndex = cluster ? cluster.history : store;
+  let filesRef: FileCollector | undefined;
   const recorders = new VersionRecorders({
-    store: historyStore, pool, logger,
+    versions: stores.versions, documents: stores.documents, pool, logger,
     options: { idleMs: config.versionIdleMs, everyMs: config.versionEveryMs, rules: config.versionKeep, now },
     // One instance records a document's automatic versions: the holder of its lease, renewed while it edits.
-    mayRecord: cluster ? (name: string) => cluster.history.mayRecord(name, Math.max(2 * config.versionEveryMs, 4 * config.versionIdleMs)) : undefined,
-    release: cluster ? (name: string) => cluster.history.releaseRecording(name) : undefined,
+    mayRecord: shared ? (name: string) => shared.lease.mayRecord(name, Math.max(2 * config.versionEveryMs, 4 * config.versionIdleMs)) : undefined,
+    release: shared ? (name: string) => shared.lease.release(name) : undefined,
     onThinned: (name: string) => filesRef?.versionsThinned(name),
   });
   const registry = new RoomRegistry(
-    { store, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;
   const files = new FileCollector({
-    store, versions: historyStore, registry, pool, shared: cluster?.files, logger,
+    store: stores.files, versions: stores.versions, registry, logger,
+    readRefs: (state) => pool.run({ op: 'fileRefs', state }),
     graceMs: config.fileGcGraceMs, everyMs: config.fileGcEveryMs, now,
     onDeleted: (count) => metrics.filesDeleted.inc(count),
   });
@@ -110,22 +114,18 @@ export async function startServer(
   } catch (err) {
     await cluster?.stop();
     await pool.stop();
-    await store.close();
+    await kv.close();
     throw err;
   }
-  const quota = new DocumentQuota({ registry, files: store, versions: historyStore, maxBytes: config.maxDocumentBytes });
-  const docs = new DocumentService(registry, historyStore, pool, cluster ? (name) => cluster.history.hasLog(name) : undefined, quota, recorders);
-  const shares = config.authSecret ? new Shares(config.authSecret, store, cluster?.shares) : undefined;
+  const quota = new DocumentQuota({ registry, files: stores.files, versions: stores.versions, documents: stores.documents, maxBytes: config.maxDocumentBytes });
+  const docs = new DocumentService(registry, stores, pool, quota, recorders);
+  const shares = config.authSecret ? new Shares(config.authSecret, stores.shares) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").
   const gate = new Gate(config.authSecret, shares);
-  const api = createApi(
-    { config, logger, docs, level: store instanceof LevelDocStore ? store : undefined, shares, files: { store, shared: cluster?.files, collector: files, quota }, now },
-    gate,
-    apiRoutes,
-  );
+  const api = createApi({ config, logger, docs, kv, shares, files: { store: stores.files, collector: files, quota }, now }, gate, apiRoutes);
   const gateway = new WsGateway(config, logger, metrics, registry, gate, shares);
   let listening = false;
-  const http: Server = createServer(createRequestHandler({ config, logger, metrics, api, isReady: () => listening && store.isOpen }));
+  const http: Server = createServer(createRequestHandler({ config, logger, metrics, api, isReady: () => listening && kv.isOpen }));
   http.on('upgrade', gateway.handleUpgrade);
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'bad HTTP request');
@@ -144,7 +144,7 @@ export async function startServer(
     gateway.shutdown();
     await cluster?.stop();
     await pool.stop();
-    await store.close();
+    await kv.close();
     throw err;
   }
   listening = true;
@@ -162,7 +162,7 @@ export async function startServer(
       await registry.closeAll(); // records the last versions of open documents (in the pool)
       await cluster?.stop();
       await pool.stop();
-      await store.close();
+      await kv.close();
       http.closeAllConnections();
     })());
 

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readBackup } from '../storage/backup.js';
-import { LevelDocStore } from '../storage/LevelDocStore.js';
+import { LevelKV } from '../storage/kv/LevelKV.js';
 
 const USAGE = `usage: npm run tandem -- <command> [--url http://host:port] [--token <jwt>]
   list                                  documents (name, title, updated)
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       const file = arg(1, '<file>');
       const raw = opts['data-dir'] ?? process.env.DATA_DIR ?? './data';
       const dir = isAbsolute(raw) ? raw : resolve(root, raw);
-      const store = new LevelDocStore(dir, { sync: true });
+      const store = new LevelKV(dir, { sync: true });
       try {
         await store.open();
       } catch (err) {

@@ -4,15 +4,14 @@ import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ClusterPort } from '../rooms/ports.js';
-import type { DocStore } from '../storage/DocStore.js';
+import type { ClusterMarkStore } from '../storage/kinds/marks.js';
+import type { UpdateStore } from '../storage/kinds/updates.js';
 import { DEFAULT_FOLD, Folder, type FoldOptions } from './Folder.js';
 import { LogReader } from './LogReader.js';
 import { PresenceRelay, type RoomLookup } from './PresenceRelay.js';
 import { RedisLink } from './RedisLink.js';
-import { SharedFiles, type FilesDeleted } from './SharedFiles.js';
-import { SharedHistory } from './SharedHistory.js';
+import type { FilesDeleted } from './SharedFiles.js';
 import { SharedLog } from './SharedLog.js';
-import { SharedShares } from './SharedShares.js';
 import { DELETED_CHANNEL, FILES_DELETED_CHANNEL } from './keys.js';
 
 /** An instance tries to fold a document's stream after reading this many entries of it. */
@@ -21,14 +20,15 @@ const FOLD_EVERY_ENTRIES = 500;
 export interface ClusterOptions {
   url: string;
   timeoutMs: number;
-  store: DocStore;
+  /** This instance's own update log, which the shared log is kept beside. */
+  updates: UpdateStore;
+  /** What this instance holds of each document's shared log. */
+  marks: ClusterMarkStore;
   logger: Logger;
   metrics: Metrics;
   fold?: Partial<FoldOptions>;
   /** Another instance deleted a document: close its peers here and drop the local copy. */
   onDeleted?: (name: string) => void;
-  /** Another instance's file collector deleted files: drop the copies cached here. */
-  onFilesDeleted?: (notice: FilesDeleted) => void;
 }
 
 /**
@@ -41,30 +41,24 @@ export interface ClusterOptions {
  */
 export class Cluster implements ClusterPort {
   readonly instance = randomUUID();
-  private readonly link: RedisLink;
+  /** The connections to Redis, which the shared kinds of stored data use too (cluster/sharedStores.ts). */
+  readonly link: RedisLink;
   private readonly log: SharedLog;
   private readonly reader: LogReader;
   private readonly folder: Folder;
-  /** Uploaded files, shared so that every instance serves them. */
-  readonly files: SharedFiles;
-  /** Share-link records, the same for every instance. */
-  readonly shares: SharedShares;
+  /** Told when another instance's file collector deleted files (the shared files drop their copies here). */
+  onFilesDeleted: ((notice: FilesDeleted) => void) | undefined;
   private presence: PresenceRelay | undefined;
   private rooms: RoomLookup | undefined;
   private readonly sinceFold = new Map<string, number>();
   private reconciling: Promise<void> | undefined;
-  /** Versions, summaries and the document list, shared through Redis. */
-  readonly history: SharedHistory;
 
   constructor(private readonly options: ClusterOptions) {
     const gauge = new Gauge({ name: 'tandem_redis_up', help: 'Whether Redis is reachable (1) or the instance serves from LevelDB only (0)', registers: [options.metrics.registry] });
     this.link = new RedisLink(options.url, options.timeoutMs, options.logger, gauge, (changed) => this.reconcileAll(changed));
-    this.log = new SharedLog(this.link, options.store, this.instance, options.logger);
+    this.log = new SharedLog(this.link, options.marks, this.instance, options.logger);
     this.reader = new LogReader(this.link, this.instance, options.logger, this.handleEntries);
     this.folder = new Folder(this.link, options.logger, { ...DEFAULT_FOLD, ...options.fold });
-    this.files = new SharedFiles(this.link, this.instance);
-    this.history = new SharedHistory(options.store, this.link, this.instance, options.logger, this.files);
-    this.shares = new SharedShares(this.link);
   }
 
   /** Connects (local-only when Redis is away) and starts following; `rooms` is the registry. */
@@ -87,7 +81,7 @@ export class Cluster implements ClusterPort {
       const notice = JSON.parse(message) as Partial<FilesDeleted>;
       const valid = typeof notice.name === 'string' && typeof notice.cutoff === 'number' && Array.isArray(notice.sha256s) && notice.sha256s.every((s) => typeof s === 'string' && /^[0-9a-f]{64}$/.test(s));
       if (!valid) throw new Error('not a file deletion notice');
-      if (notice.from !== this.instance) this.options.onFilesDeleted?.(notice as FilesDeleted);
+      if (notice.from !== this.instance) this.onFilesDeleted?.(notice as FilesDeleted);
     } catch (err) {
       this.options.logger.warn({ err: (err as Error).message }, 'unreadable file deletion notice: ignored');
     }
@@ -204,12 +198,12 @@ export class Cluster implements ClusterPort {
         if (rooms.get(name)) continue;
         const doc = new Y.Doc();
         try {
-          const stored = await this.options.store.load(name);
+          const stored = await this.options.updates.load(name);
           doc.transact(() => stored.updates.forEach((u) => Y.applyUpdate(doc, u)));
           await this.log.reconcile(name, doc);
           const mark = await this.log.mark(name);
           // What the log holds beyond the mark is read when the document opens next.
-          await this.options.store.writeClusterMark(name, JSON.stringify({ id: mark?.id ?? '0-0', epoch: mark?.epoch ?? '', dirty: false }));
+          await this.options.marks.writeClusterMark(name, JSON.stringify({ id: mark?.id ?? '0-0', epoch: mark?.epoch ?? '', dirty: false }));
         } finally {
           doc.destroy();
         }

@@ -1,5 +1,8 @@
+import type { Logger } from '../logger.js';
+import type { FileStore, StoredFile } from '../storage/kinds/files.js';
 import { FILES_DELETED_CHANNEL, fileKey, fileTimesKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
+import { hashPairs } from './sharedStep.js';
 
 /** Stores a file with its upload time, in one step. KEYS: file, times. ARGV: sha256, ms, bytes. */
 const PUT = `redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) redis.call('SET', KEYS[1], ARGV[3]) return 1`;
@@ -31,33 +34,48 @@ export interface FilesDeleted {
 }
 
 /**
- * Uploaded files in Redis (DESIGN.md, "scale-out": everything shared is in Redis as well, each
- * instance caching it in LevelDB). Content-addressed, so a file never changes once written and
- * any copy of it is the right one. Upload times are shared too: the file collector's grace
- * period counts from the latest upload through any instance.
+ * Uploaded files with scale-out (DESIGN.md, "scale-out": everything shared is in Redis as well,
+ * each instance caching it in its own store). Content-addressed, so a file never changes once
+ * written and any copy of it is the right one. Upload times are shared too: the file
+ * collector's grace period counts from the latest upload through any instance.
  */
-export class SharedFiles {
+export class SharedFiles implements FileStore {
   constructor(
+    private readonly local: FileStore,
     private readonly link: RedisLink,
     private readonly instance: string,
+    private readonly logger: Logger,
+    /** The clock of upload times (tests inject one). */
+    private readonly now: () => number,
   ) {}
 
-  get up(): boolean {
+  /** While Redis is away this instance knows only its own uploads: nothing is collected. */
+  get seesAll(): boolean {
     return this.link.up;
   }
 
-  /** Stores the file and its upload time in Redis; rejects when Redis is down or slow. */
-  async put(name: string, sha256: string, bytes: Uint8Array, uploadedAt: number): Promise<void> {
+  /** Stores the file here and in Redis; Redis down: this instance serves it, others learn of it when it is uploaded again. */
+  async putFile(name: string, sha256: string, bytes: Uint8Array, uploadedAt: number): Promise<void> {
     const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    await this.link.command(['EVAL', PUT, '2', fileKey(name, sha256), fileTimesKey(name), sha256, String(uploadedAt), value]);
+    const inRedis = this.link.command(['EVAL', PUT, '2', fileKey(name, sha256), fileTimesKey(name), sha256, String(uploadedAt), value]).catch((err: unknown) => {
+      this.logger.warn({ doc: name, err }, 'an uploaded file is not in Redis (Redis down)');
+    });
+    await Promise.all([this.local.putFile(name, sha256, bytes, uploadedAt), inRedis]);
   }
 
   /**
-   * The file and its upload time from Redis (undefined time: uploaded before times were kept),
-   * or undefined when Redis has none (or is down: the instance knows only its own).
+   * This instance's copy, or (uploaded through another instance) Redis's, cached here from then
+   * on with the shared upload time, so that caching it does not push its collection back.
    */
-  async get(name: string, sha256: string): Promise<{ bytes: Uint8Array; uploadedAt: number | undefined } | undefined> {
-    if (!this.link.up) return undefined;
+  async readFile(name: string, sha256: string): Promise<Uint8Array | undefined> {
+    const mine = await this.local.readFile(name, sha256);
+    if (mine || !this.link.up) return mine;
+    const got = await this.fetch(name, sha256).catch(() => undefined);
+    if (got) await this.local.putFile(name, sha256, got.bytes, got.uploadedAt ?? this.now());
+    return got?.bytes;
+  }
+
+  private async fetch(name: string, sha256: string): Promise<{ bytes: Uint8Array; uploadedAt: number | undefined } | undefined> {
     const [bytes, at] = await Promise.all([
       this.link.command<Buffer | null>(['GET', fileKey(name, sha256)], true),
       this.link.command<Buffer | null>(['HGET', fileTimesKey(name), sha256], true),
@@ -66,39 +84,73 @@ export class SharedFiles {
     return { bytes, uploadedAt: at ? Number(at.toString()) : undefined };
   }
 
+  /**
+   * This instance's files and the shared ones, each with its latest upload through any
+   * instance; this instance's alone while Redis is away (`seesAll` is false then).
+   */
+  async listFiles(name: string): Promise<StoredFile[]> {
+    const times = new Map<string, number | undefined>((await this.local.listFiles(name)).map((f) => [f.sha256, f.uploadedAt]));
+    const shared = this.link.up ? await this.times(name).catch(() => new Map<string, number>()) : new Map<string, number>();
+    for (const [sha, at] of shared) times.set(sha, Math.max(at, times.get(sha) ?? at));
+    return [...times].sort(([a], [b]) => (a < b ? -1 : 1)).map(([sha256, uploadedAt]) => ({ sha256, uploadedAt }));
+  }
+
   /** Upload times of the document's files known to Redis, by SHA-256. Rejects when Redis is down. */
-  async times(name: string): Promise<Map<string, number>> {
-    const raw = await this.link.command<unknown>(['HGETALL', fileTimesKey(name)]);
-    // RESP2 arrays or RESP3 maps, depending on the client: take both.
-    const pairs: Array<[unknown, unknown]> = Array.isArray(raw)
-      ? raw.flatMap((v, i) => (i % 2 === 0 ? [[v, raw[i + 1]] as [unknown, unknown]] : []))
-      : Object.entries((raw ?? {}) as Record<string, unknown>);
+  private async times(name: string): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    for (const [sha, at] of pairs) {
+    for (const [sha, at] of hashPairs(await this.link.command<unknown>(['HGETALL', fileTimesKey(name)]))) {
       const ms = Number(String(at));
       if (/^[0-9a-f]{64}$/.test(String(sha)) && Number.isFinite(ms)) out.set(String(sha), ms);
     }
     return out;
   }
 
-  /** Gives files without a shared upload time one (never replacing a time that is there). */
-  async stamp(name: string, sha256s: readonly string[], at: number): Promise<void> {
-    await Promise.all(sha256s.map((sha) => this.link.command(['HSETNX', fileTimesKey(name), sha, String(at)])));
+  /** Gives files without an upload time one, here and in Redis (never replacing a time that is there). */
+  async setFileTimes(name: string, sha256s: readonly string[], at: number): Promise<void> {
+    await Promise.all([this.local.setFileTimes(name, sha256s, at), ...sha256s.map((sha) => this.link.command(['HSETNX', fileTimesKey(name), sha, String(at)]))]);
   }
 
   /**
-   * Deletes files not uploaded again since `cutoff` and tells the other instances to drop their
-   * copies; resolves with the SHAs deleted. Rejects when Redis is down.
+   * Deletes the files here, and in Redis those not uploaded again since `notUploadedSince` (a
+   * Redis script, so that an upload through another instance meanwhile stays); the other
+   * instances are told to drop their copies. Redis failing: logged, deleted at the next collection.
    */
-  async delete(name: string, sha256s: readonly string[], cutoff: number): Promise<string[]> {
-    if (sha256s.length === 0) return [];
+  async deleteFiles(name: string, sha256s: readonly string[], notUploadedSince = Infinity): Promise<void> {
+    const remote = this.deleteShared(name, sha256s, notUploadedSince).catch((err: unknown) => {
+      this.logger.warn({ doc: name, err }, 'cannot delete unreferenced files from Redis; they are deleted at the next collection');
+    });
+    await Promise.all([this.local.deleteFiles(name, sha256s), remote]);
+  }
+
+  private async deleteShared(name: string, sha256s: readonly string[], cutoff: number): Promise<void> {
+    if (sha256s.length === 0) return;
     const keys = sha256s.map((sha) => fileKey(name, sha));
-    const gone = (await this.link.command<unknown[]>(['EVAL', DELETE, String(1 + keys.length), fileTimesKey(name), ...keys, String(cutoff), ...sha256s])).map(String);
+    const limit = Number.isFinite(cutoff) ? String(cutoff) : String(Number.MAX_SAFE_INTEGER);
+    const gone = (await this.link.command<unknown[]>(['EVAL', DELETE, String(1 + keys.length), fileTimesKey(name), ...keys, limit, ...sha256s])).map(String);
     if (gone.length > 0) {
       const notice: FilesDeleted = { name, sha256s: gone, cutoff, from: this.instance };
       await this.link.command(['PUBLISH', FILES_DELETED_CHANNEL, JSON.stringify(notice)]);
     }
-    return gone;
+  }
+
+  /**
+   * Another instance deleted files of a document: drop the copies cached here, but not those
+   * uploaded here since its decision (their time here is newer than its cutoff).
+   */
+  async dropCopies(notice: FilesDeleted): Promise<void> {
+    const { name, sha256s, cutoff } = notice;
+    await this.local.flush(); // an upload queued before this is written, with its newer time
+    const mine = new Map((await this.local.listFiles(name)).map((f) => [f.sha256, f.uploadedAt]));
+    const drop = sha256s.filter((sha) => mine.has(sha) && (mine.get(sha) ?? -Infinity) <= cutoff);
+    if (drop.length > 0) await this.local.deleteFiles(name, drop);
+  }
+
+  listDocumentsWithFiles(options: { after?: string | undefined; limit: number }): Promise<string[]> {
+    return this.local.listDocumentsWithFiles(options);
+  }
+
+  flush(): Promise<void> {
+    return this.local.flush();
   }
 
   /** Removes every file of a deleted document that has a shared upload time. */

@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import { varUintLength, writeVarUint } from '../protocol/varint.js';
-import type { DocStore } from '../storage/DocStore.js';
+import type { ClusterMarkStore } from '../storage/kinds/marks.js';
 import { compareIds, logKey, snapKey } from './keys.js';
 import { formatMark, parseMark, type ClusterMark } from './marks.js';
 import type { Arg, RedisLink } from './RedisLink.js';
@@ -118,7 +118,7 @@ export class SharedLog {
 
   constructor(
     private readonly link: RedisLink,
-    private readonly store: DocStore,
+    private readonly store: ClusterMarkStore,
     private readonly instance: string,
     private readonly logger: Logger,
   ) {}

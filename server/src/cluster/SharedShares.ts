@@ -1,34 +1,63 @@
-import type { ShareRecord } from '../storage/DocStore.js';
+import { UnavailableError } from '../errors.js';
+import type { ShareRecord, ShareStore } from '../storage/kinds/shares.js';
+import { hashPairs } from './sharedStep.js';
 import { sharesKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
 
 /**
- * Share-link records in Redis, one hash per document (id → JSON): with REDIS_URL, Redis is the
- * record every instance asks, so a link revoked through one instance stops working on all.
+ * Share-link records with scale-out: Redis is the record every instance asks (one hash per
+ * document, id → JSON), so that a link revoked through one instance stops working on all; this
+ * instance's copy answers while Redis is away. A link is created only when Redis takes it: it
+ * must work on every instance, or not exist.
  */
-export class SharedShares {
-  constructor(private readonly link: RedisLink) {}
+export class SharedShares implements ShareStore {
+  constructor(
+    private readonly local: ShareStore,
+    private readonly link: RedisLink,
+  ) {}
 
-  get up(): boolean {
-    return this.link.up;
+  async putShare(name: string, share: ShareRecord): Promise<void> {
+    await this.link.command(['HSET', sharesKey(name), share.id, JSON.stringify(share)]).catch(() => {
+      throw new UnavailableError('share links cannot be created while Redis is unavailable; try again shortly');
+    });
+    await this.local.putShare(name, share);
   }
 
-  async put(name: string, share: ShareRecord): Promise<void> {
-    await this.link.command(['HSET', sharesKey(name), share.id, JSON.stringify(share)]);
+  /** Redis's answer, or (Redis away, or gone between `up` and the answer) this instance's copy. */
+  private async fromRedis<T>(read: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+    if (this.link.up) {
+      try {
+        return await read();
+      } catch {
+        // the local copy answers
+      }
+    }
+    return local();
   }
 
-  async get(name: string, id: string): Promise<ShareRecord | undefined> {
-    const value = await this.link.command<string | null>(['HGET', sharesKey(name), id]);
-    return value ? (JSON.parse(value) as ShareRecord) : undefined;
+  listShares(name: string): Promise<ShareRecord[]> {
+    return this.fromRedis(
+      async () =>
+        hashPairs(await this.link.command(['HGETALL', sharesKey(name)]))
+          .map(([, v]) => JSON.parse(String(v)) as ShareRecord)
+          .sort((a, b) => (a.id < b.id ? -1 : 1)),
+      () => this.local.listShares(name),
+    );
   }
 
-  async list(name: string): Promise<ShareRecord[]> {
-    const reply = await this.link.command<Record<string, string> | string[]>(['HGETALL', sharesKey(name)]);
-    const values = Array.isArray(reply) ? reply.filter((_, i) => i % 2 === 1) : Object.values(reply);
-    return values.map((v) => JSON.parse(v) as ShareRecord).sort((a, b) => (a.id < b.id ? -1 : 1));
+  getShare(name: string, id: string): Promise<ShareRecord | undefined> {
+    return this.fromRedis(
+      async () => {
+        const value = await this.link.command<string | null>(['HGET', sharesKey(name), id]);
+        return value ? (JSON.parse(value) as ShareRecord) : undefined;
+      },
+      () => this.local.getShare(name, id),
+    );
   }
 
-  async delete(name: string, id: string): Promise<boolean> {
-    return (await this.link.command<number>(['HDEL', sharesKey(name), id])) > 0;
+  /** Rejects while Redis is down: a revocation must reach every instance. */
+  async deleteShare(name: string, id: string): Promise<void> {
+    await this.link.command(['HDEL', sharesKey(name), id]);
+    await this.local.deleteShare(name, id);
   }
 }

@@ -1,11 +1,14 @@
 import { DocumentTooLargeError } from '../errors.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
-import type { DocumentIndex, FileStore, VersionStore } from '../storage/DocStore.js';
+import type { DocumentIndex } from '../storage/kinds/documents.js';
+import type { FileStore } from '../storage/kinds/files.js';
+import type { VersionStore } from '../storage/kinds/versions.js';
 
 export interface QuotaDeps {
   registry: RoomRegistry;
   files: FileStore;
-  versions: VersionStore & Pick<DocumentIndex, 'readSummary'>;
+  versions: VersionStore;
+  documents: Pick<DocumentIndex, 'readSummary'>;
   /** MAX_DOCUMENT_BYTES. */
   maxBytes: number;
 }
@@ -23,9 +26,9 @@ export class DocumentQuota {
 
   /** Bytes the document holds: its stored state, its files, its named versions. */
   async used(name: string): Promise<number> {
-    const { registry, files, versions } = this.deps;
+    const { registry, files, versions, documents } = this.deps;
     const room = registry.get(name);
-    let bytes = room ? room.storedBytes : ((await versions.readSummary(name))?.size ?? 0);
+    let bytes = room ? room.storedBytes : ((await documents.readSummary(name))?.size ?? 0);
     for (const f of await files.listFiles(name)) bytes += (await files.readFile(name, f.sha256))?.byteLength ?? 0;
     for (const v of await versions.listVersions(name)) {
       if (v.name !== null) bytes += (await versions.readVersion(name, v.id))?.byteLength ?? 0;

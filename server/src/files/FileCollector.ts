@@ -1,24 +1,24 @@
 import * as Y from 'yjs';
-import type { FilesDeleted, SharedFiles } from '../cluster/SharedFiles.js';
 import { CapacityError } from '../errors.js';
-import type { ConversionPool } from '../history/ConversionPool.js';
 import type { Logger } from '../logger.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
-import type { FileStore, VersionStore } from '../storage/DocStore.js';
+import type { FileStore } from '../storage/kinds/files.js';
+import type { VersionStore } from '../storage/kinds/versions.js';
 import { fileRefs } from './fileRefs.js';
 
 export interface FileCollectorDeps {
-  /** This instance's store: the files, their upload times. */
+  /** The files and their upload times (with scale-out, every instance's: cluster/SharedFiles.ts). */
   store: FileStore;
-  /** The version history (shared through Redis with scale-out). */
+  /** The version history. */
   versions: VersionStore;
   /** Where the documents' current state is read: the rooms, loaded if need be. */
   registry: RoomRegistry;
-  /** Documents are decoded in its worker threads, never on the event loop. */
-  pool: ConversionPool;
-  /** With REDIS_URL: the shared copies and upload times. */
-  shared?: SharedFiles | undefined;
+  /**
+   * The uploaded files a document state refers to (files/fileRefs.ts), and the state's state
+   * vector: decoded in the conversion workers, never on the event loop.
+   */
+  readRefs: (state: Uint8Array) => Promise<{ refs: string[]; stateVector: Uint8Array }>;
   logger: Logger;
   /** A file is deleted only once its latest upload is at least this old (FILE_GC_GRACE_MS). */
   graceMs: number;
@@ -48,11 +48,9 @@ const SWEEP_PAGE = 100;
  * Races. The room is pinned while its document is collected, and in the tick that deletes, the
  * references that arrived since the decoded snapshot are looked for once more, as are uploads
  * through this instance since the collection began (`uploaded`): a file put back into the
- * document, or uploaded again, meanwhile stays. With scale-out, the shared copy is deleted by a
- * Redis script that keeps a file whose shared upload time is newer than the cutoff (uploaded
- * again through another instance), the other instances drop their cached copies when told, and
- * nothing is collected while Redis is away (this instance's view of the versions and uploads
- * may be partial then). Files stored before upload times were kept get one at their first
+ * document, or uploaded again, meanwhile stays. With scale-out, the store keeps a shared copy
+ * uploaded again through another instance since the cutoff (cluster/SharedFiles.ts), and
+ * nothing is collected while the store does not see every instance's files (`seesAll`). Files stored before upload times were kept get one at their first
  * sighting here: they go one grace period later at the earliest.
  */
 export class FileCollector {
@@ -131,8 +129,8 @@ export class FileCollector {
    * SHA-256 of the files deleted.
    */
   private async collect(name: string): Promise<string[]> {
-    const { store, shared, registry, pool, versions, logger } = this.deps;
-    if (shared && !shared.up) return [];
+    const { store, registry, readRefs, versions, logger } = this.deps;
+    if (!store.seesAll) return [];
     const now = this.deps.now();
     const cutoff = now - this.deps.graceMs;
     let candidates = (await this.filesOf(name, now)).filter((f) => f.uploadedAt <= cutoff && !this.isRecent(name, f.sha256, cutoff)).map((f) => f.sha256);
@@ -146,14 +144,14 @@ export class FileCollector {
       throw err;
     }
     try {
-      const current = await pool.run({ op: 'fileRefs', state: room.wholeState() });
+      const current = await readRefs(room.wholeState());
       candidates = without(candidates, current.refs);
       if (candidates.length > 0) {
         await store.flush(); // a version being written is listed and read too
         const kept = await versions.listVersions(name);
         for (let i = kept.length - 1; i >= 0 && candidates.length > 0 && !this.stopped; i--) {
           const body = await versions.readVersion(name, kept[i]!.id);
-          if (body) candidates = without(candidates, (await pool.run({ op: 'fileRefs', state: body })).refs);
+          if (body) candidates = without(candidates, (await readRefs(body)).refs);
         }
       }
       if (candidates.length === 0 || this.stopped || registry.get(name) !== room) return [];
@@ -161,11 +159,7 @@ export class FileCollector {
       const late = fileRefs(Y.encodeStateAsUpdate(room.doc, current.stateVector));
       const doomed = candidates.filter((sha) => !late.has(sha) && !this.isRecent(name, sha, cutoff));
       if (doomed.length === 0) return [];
-      const local = store.deleteFiles(name, doomed);
-      const remote = shared?.delete(name, doomed, cutoff).catch((err: unknown) => {
-        logger.warn({ doc: name, err }, 'cannot delete unreferenced files from Redis; they are deleted at the next collection');
-      });
-      await Promise.all([local, remote]);
+      await store.deleteFiles(name, doomed, cutoff);
       logger.info({ doc: name, files: doomed.length }, 'unreferenced files deleted');
       this.deps.onDeleted?.(doomed.length);
       return doomed;
@@ -174,30 +168,13 @@ export class FileCollector {
     }
   }
 
-  /**
-   * The document's files and their latest upload times: this instance's and, with scale-out,
-   * the shared ones. A file without a time gets `now` (stored, so that it keeps it).
-   */
+  /** The document's files and their latest upload times. A file without a time gets `now` (stored, so that it keeps it). */
   private async filesOf(name: string, now: number): Promise<Array<{ sha256: string; uploadedAt: number }>> {
-    const { store, shared } = this.deps;
-    const times = new Map<string, number | undefined>((await store.listFiles(name)).map((f) => [f.sha256, f.uploadedAt]));
-    if (shared) {
-      for (const [sha, at] of await shared.times(name)) times.set(sha, Math.max(at, times.get(sha) ?? at));
-    }
-    const untimed = [...times].filter(([, at]) => at === undefined).map(([sha]) => sha);
-    if (untimed.length > 0) {
-      // Stored before upload times were kept: the grace period starts at this first sighting.
-      await Promise.all([store.setFileTimes(name, untimed, now), shared?.stamp(name, untimed, now)]);
-    }
-    return [...times].map(([sha256, at]) => ({ sha256, uploadedAt: at ?? now }));
-  }
-
-  /** Another instance deleted files of a document: drop the copies cached here (not those uploaded here since). */
-  async dropCopies(notice: FilesDeleted): Promise<void> {
-    const { name, sha256s, cutoff } = notice;
-    const mine = new Map((await this.deps.store.listFiles(name)).map((f) => [f.sha256, f.uploadedAt]));
-    const drop = sha256s.filter((sha) => mine.has(sha) && (mine.get(sha) ?? -Infinity) <= cutoff && !this.isRecent(name, sha, cutoff));
-    if (drop.length > 0) await this.deps.store.deleteFiles(name, drop);
+    const files = await this.deps.store.listFiles(name);
+    const untimed = files.filter((f) => f.uploadedAt === undefined).map((f) => f.sha256);
+    // Stored before upload times were kept: the grace period starts at this first sighting.
+    if (untimed.length > 0) await this.deps.store.setFileTimes(name, untimed, now);
+    return files.map(({ sha256, uploadedAt }) => ({ sha256, uploadedAt: uploadedAt ?? now }));
   }
 
   private isRecent(name: string, sha256: string, cutoff: number): boolean {

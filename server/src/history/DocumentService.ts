@@ -1,7 +1,8 @@
 import { CloseCode } from '../closeCodes.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
-import type { DocSummary, DocumentIndex, VersionMeta, VersionStore } from '../storage/DocStore.js';
+import type { DocSummary, DocumentIndex } from '../storage/kinds/documents.js';
+import type { VersionMeta, VersionStore } from '../storage/kinds/versions.js';
 import type { ConversionPool } from './ConversionPool.js';
 import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 import type { VersionRecorders } from './VersionRecorders.js';
@@ -27,13 +28,8 @@ export class DocumentService {
 
   constructor(
     private readonly registry: RoomRegistry,
-    private readonly store: DocumentIndex & VersionStore,
+    private readonly stores: { versions: VersionStore; documents: DocumentIndex },
     private readonly pool: ConversionPool,
-    /**
-     * Scale-out: whether the shared log holds the document (it may exist only in Redis so far,
-     * written through another instance).
-     */
-    private readonly sharedExists?: ((name: string) => Promise<boolean>) | undefined,
     /** Named versions count toward MAX_DOCUMENT_BYTES. */
     private readonly quota?: DocumentQuota | undefined,
     /** The version recorders of open documents (absent: version history is off). */
@@ -47,9 +43,7 @@ export class DocumentService {
   async exists(name: string): Promise<boolean> {
     const room = this.registry.get(name);
     if (room && room.storedUpdates > 0) return true;
-    const [first] = await this.store.listDocuments({ prefix: name, limit: 1 });
-    if (first === name) return true;
-    return (await this.sharedExists?.(name)) ?? false;
+    return this.stores.documents.exists(name);
   }
 
   private async require(name: string): Promise<void> {
@@ -67,13 +61,13 @@ export class DocumentService {
   }
 
   async list(options: { prefix: string; after?: string | undefined; limit: number }): Promise<DocInfo[]> {
-    const names = await this.store.listDocuments(options);
+    const names = await this.stores.documents.listDocuments(options);
     return Promise.all(names.map((name) => this.info(name)));
   }
 
   /** Title, size and time: the stored summary, brought up to date by the open room. */
   async info(name: string): Promise<DocInfo> {
-    const summary = (await this.store.readSummary(name)) ?? { title: '', size: 0, updatedAt: 0 };
+    const summary = (await this.stores.documents.readSummary(name)) ?? { title: '', size: 0, updatedAt: 0 };
     const room = this.registry.get(name);
     if (room && room.lastChangeAt > summary.updatedAt) summary.updatedAt = room.lastChangeAt;
     return { name, ...summary };
@@ -110,7 +104,7 @@ export class DocumentService {
   /** Versions, newest first. */
   async versions(name: string): Promise<VersionMeta[]> {
     const recorder = this.recorders?.get(name);
-    const list = recorder ? await recorder.list() : await this.store.listVersions(name);
+    const list = recorder ? await recorder.list() : await this.stores.versions.listVersions(name);
     return [...list].reverse();
   }
 
@@ -127,7 +121,7 @@ export class DocumentService {
   }
 
   private async versionBody(name: string, id: number): Promise<Uint8Array> {
-    const body = await this.store.readVersion(name, id);
+    const body = await this.stores.versions.readVersion(name, id);
     if (!body) throw new NotFoundError(`document ${JSON.stringify(name)} has no version ${id}`);
     return body;
   }
@@ -162,6 +156,6 @@ export class DocumentService {
   /** Deletes the document with its versions; its peers are closed with 4404. */
   async delete(name: string): Promise<void> {
     await this.require(name);
-    await this.registry.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => this.store.deleteDocument(name));
+    await this.registry.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => this.stores.documents.deleteDocument(name));
   }
 }

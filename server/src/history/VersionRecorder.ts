@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { RoomWatcher } from '../rooms/ports.js';
-import type { DocumentIndex, VersionAuthor, VersionMeta, VersionStore } from '../storage/DocStore.js';
+import type { DocumentIndex } from '../storage/kinds/documents.js';
+import type { VersionAuthor, VersionMeta, VersionStore } from '../storage/kinds/versions.js';
 import type { ConversionPool } from './ConversionPool.js';
 import { versionsToThin, type RetentionRule } from './retention.js';
 
@@ -15,7 +16,9 @@ export interface VersionOptions {
 }
 
 export interface VersionDeps {
-  store: VersionStore & Pick<DocumentIndex, 'writeSummary'>;
+  versions: VersionStore;
+  /** The document list's summary is written with each version. */
+  documents: Pick<DocumentIndex, 'writeSummary'>;
   pool: ConversionPool;
   logger: Logger;
   options: VersionOptions;
@@ -88,8 +91,8 @@ export class VersionRecorder implements RoomWatcher {
    * scale-out other instances add versions too, so the shared list is read each time.
    */
   async list(): Promise<VersionMeta[]> {
-    if (this.deps.mayRecord) return this.deps.store.listVersions(this.name);
-    this.known ??= await this.deps.store.listVersions(this.name);
+    if (this.deps.mayRecord) return this.deps.versions.listVersions(this.name);
+    this.known ??= await this.deps.versions.listVersions(this.name);
     return this.known;
   }
 
@@ -113,12 +116,12 @@ export class VersionRecorder implements RoomWatcher {
   }
 
   private async store(state: Uint8Array, authors: VersionAuthor[], label: string | null): Promise<VersionMeta | undefined> {
-    const { store, pool, options } = this.deps;
+    const { versions: store, documents, pool, options } = this.deps;
     const digest = await pool.run({ op: 'digest', state });
     const versions = await this.list();
     const last = versions[versions.length - 1];
     const now = options.now();
-    await store.writeSummary(this.name, { title: digest.title, size: digest.size, updatedAt: now });
+    await documents.writeSummary(this.name, { title: digest.title, size: digest.size, updatedAt: now });
     if (last && last.hash === digest.hash) {
       if (label === null) return undefined;
       const named: VersionMeta = { ...last, name: label, authors: mergeAuthors(last.authors, authors) };

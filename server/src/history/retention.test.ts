@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { VersionMeta } from '../storage/DocStore.js';
+import type { VersionMeta } from '../storage/kinds/versions.js';
 import { DEFAULT_VERSION_KEEP, parseRetention, versionsToThin } from './retention.js';
 
 const H = 3_600_000;

@@ -5,7 +5,7 @@
  * than everything before". Named versions and the newest version are always kept; a version
  * older than every rule goes. Default: all of the last day, then hourly for 30 days, then daily.
  */
-import type { VersionMeta } from '../storage/DocStore.js';
+import type { VersionMeta } from '../storage/kinds/versions.js';
 
 export interface RetentionRule {
   /** Upper age bound in ms (Infinity for `*`). */

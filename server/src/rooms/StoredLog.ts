@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { UpdateStore } from '../storage/DocStore.js';
+import type { UpdateStore } from '../storage/kinds/updates.js';
 
 /**
  * What a room knows of its stored document: the sequence numbers (first stored, next free,

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { StorageError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { StoredDocument, UpdateStore } from '../storage/DocStore.js';
+import type { StoredDocument, UpdateStore } from '../storage/kinds/updates.js';
 
 export function corrupt(name: string, cause: unknown): StorageError {
   return new StorageError(`stored document ${JSON.stringify(name)} does not decode`, 'STORE_CORRUPT', { cause });

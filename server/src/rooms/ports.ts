@@ -1,4 +1,4 @@
-import type { VersionAuthor } from '../storage/DocStore.js';
+import type { VersionAuthor } from '../storage/kinds/versions.js';
 import type { OwnedIds } from './OwnedIds.js';
 
 /**

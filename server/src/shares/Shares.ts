@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Mode } from '../auth/access.js';
 import type { ShareCheck } from '../auth/gate.js';
 import { mintToken } from '../auth/tokens.js';
-import { UnavailableError } from '../errors.js';
-import type { SharedShares } from '../cluster/SharedShares.js';
-import type { ShareRecord, ShareStore } from '../storage/DocStore.js';
+import type { ShareRecord, ShareStore } from '../storage/kinds/shares.js';
 
 /** A link without an expiry still needs a JWT `exp`: ten years. */
 const NEVER_S = 10 * 365 * 24 * 3600;
@@ -21,8 +19,8 @@ export interface ShareRef {
 /**
  * Share links (DESIGN.md, "Contract — access"): records kept by the server, so that any writer
  * can list and revoke them. Tokens carry the exact document (`match: "exact"`), the link's id
- * and its mode, never the creator's name or id. With REDIS_URL the records live in Redis (every
- * instance answers the same) and are cached in LevelDB for when Redis is away.
+ * and its mode, never the creator's name or id. With REDIS_URL the store is the shared one
+ * (cluster/SharedShares.ts): every instance answers the same.
  */
 export class Shares implements ShareCheck {
   private readonly revokedListeners = new Set<(ref: ShareRef) => void>();
@@ -30,7 +28,6 @@ export class Shares implements ShareCheck {
   constructor(
     private readonly secret: string,
     private readonly store: ShareStore,
-    private readonly shared?: SharedShares | undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -43,12 +40,6 @@ export class Shares implements ShareCheck {
       expiresAt: expiresInSeconds === undefined ? null : now + expiresInSeconds * 1000,
       creator,
     };
-    if (this.shared) {
-      // Refused while Redis is down: a link must work on every instance, or not exist.
-      await this.shared.put(name, record).catch(() => {
-        throw new UnavailableError('share links cannot be created while Redis is unavailable; try again shortly');
-      });
-    }
     await this.store.putShare(name, record);
     return { record, token: await this.tokenFor(name, record) };
   }
@@ -59,26 +50,12 @@ export class Shares implements ShareCheck {
     return mintToken(this.secret, { doc: name, mode: record.mode, share: record.id, match: 'exact' }, ttl);
   }
 
-  async list(name: string): Promise<ShareRecord[]> {
-    if (this.shared?.up) {
-      try {
-        return await this.shared.list(name);
-      } catch {
-        // Redis went away between `up` and the answer: the local copy answers
-      }
-    }
+  list(name: string): Promise<ShareRecord[]> {
     return this.store.listShares(name);
   }
 
-  async get(name: string, id: string): Promise<ShareRecord | undefined> {
-    if (this.shared?.up) {
-      try {
-        return await this.shared.get(name, id);
-      } catch {
-        // as in list()
-      }
-    }
-    return (await this.store.listShares(name)).find((r) => r.id === id);
+  get(name: string, id: string): Promise<ShareRecord | undefined> {
+    return this.store.getShare(name, id);
   }
 
   async isLive(name: string, id: string): Promise<boolean> {
@@ -89,7 +66,6 @@ export class Shares implements ShareCheck {
   /** Removes the link and tells the watchers at once; false when there was none. */
   async revoke(name: string, id: string): Promise<boolean> {
     const existed = (await this.get(name, id)) !== undefined;
-    if (this.shared) await this.shared.delete(name, id);
     await this.store.deleteShare(name, id);
     this.emitRevoked({ name, id });
     return existed;

@@ -1,11 +1,3 @@
-import { updateRange } from './keys.js';
-
-/**
- * A document's range is handed to LevelDB's own compaction once merging has left this much of
- * it superseded (and at least half the document's size): below that, LevelDB's background
- * compaction reclaims it in its own time, at no cost on the write path.
- */
-const RANGE_COMPACT_MIN_GARBAGE = 256 * 1024;
 /** At most one range compaction starts per this interval: each one flushes LevelDB's memtable. */
 const RANGE_COMPACT_INTERVAL_MS = 1000;
 
@@ -13,14 +5,14 @@ const RANGE_COMPACT_INTERVAL_MS = 1000;
 export type CompactRange = (gte: Buffer, lt: Buffer) => Promise<void>;
 
 /**
- * Decides when a document's key range is worth LevelDB's range compaction, and runs those one
- * at a time, throttled. Deleted updates and superseded snapshots stay in LevelDB's files until
- * its own compaction reaches them; once they weigh as much as half the document, the range is
- * compacted explicitly (each run also flushes the memtable, stalling writes behind it).
+ * Runs LevelDB's range compaction over the ranges asked for (LevelKV.reclaim), one at a time,
+ * throttled. Deleted and overwritten entries stay in LevelDB's files until its own compaction
+ * reaches them; a kind that knows it left much of a range superseded (storage/kinds/updates.ts)
+ * asks for it explicitly (each run also flushes the memtable, stalling writes behind it).
  */
 export class RangeCompactor {
-  /** Documents whose superseded bytes are due, oldest first. */
-  private readonly due = new Set<string>();
+  /** Ranges due, oldest first, by their start key (hex). */
+  private readonly waiting = new Map<string, { gte: Buffer; lt: Buffer }>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastAt = 0;
@@ -31,19 +23,14 @@ export class RangeCompactor {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  /**
-   * A merge superseded `garbage` bytes of a document now `live` bytes large; returns the
-   * garbage still to be counted (0 once the document was queued).
-   */
-  noteMerged(name: string, garbage: number, live: number): number {
-    if (garbage < RANGE_COMPACT_MIN_GARBAGE || garbage < live / 2) return garbage;
-    this.due.add(name);
+  /** Queues `range` (once, however often asked before it runs). */
+  due(range: { gte: Buffer; lt: Buffer }): void {
+    this.waiting.set(range.gte.toString('hex'), range);
     this.schedule();
-    return 0;
   }
 
   private schedule(): void {
-    if (this.timer || this.running || this.due.size === 0 || this.closing) return;
+    if (this.timer || this.running || this.waiting.size === 0 || this.closing) return;
     const wait = Math.max(0, this.lastAt + RANGE_COMPACT_INTERVAL_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -52,14 +39,13 @@ export class RangeCompactor {
     this.timer.unref();
   }
 
-  /** Range-compacts up to `limit` due documents, oldest first, one after another. */
+  /** Range-compacts up to `limit` due ranges, oldest first, one after another. */
   private run(limit: number): Promise<void> {
     const work = async (): Promise<void> => {
-      for (let n = 0; n < limit && this.due.size > 0; n++) {
-        const name = this.due.values().next().value as string;
-        this.due.delete(name);
+      for (let n = 0; n < limit && this.waiting.size > 0; n++) {
+        const [key, { gte, lt }] = this.waiting.entries().next().value as [string, { gte: Buffer; lt: Buffer }];
+        this.waiting.delete(key);
         this.lastAt = Date.now();
-        const { gte, lt } = updateRange(name);
         try {
           await this.compactRange(gte, lt);
         } catch (err) {
@@ -86,6 +72,6 @@ export class RangeCompactor {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
-    if (this.due.size > 0) await this.run(this.due.size);
+    if (this.waiting.size > 0) await this.run(this.waiting.size);
   }
 }

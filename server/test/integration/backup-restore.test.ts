@@ -8,7 +8,7 @@ import { createReadStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readBackup } from '../../src/storage/backup.js';
-import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
+import { LevelKV } from '../../src/storage/kv/LevelKV.js';
 import { api, doc, setParagraphs } from '../api.js';
 import { cleanup, connect, serverRoot, startTestServer, tempDir, waitFor } from '../helpers.js';
 
@@ -50,7 +50,7 @@ test('backup → wipe → restore-backup round-trips every document and version'
   rmSync(ts.dataDir, { recursive: true, force: true });
   await cli('restore-backup', file, '--data-dir', ts.dataDir);
 
-  const store = new LevelDocStore(ts.dataDir, { sync: false });
+  const store = new LevelKV(ts.dataDir, { sync: false });
   await store.open();
   assert.deepEqual(await entries(store.snapshot()), backedUp, 'the store holds exactly the backup, byte for byte');
   await store.close();

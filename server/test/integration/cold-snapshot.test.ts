@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanup, closeCode, connect, rawSocket, roomText, startTestServer, tempDir, waitFor, type Client, type TestServer } from '../helpers.js';
-import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
+import { LevelKV } from '../../src/storage/kv/LevelKV.js';
+import { UpdateLog } from '../../src/storage/kinds/updates.js';
 import { api, blocks, doc, setParagraphs } from '../api.js';
 
 test('a cold compacted document: whole first sync for a fresh peer, offline edits of a returning one pulled in', async () => {
@@ -34,10 +35,10 @@ test('a cold compacted document: whole first sync for a fresh peer, offline edit
 
 test('a stored snapshot that does not decode closes its peers with 1011; other documents go on', async () => {
   const dataDir = tempDir();
-  const store = new LevelDocStore(dataDir, { sync: false });
-  await store.open();
-  await store.append('bad', 0, new Uint8Array([1, 2, 3, 255, 255, 255]));
-  await store.close();
+  const kv = new LevelKV(dataDir, { sync: false });
+  await kv.open();
+  await new UpdateLog(kv).append('bad', 0, new Uint8Array([1, 2, 3, 255, 255, 255]));
+  await kv.close();
   const ts = await startTestServer({}, dataDir);
   const raw = await rawSocket(ts.url, 'bad');
   assert.equal((await closeCode(raw)).code, 1011);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { insertJSON } from '../../src/history/yjsJson.js';
 import { fileKey } from '../../src/storage/keys.js';
-import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
+import { LevelKV } from '../../src/storage/kv/LevelKV.js';
 import { api, doc, httpBase, setParagraphs } from '../api.js';
 import { cleanup, connect, startTestServer, tempDir, waitFor, type TestServer } from '../helpers.js';
 
@@ -163,7 +163,7 @@ test('a file stored before upload times were kept gets one grace period from the
   const bytes = png(8);
   const name = 'gc/legacy';
   // The store as the previous release wrote it: the file's bytes, no time.
-  const store = new LevelDocStore(dataDir, { sync: false });
+  const store = new LevelKV(dataDir, { sync: false });
   await store.open();
   await store.putRaw((async function* () {
     yield [fileKey(name, sha(bytes)), Buffer.from(bytes)] as [Buffer, Buffer];

@@ -3,13 +3,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { UnavailableError } from '../../src/errors.js';
-import { LevelDocStore } from '../../src/storage/LevelDocStore.js';
+import { LevelKV } from '../../src/storage/kv/LevelKV.js';
+import { UpdateLog } from '../../src/storage/kinds/updates.js';
 import { cleanup, connect, editorText, roomText, startTestServer, tempDir, waitFor } from '../helpers.js';
 
 test('50 concurrent joins of a cold document of 100,000 stored updates load it once, each first sync whole', async () => {
   const dataDir = tempDir();
-  const store = new LevelDocStore(dataDir, { sync: false });
-  await store.open();
+  const kv = new LevelKV(dataDir, { sync: false });
+  await kv.open();
+  const store = new UpdateLog(kv);
   const src = new Y.Doc();
   const writes: Promise<void>[] = [];
   let seq = 0;
@@ -17,7 +19,7 @@ test('50 concurrent joins of a cold document of 100,000 stored updates load it o
   const text = editorText(src);
   for (let i = 0; i < 100_000; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)));
   await Promise.all(writes);
-  await store.close();
+  await kv.close();
   assert.equal(seq, 100_000);
   const expected = text.toString();
 

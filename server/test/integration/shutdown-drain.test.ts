@@ -10,7 +10,8 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { encodeUpdate } from '../../src/protocol/messages.js';
 import { startServer } from '../../src/server.js';
-import { MemoryDocStore } from '../../src/storage/MemoryDocStore.js';
+import type { KeyRange } from '../../src/storage/kv/KV.js';
+import { MemoryKV } from '../../src/storage/kv/MemoryKV.js';
 import { rawSocketOf } from '../../src/transport/WsSocket.js';
 import { cleanup, closeCode, connect, rawSocket, repoRoot, startTestServer, tempDir, upgradeStatus } from '../helpers.js';
 
@@ -53,16 +54,16 @@ test('an edit in flight when the server sends 1001 is stored; a peer that never 
 });
 
 test('a join whose document was still loading when the server began to stop is refused with 503, not opened into a closing room', async () => {
-  /** A store whose loads wait until the test lets them finish. */
-  class GatedStore extends MemoryDocStore {
+  /** A store whose reads wait until the test lets them finish (a room's load reads first). */
+  class GatedStore extends MemoryKV {
     private arrived!: () => void;
     readonly loadStarted = new Promise<void>((resolve) => (this.arrived = resolve));
     finishLoads!: () => void;
     private readonly gate = new Promise<void>((resolve) => (this.finishLoads = resolve));
-    override async load(name: string) {
+    override async keys(range: KeyRange) {
       this.arrived();
       await this.gate;
-      return super.load(name);
+      return super.keys(range);
     }
   }
   const store = new GatedStore();

@@ -1,4 +1,4 @@
-// Property, in process: a real Room on a MemoryDocStore with fake sockets, so thousands of
+// Property, in process: a real Room on an in-memory update log with fake sockets, so thousands of
 // interleavings run in seconds. Whatever the order in which messages and store batches arrive,
 // with disconnects, reconnects and compaction in between, every client, the room and a reload
 // from the store end with one and the same document. (The socket-level property test in
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as Y from 'yjs';
-import { FakeClient, MemoryDocStore, Room, roomDeps } from './support.js';
+import { FakeClient, MemoryUpdates, Room, roomDeps } from './support.js';
 
 type Step =
   | { op: 'insert'; who: number; at: number; text: string }
@@ -45,7 +45,7 @@ function paragraph(c: FakeClient): Y.XmlText {
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 async function run(clientIds: number[], steps: Step[]): Promise<void> {
-  const store = new MemoryDocStore();
+  const store = new MemoryUpdates();
   await store.open();
   const deps = roomDeps(store, 8);
   const room = await Room.load('prop', deps);

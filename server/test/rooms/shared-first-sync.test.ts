@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { encodeSyncStep1, decodeMessage } from '../../src/protocol/messages.js';
-import { FakeClient, MemoryDocStore, Room, roomDeps } from './support.js';
+import { FakeClient, MemoryUpdates, Room, roomDeps } from './support.js';
 
 test('joiners at the same state share the bytes of one sync step 2, forged state vectors too', async () => {
-  const store = new MemoryDocStore();
+  const store = new MemoryUpdates();
   await store.open();
   const room = await Room.load('shared-sync', roomDeps(store));
   const author = new FakeClient();
@@ -46,7 +46,7 @@ test('joiners at the same state share the bytes of one sync step 2, forged state
 });
 
 test('joiners share one encoding of the presence snapshot until a state changes', async () => {
-  const store = new MemoryDocStore();
+  const store = new MemoryUpdates();
   await store.open();
   const room = await Room.load('shared-presence', roomDeps(store));
   const owner = new FakeClient();

@@ -1,4 +1,4 @@
-// In-process rooms for fast tests: a real Room on a MemoryDocStore, with fake sockets at the edge
+// In-process rooms for fast tests: a real Room on an update log in memory, with fake sockets at the edge
 // (no network). Each fake socket queues what the room sends; the test decides when it arrives.
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
@@ -11,7 +11,8 @@ import { decodeMessage, encodeSyncStep1, encodeUpdate } from '../../src/protocol
 import { Connection } from '../../src/rooms/Connection.js';
 import type { Outgoing, SocketLike } from '../../src/rooms/ports.js';
 import { Room, type RoomDeps } from '../../src/rooms/Room.js';
-import { MemoryDocStore } from '../../src/storage/MemoryDocStore.js';
+import { UpdateLog } from '../../src/storage/kinds/updates.js';
+import { MemoryKV } from '../../src/storage/kv/MemoryKV.js';
 import { wsWire } from '../../src/transport/frames.js';
 
 /** Splits server frames (as `wsWire` makes them) back into messages. */
@@ -55,7 +56,18 @@ export class FakeSocket implements SocketLike {
 
 const shared = { logger: silentLogger(), metrics: new Metrics(), wire: wsWire };
 
-export function roomDeps(store: MemoryDocStore, compactAfterUpdates = 20): RoomDeps {
+/** The real update log over a MemoryKV (open it before use). */
+export class MemoryUpdates extends UpdateLog {
+  constructor(private readonly memory = new MemoryKV()) {
+    super(memory);
+  }
+
+  open(): Promise<void> {
+    return this.memory.open();
+  }
+}
+
+export function roomDeps(store: MemoryUpdates, compactAfterUpdates = 20): RoomDeps {
   return { ...shared, store, compactAfterUpdates, maxDocumentBytes: 1 << 30, maxAwarenessBytes: 1 << 16, presenceStaleMs: 1000 };
 }
 
@@ -129,4 +141,4 @@ export class FakeClient {
   }
 }
 
-export { MemoryDocStore, Room };
+export { Room };

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { FakeClient, MemoryDocStore, Room, roomDeps } from './support.js';
+import { FakeClient, MemoryUpdates, Room, roomDeps } from './support.js';
 
 const POISON = Buffer.from('AAJeAgKAt4fCCAAEAPH///8HARhzYW1wbGUgdGV4dCBmb3IgbXV0YXRpb24oAQFtAWsBdQN9AX1XfQMC8f///wcABwEHZGVCYXVsdAMJcGFyYWdyYXBoBwDx////ByIGAA==', 'base64').subarray(3);
 
@@ -17,7 +17,7 @@ function textUpdate(text: string): Uint8Array {
 
 test('an update that throws while applied: its sender is closed with 1007, the room and the others go on', async () => {
   assert.throws(() => Y.applyUpdate(new Y.Doc(), POISON), 'the sample really throws inside applyUpdate');
-  const store = new MemoryDocStore();
+  const store = new MemoryUpdates();
   await store.open();
   const room = await Room.load('poison', roomDeps(store));
   const [good, evil] = [new FakeClient(), new FakeClient()];
@@ -40,7 +40,7 @@ test('an update that throws while applied: its sender is closed with 1007, the r
 });
 
 test('stored updates that do not apply are dropped at load; the rest of the document opens', async () => {
-  const store = new MemoryDocStore();
+  const store = new MemoryUpdates();
   await store.open();
   await Promise.all([store.append('healed', 0, textUpdate('before')), store.append('healed', 1, POISON), store.append('healed', 2, textUpdate('after'))]);
   const room = await Room.load('healed', roomDeps(store));

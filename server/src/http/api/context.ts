@@ -6,9 +6,8 @@ import type { FileCollector } from '../../files/FileCollector.js';
 import type { DocumentService } from '../../history/DocumentService.js';
 import type { Logger } from '../../logger.js';
 import type { Shares } from '../../shares/Shares.js';
-import type { SharedFiles } from '../../cluster/SharedFiles.js';
-import type { FileStore } from '../../storage/DocStore.js';
-import type { LevelDocStore } from '../../storage/LevelDocStore.js';
+import type { FileStore } from '../../storage/kinds/files.js';
+import type { KV } from '../../storage/kv/KV.js';
 import { ApiError } from '../refusals.js';
 
 export { ApiError };
@@ -18,12 +17,12 @@ export interface ApiDeps {
   config: Config;
   logger: Logger;
   docs: DocumentService;
-  /** The LevelDB store, for `backup` (absent with another store). */
-  level?: LevelDocStore | undefined;
+  /** Where everything is stored, for `backup` (a consistent snapshot of it). */
+  kv: KV;
   /** With AUTH_SECRET: share links. */
   shares?: Shares | undefined;
-  /** Uploaded files: stored here, and with REDIS_URL in Redis too; the collector is told of uploads. */
-  files: { store: FileStore; shared?: SharedFiles | undefined; collector?: FileCollector | undefined; quota?: DocumentQuota | undefined };
+  /** Uploaded files (with REDIS_URL, the shared store); the collector is told of uploads. */
+  files: { store: FileStore; collector?: FileCollector | undefined; quota?: DocumentQuota | undefined };
   /** The clock of upload times. */
   now: () => number;
 }

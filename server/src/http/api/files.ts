@@ -18,17 +18,13 @@ async function receive({ deps, req, res, name }: ApiRequest): Promise<void> {
   const type = detectImageType(bytes);
   if (!type) throw new ApiError(415, 'Only PNG, JPEG, GIF and WebP images can be uploaded.');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  // Uploading renews the file's time, here and in Redis: the grace period before an unreferenced
-  // file is deleted counts from the latest upload, wherever it went.
+  // Uploading renews the file's time (with scale-out, in Redis too): the grace period before an
+  // unreferenced file is deleted counts from the latest upload, wherever it went.
   const uploadedAt = deps.now();
-  const { store, shared, collector, quota } = deps.files;
+  const { store, collector, quota } = deps.files;
   await quota?.checkUpload(name, sha256, bytes.length);
   collector?.uploaded(name, sha256, uploadedAt);
-  const inRedis = shared?.put(name, sha256, bytes, uploadedAt).catch((err: unknown) => {
-    // Local-only mode: this instance serves it; others learn of it when it is uploaded again.
-    deps.logger.warn({ doc: name, err }, 'an uploaded file is not in Redis (Redis down)');
-  });
-  await Promise.all([store.putFile(name, sha256, bytes, uploadedAt), inRedis]);
+  await store.putFile(name, sha256, bytes, uploadedAt);
   sendJson(res, 201, { path: `/files/${encodeURIComponent(name)}/${sha256}`, sha256, type, size: bytes.length });
 }
 
@@ -36,15 +32,7 @@ async function receive({ deps, req, res, name }: ApiRequest): Promise<void> {
 async function serve({ deps, req, res, name, params }: ApiRequest): Promise<void> {
   const sha256 = params.sha256!;
   if (!SHA256.test(sha256)) throw new ApiError(404, 'no such file');
-  const { store, shared } = deps.files;
-  let bytes = await store.readFile(name, sha256);
-  if (!bytes && shared) {
-    // Uploaded through another instance: fetch it once, then serve it from LevelDB (with the
-    // shared upload time, so that caching it does not push its collection back).
-    const got = await shared.get(name, sha256).catch(() => undefined);
-    if (got) await store.putFile(name, sha256, got.bytes, got.uploadedAt ?? deps.now());
-    bytes = got?.bytes;
-  }
+  const bytes = await deps.files.store.readFile(name, sha256);
   if (!bytes) throw new ApiError(404, 'no such file');
   const type = detectImageType(bytes);
   if (!type) throw new ApiError(404, 'no such file'); // only images are ever stored

@@ -1,6 +1,6 @@
 import { isMode, modeCovers, type Mode } from '../../auth/access.js';
 import type { Shares } from '../../shares/Shares.js';
-import type { ShareRecord } from '../../storage/DocStore.js';
+import type { ShareRecord } from '../../storage/kinds/shares.js';
 import { ApiError, readJson, sendJson, sendNoContent, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
 

@@ -1,4 +1,4 @@
-import type { VersionMeta } from '../../storage/DocStore.js';
+import type { VersionMeta } from '../../storage/kinds/versions.js';
 import { formatOf, sendExport } from './content.js';
 import { ApiError, readJson, sendJson, type ApiRequest } from './context.js';
 import type { Route } from './router.js';

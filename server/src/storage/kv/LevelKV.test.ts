@@ -1,11 +1,15 @@
-// What only the LevelDB store does: give disk space back after merging.
+// What only the LevelDB backend does: give disk space back after merging (the update log asks
+// for it), read ranges in chunks, and take raw entries (restore-backup).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LevelDocStore } from './LevelDocStore.js';
+import { UpdateLog } from '../kinds/updates.js';
+import { Files } from '../kinds/files.js';
+import { fileKey } from '../keys.js';
+import { LevelKV } from './LevelKV.js';
 
 function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
@@ -14,8 +18,9 @@ function dirBytes(dir: string): number {
 test('a large document merged again and again leaves a directory about its own size', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-level-'));
   try {
-    const store = new LevelDocStore(dir, { sync: false });
-    await store.open();
+    const kv = new LevelKV(dir, { sync: false });
+    await kv.open();
+    const store = new UpdateLog(kv);
     // A growing document: 100 KB of appends, then a merged snapshot, eight times over (random
     // bytes, so that LevelDB's compression cannot hide what stays on disk).
     let seq = 0;
@@ -28,14 +33,14 @@ test('a large document merged again and again leaves a directory about its own s
       await store.compact('big', first, seq - 1, snapshot);
       first = seq - 1;
     }
-    await store.close();
+    await kv.close();
     // 8 snapshots of 0.1–0.8 MB plus the appends were written (about 4.4 MB); one is live.
     const bytes = dirBytes(dir);
     assert.ok(bytes <= 1.5 * snapshot.length + 64 * 1024, `directory holds ${bytes} bytes for an ${snapshot.length}-byte document`);
 
-    const reopened = new LevelDocStore(dir, { sync: false });
+    const reopened = new LevelKV(dir, { sync: false });
     await reopened.open();
-    const stored = await reopened.load('big');
+    const stored = await new UpdateLog(reopened).load('big');
     assert.equal(stored.updates.length, 1);
     assert.ok(Buffer.from(stored.updates[0]!).equals(snapshot));
     await reopened.close();
@@ -44,7 +49,7 @@ test('a large document merged again and again leaves a directory about its own s
   }
 });
 
-// Guards a dependency's private field: LevelDocStore.scan drains leveldown's iterator `cache`
+// Guards a dependency's private field: LevelKV.scan drains leveldown's iterator `cache`
 // (the natively fetched chunk) instead of one entry per tick. If a leveldown release renames it,
 // loads silently get ~2× slower; this test says so first.
 test("leveldown's iterator keeps the rest of a natively fetched chunk in `cache`", async () => {
@@ -70,19 +75,19 @@ test("leveldown's iterator keeps the rest of a natively fetched chunk in `cache`
 test('a file stored before upload times were kept is listed without a time, and gets one', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-level-'));
   try {
-    const { fileKey } = await import('./keys.js');
-    const store = new LevelDocStore(dir, { sync: false });
-    await store.open();
+    const kv = new LevelKV(dir, { sync: false });
+    await kv.open();
+    const store = new Files(kv);
     const sha = 'ab'.repeat(32);
     // What the store held before: the file key and its bytes, no time key.
-    await store.putRaw((async function* () {
+    await kv.putRaw((async function* () {
       yield [fileKey('d', sha), Buffer.from([1, 2, 3])] as [Buffer, Buffer];
     })(), false);
     assert.deepEqual(await store.listFiles('d'), [{ sha256: sha, uploadedAt: undefined }]);
     await store.setFileTimes('d', [sha], 42);
     assert.deepEqual(await store.listFiles('d'), [{ sha256: sha, uploadedAt: 42 }]);
     assert.deepEqual([...((await store.readFile('d', sha)) ?? [])], [1, 2, 3]);
-    await store.close();
+    await kv.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,37 @@
+import type { KV } from './kv/KV.js';
+import { Documents, type DocumentIndex } from './kinds/documents.js';
+import { Files, type FileStore } from './kinds/files.js';
+import { ClusterMarks, type ClusterMarkStore } from './kinds/marks.js';
+import { ShareLinks, type ShareStore } from './kinds/shares.js';
+import { UpdateLog, type UpdateStore } from './kinds/updates.js';
+import { Versions, type VersionStore } from './kinds/versions.js';
+
+/**
+ * Every kind of stored data, each with its own small interface (storage/kinds/). Over one KV
+ * (`storesOver`), or with scale-out the same kinds wrapped so that what every instance must
+ * answer alike lives in Redis too (cluster/sharedStores.ts): the server chooses once, at start,
+ * and the code above sees only these interfaces. A new kind is one module and one line here.
+ */
+export interface Stores {
+  /** Where they are all kept (backup reads its snapshot). */
+  readonly kv: KV;
+  readonly updates: UpdateStore;
+  readonly marks: ClusterMarkStore;
+  readonly versions: VersionStore;
+  readonly files: FileStore;
+  readonly shares: ShareStore;
+  readonly documents: DocumentIndex;
+}
+
+export function storesOver(kv: KV): Stores {
+  const updates = new UpdateLog(kv);
+  return {
+    kv,
+    updates,
+    marks: new ClusterMarks(kv),
+    versions: new Versions(kv),
+    files: new Files(kv),
+    shares: new ShareLinks(kv),
+    documents: new Documents(kv, (name) => updates.release(name)),
+  };
+}

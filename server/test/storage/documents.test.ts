@@ -1,0 +1,3 @@
+import { localBackends, documentsContract } from './contracts.js';
+
+documentsContract(localBackends);

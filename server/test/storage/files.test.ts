@@ -1,0 +1,3 @@
+import { localBackends, filesContract } from './contracts.js';
+
+filesContract(localBackends);

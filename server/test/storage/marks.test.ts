@@ -1,0 +1,3 @@
+import { localBackends, marksContract } from './contracts.js';
+
+marksContract(localBackends);

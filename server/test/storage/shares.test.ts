@@ -1,0 +1,3 @@
+import { localBackends, sharesContract } from './contracts.js';
+
+sharesContract(localBackends);

@@ -1,0 +1,3 @@
+import { localBackends, updatesContract } from './contracts.js';
+
+updatesContract(localBackends);

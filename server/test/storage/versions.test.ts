@@ -1,0 +1,3 @@
+import { localBackends, versionsContract } from './contracts.js';
+
+versionsContract(localBackends);
