@@ -4,6 +4,25 @@ export { freePort, waitFor } from '../../scripts/testkit/index.mjs';
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6; // CLOCK_MONOTONIC, same across processes
 
+/** `fn` over `items` with at most `limit` calls in flight; results in the items' order. */
+export async function pool(items, limit, fn) {
+  let i = 0;
+  const out = new Array(items.length);
+  const run = async () => {
+    while (i < items.length) {
+      const k = i++;
+      out[k] = await fn(items[k], k);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
+}
+
+/** `p`, or an Error `timeout: <what>` after `ms`. */
+export function withTimeout(p, ms, what) {
+  return Promise.race([p, sleep(ms).then(() => { throw new Error(`timeout: ${what}`); })]);
+}
+
 export function median(xs) {
   const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
   if (!v.length) return null;

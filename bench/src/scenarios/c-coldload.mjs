@@ -1,9 +1,7 @@
 // C. Cold load of a real document: the automerge-paper trace written as 2,598 updates of
 // 100 edits and as 259,778 one-edit updates; SIGTERM; restart; time to load it.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
-import { ServerProcess, benchDir } from '../servers.mjs';
+import { ServerProcess } from '../servers.mjs';
+import { tracePath, verifyTrace } from '../trace.mjs';
 import { median, sleep } from '../util.mjs';
 
 export const id = 'C';
@@ -24,23 +22,6 @@ export const metrics = [
   { key: 'stopMs', label: 'SIGTERM → exit ms', better: 'lower', digits: 0 },
   { key: 'exitCode', label: 'exit code on SIGTERM' },
 ];
-
-export const tracePath = join(benchDir, 'data', 'automerge-paper.json.gz');
-
-/** Plain string replay: the trace must give exactly its endContent before anything is timed. */
-export function verifyTrace() {
-  const trace = JSON.parse(gunzipSync(readFileSync(tracePath)).toString());
-  let s = trace.startContent;
-  let edits = 0;
-  for (const txn of trace.txns) {
-    for (const [pos, del, ins] of txn.patches) {
-      s = s.slice(0, pos) + ins + s.slice(pos + del);
-      edits++;
-    }
-  }
-  if (s !== trace.endContent) throw new Error('trace replay does not give endContent');
-  return { edits, chars: s.length };
-}
 
 export async function run(ctx) {
   // smoke writes a 3,000-edit prefix and skips the (3 s) full-trace check

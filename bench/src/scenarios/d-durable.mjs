@@ -2,6 +2,7 @@
 // out while an observer on each document keeps up (at most `window` updates in flight);
 // then kill -9 in the middle and count what the observer had seen that is gone after restart.
 import { ServerProcess } from '../servers.mjs';
+import { durableRun } from '../throughput.mjs';
 import { median, sleep } from '../util.mjs';
 
 export const id = 'D';
@@ -17,26 +18,14 @@ export const metrics = [
   { key: 'workerElu', label: 'load-gen max ELU', digits: 2 },
 ];
 
-async function once(ctx, server, names, window, durationMs, killAtMs) {
-  const ws = ctx.workers.list.slice(0, 2);
-  const parts = ws.map((_, i) => names.filter((_, k) => k % ws.length === i));
-  const { proto } = server.def;
-  const active = ws.filter((_, i) => parts[i].length);
-  await Promise.all(active.map((w, i) => w.call('dSetup', { proto, url: server.url, names: parts[i] })));
-  await ctx.workers.eluStart();
-  const cpu0 = server.cpuMs();
-  const runs = active.map((w) => w.call('dGo', { window, durationMs }));
-  if (killAtMs) {
+/** One run on `server` (both workers' writers and observers on it); with `killAtMs`, kill -9 then. */
+function once(ctx, server, names, window, durationMs, killAtMs) {
+  const urls = [server.url, server.url];
+  const during = killAtMs ? async () => {
     await sleep(killAtMs);
     await server.kill9();
-  }
-  const rs = await Promise.all(runs);
-  const cpu = killAtMs ? null : server.cpuMs() - cpu0;
-  const elu = await ctx.workers.eluStop();
-  await ctx.workers.closeAll();
-  const seen = rs.reduce((a, r) => a + r.seenTotal, 0);
-  const ms = Math.max(...rs.map((r) => r.ms));
-  return { updatesPerS: (seen / ms) * 1000, cpuPer1k: cpu === null ? null : cpu / (seen / 1000), workerElu: elu, perDoc: rs.flatMap((r) => r.perDoc) };
+  } : undefined;
+  return durableRun(ctx.workers, { proto: server.def.proto, names, writeUrls: urls, obsUrls: urls, window, durationMs, cpuMs: () => server.cpuMs(), during });
 }
 
 export async function run(ctx) {
@@ -51,10 +40,10 @@ export async function run(ctx) {
       let server = await new ServerProcess(sid).start();
       try {
         const rs = [];
-        // the setup (sockets, first sync) of each run happens inside dRun, outside its timed window
+        // the setup (sockets, first sync) of each run happens inside durableRun, outside its timed window
         for (let r = 0; r < runs; r++) {
           const names = Array.from({ length: docs }, (_, k) => `d-${docs}-${r}-${k}`);
-          rs.push(await once(ctx, server, names, window, durationMs, 0));
+          rs.push((await once(ctx, server, names, window, durationMs, 0)).figures);
         }
         const m = {};
         for (const k of ['updatesPerS', 'cpuPer1k', 'workerElu']) m[k] = median(rs.map((x) => x[k]));

@@ -6,6 +6,7 @@
 import { ServerProcess } from '../servers.mjs';
 import { RedisProcess, redisServerOnPath } from '../redis.mjs';
 import { drainReceipts, latencies } from '../latency.mjs';
+import { durableRun } from '../throughput.mjs';
 import { median, pct, sleep } from '../util.mjs';
 
 export const id = 'F';
@@ -106,23 +107,6 @@ async function latencyCase(ctx) {
   }
 }
 
-/** One timed D run: writers on `writeUrls[i]`, observers on `obsUrls[i]` (worker i's documents). */
-async function dOnce(ctx, names, writeUrls, obsUrls, window, durationMs, cpu) {
-  const ws = ctx.workers.list.slice(0, 2);
-  const parts = ws.map((_, i) => names.filter((_, k) => k % ws.length === i));
-  const active = ws.map((w, i) => ({ w, i })).filter(({ i }) => parts[i].length);
-  await Promise.all(active.map(({ w, i }) => w.call('dSetup', { proto: 'yws', url: writeUrls[i], obsUrl: obsUrls[i], names: parts[i] })));
-  await ctx.workers.eluStart();
-  const cpu0 = cpu();
-  const rs = await Promise.all(active.map(({ w }) => w.call('dGo', { window, durationMs })));
-  const cpuUsed = cpu() - cpu0;
-  const elu = await ctx.workers.eluStop();
-  await ctx.workers.closeAll();
-  const seen = rs.reduce((n, r) => n + r.seenTotal, 0);
-  const ms = Math.max(...rs.map((r) => r.ms));
-  return { updatesPerS: (seen / ms) * 1000, cpuPer1k: seen ? cpuUsed / (seen / 1000) : null, workerElu: elu };
-}
-
 async function throughputCases(ctx) {
   const runs = 3;
   const durationMs = 2000;
@@ -144,7 +128,9 @@ async function throughputCases(ctx) {
         for (let i = 0; i < order.length; i++) {
           const v = order[(i + r) % order.length];
           const names = Array.from({ length: docs }, (_, k) => `f-${docs}-${v}-${r}-${k}`);
-          rs[v].push(await dOnce(ctx, names, variants[v].write, variants[v].obs, window, durationMs, variants[v].cpu));
+          const { write, obs, cpu } = variants[v];
+          const { figures } = await durableRun(ctx.workers, { proto: 'yws', names, writeUrls: write, obsUrls: obs, window, durationMs, cpuMs: cpu });
+          rs[v].push(figures);
         }
       }
     } finally {

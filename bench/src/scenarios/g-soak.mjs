@@ -1,6 +1,6 @@
 // G. Soak (Tandem only; `npm run bench -- --only=G [--minutes=30]`, never in a full run): 500
-// people (real y-websocket providers, ../soak.mjs) join and leave 200 documents, read, type and
-// move their cursors for 30 minutes; SIGTERM and a restart on the same data dir halfway. RSS,
+// people (real y-websocket providers, g-soak.worker.mjs) join and leave 200 documents, read, type
+// and move their cursors for 30 minutes; SIGTERM and a restart on the same data dir halfway. RSS,
 // V8 heap (after a forced GC) and open fds sampled every 10 s, growth after warm-up per server
 // process; at the end every change any client made is looked for in the server's documents.
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';

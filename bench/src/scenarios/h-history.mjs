@@ -2,12 +2,10 @@
 // document as the editor stores it (one paragraph per line, ≈105,000 characters) is imported,
 // then exported in each format (each export converts in a worker thread); then typing on
 // another document is timed alone and while ten HTML exports of the paper run at once.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { ServerProcess } from '../servers.mjs';
 import { openProvider } from '../clients.mjs';
-import { tracePath } from './c-coldload.mjs';
+import { readTrace } from '../trace.mjs';
 import { pct, sleep } from '../util.mjs';
 
 export const id = 'H';
@@ -31,7 +29,7 @@ const PARALLEL = 10;
 
 /** The paper's final text as editor paragraphs, in one update. */
 function paperUpdate() {
-  const text = JSON.parse(gunzipSync(readFileSync(tracePath)).toString()).endContent;
+  const text = readTrace().endContent;
   const doc = new Y.Doc();
   const fragment = doc.getXmlFragment('default');
   doc.transact(() => {

@@ -6,8 +6,8 @@
 // the end of the run can say which changes, if any, the server did not keep.
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import { openProvider, RawClient } from './clients.mjs';
-import { sleep } from './util.mjs';
+import { openProvider, RawClient } from '../clients.mjs';
+import { pool, sleep, withTimeout } from '../util.mjs';
 
 /** Pace of one user; the scenario overrides it for the smoke form. All times in ms. */
 export const PACE = {
@@ -46,7 +46,7 @@ function nextChars(u) {
   return u.word.shift();
 }
 
-export function soakCommands() {
+export function commands() {
   /** One run at a time per worker. */
   let G = null;
 
@@ -318,23 +318,18 @@ export function soakCommands() {
     /** Each document's whole state as the server sends it to a fresh client (its sync step 2). */
     async gFetch({ url, names }) {
       const states = {};
-      let i = 0;
-      const one = async () => {
-        while (i < names.length) {
-          const name = names[i++];
-          const r = new RawClient('yws', url, name, {
-            onUpdate: (u, isStep2) => {
-              if (isStep2) states[name] = u;
-            },
-          });
-          try {
-            await Promise.race([r.synced, sleep(20000).then(() => { throw new Error(`no first sync of ${name} in 20 s`); })]);
-          } finally {
-            r.close();
-          }
+      await pool(names, 16, async (name) => {
+        const r = new RawClient('yws', url, name, {
+          onUpdate: (u, isStep2) => {
+            if (isStep2) states[name] = u;
+          },
+        });
+        try {
+          await withTimeout(r.synced, 20000, `first sync of ${name}`);
+        } finally {
+          r.close();
         }
-      };
-      await Promise.all(Array.from({ length: 16 }, one));
+      });
       return states;
     },
 
