@@ -88,3 +88,23 @@ test('hardening limits: defaults as in the design table, and values parsed', () 
   const set = load({ MAX_AWARENESS_IDS: '2', MAX_TOTAL_BUFFERED_BYTES: '65536', CONVERSION_TIMEOUT_MS: '500', MAX_CONVERSION_QUEUE: '0' });
   assert.deepEqual([set.maxAwarenessIds, set.maxTotalBufferedBytes, set.conversionTimeoutMs, set.maxConversionQueue], [2, 65536, 500, 0]);
 });
+
+test('sign-in is all or nothing: some of its variables stop the start, naming the missing ones', () => {
+  const all = { AUTH_SECRET: 'x'.repeat(16), OIDC_ISSUER: 'https://id.example.com/realms/acme', OIDC_CLIENT_ID: 'tandem', OIDC_CLIENT_SECRET: 's', PUBLIC_URL: 'https://docs.example.com/' };
+  assert.equal(load({}).signIn, undefined, 'without them nothing changes');
+  assert.equal(load({ AUTH_SECRET: all.AUTH_SECRET }).signIn, undefined);
+  const c = load(all);
+  assert.deepEqual(c.signIn, { issuer: all.OIDC_ISSUER, clientId: 'tandem', clientSecret: 's', publicUrl: 'https://docs.example.com', sessionTtlMs: 604800000, secureCookie: true });
+  assert.equal(c.publicOrigin, 'https://docs.example.com');
+  assert.equal(load({ ...all, SESSION_TTL_MS: '60000' }).signIn?.sessionTtlMs, 60000);
+  const { OIDC_CLIENT_SECRET: _s, PUBLIC_URL: _p, ...some } = all;
+  assert.throws(() => load(some), (e: Error) => e instanceof ConfigError && /OIDC_CLIENT_SECRET, PUBLIC_URL/.test(e.message));
+  const { AUTH_SECRET: _a, ...noSecret } = all;
+  assert.throws(() => load(noSecret), (e: Error) => e instanceof ConfigError && /AUTH_SECRET/.test(e.message));
+  assert.throws(() => load({ PUBLIC_URL: 'https://docs.example.com' }), /OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET/);
+  assert.throws(() => load({ ...all, OIDC_ISSUER: 'http://id.example.com' }), /OIDC_ISSUER must be https/);
+  assert.equal(load({ ...all, OIDC_ISSUER: 'http://127.0.0.1:9000', PUBLIC_URL: 'http://localhost:1234' }).signIn?.secureCookie, false);
+  assert.throws(() => load({ ...all, PUBLIC_URL: 'https://docs.example.com/app' }), /PUBLIC_URL must be an origin/);
+  assert.throws(() => load({ ...all, PUBLIC_URL: 'docs.example.com' }), /PUBLIC_URL must be an http/);
+  assert.throws(() => load({ ...all, SESSION_TTL_MS: 'soon' }), /SESSION_TTL_MS/);
+});

@@ -50,8 +50,23 @@ export interface Config {
   readonly versionEveryMs: number;
   /** VERSION_KEEP, parsed (history/retention.ts). */
   readonly versionKeep: readonly RetentionRule[];
+  /** Sign-in with an OpenID Connect provider (all of OIDC_*, PUBLIC_URL and AUTH_SECRET), else undefined. */
+  readonly signIn: SignInConfig | undefined;
+  /** The server's own origin (PUBLIC_URL's): where the session cookie counts. */
+  readonly publicOrigin: string | undefined;
   /** Where the built client lives; not an environment variable. */
   readonly clientDir: string;
+}
+
+export interface SignInConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** PUBLIC_URL without a trailing `/`: the redirect URI is `${publicUrl}/auth/callback`. */
+  readonly publicUrl: string;
+  readonly sessionTtlMs: number;
+  /** PUBLIC_URL is https: the session cookie is `Secure`. */
+  readonly secureCookie: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -107,6 +122,7 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
   } catch (err) {
     throw new ConfigError(`VERSION_KEEP: ${(err as Error).message}`);
   }
+  const signIn = signInOf(env, authSecret);
   const trust = (env.TRUST_PROXY ?? '0').trim() || '0';
   if (trust !== '0' && trust !== '1') throw new ConfigError(`TRUST_PROXY must be 0 or 1, got ${JSON.stringify(env.TRUST_PROXY)}`);
 
@@ -146,9 +162,51 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     versionIdleMs: int(env, 'VERSION_IDLE_MS', 60_000, 10),
     versionEveryMs: int(env, 'VERSION_EVERY_MS', 600_000, 10),
     versionKeep: Object.freeze(versionKeep),
+    signIn,
+    publicOrigin: signIn ? new URL(signIn.publicUrl).origin : undefined,
     clientDir,
   };
   return Object.freeze(config);
+}
+
+/** What sign-in needs (DESIGN.md, "Sign-in (optional)"): all of them, or none but AUTH_SECRET. */
+const SIGN_IN_VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL'] as const;
+
+function httpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  if (url.search || url.hash || url.username) throw new ConfigError(`${name} must not have a query, fragment or user info`);
+  return url;
+}
+
+/**
+ * Sign-in is all or nothing: some of its variables without the others is a mistake that would
+ * otherwise leave the server open (or closed to everyone), so it stops the start, naming the rest.
+ */
+function signInOf(env: Env, authSecret: string | undefined): SignInConfig | undefined {
+  const set = SIGN_IN_VARIABLES.filter((name) => optional(env, name) !== undefined);
+  if (set.length === 0) return undefined;
+  const missing = SIGN_IN_VARIABLES.filter((name) => !set.includes(name)) as string[];
+  if (authSecret === undefined) missing.push('AUTH_SECRET');
+  if (missing.length > 0) throw new ConfigError(`sign-in needs ${missing.join(', ')} too (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)`);
+  const issuer = httpUrl('OIDC_ISSUER', env.OIDC_ISSUER!.trim());
+  // openid-client speaks plain http to an issuer only when told; we tell it only on loopback.
+  if (issuer.protocol === 'http:' && !isLoopback(issuer.hostname)) throw new ConfigError('OIDC_ISSUER must be https (http only on a loopback address)');
+  const publicUrl = httpUrl('PUBLIC_URL', env.PUBLIC_URL!.trim());
+  if (publicUrl.pathname !== '/') throw new ConfigError('PUBLIC_URL must be an origin without a path (https://docs.example.com)');
+  return Object.freeze({
+    issuer: env.OIDC_ISSUER!.trim(),
+    clientId: env.OIDC_CLIENT_ID!.trim(),
+    clientSecret: env.OIDC_CLIENT_SECRET!,
+    publicUrl: publicUrl.origin,
+    sessionTtlMs: int(env, 'SESSION_TTL_MS', 7 * 24 * 3_600_000, 60_000),
+    secureCookie: publicUrl.protocol === 'https:',
+  });
 }
 
 export function isLoopback(host: string): boolean {

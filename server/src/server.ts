@@ -22,6 +22,8 @@ import type { KV } from './storage/kv/KV.js';
 import { LevelKV } from './storage/kv/LevelKV.js';
 import { storesOver } from './storage/Stores.js';
 import { Shares } from './shares/Shares.js';
+import { createAuthRoutes } from './signin/authRoutes.js';
+import { startSignIn } from './signin/startSignIn.js';
 import { wsWire } from './transport/frames.js';
 
 export interface TandemServer {
@@ -120,12 +122,14 @@ export async function startServer(
   const quota = new DocumentQuota({ registry, files: stores.files, versions: stores.versions, documents: stores.documents, maxBytes: config.maxDocumentBytes });
   const docs = new DocumentService(registry, stores, pool, quota, recorders);
   const shares = config.authSecret ? new Shares(config.authSecret, stores.shares) : undefined;
+  const signIn = config.signIn && config.authSecret ? startSignIn(config, config.signIn, config.authSecret, stores, logger, now) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").
-  const gate = new Gate(config.authSecret, shares);
+  const gate = new Gate(config.authSecret, shares, signIn?.check);
   const api = createApi({ config, logger, docs, kv, shares, files: { store: stores.files, collector: files, quota }, now }, gate, apiRoutes);
-  const gateway = new WsGateway(config, logger, metrics, registry, gate, shares);
+  const gateway = new WsGateway(config, logger, metrics, registry, gate, shares, signIn?.watch);
   let listening = false;
-  const http: Server = createServer(createRequestHandler({ config, logger, metrics, api, isReady: () => listening && kv.isOpen }));
+  const auth = signIn && createAuthRoutes({ ...signIn.routes, gate });
+  const http: Server = createServer(createRequestHandler({ config, logger, metrics, api, auth, isReady: () => listening && kv.isOpen }));
   http.on('upgrade', gateway.handleUpgrade);
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'bad HTTP request');

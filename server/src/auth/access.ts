@@ -29,7 +29,9 @@ export interface Access {
   readonly sub?: string | undefined;
   /** A share link's id: the link's record must still exist (revocation). */
   readonly share?: string | undefined;
-  /** Token expiry, ms since the epoch. */
+  /** A signed-in session's id: its end, or a change of the person's role, closes the connection. */
+  readonly session?: string | undefined;
+  /** Token (or session) expiry, ms since the epoch. */
   readonly expiresAtMs?: number | undefined;
 }
 

@@ -1,6 +1,9 @@
 import { AuthError } from '../errors.js';
 import { modeCovers, OPEN_ACCESS, type Access, type Mode } from './access.js';
 import { claimsCover, verifyClaims } from './tokens.js';
+import type { SessionRecord, SessionUser } from '../storage/kinds/sessions.js';
+import type { CookiePolicy } from '../http/credential.js';
+import { modeOfRole, roleCovers, type Role } from './roles.js';
 
 /**
  * What a route (or the WebSocket upgrade) declares it needs (DESIGN.md, "One gate"):
@@ -13,9 +16,11 @@ import { claimsCover, verifyClaims } from './tokens.js';
  */
 export type Need = 'public' | 'any' | Mode | 'owner' | 'operator';
 
-/** What a request carries; read from it in one place (http/credential.ts). Later: a session. */
+/** What a request carries; read from it in one place (http/credential.ts). A token wins. */
 export interface Credential {
   readonly token?: string | undefined;
+  /** A signed-in session's id (the cookie counted under the Origin rules). */
+  readonly session?: string | undefined;
 }
 
 /** The documents a grant reaches: a name or a prefix ending in `*`; `exact` for share links. */
@@ -27,6 +32,22 @@ export interface Scope {
 /** The gate's decision: what the caller may do, and over which names. Handlers read only this. */
 export interface Grant extends Access {
   readonly scope: Scope;
+  /** Who is signed in (a session credential). */
+  readonly user?: SessionUser | undefined;
+  /** Their role in the document of the request, when the route named one. */
+  readonly role?: Role | undefined;
+}
+
+/** With sign-in: sessions, and the people of each document (a person's role in it). */
+export interface SignInCheck {
+  readonly cookies: CookiePolicy;
+  session(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * The role `user` has in document `name` (the people record, or general access for anyone
+   * signed in), creating the document as theirs when nothing is stored under the name and `opens`;
+   * undefined: none.
+   */
+  roleOf(user: SessionUser, name: string, opens: boolean): Promise<Role | undefined>;
 }
 
 /** Share records, as far as the gate needs them (shares/Shares.ts). */
@@ -39,7 +60,8 @@ const EVERYTHING: Scope = Object.freeze({ doc: '*' });
 /** Without AUTH_SECRET every caller gets this: the server is open. */
 const OPEN_GRANT: Grant = Object.freeze({ ...OPEN_ACCESS, scope: EVERYTHING });
 /** What `public` routes get when they are not told who asks. */
-const ANONYMOUS: Grant = Object.freeze({ mode: 'read', scope: Object.freeze({ doc: '', match: 'exact' }) });
+const NOTHING: Scope = Object.freeze({ doc: '', match: 'exact' });
+const ANONYMOUS: Grant = Object.freeze({ mode: 'read', scope: NOTHING });
 
 /**
  * The one access decision of the server: every surface (WebSocket upgrade, `/api/*`, `/files/*`)
@@ -51,7 +73,13 @@ export class Gate {
   constructor(
     private readonly secret: string | undefined,
     private readonly shares: ShareCheck | undefined,
+    private readonly signIn?: SignInCheck | undefined,
   ) {}
+
+  /** Where the session cookie counts (with sign-in), for the credential reader. */
+  get cookies(): CookiePolicy | undefined {
+    return this.signIn?.cookies;
+  }
 
   /** Whether credentials matter at all (AUTH_SECRET is set). */
   get closed(): boolean {
@@ -59,8 +87,10 @@ export class Gate {
   }
 
   async decide(credential: Credential, need: Need, name?: string): Promise<Grant> {
+    if (this.signIn && credential.token === undefined && credential.session !== undefined) return this.decideSession(this.signIn, credential.session, need, name);
     if (need === 'public') return ANONYMOUS;
     if (this.secret === undefined) return OPEN_GRANT;
+    if (this.signIn && credential.token === undefined) throw new AuthError('sign in, or open a link with a token', 401);
     const { doc, match, ...access } = await verifyClaims(this.secret, credential.token);
     if (access.share !== undefined) {
       // A link names one document: refusing it on another one before the record is read keeps
@@ -80,5 +110,27 @@ export class Gate {
     const mode: Mode = need === 'owner' ? 'write' : need;
     if (!modeCovers(access.mode, mode)) throw new AuthError(`this needs ${need === 'owner' ? 'owner' : mode} access to the document; the token grants ${access.mode}`, 403);
     return grant;
+  }
+
+  /**
+   * A signed-in person: the session must be live; their access to a document is their role in
+   * it (DESIGN.md, "People and roles"). Their list and search (`any`) are filtered by the handler
+   * from `user`; the scope of tokens reaches nothing.
+   */
+  private async decideSession(signIn: SignInCheck, id: string, need: Need, name: string | undefined): Promise<Grant> {
+    const session = await signIn.session(id);
+    if (!session) {
+      if (need === 'public') return ANONYMOUS;
+      throw new AuthError('your session has ended: sign in again', 401);
+    }
+    const { user } = session;
+    const base = { sub: user.id, userName: user.name, session: id, expiresAtMs: session.expiresAt, user };
+    if (need === 'public' || need === 'any') return { mode: 'read', scope: NOTHING, ...base };
+    if (need === 'operator') throw new AuthError('this needs an operator token (doc "*", mode write)', 403);
+    if (name === undefined) throw new Error(`a route that needs ${need} must name its document`);
+    const role = await signIn.roleOf(user, name, true);
+    if (role === undefined) throw new AuthError('you have no access to this document: ask its owner to share it with you', 403);
+    if (!roleCovers(role, need)) throw new AuthError(`this needs ${need} access to the document; you are ${role === 'owner' ? 'an owner' : `a ${role}`}`, 403);
+    return { mode: modeOfRole(role), scope: { doc: name, match: 'exact' }, role, ...base };
   }
 }

@@ -18,6 +18,8 @@
  *   channel tandem:files-deleted the file collector deleted files of a document: every instance
  *                                drops its cached copies
  *   tandem:{<name>}:shares       Hash: share-link id → its record (JSON)
+ *   tandem:session:<id>      a signed-in session's record (JSON; expires with it)
+ *   tandem:login:<state>     a login transaction (JSON; expires; taken once with GETDEL)
  *   tandem:epoch             random; set once per Redis data set: a new value = Redis lost its data
  *   tandem:instance:<id>     heartbeat of a running instance (expires)
  *   channel tandem:presence  awareness and heartbeats between instances (ephemeral)
@@ -38,6 +40,8 @@ export const fileKey = (name: string, sha256: string): string => `${PREFIX}${nam
 export const fileTimesKey = (name: string): string => `${PREFIX}${name}}:files`;
 export const FILES_DELETED_CHANNEL = 'tandem:files-deleted';
 export const sharesKey = (name: string): string => `${PREFIX}${name}}:shares`;
+export const sessionKey = (id: string): string => `tandem:session:${id}`;
+export const loginKey = (state: string): string => `tandem:login:${state}`;
 export const EPOCH_KEY = 'tandem:epoch';
 export const heartbeatKey = (instance: string): string => `tandem:instance:${instance}`;
 export const PRESENCE_CHANNEL = 'tandem:presence';

@@ -4,12 +4,13 @@ import type { Cluster } from './Cluster.js';
 import { SharedDocuments } from './SharedDocuments.js';
 import { SharedFiles } from './SharedFiles.js';
 import { SharedShares } from './SharedShares.js';
+import { SharedLogins, SharedSessions } from './SharedSessions.js';
 import { SharedVersions } from './SharedVersions.js';
 import { VersionLease } from './VersionLease.js';
 
 /**
  * The kinds every instance must answer alike (versions, the document list, files, share
- * links), each wrapped so that it lives in Redis as well as in this instance's store; the
+ * links, sign-in sessions and login transactions), each wrapped so that it lives in Redis as well as in this instance's store; the
  * update log and the cluster marks stay this instance's own (the shared log is the Cluster's).
  * The server calls this once, at start, with REDIS_URL: nothing above storage asks whether
  * Redis exists. `lease` decides which instance records a document's automatic versions.
@@ -26,6 +27,8 @@ export function sharedStores(local: Stores, cluster: Cluster, logger: Logger, no
     documents: new SharedDocuments(local.documents, link, instance, logger, files),
     files,
     shares: new SharedShares(local.shares, link),
+    sessions: new SharedSessions(local.sessions, link, now),
+    logins: new SharedLogins(link, now),
     lease: new VersionLease(link, instance, logger),
   };
 }

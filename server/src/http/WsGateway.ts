@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type Server, type WebSocket } from 'ws';
-import type { Access } from '../auth/access.js';
+import type { Access, Mode } from '../auth/access.js';
+import type { SessionUse, SessionWatch } from '../signin/SessionWatch.js';
 import type { Gate } from '../auth/gate.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
 import type { Config } from '../config.js';
@@ -75,6 +76,7 @@ export class WsGateway {
     private readonly registry: RoomRegistry,
     private readonly gate: Gate,
     shares?: Shares | undefined,
+    sessions?: SessionWatch | undefined,
   ) {
     this.wss = new WebSocketServer<typeof TaggedSocket>({
       noServer: true,
@@ -93,9 +95,32 @@ export class WsGateway {
       this.closeShareSessions,
       (ref, err) => this.logger.warn({ doc: ref.name, err }, 'cannot check a share link'),
     );
+    // A logout or a role change reaches open sessions: at once here, within 2 s elsewhere.
+    this.stopWatchingSessions = sessions?.watch(
+      () => this.sessionsInUse(),
+      async (use) => (await this.gate.decide({ session: use.session }, 'read', use.name)).mode,
+      this.closeChangedSessions,
+      (use, err) => this.logger.warn({ doc: use.name, err }, 'cannot check a session'),
+    );
   }
 
   private readonly stopWatchingShares: (() => void) | undefined;
+  private readonly stopWatchingSessions: (() => void) | undefined;
+
+  private *sessionsInUse(): Iterable<SessionUse> {
+    for (const [conn, room] of this.conns) {
+      const { session, mode } = conn.access;
+      if (session !== undefined && !conn.closed) yield { name: room.name, session, mode };
+    }
+  }
+
+  /** A signed-in person's access changed (4403: reconnect and ask again) or ended (4401). */
+  private readonly closeChangedSessions = ({ name, session, mode }: SessionUse, to: Mode | undefined, reason: string): void => {
+    for (const [conn, room] of this.conns) {
+      if (conn.access.session !== session || conn.access.mode !== mode || room.name !== name || conn.closed) continue;
+      conn.close(to === undefined ? CloseCode.TokenExpired : CloseCode.AccessChanged, truncateReason(reason));
+    }
+  };
 
   private *sharesInUse(): Iterable<ShareRef> {
     for (const [conn, room] of this.conns) {
@@ -130,7 +155,7 @@ export class WsGateway {
       if (req.headers.upgrade?.toLowerCase() !== 'websocket' || typeof key !== 'string' || !KEY.test(key) || (version !== '13' && version !== '8')) {
         throw new RequestError('not a valid WebSocket upgrade', 400);
       }
-      const credential = credentialOf(req, query);
+      const credential = credentialOf(req, query, this.gate.cookies, true);
       const access: Access = await this.gate.decide(credential, 'read', name);
       ip = clientIp(this.config, req);
       const count = this.perIp.get(ip) ?? 0;
@@ -301,6 +326,7 @@ export class WsGateway {
     this.accepting = false;
     clearInterval(this.heartbeat);
     this.stopWatchingShares?.();
+    this.stopWatchingSessions?.();
     this.budget.stop();
     for (const conn of [...this.conns.keys()]) conn.closeDraining(CloseCode.GoingAway, 'server shutting down');
   }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { isApiPath } from './api/router.js';
+import { isAuthPath } from '../signin/authRoutes.js';
 import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { splitTarget } from './names.js';
@@ -16,6 +17,8 @@ export interface RouteDeps {
   isReady: () => boolean;
   /** Everything under /api/ and /files/: the route table behind the gate (http/api/router.ts). */
   api: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void>;
+  /** With sign-in: `/auth/login`, `/auth/callback`, `/auth/logout` (signin/authRoutes.ts). */
+  auth?: ((req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void>) | undefined;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -41,6 +44,10 @@ async function handle(deps: RouteDeps, req: IncomingMessage, res: ServerResponse
   if (handleCors(deps.config, req, res, path)) return;
   if (isApiPath(path)) {
     await deps.api(req, res, path, query);
+    return;
+  }
+  if (deps.auth && isAuthPath(path)) {
+    await deps.auth(req, res, path, query);
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {

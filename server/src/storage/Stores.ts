@@ -3,6 +3,7 @@ import { Documents, type DocumentIndex } from './kinds/documents.js';
 import { Files, type FileStore } from './kinds/files.js';
 import { ClusterMarks, type ClusterMarkStore } from './kinds/marks.js';
 import { ShareLinks, type ShareStore } from './kinds/shares.js';
+import { LoginTransactions, Sessions, type LoginStore, type SessionStore } from './kinds/sessions.js';
 import { UpdateLog, type UpdateStore } from './kinds/updates.js';
 import { Versions, type VersionStore } from './kinds/versions.js';
 
@@ -21,6 +22,9 @@ export interface Stores {
   readonly files: FileStore;
   readonly shares: ShareStore;
   readonly documents: DocumentIndex;
+  /** Sign-in: sessions and login transactions. */
+  readonly sessions: SessionStore;
+  readonly logins: LoginStore;
 }
 
 export function storesOver(kv: KV): Stores {
@@ -33,5 +37,7 @@ export function storesOver(kv: KV): Stores {
     files: new Files(kv),
     shares: new ShareLinks(kv),
     documents: new Documents(kv, (name) => updates.release(name)),
+    sessions: new Sessions(kv),
+    logins: new LoginTransactions(kv),
   };
 }

@@ -14,6 +14,12 @@
  *   filetime: 'd' 00 <name> 00 't' 00 <sha256, 32 bytes>   when it was last uploaded (ms, u64 BE);
  *                                     files stored before times were kept have none
  *   link:     'd' 00 <name> 00 'l' 00 <share id, UTF-8>   JSON: a share link's record
+ *   people:   'd' 00 <name> 00 'p'     JSON: the document's people and general access (sign-in)
+ * Outside documents (sign-in), one byte for the kind, then 00:
+ *   session:  'a' 00 <session id, UTF-8>   JSON: a signed-in session (who, until when)
+ *   login:    'x' 00 <state, UTF-8>        JSON: a login transaction (nonce, PKCE verifier, next)
+ *   mine:     'w' 00 <email> 00 <name>     JSON: a document a person may open (a role, or opened
+ *                                     through general access), for their list
  * Compaction only ever touches kind 'u'. A version's metadata and body are apart so that the
  * history list reads no document states. Every key of a document starts with 'd' 00 <name> 00
  * (`docRange`), and 0x00 sorts first, so documents follow each other in name order.
@@ -171,4 +177,39 @@ export function shareRange(name: string): { gte: Buffer; lt: Buffer } {
 
 export function shareKey(name: string, id: string): Buffer {
   return Buffer.concat([idRange(name, L).gte, Buffer.from(id, 'utf8')]);
+}
+
+const P = 0x70; // 'p'
+
+/** A document's people and general access (one JSON record). */
+export const peopleKey = (name: string): Buffer => kindKey(name, P);
+
+/** A key outside documents: <kind> 00 <parts joined by 00>. */
+function topKey(kind: number, ...parts: string[]): Buffer {
+  return Buffer.concat([Buffer.from([kind, 0]), ...parts.flatMap((p, i) => (i === 0 ? [Buffer.from(p, 'utf8')] : [Buffer.from([0]), Buffer.from(p, 'utf8')]))]);
+}
+
+const SESSION = 0x61; // 'a'
+const LOGIN = 0x78; // 'x'
+const MINE = 0x77; // 'w'
+
+export const sessionKey = (id: string): Buffer => topKey(SESSION, id);
+
+export const loginKey = (state: string): Buffer => topKey(LOGIN, state);
+
+/** One document in a person's list (by their verified email). */
+export const mineKey = (email: string, name: string): Buffer => topKey(MINE, email, name);
+
+/** [gte, lt) of every document in a person's list. */
+export function mineRange(email: string): { gte: Buffer; lt: Buffer } {
+  const gte = Buffer.concat([topKey(MINE, email), Buffer.from([0])]);
+  const lt = Buffer.from(gte);
+  lt[lt.length - 1] = 1;
+  return { gte, lt };
+}
+
+/** The document name at the end of a `mineKey`. */
+export function nameOfMineKey(key: Buffer): string {
+  const end = key.indexOf(0, 2);
+  return key.subarray(end + 1).toString('utf8');
 }

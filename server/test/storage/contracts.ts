@@ -290,3 +290,35 @@ export function sharesContract(backends: readonly Backend[]): void {
     });
   }
 }
+
+/** Kinds 'a' and 'x': sign-in sessions and login transactions. */
+export function sessionsContract(backends: readonly Backend[]): void {
+  for (const backend of backends) {
+    describe(`session contract: ${backend.label}`, () => {
+      const user = { id: 'oidc:a', name: 'A', email: 'a@example.com' };
+      const t = Date.now();
+      test('sessions: stored, read by id, deleted, kept across a reopen', () =>
+        using(backend, async ({ stores, reopen }) => {
+          const s = (id: string) => ({ id, user, createdAt: t, expiresAt: t + 60_000 });
+          await Promise.all([stores.sessions.putSession(s('session-one-0123456789')), stores.sessions.putSession(s('session-two-0123456789'))]);
+          assert.deepEqual(await stores.sessions.getSession('session-one-0123456789'), s('session-one-0123456789'));
+          await stores.sessions.deleteSession('session-one-0123456789');
+          assert.equal(await stores.sessions.getSession('session-one-0123456789'), undefined);
+          assert.equal(await stores.sessions.getSession('never'), undefined);
+          if (reopen) assert.equal((await (await reopen()).sessions.getSession('session-two-0123456789'))?.id, 'session-two-0123456789');
+        }));
+      test('login transactions: taken once, even by two takes at the same time, and by another instance', () =>
+        using(backend, async ({ stores, reopen }) => {
+          const login = (state: string) => ({ state, nonce: 'n', codeVerifier: 'v', next: '/d/x', expiresAt: t + 60_000 });
+          await stores.logins.putLogin(login('s1'));
+          const takes = await Promise.all([stores.logins.takeLogin('s1'), stores.logins.takeLogin('s1')]);
+          assert.deepEqual(takes.filter((t) => t !== undefined), [login('s1')]);
+          assert.equal(await stores.logins.takeLogin('s1'), undefined);
+          await stores.logins.putLogin(login('s2'));
+          const other = reopen ? await reopen() : stores;
+          assert.deepEqual(await other.logins.takeLogin('s2'), login('s2'));
+          assert.equal(await other.logins.takeLogin('s2'), undefined);
+        }));
+    });
+  }
+}

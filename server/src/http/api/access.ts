@@ -6,9 +6,10 @@ async function access({ res, grant }: ApiRequest): Promise<void> {
   sendJson(res, 200, { mode: grant.mode });
 }
 
-/** Who is signed in: nobody until sign-in exists (DESIGN.md, "Sign-in (optional)"). */
-async function me({ res }: ApiRequest): Promise<void> {
-  sendJson(res, 200, { user: null, signIn: false });
+/** Who is signed in, and whether signing in is possible here (DESIGN.md, "Sign-in (optional)"). */
+async function me({ deps, res, grant }: ApiRequest): Promise<void> {
+  const { user } = grant;
+  sendJson(res, 200, { user: user ? { id: user.id, name: user.name, email: user.email } : null, signIn: deps.config.signIn !== undefined });
 }
 
 export const accessRoutes: Route[] = [

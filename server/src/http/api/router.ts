@@ -65,7 +65,7 @@ export function createApi(deps: ApiDeps, gate: Gate, routes: readonly Route[]) {
         throw new ApiError(405, `${req.method} is not allowed here (${allow})`);
       }
       const name = hit.encodedName === undefined ? '' : decodeName(hit.encodedName);
-      const grant = await gate.decide(credentialOf(req, query), hit.route.access, hit.encodedName === undefined ? undefined : name);
+      const grant = await gate.decide(credentialOf(req, query, gate.cookies), hit.route.access, hit.encodedName === undefined ? undefined : name);
       await hit.route.handle({ deps, req, res, query, name, params: hit.params, grant });
     } catch (err) {
       const refusal = refusalOf(err);

@@ -1,0 +1,3 @@
+import { localBackends, sessionsContract } from './contracts.js';
+
+sessionsContract(localBackends);
