@@ -125,7 +125,7 @@ export async function startServer(
   const signIn = config.signIn && config.authSecret ? startSignIn(config, config.signIn, config.authSecret, stores, logger, now) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").
   const gate = new Gate(config.authSecret, shares, signIn?.check);
-  const api = createApi({ config, logger, docs, kv, shares, files: { store: stores.files, collector: files, quota }, now }, gate, apiRoutes);
+  const api = createApi({ config, logger, docs, kv, shares, people: signIn?.people, files: { store: stores.files, collector: files, quota }, now }, gate, apiRoutes);
   const gateway = new WsGateway(config, logger, metrics, registry, gate, shares, signIn?.watch);
   let listening = false;
   const auth = signIn && createAuthRoutes({ ...signIn.routes, gate });

@@ -128,7 +128,8 @@ export class Gate {
     if (need === 'public' || need === 'any') return { mode: 'read', scope: NOTHING, ...base };
     if (need === 'operator') throw new AuthError('this needs an operator token (doc "*", mode write)', 403);
     if (name === undefined) throw new Error(`a route that needs ${need} must name its document`);
-    const role = await signIn.roleOf(user, name, true);
+    // Opening a name (not deleting it) with nothing stored creates it, as the person's own.
+    const role = await signIn.roleOf(user, name, need !== 'owner');
     if (role === undefined) throw new AuthError('you have no access to this document: ask its owner to share it with you', 403);
     if (!roleCovers(role, need)) throw new AuthError(`this needs ${need} access to the document; you are ${role === 'owner' ? 'an owner' : `a ${role}`}`, 403);
     return { mode: modeOfRole(role), scope: { doc: name, match: 'exact' }, role, ...base };

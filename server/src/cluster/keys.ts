@@ -18,6 +18,8 @@
  *   channel tandem:files-deleted the file collector deleted files of a document: every instance
  *                                drops its cached copies
  *   tandem:{<name>}:shares       Hash: share-link id → its record (JSON)
+ *   tandem:{<name>}:people       a document's people and general access (JSON; created with SET NX)
+ *   tandem:mine:<email>      Hash: document name → the person's entry (role, via people or link)
  *   tandem:session:<id>      a signed-in session's record (JSON; expires with it)
  *   tandem:login:<state>     a login transaction (JSON; expires; taken once with GETDEL)
  *   tandem:epoch             random; set once per Redis data set: a new value = Redis lost its data
@@ -40,6 +42,8 @@ export const fileKey = (name: string, sha256: string): string => `${PREFIX}${nam
 export const fileTimesKey = (name: string): string => `${PREFIX}${name}}:files`;
 export const FILES_DELETED_CHANNEL = 'tandem:files-deleted';
 export const sharesKey = (name: string): string => `${PREFIX}${name}}:shares`;
+export const peopleKey = (name: string): string => `${PREFIX}${name}}:people`;
+export const mineKey = (email: string): string => `tandem:mine:${email}`;
 export const sessionKey = (id: string): string => `tandem:session:${id}`;
 export const loginKey = (state: string): string => `tandem:login:${state}`;
 export const EPOCH_KEY = 'tandem:epoch';

@@ -5,6 +5,7 @@ import { SharedDocuments } from './SharedDocuments.js';
 import { SharedFiles } from './SharedFiles.js';
 import { SharedShares } from './SharedShares.js';
 import { SharedLogins, SharedSessions } from './SharedSessions.js';
+import { SharedPeople } from './SharedPeople.js';
 import { SharedVersions } from './SharedVersions.js';
 import { VersionLease } from './VersionLease.js';
 
@@ -29,6 +30,7 @@ export function sharedStores(local: Stores, cluster: Cluster, logger: Logger, no
     shares: new SharedShares(local.shares, link),
     sessions: new SharedSessions(local.sessions, link, now),
     logins: new SharedLogins(link, now),
+    people: new SharedPeople(local.people, link),
     lease: new VersionLease(link, instance, logger),
   };
 }

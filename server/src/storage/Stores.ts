@@ -3,6 +3,7 @@ import { Documents, type DocumentIndex } from './kinds/documents.js';
 import { Files, type FileStore } from './kinds/files.js';
 import { ClusterMarks, type ClusterMarkStore } from './kinds/marks.js';
 import { ShareLinks, type ShareStore } from './kinds/shares.js';
+import { PeopleRecords, type PeopleStore } from './kinds/people.js';
 import { LoginTransactions, Sessions, type LoginStore, type SessionStore } from './kinds/sessions.js';
 import { UpdateLog, type UpdateStore } from './kinds/updates.js';
 import { Versions, type VersionStore } from './kinds/versions.js';
@@ -25,6 +26,8 @@ export interface Stores {
   /** Sign-in: sessions and login transactions. */
   readonly sessions: SessionStore;
   readonly logins: LoginStore;
+  /** Sign-in: each document's people and general access, and each person's list. */
+  readonly people: PeopleStore;
 }
 
 export function storesOver(kv: KV): Stores {
@@ -39,5 +42,6 @@ export function storesOver(kv: KV): Stores {
     documents: new Documents(kv, (name) => updates.release(name)),
     sessions: new Sessions(kv),
     logins: new LoginTransactions(kv),
+    people: new PeopleRecords(kv),
   };
 }

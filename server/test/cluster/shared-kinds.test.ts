@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logger.js';
 import { Metrics } from '../../src/metrics.js';
 import { MemoryKV } from '../../src/storage/kv/MemoryKV.js';
 import { storesOver, type Stores } from '../../src/storage/Stores.js';
-import { documentsContract, filesContract, sessionsContract, sharesContract, versionsContract, type Backend } from '../storage/contracts.js';
+import { documentsContract, filesContract, peopleContract, sessionsContract, sharesContract, versionsContract, type Backend } from '../storage/contracts.js';
 import { startRedis, type RedisServer } from './support/redis.js';
 
 let redis: RedisServer;
@@ -59,3 +59,4 @@ documentsContract([redisBackend]);
 filesContract([redisBackend]);
 sharesContract([redisBackend]);
 sessionsContract([redisBackend]);
+peopleContract([redisBackend]);

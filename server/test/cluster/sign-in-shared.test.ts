@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { cleanup, freePort, startTestServer, type TestServer } from '../helpers.js';
 import { Browser } from '../signin/support/browser.js';
 import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../signin/support/provider.js';
+import { signIn } from '../signin/support/session.js';
 import { startRedis, type RedisServer } from './support/redis.js';
 
 /** Sends each request to the next instance in turn. */
@@ -71,5 +72,40 @@ describe('sign-in across two instances behind round robin', () => {
     const out = await b.fetch(`${base}/auth/logout`, { method: 'POST', headers: { origin: base } });
     assert.equal(out.status, 204);
     for (const ts of instances) assert.equal(await ask(ts), null, `after logout, instance on ${ts.port}`);
+  });
+
+  test('two people opening a new name on two instances at once: exactly one is its owner', async () => {
+    const [a, b] = await Promise.all([signIn(base, 'alice'), signIn(base, 'bob')]);
+    const at = (ts: TestServer, path: string, cookie: string) => fetch(`http://127.0.0.1:${ts.port}${path}`, { headers: { cookie } });
+    const [ra, rb] = await Promise.all([at(instances[0]!, '/api/access/race', a.cookie), at(instances[1]!, '/api/access/race', b.cookie)]);
+    assert.deepEqual([ra.status, rb.status].sort(), [200, 403]);
+    const owner = ra.status === 200 ? 'alice@example.com' : 'bob@example.com';
+    for (const ts of instances) {
+      const people = (await (await at(ts, '/api/docs/race/people', ra.status === 200 ? a.cookie : b.cookie)).json()) as { people: Array<{ email: string; role: string }> };
+      assert.deepEqual(people.people.map((p) => [p.email, p.role]), [[owner, 'owner']]);
+    }
+  });
+
+  test('a role change through one instance reaches the person\'s socket on the other within 2 s', async () => {
+    const [a, b] = await Promise.all([signIn(base, 'alice'), signIn(base, 'bob')]);
+    const [one, two] = instances.map((ts) => `ws://127.0.0.1:${ts.port}`) as [string, string];
+    const put = (role: string | undefined) =>
+      fetch(`http://127.0.0.1:${instances[0]!.port}/api/docs/team/people`, {
+        method: 'PUT',
+        headers: { cookie: a.cookie, origin: base, 'content-type': 'application/json' },
+        body: JSON.stringify({ people: [{ email: 'alice@example.com', role: 'owner' }, ...(role ? [{ email: 'bob@example.com', role }] : [])], general: 'restricted' }),
+      });
+    (await a.open(one, 'team')).ws.close();
+    assert.equal((await put('commenter')).status, 200);
+    const first = await b.open(two, 'team');
+    const changedAt = Date.now();
+    assert.equal((await put('editor')).status, 200);
+    assert.equal(await first.closed, 4403);
+    assert.ok(Date.now() - changedAt < 2000, `took ${Date.now() - changedAt} ms`);
+    const second = await b.open(two, 'team');
+    const removedAt = Date.now();
+    assert.equal((await put(undefined)).status, 200);
+    assert.equal(await second.closed, 4401);
+    assert.ok(Date.now() - removedAt < 2000, `took ${Date.now() - removedAt} ms`);
   });
 });

@@ -10,7 +10,9 @@ import { modeCovers, type Mode } from '../../src/auth/access.js';
 import type { Need } from '../../src/auth/gate.js';
 import { mintToken } from '../../src/auth/tokens.js';
 import { apiRoutes } from '../../src/http/api/index.js';
-import { cleanup, startTestServer, upgradeStatus, type TestServer } from '../helpers.js';
+import { cleanup, freePort, startTestServer, upgradeStatus, type TestServer } from '../helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../signin/support/provider.js';
+import { signIn } from '../signin/support/session.js';
 
 const SECRET = 'matrix-test-secret-0123456789abcdef';
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 64 }, (_, i) => i)]);
@@ -51,6 +53,34 @@ function expected(need: Need, cred: Cred): 200 | 401 | 403 {
   return modeCovers(mode, need === 'owner' ? 'write' : need) ? 200 : 403;
 }
 
+/**
+ * Signed-in people (a session cookie), each a role in every fixture document (`stranger`: none),
+ * calling from the server's own Origin or from another site's.
+ */
+const ROLES = ['stranger', 'viewer', 'commenter', 'editor', 'owner'] as const;
+type SessionRole = (typeof ROLES)[number];
+const LOGIN: Record<SessionRole, string> = { stranger: 'mallory', viewer: 'dave', commenter: 'carol', editor: 'bob', owner: 'alice' };
+const SESSION_MODE: Record<Exclude<SessionRole, 'stranger'>, Mode> = { viewer: 'read', commenter: 'comment', editor: 'write', owner: 'write' };
+const PEOPLE = [
+  { email: 'alice@example.com', role: 'owner' },
+  { email: 'bob@example.com', role: 'editor' },
+  { email: 'carol@example.com', role: 'commenter' },
+  { email: 'dave@example.com', role: 'viewer' },
+];
+
+/** What a session of `role` must get on a route that needs `need`, from its own Origin or another site's. */
+function expectedForSession(need: Need, method: string, role: SessionRole, foreign: boolean): 200 | 401 | 403 {
+  if (foreign) {
+    // The cookie does not count from another site: a GET is nobody's, anything else refused.
+    if (method !== 'GET') return 403;
+    return need === 'public' ? 200 : 401;
+  }
+  if (need === 'public' || need === 'any') return 200;
+  if (need === 'operator' || role === 'stranger') return 403;
+  if (need === 'owner') return role === 'owner' ? 200 : 403;
+  return modeCovers(SESSION_MODE[role], need) ? 200 : 403;
+}
+
 /** How to call each row: its path for a fixture, and a body that a permitted call accepts. */
 const CALLS: Record<string, (f: Fixture) => { path: string; body?: BodyInit; type?: string }> = {
   'GET api/access/:name': (f) => ({ path: `/api/access/${enc(f.name)}` }),
@@ -69,6 +99,9 @@ const CALLS: Record<string, (f: Fixture) => { path: string; body?: BodyInit; typ
   'GET api/docs/:name/shares': (f) => ({ path: `/api/docs/${enc(f.name)}/shares` }),
   'POST api/docs/:name/shares': (f) => ({ path: `/api/docs/${enc(f.name)}/shares`, body: JSON.stringify({ mode: 'read' }), type: 'application/json' }),
   'DELETE api/docs/:name/shares/:id': (f) => ({ path: `/api/docs/${enc(f.name)}/shares/${f.shareId}` }),
+  'GET api/docs/:name/people': (f) => ({ path: `/api/docs/${enc(f.name)}/people` }),
+  // Keeps every owner and the general access, so that an editor may make it too.
+  'PUT api/docs/:name/people': (f) => ({ path: `/api/docs/${enc(f.name)}/people`, body: JSON.stringify({ people: [...PEOPLE, { email: 'new@example.com', role: 'viewer' }], general: 'restricted' }), type: 'application/json' }),
   'GET api/backup': () => ({ path: '/api/backup' }),
 };
 
@@ -76,6 +109,8 @@ const enc = encodeURIComponent;
 
 describe('authorization matrix: every route × every credential', () => {
   let ts: TestServer;
+  let provider: TestProvider;
+  const cookies = {} as Record<SessionRole, string>;
   let base: string;
   let operator: string;
   const tokens = {} as Record<Exclude<Cred, 'none' | 'revokedShare' | 'expiredShare' | 'readShare' | 'unknownShare'>, string>;
@@ -103,6 +138,7 @@ describe('authorization matrix: every route × every credential', () => {
     const victim = await share({ mode: 'read' });
     const revoked = await share({ mode: 'write' });
     await ok(await call('DELETE', `${d}/shares/${revoked.id as string}`, operator), 'seed revoke');
+    await ok(await call('PUT', `${d}/people`, operator, JSON.stringify({ people: PEOPLE, general: 'restricted' }), 'application/json'), 'seed people');
     const expiring = await share({ mode: 'write', expiresInSeconds: 1 });
     // A token for the expiring link that outlives its record: only the record's expiry refuses it.
     const expiredShare = await mintToken(SECRET, { doc: name, mode: 'write', share: expiring.id as string, match: 'exact' }, 3600);
@@ -135,8 +171,12 @@ describe('authorization matrix: every route × every credential', () => {
   const fixtures = new Map<string, Fixture>();
 
   before(async () => {
-    ts = await startTestServer({ AUTH_SECRET: SECRET });
-    base = `http://127.0.0.1:${ts.port}`;
+    // With sign-in, so that the session rows exist too; tokens decide as they do without it.
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    provider = await startProvider([`${base}/auth/callback`]);
+    ts = await startTestServer({ PORT: String(port), AUTH_SECRET: SECRET, OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, PUBLIC_URL: base });
+    for (const role of ROLES) cookies[role] = (await signIn(base, LOGIN[role])).cookie;
     operator = await mintToken(SECRET, { doc: '*', mode: 'write' }, 3600);
     Object.assign(tokens, {
       expired: await mintToken(SECRET, { doc: 'm/*', mode: 'write' }, -60),
@@ -155,6 +195,7 @@ describe('authorization matrix: every route × every credential', () => {
   });
   after(async () => {
     await ts.stop();
+    await provider.stop();
     cleanup(ts.dataDir);
   });
 
@@ -185,6 +226,22 @@ describe('authorization matrix: every route × every credential', () => {
           assert.ok(refusal.reason.length > 0);
         }
       }
+      // Sessions: refused ones first (another site's Origin, then the lower roles).
+      for (const foreign of [true, false]) {
+        for (const role of ROLES) {
+          const want = expectedForSession(route.access, route.method, role, foreign);
+          // A fresh document each time: named versions of one document are rate-limited.
+          if (want === 200 && route.method !== 'GET') fixture = await seed(`${fixtures.get(key)!.name}/${role}`);
+          const { path, body, type }: ReturnType<NonNullable<typeof make>> = make(fixture);
+          const headers: Record<string, string> = { cookie: cookies[role], origin: foreign ? 'https://evil.example' : base };
+          if (type) headers['content-type'] = type;
+          const res: Response = await fetch(`${base}${path}`, { method: route.method, headers, body });
+          const what = `${key} as ${role}${foreign ? ' from another site' : ''}`;
+          const text = await res.text();
+          if (want === 200) assert.ok(res.status >= 200 && res.status < 300, `${what}: want 2xx, got ${res.status} ${text}`);
+          else assert.equal(res.status, want, `${what}: want ${want}, got ${res.status} ${text}`);
+        }
+      }
     });
   }
 
@@ -196,6 +253,13 @@ describe('authorization matrix: every route × every credential', () => {
       const status = await upgradeStatus(ts.url, `/${enc(f.name)}`, token ? { authorization: `Bearer ${token}` } : {});
       const want = expected('read', cred);
       assert.equal(status, want === 200 ? 101 : want, `upgrade with ${cred}`);
+    }
+    for (const role of ROLES) {
+      const cookie = cookies[role];
+      assert.equal(await upgradeStatus(ts.url, `/${enc(f.name)}`, { cookie, origin: 'https://evil.example' }), 403, `upgrade as ${role} from another site`);
+      assert.equal(await upgradeStatus(ts.url, `/${enc(f.name)}`, { cookie }), 403, `upgrade as ${role} without Origin`);
+      const want = expectedForSession('read', 'GET', role, false);
+      assert.equal(await upgradeStatus(ts.url, `/${enc(f.name)}`, { cookie, origin: base }), want === 200 ? 101 : want, `upgrade as ${role}`);
     }
   });
 

@@ -322,3 +322,34 @@ export function sessionsContract(backends: readonly Backend[]): void {
     });
   }
 }
+
+/** Kinds 'p' and 'w': a document's people (created once), and each person's list. */
+export function peopleContract(backends: readonly Backend[]): void {
+  for (const backend of backends) {
+    describe(`people contract: ${backend.label}`, () => {
+      const rec = (email: string) => ({ people: [{ email, role: 'owner' as const }], general: 'restricted' as const });
+      test('people: created once (of many racing creators one wins), replaced, kept across a reopen', () =>
+        using(backend, async ({ stores, reopen }) => {
+          assert.equal(await stores.people.getPeople('a'), undefined);
+          const wins = await Promise.all(['x@e.com', 'y@e.com', 'z@e.com'].map((e) => stores.people.createPeople('a', rec(e))));
+          assert.equal(wins.filter(Boolean).length, 1);
+          const winner = ['x@e.com', 'y@e.com', 'z@e.com'][wins.indexOf(true)]!;
+          assert.deepEqual(await stores.people.getPeople('a'), rec(winner));
+          assert.equal(await stores.people.createPeople('a', rec('late@e.com')), false);
+          await stores.people.putPeople('a', { ...rec(winner), general: 'link-viewer' });
+          assert.equal((await stores.people.getPeople('a'))?.general, 'link-viewer');
+          assert.equal(await stores.people.getPeople('a/b'), undefined, 'people belong to their document');
+          if (reopen) assert.equal((await (await reopen()).people.getPeople('a'))?.general, 'link-viewer');
+        }));
+      test('a person\'s list: entries by document, removed one by one', () =>
+        using(backend, async ({ stores, reopen }) => {
+          await Promise.all([stores.people.putMine('p@e.com', 'a/b', { role: 'owner', via: 'people' }), stores.people.putMine('p@e.com', 'c', { role: 'viewer', via: 'link' }), stores.people.putMine('q@e.com', 'c', { role: 'editor', via: 'people' })]);
+          const sorted = async (s: Stores, email: string) => (await s.people.listMine(email)).sort((x, y) => (x.name < y.name ? -1 : 1));
+          assert.deepEqual(await sorted(stores, 'p@e.com'), [{ name: 'a/b', entry: { role: 'owner', via: 'people' } }, { name: 'c', entry: { role: 'viewer', via: 'link' } }]);
+          await stores.people.deleteMine('p@e.com', 'c');
+          assert.deepEqual((await sorted(stores, 'p@e.com')).map((e) => e.name), ['a/b']);
+          assert.deepEqual((await sorted(reopen ? await reopen() : stores, 'q@e.com')).map((e) => e.name), ['c']);
+        }));
+    });
+  }
+}

@@ -6,6 +6,7 @@ import type { FileCollector } from '../../files/FileCollector.js';
 import type { DocumentService } from '../../history/DocumentService.js';
 import type { Logger } from '../../logger.js';
 import type { Shares } from '../../shares/Shares.js';
+import type { People } from '../../people/People.js';
 import type { FileStore } from '../../storage/kinds/files.js';
 import type { KV } from '../../storage/kv/KV.js';
 import { ApiError } from '../refusals.js';
@@ -19,6 +20,8 @@ export interface ApiDeps {
   docs: DocumentService;
   /** Where everything is stored, for `backup` (a consistent snapshot of it). */
   kv: KV;
+  /** With sign-in: each document's people and general access. */
+  people?: People | undefined;
   /** With AUTH_SECRET: share links. */
   shares?: Shares | undefined;
   /** Uploaded files (with REDIS_URL, the shared store); the collector is told of uploads. */

@@ -8,7 +8,20 @@ function listScope({ doc, match }: ApiRequest['grant']['scope']): { prefix: stri
   return match !== 'exact' && doc.endsWith('*') ? { prefix: doc.slice(0, -1), exact: false } : { prefix: doc, exact: true };
 }
 
-async function list({ deps, res, query, grant }: ApiRequest): Promise<void> {
+/** A signed-in person's list: theirs and shared with them, newest first, with their role in each. */
+async function listFor(r: ApiRequest, email: string | null): Promise<void> {
+  const entries = email === null || !r.deps.people ? [] : await r.deps.people.listFor(email);
+  const docs = await Promise.all(entries.map(async (e) => ({ ...e, info: await r.deps.docs.info(e.name).catch(() => undefined) })));
+  docs.sort((a, b) => (b.info?.updatedAt ?? 0) - (a.info?.updatedAt ?? 0));
+  sendJson(r.res, 200, {
+    documents: docs.map((d) => ({ name: d.name, title: d.info?.title ?? '', size: d.info?.size ?? 0, updatedAt: d.info?.updatedAt ? new Date(d.info.updatedAt).toISOString() : null, role: d.role })),
+    cursor: null,
+  });
+}
+
+async function list(r: ApiRequest): Promise<void> {
+  if (r.grant.user) return listFor(r, r.grant.user.email);
+  const { deps, res, query, grant } = r;
   const rawLimit = query.get('limit');
   const limit = rawLimit === null ? 50 : Number(rawLimit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ApiError(400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);

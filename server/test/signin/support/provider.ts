@@ -18,6 +18,7 @@ export const PEOPLE: Record<string, TestPerson> = {
   carol: { name: 'Carol Cook', email: 'carol@example.com', email_verified: true },
   // Claims an email the provider never verified: must never be matched by it ("nOAuth").
   mallory: { name: 'Mallory', email: 'bob@example.com', email_verified: false },
+  dave: { name: 'Dave Dale', email: 'dave@example.com', email_verified: true },
 };
 
 export const CLIENT_ID = 'tandem';

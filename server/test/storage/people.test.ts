@@ -1,0 +1,3 @@
+import { localBackends, peopleContract } from './contracts.js';
+
+peopleContract(localBackends);
