@@ -7,6 +7,8 @@ import { DocMenu } from './DocMenu';
 import { useIdentity } from './identity';
 import { NamePrompt } from './NamePrompt';
 import { ShareDialog } from './ShareDialog';
+import { AccountMenu } from './AccountMenu';
+import { colorOf, useMe } from './useMe';
 import { docPath, wsUrlFromLocation } from './routes';
 import { rememberDoc } from './storage';
 
@@ -32,7 +34,13 @@ async function copyText(text: string): Promise<boolean> {
 export function DocumentPage({ name, navigate }: { name: string; navigate: (path: string) => void }) {
   const search = window.location.search;
   const token = useMemo(() => new URLSearchParams(search).get('token') ?? undefined, [search]);
-  const identity = useIdentity(search);
+  const typed = useIdentity(search);
+  const me = useMe();
+  // Signed in (and no token of its own on the page): the provider's name, verified by the server.
+  const signedIn = token === undefined ? me?.user : undefined;
+  const verifiedUser = useMemo(() => signedIn && { name: signedIn.name, color: colorOf(signedIn.id) }, [signedIn]);
+  // Until we know whether someone is signed in, no name prompt (it would flash for them).
+  const identity = verifiedUser ? { ...typed, user: verifiedUser, needsName: false } : { ...typed, needsName: typed.needsName && me !== null };
   const url = useMemo(() => wsUrlFromLocation(window.location), []);
   const [copied, setCopied] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -90,13 +98,14 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
         <button type="button" className="doc-header__share doc-header__wide" onClick={() => setSharing(true)} aria-haspopup="dialog">
           Share
         </button>
+        <AccountMenu me={me} />
         <DocMenu url={url} document={name} token={token} offline={status === 'offline'} onHistory={() => setHistoryOpen(true)} onShare={() => setSharing(true)} />
       </header>
       <div className="doc-page__body">
         <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} onStatus={setStatus} autofocus className="doc-page__editor" />
         {historyOpen && <HistoryPanel url={url} document={name} token={token} onClose={() => setHistoryOpen(false)} />}
       </div>
-      {sharing && <ShareDialog name={name} token={token} plainLink={plainLink} copy={copyLink} copied={copied} onClose={() => setSharing(false)} />}
+      {sharing && <ShareDialog name={name} token={token} me={signedIn ?? null} plainLink={plainLink} copy={copyLink} copied={copied} onClose={() => setSharing(false)} />}
       {identity.needsName && <NamePrompt guestName={identity.user.name} onName={identity.setName} onDismiss={identity.dismiss} />}
     </div>
   );

@@ -4,6 +4,9 @@ import { DocLink } from './DocLink';
 import { docPath } from './routes';
 import { randomDocName } from './names';
 import { ServerDocuments } from './ServerDocuments';
+import { AccountMenu } from './AccountMenu';
+import { MyDocuments } from './MyDocuments';
+import { useMe } from './useMe';
 
 function when(ts: number): string {
   const minutes = Math.round((Date.now() - ts) / 60000);
@@ -16,11 +19,14 @@ function when(ts: number): string {
 
 export function HomePage({ navigate }: { navigate: (path: string) => void }) {
   const [recent, setRecent] = useState(loadRecent);
+  const me = useMe();
   return (
     <main className="home">
       <header className="home__header">
         <span className="app-logo" aria-hidden="true">T</span>
         <h1>Tandem</h1>
+        <span className="home__spacer" />
+        <AccountMenu me={me} />
       </header>
       <section className="home__start">
         <button type="button" className="home__new" onClick={() => navigate(docPath(randomDocName()))}>
@@ -54,7 +60,7 @@ export function HomePage({ navigate }: { navigate: (path: string) => void }) {
           </ul>
         )}
       </section>
-      <ServerDocuments navigate={navigate} />
+      {me?.user ? <MyDocuments navigate={navigate} /> : me && <ServerDocuments navigate={navigate} />}
     </main>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { trapTab, useReturnFocus } from '../editor/ui/a11y';
-import { ApiFailure, TandemApi, type ShareLink, type ShareMode } from '../editor/api/TandemApi';
+import { ApiFailure, TandemApi, type ShareLink, type ShareMode, type SignedInUser } from '../editor/api/TandemApi';
+import { PeopleSection } from './PeopleSection';
 
 export type ShareList =
   | { kind: 'links'; links: ShareLink[] }
@@ -41,11 +42,12 @@ function LinkRow({ link, onRevoke, copy }: { link: ShareLink; onRevoke: () => vo
 }
 
 /**
- * The Share dialog: the link to this document, and — when the server runs with AUTH_SECRET and
+ * The Share dialog: when signed in, the document's people and general access (PeopleSection);
+ * the link to this document, and — when the server runs with AUTH_SECRET and
  * we may write — links granting view or edit access, optionally expiring, that any writer can
  * revoke. Without AUTH_SECRET it says plainly that anyone with the link can edit.
  */
-export function ShareDialog({ name, token, plainLink, copy, copied, onClose }: { name: string; token: string | undefined; plainLink: string; copy: (url: string) => void; copied: boolean; onClose: () => void }) {
+export function ShareDialog({ name, token, me, plainLink, copy, copied, onClose }: { name: string; token: string | undefined; me: SignedInUser | null; plainLink: string; copy: (url: string) => void; copied: boolean; onClose: () => void }) {
   const [list, setList] = useState<ShareList | null>(null);
   const [mode, setMode] = useState<ShareMode>('read');
   const [expiry, setExpiry] = useState(0);
@@ -105,6 +107,8 @@ export function ShareDialog({ name, token, plainLink, copy, copied, onClose }: {
         onKeyDown={(e) => (e.key === 'Escape' ? close() : trapTab(e))}
       >
         <h2 id="share-title">Share “{name}”</h2>
+        {me && <PeopleSection name={name} me={me} />}
+        {me && <h3 className="people__heading">Links</h3>}
         {list === null && <p>Loading…</p>}
         {list?.kind === 'open' && (
           <>

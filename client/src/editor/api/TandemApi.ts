@@ -50,6 +50,36 @@ export interface ShareLink {
 
 export type ExportFormat = 'md' | 'html' | 'txt' | 'json';
 
+/** Who is signed in (DESIGN.md, "Sign-in (optional)"): the provider's name, verified. */
+export interface SignedInUser {
+  id: string;
+  name: string;
+  /** Only when the provider verified it. */
+  email: string | null;
+}
+
+export interface Me {
+  user: SignedInUser | null;
+  /** Whether this server signs people in at all. */
+  signIn: boolean;
+}
+
+export type Role = 'owner' | 'editor' | 'commenter' | 'viewer';
+export type GeneralAccess = 'restricted' | 'link-viewer' | 'link-commenter' | 'link-editor';
+
+export interface DocPeople {
+  people: Array<{ email: string; name?: string; role: Role }>;
+  general: GeneralAccess;
+}
+
+/** A document in a signed-in person's list. */
+export interface MyDoc {
+  name: string;
+  title: string;
+  updatedAt: string | null;
+  role: Role;
+}
+
 /** `ws://host:port/prefix` → `http://host:port/prefix` (and wss → https). */
 export function httpBaseFromWs(wsUrl: string): string {
   return wsUrl.replace(/^ws(s?):\/\//i, 'http$1://').replace(/\/+$/, '');
@@ -118,6 +148,22 @@ export class TandemApi {
     }
   }
 
+  /** Who is signed in here (the session cookie), and whether sign-in exists. */
+  async me(): Promise<Me> {
+    const { user, signIn } = await this.json<Partial<Me>>('GET', '/api/me');
+    return { user: user ?? null, signIn: signIn === true };
+  }
+
+  /** Ends the session everywhere (its sockets close with 4401). */
+  async logout(): Promise<void> {
+    await this.request('POST', '/auth/logout');
+  }
+
+  /** A signed-in person's documents (theirs and shared with them), newest first. */
+  async myDocuments(): Promise<MyDoc[]> {
+    return (await this.json<{ documents: MyDoc[] }>('GET', '/api/docs')).documents;
+  }
+
   /** The part of the API about one document. */
   doc(document: string): DocApi {
     return new DocApi(this, `/api/docs/${encodeURIComponent(document)}`, document);
@@ -180,6 +226,15 @@ export class DocApi {
 
   createShare(mode: ShareMode, expiresInSeconds: number | undefined): Promise<ShareLink> {
     return this.json('POST', '/shares', { json: expiresInSeconds === undefined ? { mode } : { mode, expiresInSeconds } });
+  }
+
+  people(): Promise<DocPeople> {
+    return this.json('GET', '/people');
+  }
+
+  /** Replaces the people and general access as the contract's rules allow (403, 409 last_owner). */
+  setPeople(people: DocPeople): Promise<DocPeople> {
+    return this.json('PUT', '/people', { json: { people: people.people.map(({ email, role }) => ({ email, role })), general: people.general } });
   }
 
   async revokeShare(id: string): Promise<void> {

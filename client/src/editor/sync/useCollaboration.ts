@@ -163,7 +163,10 @@ export function useCollaboration(url: string, document: string, token: string | 
       } else if (event.code === CloseCode.DocumentTooLarge) {
         stop({ kind: 'tooLarge', reason: event.reason || 'document too large' });
       } else if (event.code === TERMINAL_CLOSE_CODES.tokenExpired) {
-        stop({ kind: 'expired', reason: event.reason || 'token expired' });
+        // A token's end is final; a signed-in session's (logout, access removed) is asked about,
+        // so that the page says why.
+        if (token) stop({ kind: 'expired', reason: event.reason || 'token expired' });
+        else void checkAccess();
       } else if (event.code === TERMINAL_CLOSE_CODES.policy) {
         // A change of ours the server does not allow (an origin refusal comes before the upgrade):
         // it sits in the offline copy and would be refused on every visit, so the person chooses.
