@@ -22,8 +22,9 @@ export class TandemServer {
     private readonly env: Record<string, string>,
   ) {}
 
-  static async create(env: Record<string, string> = {}): Promise<TandemServer> {
-    const server = new TandemServer(await freePort(), tempDir('tandem-e2e-'), env);
+  /** `port`: when the server must know it beforehand (PUBLIC_URL with sign-in). */
+  static async create(env: Record<string, string> = {}, port?: number): Promise<TandemServer> {
+    const server = new TandemServer(port ?? (await freePort()), tempDir('tandem-e2e-'), env);
     await server.start();
     return server;
   }
