@@ -5,7 +5,7 @@
 // says why), and signs out.
 import { test as base, type BrowserContext, type Page } from '@playwright/test';
 import { freePort } from '../../scripts/testkit/index.mjs';
-import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../../server/test/signin/support/provider';
+import { signInEnv, startProvider, type TestProvider } from '../../server/test/signin/support/provider';
 import { docName, expect } from '../support/fixtures';
 import { TandemServer } from '../support/server';
 
@@ -15,7 +15,7 @@ const test = base.extend<{}, { signIn: { server: TandemServer; provider: TestPro
       const port = await freePort();
       const provider = await startProvider([`http://127.0.0.1:${port}/auth/callback`]);
       const server = await TandemServer.create(
-        { AUTH_SECRET: 'e2e-sign-in-secret-0123456789abcdef', OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, PUBLIC_URL: `http://127.0.0.1:${port}` },
+        signInEnv(provider.issuer, `http://127.0.0.1:${port}`, 'e2e-sign-in-secret-0123456789abcdef'),
         port,
       );
       await use({ server, provider });

@@ -1,6 +1,6 @@
 import { UnavailableError } from '../errors.js';
 import type { MineEntry, PeopleRecord, PeopleStore } from '../storage/kinds/people.js';
-import { hashPairs } from './sharedStep.js';
+import { hashPairs, redisOrLocal } from './sharedStep.js';
 import { mineKey, peopleKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
 
@@ -20,15 +20,8 @@ export class SharedPeople implements PeopleStore {
     private readonly link: RedisLink,
   ) {}
 
-  private async fromRedis<T>(read: () => Promise<T>, local: () => Promise<T>): Promise<T> {
-    if (this.link.up) {
-      try {
-        return await read();
-      } catch {
-        // this instance's copy answers
-      }
-    }
-    return local();
+  private fromRedis<T>(read: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+    return redisOrLocal(this.link, read, local);
   }
 
   getPeople(name: string): Promise<PeopleRecord | undefined> {

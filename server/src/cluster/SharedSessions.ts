@@ -1,6 +1,7 @@
 import { UnavailableError } from '../errors.js';
 import type { LoginRecord, LoginStore, SessionRecord, SessionStore } from '../storage/kinds/sessions.js';
 import { loginKey, sessionKey } from './keys.js';
+import { redisOrLocal } from './sharedStep.js';
 import type { RedisLink } from './RedisLink.js';
 
 /** Redis expires a record with its own expiry (at least a second, so PX is valid). */
@@ -25,16 +26,15 @@ export class SharedSessions implements SessionStore {
     await this.local.putSession(session);
   }
 
-  async getSession(id: string): Promise<SessionRecord | undefined> {
-    if (this.link.up) {
-      try {
+  getSession(id: string): Promise<SessionRecord | undefined> {
+    return redisOrLocal(
+      this.link,
+      async () => {
         const value = await this.link.command<string | null>(['GET', sessionKey(id)]);
         return value ? (JSON.parse(value) as SessionRecord) : undefined;
-      } catch {
-        // this instance's copy answers
-      }
-    }
-    return this.local.getSession(id);
+      },
+      () => this.local.getSession(id),
+    );
   }
 
   /** Rejects while Redis is down: a logout must reach every instance. */

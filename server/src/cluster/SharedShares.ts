@@ -1,6 +1,6 @@
 import { UnavailableError } from '../errors.js';
 import type { ShareRecord, ShareStore } from '../storage/kinds/shares.js';
-import { hashPairs } from './sharedStep.js';
+import { hashPairs, redisOrLocal } from './sharedStep.js';
 import { sharesKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
 
@@ -23,16 +23,8 @@ export class SharedShares implements ShareStore {
     await this.local.putShare(name, share);
   }
 
-  /** Redis's answer, or (Redis away, or gone between `up` and the answer) this instance's copy. */
-  private async fromRedis<T>(read: () => Promise<T>, local: () => Promise<T>): Promise<T> {
-    if (this.link.up) {
-      try {
-        return await read();
-      } catch {
-        // the local copy answers
-      }
-    }
-    return local();
+  private fromRedis<T>(read: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+    return redisOrLocal(this.link, read, local);
   }
 
   listShares(name: string): Promise<ShareRecord[]> {

@@ -15,6 +15,21 @@ export async function sharedStep<T>(link: RedisLink, logger: Logger, what: strin
   }
 }
 
+/**
+ * A read of a shared kind whose answer may be undefined: Redis's answer, or (Redis away, or gone
+ * between `up` and the answer) this instance's copy.
+ */
+export async function redisOrLocal<T>(link: RedisLink, read: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+  if (link.up) {
+    try {
+      return await read();
+    } catch {
+      // this instance's copy answers
+    }
+  }
+  return local();
+}
+
 /** A hash read with HGETALL as [field, value] pairs: RESP2 arrays or RESP3 maps, depending on the client. */
 export function hashPairs(raw: unknown): Array<[unknown, unknown]> {
   if (Array.isArray(raw)) return raw.flatMap((v, i) => (i % 2 === 0 ? [[v, raw[i + 1]] as [unknown, unknown]] : []));

@@ -9,7 +9,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cleanup, freePort, startTestServer, type TestServer } from '../helpers.js';
 import { Browser } from '../signin/support/browser.js';
-import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../signin/support/provider.js';
+import { signInEnv, startProvider, type TestProvider } from '../signin/support/provider.js';
 import { signIn } from '../signin/support/session.js';
 import { startRedis, type RedisServer } from './support/redis.js';
 
@@ -43,7 +43,7 @@ describe('sign-in across two instances behind round robin', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     provider = await startProvider([`${base}/auth/callback`]);
-    const env = { AUTH_SECRET: 'shared-sign-in-secret-0123456789', OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, PUBLIC_URL: base, REDIS_URL: redis.url };
+    const env = { ...signInEnv(provider.issuer, base, 'shared-sign-in-secret-0123456789'), REDIS_URL: redis.url };
     instances = [await startTestServer(env), await startTestServer(env)];
     lb = await roundRobin(port, () => instances.map((i) => i.port));
   });

@@ -10,8 +10,8 @@ import { modeCovers, type Mode } from '../../src/auth/access.js';
 import type { Need } from '../../src/auth/gate.js';
 import { mintToken } from '../../src/auth/tokens.js';
 import { apiRoutes } from '../../src/http/api/index.js';
-import { cleanup, freePort, startTestServer, upgradeStatus, type TestServer } from '../helpers.js';
-import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../signin/support/provider.js';
+import { cleanup, upgradeStatus, type TestServer } from '../helpers.js';
+import { startSignInServer, type SignInServer } from '../signin/support/server.js';
 import { signIn } from '../signin/support/session.js';
 
 const SECRET = 'matrix-test-secret-0123456789abcdef';
@@ -109,7 +109,7 @@ const enc = encodeURIComponent;
 
 describe('authorization matrix: every route × every credential', () => {
   let ts: TestServer;
-  let provider: TestProvider;
+  let running: SignInServer;
   const cookies = {} as Record<SessionRole, string>;
   let base: string;
   let operator: string;
@@ -172,10 +172,8 @@ describe('authorization matrix: every route × every credential', () => {
 
   before(async () => {
     // With sign-in, so that the session rows exist too; tokens decide as they do without it.
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    provider = await startProvider([`${base}/auth/callback`]);
-    ts = await startTestServer({ PORT: String(port), AUTH_SECRET: SECRET, OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, PUBLIC_URL: base });
+    running = await startSignInServer(SECRET);
+    ({ ts, base } = running);
     for (const role of ROLES) cookies[role] = (await signIn(base, LOGIN[role])).cookie;
     operator = await mintToken(SECRET, { doc: '*', mode: 'write' }, 3600);
     Object.assign(tokens, {
@@ -194,8 +192,7 @@ describe('authorization matrix: every route × every credential', () => {
     await new Promise((r) => setTimeout(r, 1100)); // the expiring links' records expire
   });
   after(async () => {
-    await ts.stop();
-    await provider.stop();
+    await running.stop();
     cleanup(ts.dataDir);
   });
 

@@ -5,15 +5,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mintToken } from '../../src/auth/tokens.js';
-import { cleanup, freePort, startTestServer, type TestServer } from '../helpers.js';
-import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from './support/provider.js';
+import { cleanup, type TestServer } from '../helpers.js';
+import { startSignInServer, type SignInServer } from './support/server.js';
 import { signIn, type SignedIn } from './support/session.js';
 
 const SECRET = 'people-test-secret-0123456789abcdef';
 const enc = encodeURIComponent;
 
 describe('people and roles with sign-in', () => {
-  let provider: TestProvider;
+  let running: SignInServer;
   let ts: TestServer;
   let base: string;
   let alice: SignedIn;
@@ -22,15 +22,12 @@ describe('people and roles with sign-in', () => {
   let mallory: SignedIn;
 
   before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    provider = await startProvider([`${base}/auth/callback`]);
-    ts = await startTestServer({ PORT: String(port), AUTH_SECRET: SECRET, OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, PUBLIC_URL: base });
+    running = await startSignInServer(SECRET);
+    ({ ts, base } = running);
     [alice, bob, carol, mallory] = (await Promise.all(['alice', 'bob', 'carol', 'mallory'].map((p) => signIn(base, p)))) as [SignedIn, SignedIn, SignedIn, SignedIn];
   });
   after(async () => {
-    await ts.stop();
-    await provider.stop();
+    await running.stop();
     cleanup(ts.dataDir);
   });
 

@@ -8,30 +8,26 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cleanup, freePort, startTestServer, upgradeStatus, type TestServer } from '../helpers.js';
 import { Browser } from './support/browser.js';
-import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from './support/provider.js';
+import { signInEnv, startProvider, type TestProvider } from './support/provider.js';
+import { startSignInServer, type SignInServer } from './support/server.js';
 
 const SECRET = 'sign-in-test-secret-0123456789abcdef';
 const HOUR = 3_600_000;
 
-function signInEnv(issuer: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
-  return { PORT: String(port), AUTH_SECRET: SECRET, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, PUBLIC_URL: `http://127.0.0.1:${port}`, ...extra };
-}
 
 describe('sign-in through a real OpenID Connect provider', () => {
+  let running: SignInServer;
   let provider: TestProvider;
   let ts: TestServer;
   let base: string;
   let clock = Date.now();
 
   before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    provider = await startProvider([`${base}/auth/callback`]);
-    ts = await startTestServer(signInEnv(provider.issuer, port, { SESSION_TTL_MS: String(HOUR) }), undefined, {}, () => clock);
+    running = await startSignInServer(SECRET, { SESSION_TTL_MS: String(HOUR) }, () => clock);
+    ({ ts, base, provider } = running);
   });
   after(async () => {
-    await ts.stop();
-    await provider.stop();
+    await running.stop();
     cleanup(ts.dataDir);
   });
 
@@ -165,7 +161,7 @@ describe('an ID token from another issuer is refused', () => {
       })();
     });
     await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
-    ts = await startTestServer(signInEnv(`http://127.0.0.1:${(impostor.address() as AddressInfo).port}`, port));
+    ts = await startTestServer({ PORT: String(port), ...signInEnv(`http://127.0.0.1:${(impostor.address() as AddressInfo).port}`, base, SECRET) });
   });
   after(async () => {
     await ts.stop();

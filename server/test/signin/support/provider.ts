@@ -67,3 +67,8 @@ export async function startProvider(redirectUris: readonly string[], port = 0): 
       }),
   };
 }
+
+/** The variables that turn sign-in on against `issuer`, for a server whose address is `base`. */
+export function signInEnv(issuer: string, base: string, secret: string): Record<string, string> {
+  return { AUTH_SECRET: secret, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, PUBLIC_URL: base };
+}
