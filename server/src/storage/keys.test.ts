@@ -70,3 +70,15 @@ test('file and file-time keys: per document, apart from each other and from upda
   assert.equal(shaOfKey(fileTimeKey('a/b', sha)), sha);
   assert.throws(() => fileTimeKey('a', 'F'.repeat(64)), RangeError);
 });
+
+test('sign-in kinds: people under the document (deleted with it), sessions, logins and lists outside every document', async () => {
+  const { peopleKey, sessionKey, loginKey, mineKey, mineRange, nameOfMineKey, docRange, ALL_DOCS } = await import('./keys.js');
+  const inside = (k: Buffer, r: { gte: Buffer; lt: Buffer }) => Buffer.compare(k, r.gte) >= 0 && Buffer.compare(k, r.lt) < 0;
+  assert.ok(inside(peopleKey('a/b'), docRange('a/b')));
+  assert.ok(!inside(peopleKey('a/b'), docRange('a')));
+  for (const k of [sessionKey('s'), loginKey('x'), mineKey('p@e.com', 'a')]) assert.ok(!inside(k, ALL_DOCS));
+  const r = mineRange('p@e.com');
+  assert.ok(inside(mineKey('p@e.com', 'a/b'), r));
+  assert.ok(!inside(mineKey('p@e.com.au', 'a'), r), 'one person\'s list never holds another\'s');
+  assert.equal(nameOfMineKey(mineKey('p@e.com', 'a/b c')), 'a/b c');
+});
