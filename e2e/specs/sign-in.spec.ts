@@ -76,6 +76,17 @@ test('sign in, share with a commenter, promote them live, remove them, sign out'
     expect(await access(bob, doc)).toBe('comment');
     await expect(alice.locator('[data-user-name="Bob Baker"]').first()).toBeVisible();
 
+    // Their home pages: Alice's documents, and what is shared with Bob, newest first.
+    const bobHome = await bob.context().newPage();
+    await bobHome.goto(`${server.httpUrl}/`);
+    await expect(bobHome.getByRole('region', { name: 'Shared with me' }).locator(`[data-role="commenter"]`)).toHaveCount(1);
+    await expect(bobHome.getByRole('region', { name: 'My documents' })).toContainText('Documents you create appear here.');
+    await bobHome.close();
+    const aliceHome = await alice.context().newPage();
+    await aliceHome.goto(`${server.httpUrl}/`);
+    await expect(aliceHome.getByRole('region', { name: 'My documents' }).locator('[data-role="owner"]')).toHaveCount(1);
+    await aliceHome.close();
+
     // Promoted to editor while his page is open: it reconnects with the new access, no reload.
     await dialog.getByLabel('Role of bob@example.com').selectOption('editor');
     await expect.poll(() => access(bob, doc)).toBe('write');

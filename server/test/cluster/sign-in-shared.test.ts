@@ -108,4 +108,14 @@ describe('sign-in across two instances behind round robin', () => {
     assert.equal(await second.closed, 4401);
     assert.ok(Date.now() - removedAt < 2000, `took ${Date.now() - removedAt} ms`);
   });
+
+  test('a logout through one instance closes the session\'s socket on the other within 2 s (4401)', async () => {
+    const a = await signIn(base, 'alice');
+    const socket = await a.open(`ws://127.0.0.1:${instances[1]!.port}`, 'alices-own');
+    const outAt = Date.now();
+    const out = await fetch(`http://127.0.0.1:${instances[0]!.port}/auth/logout`, { method: 'POST', headers: { cookie: a.cookie, origin: base } });
+    assert.equal(out.status, 204);
+    assert.equal(await socket.closed, 4401);
+    assert.ok(Date.now() - outAt < 2000, `took ${Date.now() - outAt} ms`);
+  });
 });
