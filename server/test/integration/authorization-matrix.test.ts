@@ -27,6 +27,9 @@ interface Fixture {
   expiredShare: string;
   /** A well-signed link token for this document whose id no record ever had. */
   unknownShare: string;
+  /** A comment thread and its first comment, written by the identity the granted tokens share. */
+  threadId: string;
+  commentId: string;
 }
 
 type Cred =
@@ -69,8 +72,19 @@ const CALLS: Record<string, (f: Fixture) => { path: string; body?: BodyInit; typ
   'GET api/docs/:name/shares': (f) => ({ path: `/api/docs/${enc(f.name)}/shares` }),
   'POST api/docs/:name/shares': (f) => ({ path: `/api/docs/${enc(f.name)}/shares`, body: JSON.stringify({ mode: 'read' }), type: 'application/json' }),
   'DELETE api/docs/:name/shares/:id': (f) => ({ path: `/api/docs/${enc(f.name)}/shares/${f.shareId}` }),
+  'GET api/docs/:name/comments': (f) => ({ path: `/api/docs/${enc(f.name)}/comments` }),
+  'POST api/docs/:name/comments': (f) => ({ path: `/api/docs/${enc(f.name)}/comments`, body: JSON.stringify({ quote: 'Text', body: 'A comment' }), type: 'application/json' }),
+  'POST api/docs/:name/comments/:thread/replies': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/replies`, body: JSON.stringify({ body: 'A reply' }), type: 'application/json' }),
+  'POST api/docs/:name/comments/:thread/resolve': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/resolve` }),
+  'POST api/docs/:name/comments/:thread/reopen': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/reopen` }),
+  'PATCH api/docs/:name/comments/:thread/:comment': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/${f.commentId}`, body: JSON.stringify({ body: 'Edited' }), type: 'application/json' }),
+  'DELETE api/docs/:name/comments/:thread/:comment': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/${f.commentId}` }),
+  'DELETE api/docs/:name/comments/:thread': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}` }),
   'GET api/backup': () => ({ path: '/api/backup' }),
 };
+
+/** The identity of the granted tokens: the seeded comments are theirs to edit. */
+const ME = { sub: 'matrix', name: 'Matrix' };
 
 const enc = encodeURIComponent;
 
@@ -106,7 +120,11 @@ describe('authorization matrix: every route × every credential', () => {
     const expiring = await share({ mode: 'write', expiresInSeconds: 1 });
     // A token for the expiring link that outlives its record: only the record's expiry refuses it.
     const expiredShare = await mintToken(SECRET, { doc: name, mode: 'write', share: expiring.id as string, match: 'exact' }, 3600);
+    const thread = await ok(await call('POST', `${d}/comments`, operator, JSON.stringify({ quote: 'Text', body: 'Seed comment' }), 'application/json'), 'seed comment');
+    const threads = (await ok(await call('GET', `${d}/comments`, operator), 'seed comments')).threads as Array<{ id: string; comments: Array<{ id: string }> }>;
     return {
+      threadId: thread.id as string,
+      commentId: threads.find((t) => t.id === thread.id)!.comments[0]!.id,
       name,
       versionId: version.id as string,
       sha256: file.sha256 as string,
@@ -137,7 +155,7 @@ describe('authorization matrix: every route × every credential', () => {
   before(async () => {
     ts = await startTestServer({ AUTH_SECRET: SECRET });
     base = `http://127.0.0.1:${ts.port}`;
-    operator = await mintToken(SECRET, { doc: '*', mode: 'write' }, 3600);
+    operator = await mintToken(SECRET, { doc: '*', mode: 'write', ...ME }, 3600);
     Object.assign(tokens, {
       expired: await mintToken(SECRET, { doc: 'm/*', mode: 'write' }, -60),
       badSignature: await mintToken('another-secret-0123456789abcdef-xyz', { doc: 'm/*', mode: 'write' }, 3600),
@@ -146,8 +164,8 @@ describe('authorization matrix: every route × every credential', () => {
       otherDocument: await mintToken(SECRET, { doc: 'elsewhere', mode: 'write' }, 3600),
       otherPrefix: await mintToken(SECRET, { doc: 'x/*', mode: 'write' }, 3600),
       read: await mintToken(SECRET, { doc: 'm/*', mode: 'read' }, 3600),
-      comment: await mintToken(SECRET, { doc: 'm/*', mode: 'comment' }, 3600),
-      write: await mintToken(SECRET, { doc: 'm/*', mode: 'write' }, 3600),
+      comment: await mintToken(SECRET, { doc: 'm/*', mode: 'comment', ...ME }, 3600),
+      write: await mintToken(SECRET, { doc: 'm/*', mode: 'write', ...ME }, 3600),
       operator,
     });
     for (const [i, route] of apiRoutes.entries()) fixtures.set(`${route.method} ${route.path}`, await seed(`m/${i}`));
