@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { safeColor } from '@tandem/schema';
+import { useAwarenessState } from '../ui/useAwarenessState';
 import { readThreads, threadsMap, type Thread } from './threads';
 
 /** The document's threads, live: read again whenever anyone (or an undo, or a restore) changes them. */
@@ -28,6 +29,8 @@ export function nameColor(name: string): string {
   return NAME_COLORS[hash % NAME_COLORS.length]!;
 }
 
+const NO_COLORS = new Map<string, string>();
+
 function readColors(awareness: Awareness): Map<string, string> {
   const colors = new Map<string, string>();
   awareness.getStates().forEach((state) => {
@@ -44,18 +47,7 @@ function sameColors(a: Map<string, string>, b: Map<string, string>): boolean {
 
 /** Authors' colours as their carets show them (awareness), by name; re-renders only when one changes. */
 export function useAuthorColors(awareness: Awareness | null): (name: string) => string {
-  const [colors, setColors] = useState<Map<string, string>>(() => (awareness ? readColors(awareness) : new Map()));
-  useEffect(() => {
-    if (!awareness) return;
-    // Carets move on every keystroke and that is an awareness change too: compare before rendering.
-    const handleChange = () => {
-      const next = readColors(awareness);
-      setColors((prev) => (sameColors(prev, next) ? prev : next));
-    };
-    handleChange();
-    awareness.on('change', handleChange);
-    return () => awareness.off('change', handleChange);
-  }, [awareness]);
+  const colors = useAwarenessState(awareness, readColors, sameColors, NO_COLORS);
   return (name) => colors.get(name) ?? nameColor(name);
 }
 
