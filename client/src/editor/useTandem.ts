@@ -123,10 +123,7 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   useEffect(() => {
     if (!editor) return;
     editor.storage.commentTools.commentOnly = commentOnly;
-    // A page that cannot be typed into still takes focus (keyboard selection, Ctrl+Alt+M).
-    if (canEdit) editor.view.dom.removeAttribute('tabindex');
-    else editor.view.dom.tabIndex = 0;
-  }, [editor, commentOnly, canEdit]);
+  }, [editor, commentOnly]);
   useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit, false);
     // Only a writer may be elected to repair tables (tableRepair.ts).

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { THREAD_ATTRIBUTE } from '@tandem/schema';
-import { cancelComment, commentUi, deleteThread, revealThread, setActiveThread, submitComment, type Range } from './commentTools';
+import { anchoredThreads, cancelComment, commentUi, deleteThread, revealThread, setActiveThread, submitComment, type Range } from './commentTools';
 import { CommentForm, ThreadCard, type ThreadActions } from './ThreadCard';
 import { deleteComment, editComment, reply, setResolved, type CommentAuthor, type CommentMode, type Thread } from './threads';
 import { useAuthorColors } from './useThreads';
@@ -11,9 +11,20 @@ import { useAuthorColors } from './useThreads';
 const GAP = 8;
 const DRAFT = '\u0000draft';
 
-function selectUi({ editor }: { editor: Editor }): { active: string | null; draft: Range | null; anchored: readonly string[] } {
+interface UiState {
+  active: string | null;
+  draft: Range | null;
+  anchored: readonly string[];
+}
+
+function selectUi({ editor }: { editor: Editor }): UiState {
   const ui = commentUi(editor);
-  return { active: ui?.active ?? null, draft: ui?.draft ?? null, anchored: ui?.anchored ?? [] };
+  return { active: ui?.active ?? null, draft: ui?.draft ?? null, anchored: anchoredThreads(editor.state) };
+}
+
+// Re-render when the active thread, the draft or the anchors' order changed, not on every keystroke.
+function sameUi(a: UiState, b: UiState | null): boolean {
+  return b !== null && a.active === b.active && a.draft === b.draft && a.anchored.length === b.anchored.length && a.anchored.every((id, i) => id === b.anchored[i]);
 }
 
 /** The top of each thread's text (first line) relative to `base`, in document order. */
@@ -96,7 +107,7 @@ function orderThreads(threads: Thread[], anchored: readonly string[], showResolv
 /** The threads of the document, live, with a composer for the one being written. */
 export function CommentsPanel({ editor, doc, threads, awareness, me, mode, drawer, onClose }: CommentsPanelProps) {
   const colorOf = useAuthorColors(awareness);
-  const { active, draft, anchored } = useEditorState({ editor, selector: selectUi, equalityFn: (a, b) => b !== null && a.active === b.active && a.draft === b.draft && a.anchored === b.anchored });
+  const { active, draft, anchored } = useEditorState({ editor, selector: selectUi, equalityFn: sameUi });
   const [showResolved, setShowResolved] = useState(false);
   const resolvedCount = threads.filter((t) => t.resolved).length;
   const { shown, detached } = useMemo(() => orderThreads(threads, anchored, showResolved), [threads, anchored, showResolved]);

@@ -23,8 +23,6 @@ export interface CommentUiState {
   active: string | null;
   /** The text a comment is being written about, until it is sent or cancelled. */
   draft: Range | null;
-  /** Thread ids in the order their text first appears; a thread not here is detached. */
-  anchored: readonly string[];
   decorations: DecorationSet;
 }
 
@@ -58,9 +56,19 @@ export function threadRanges(doc: PMNode, type: MarkType, thread: string): Range
   return ranges;
 }
 
-function anchoredThreads(doc: PMNode, type: MarkType, previous: readonly string[]): readonly string[] {
+const anchoredCache = new WeakMap<PMNode, readonly string[]>();
+
+/**
+ * Thread ids in the order their text first appears; a thread not here is detached. Computed
+ * when asked (the panel asks only while there are threads), once per document state: a
+ * document without comments pays nothing per keystroke.
+ */
+export function anchoredThreads(state: EditorState): readonly string[] {
+  const cached = anchoredCache.get(state.doc);
+  if (cached) return cached;
+  const type = commentType(state);
   const seen = new Set<string>();
-  doc.descendants((node) => {
+  state.doc.descendants((node) => {
     if (!node.isInline) return true;
     for (const mark of node.marks) {
       const id = mark.type === type ? threadOf(mark) : null;
@@ -68,9 +76,9 @@ function anchoredThreads(doc: PMNode, type: MarkType, previous: readonly string[
     }
     return false;
   });
-  const next = [...seen];
-  // The same array when nothing changed: React selectors compare by reference.
-  return next.length === previous.length && next.every((id, i) => id === previous[i]) ? previous : next;
+  const anchored = [...seen];
+  anchoredCache.set(state.doc, anchored);
+  return anchored;
 }
 
 function decorate(doc: PMNode, type: MarkType, active: string | null, draft: Range | null): DecorationSet {
@@ -123,14 +131,12 @@ export const CommentTools = Extension.create<Record<string, never>, CommentTools
   },
   addProseMirrorPlugins() {
     const storage = this.storage;
+    const editor = this.editor;
     return [
       new Plugin<CommentUiState>({
         key: commentsKey,
         state: {
-          init: (_, state) => {
-            const anchored = anchoredThreads(state.doc, commentType(state), []);
-            return { active: null, draft: null, anchored, decorations: DecorationSet.empty };
-          },
+          init: () => ({ active: null, draft: null, decorations: DecorationSet.empty }),
           apply: (tr, value, _old, state) => {
             const meta = tr.getMeta(commentsKey) as Meta | undefined;
             if (!meta && !tr.docChanged) return value;
@@ -142,13 +148,15 @@ export const CommentTools = Extension.create<Record<string, never>, CommentTools
               const to = tr.mapping.map(draft.to, -1);
               draft = from < to ? { from, to } : null;
             }
-            const anchored = tr.docChanged ? anchoredThreads(state.doc, type, value.anchored) : value.anchored;
             const decorations = active || draft || value.active || value.draft ? decorate(state.doc, type, active, draft) : value.decorations;
-            return { active, draft, anchored, decorations };
+            return { active, draft, decorations };
           },
         },
         filterTransaction: (tr, state) => !storage.commentOnly || allowedForCommenter(tr, commentType(state)),
         props: {
+          // Tiptap makes an editable page focusable; a page that cannot be typed into must still
+          // take focus too (keyboard selection, Ctrl+Alt+M for a commenter).
+          attributes: (): Record<string, string> => (editor.isEditable ? {} : { tabindex: '0' }),
           decorations: (state) => commentsKey.getState(state)?.decorations,
           transformPasted: (slice, view) => new Slice(withoutComments(slice.content, commentType(view.state)), slice.openStart, slice.openEnd),
           handleClick: (view, pos) => {
