@@ -3,6 +3,7 @@
 // anchored text marked `data-comment-thread`, each thread a `data-thread` element with Resolve,
 // live for everyone; a thread whose text is deleted stays, detached, and comes back with undo.
 import type { Page } from '@playwright/test';
+import { seriousViolations } from '../support/axe';
 import { caretToEnd, docName, expect, test, withServer, type User } from '../support/fixtures';
 import { inSeconds, signToken, type Claims } from '../support/tokens';
 
@@ -26,11 +27,12 @@ async function selectText(page: Page, text: string): Promise<void> {
   }, text);
 }
 
-/** Select → Comment → write → Submit; returns the new thread's id. */
-async function comment(user: User, text: string, body: string): Promise<string> {
+/** Select → Comment (the button, or Ctrl+Alt+M) → write → Submit; returns the new thread's id. */
+async function comment(user: User, text: string, body: string, via: 'button' | 'keys' = 'button'): Promise<string> {
   const before = await user.page.locator('[data-thread]').evaluateAll((els) => els.map((e) => e.getAttribute('data-thread')));
   await selectText(user.page, text);
-  await user.page.getByRole('button', { name: 'Comment', exact: true }).click();
+  if (via === 'keys') await user.page.keyboard.press('Control+Alt+m');
+  else await user.page.getByRole('button', { name: 'Comment', exact: true }).click();
   await user.page.getByRole('textbox', { name: 'New comment' }).fill(body);
   await user.page.getByRole('button', { name: 'Submit' }).click();
   const thread = user.page.locator('[data-thread]', { hasText: body });
@@ -62,6 +64,7 @@ test('two people: comment, reply, resolve (the other sees it fold), show resolve
     await expect(card).toContainText('Alice Martin (unverified)');
     await expect(card.getByRole('button', { name: 'Resolve' })).toBeVisible();
   }
+  expect(await seriousViolations(alice.page)).toEqual([]);
   // Bob may not edit Alice's words; he replies.
   const bobCard = bob.page.locator(`[data-thread="${id}"]`);
   await expect(bobCard.getByRole('button', { name: 'Edit' })).toHaveCount(0);
@@ -133,12 +136,12 @@ test('a thread whose text is deleted shows detached, and comes back to its text 
   await expect(alice.page.locator(`[data-comment-thread="${id}"]`)).toHaveCount(1);
 });
 
-test('on a narrow screen the threads are in a drawer, opened with a button', async ({ people }) => {
+test('on a narrow screen the threads are in a drawer, opened with a button (and Ctrl+Alt+M comments)', async ({ people }) => {
   const doc = docName('drawer');
   const alice = await people.open('Alice Martin', doc);
   await alice.page.setViewportSize({ width: 600, height: 800 });
   await typeText(alice, 'Small screens need comments too.');
-  const id = await comment(alice, 'Small screens', 'Phones?');
+  const id = await comment(alice, 'Small screens', 'Phones?', 'keys');
   const drawer = alice.page.getByRole('complementary', { name: 'Comments' });
   await expect(drawer.locator(`[data-thread="${id}"]`)).toBeVisible();
   await drawer.getByRole('button', { name: 'Close' }).click();
