@@ -4,7 +4,7 @@ import { HistoryPanel } from '../editor/ui/history/HistoryPanel';
 import { TandemEditor } from '../editor/TandemEditor';
 import type { TandemStatus } from '../editor/types';
 import { DocMenu } from './DocMenu';
-import { useIdentity } from './identity';
+import { tokenSubject, useIdentity } from './identity';
 import { NamePrompt } from './NamePrompt';
 import { ShareDialog } from './ShareDialog';
 import { docPath, wsUrlFromLocation } from './routes';
@@ -33,6 +33,8 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
   const search = window.location.search;
   const token = useMemo(() => new URLSearchParams(search).get('token') ?? undefined, [search]);
   const identity = useIdentity(search);
+  const userId = useMemo(() => tokenSubject(token), [token]);
+  const user = useMemo(() => (userId ? { ...identity.user, id: userId } : identity.user), [identity.user, userId]);
   const url = useMemo(() => wsUrlFromLocation(window.location), []);
   const [copied, setCopied] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -93,7 +95,7 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
         <DocMenu url={url} document={name} token={token} offline={status === 'offline'} onHistory={() => setHistoryOpen(true)} onShare={() => setSharing(true)} />
       </header>
       <div className="doc-page__body">
-        <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} onStatus={setStatus} autofocus className="doc-page__editor" />
+        <TandemEditor url={url} document={name} user={user} token={token} onTitleChange={handleTitle} onStatus={setStatus} autofocus className="doc-page__editor" />
         {historyOpen && <HistoryPanel url={url} document={name} token={token} onClose={() => setHistoryOpen(false)} />}
       </div>
       {sharing && <ShareDialog name={name} token={token} plainLink={plainLink} copy={copyLink} copied={copied} onClose={() => setSharing(false)} />}
