@@ -155,9 +155,7 @@ test('on a narrow screen the threads are in a drawer, opened with a button (and 
 const SECRET = 'e2e-comments-secret-0123456789abcdef';
 const withAuth = withServer({ AUTH_SECRET: SECRET });
 
-// needs server enforcement (branch comments): until then the server closes any update from a
-// comment connection with 1008.
-withAuth.fixme('a commenter can comment (verified, by their token) but cannot type into the text', async ({ people }) => {
+withAuth('a commenter can comment (verified, by their token) but cannot type into the text', async ({ people }) => {
   const doc = docName('commenter');
   const writer: Claims & { sub: string } = { doc, mode: 'write', exp: inSeconds(600), name: 'Olivia Owner', sub: 'olivia' };
   const commenter: Claims & { sub: string } = { doc, mode: 'comment', exp: inSeconds(600), name: 'Carla Critic', sub: 'carla' };
