@@ -16,6 +16,9 @@ import { Color, TextStyle } from '@tiptap/extension-text-style';
 import Image from '@tiptap/extension-image';
 import TextAlign from '@tiptap/extension-text-align';
 import { Indent } from './indent.js';
+import { CommentMark } from './comments.js';
+
+export { COMMENTS, COMMENT_ID, CommentMark, MAX_COMMENT_BODY, THREAD_ATTRIBUTE, commentAttributeKey, isCommentAttribute } from './comments.js';
 
 export { Indent, MAX_INDENT } from './indent.js';
 import { safeColor } from './colors.js';
@@ -157,6 +160,7 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
     TaskList,
     TaskItem.configure({ nested: true }),
     Highlight,
+    CommentMark,
     TextStyle,
     CheckedColor,
     Image.extend({

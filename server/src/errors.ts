@@ -63,6 +63,11 @@ export class ConfigError extends TandemError {
   readonly code = 'CONFIG_ERROR';
 }
 
+/** A change the review rules refuse (a Yjs import that rewrites someone else's comment): 403. */
+export class RefusedChangeError extends Error {
+  override name = 'RefusedChangeError';
+}
+
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }

@@ -12,6 +12,9 @@ import { VersionRecorders } from './history/VersionRecorders.js';
 import { DocumentQuota } from './files/DocumentQuota.js';
 import { FileCollector } from './files/FileCollector.js';
 import { createApi } from './http/api/router.js';
+import { CommentService } from './review/CommentService.js';
+import { identityOf } from './review/author.js';
+import { checkCommentRules } from './review/commentRules.js';
 import { apiRoutes } from './http/api/index.js';
 import { createRequestHandler } from './http/routes.js';
 import { WsGateway } from './http/WsGateway.js';
@@ -100,7 +103,7 @@ export async function startServer(
     onThinned: (name: string) => filesRef?.versionsThinned(name),
   });
   const registry = new RoomRegistry(
-    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, policy: (doc, update, access, unapplied) => checkCommentRules(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;
@@ -125,7 +128,7 @@ export async function startServer(
   const signIn = config.signIn && config.authSecret ? startSignIn(config, config.signIn, config.authSecret, stores, logger, now) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").
   const gate = new Gate(config.authSecret, shares, signIn?.check);
-  const api = createApi({ config, logger, docs, kv, shares, people: signIn?.people, files: { store: stores.files, collector: files, quota }, now }, gate, apiRoutes);
+  const api = createApi({ config, logger, docs, comments: new CommentService(docs, now), kv, shares, people: signIn?.people, files: { store: stores.files, collector: files, quota }, now }, gate, apiRoutes);
   const gateway = new WsGateway(config, logger, metrics, registry, gate, shares, signIn?.watch);
   let listening = false;
   const auth = signIn && createAuthRoutes({ ...signIn.routes, gate });

@@ -4,7 +4,7 @@ import { HistoryPanel } from '../editor/ui/history/HistoryPanel';
 import { TandemEditor } from '../editor/TandemEditor';
 import type { TandemStatus } from '../editor/types';
 import { DocMenu } from './DocMenu';
-import { useIdentity } from './identity';
+import { tokenSubject, useIdentity } from './identity';
 import { NamePrompt } from './NamePrompt';
 import { ShareDialog } from './ShareDialog';
 import { AccountMenu } from './AccountMenu';
@@ -38,9 +38,12 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
   const me = useMe();
   // Signed in (and no token of its own on the page): the provider's name, verified by the server.
   const signedIn = token === undefined ? me?.user : undefined;
-  const verifiedUser = useMemo(() => signedIn && { name: signedIn.name, color: colorOf(signedIn.id) }, [signedIn]);
+  const verifiedUser = useMemo(() => signedIn && { name: signedIn.name, color: colorOf(signedIn.id), id: signedIn.id }, [signedIn]);
   // Until we know whether someone is signed in, no name prompt (it would flash for them).
   const identity = verifiedUser ? { ...typed, user: verifiedUser, needsName: false } : { ...typed, needsName: typed.needsName && me !== null };
+  // A token's `sub` is the person's identity (the server checks it): their comments are verified.
+  const userId = useMemo(() => tokenSubject(token), [token]);
+  const user = useMemo(() => (userId ? { ...identity.user, id: userId } : identity.user), [identity.user, userId]);
   const url = useMemo(() => wsUrlFromLocation(window.location), []);
   const [copied, setCopied] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -102,7 +105,7 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
         <DocMenu url={url} document={name} token={token} offline={status === 'offline'} onHistory={() => setHistoryOpen(true)} onShare={() => setSharing(true)} />
       </header>
       <div className="doc-page__body">
-        <TandemEditor url={url} document={name} user={identity.user} token={token} onTitleChange={handleTitle} onStatus={setStatus} autofocus className="doc-page__editor" />
+        <TandemEditor url={url} document={name} user={user} token={token} onTitleChange={handleTitle} onStatus={setStatus} autofocus className="doc-page__editor" />
         {historyOpen && <HistoryPanel url={url} document={name} token={token} onClose={() => setHistoryOpen(false)} />}
       </div>
       {sharing && <ShareDialog name={name} token={token} me={signedIn ?? null} plainLink={plainLink} copy={copyLink} copied={copied} onClose={() => setSharing(false)} />}

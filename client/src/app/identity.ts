@@ -13,6 +13,23 @@ export interface Identity {
 
 const ASKED_KEY = 'tandem:asked';
 
+/**
+ * The identity a token names (its `sub`), read without checking the signature: the server checks
+ * it on every connection, and refuses a comment whose author is not the connection's identity.
+ * A share link's token names nobody (DESIGN.md, "Identity"): undefined.
+ */
+export function tokenSubject(token: string | undefined): string | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && sub !== '' ? sub : undefined;
+  } catch {
+    return undefined; // not a JWT we can read: the server will say so
+  }
+}
+
 function askedBefore(): boolean {
   try {
     return localStorage.getItem(ASKED_KEY) === '1';

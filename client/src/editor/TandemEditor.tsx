@@ -1,6 +1,6 @@
 import { EditorContent, useEditorState } from '@tiptap/react';
 import type { Editor } from '@tiptap/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ImageBubble } from './ui/ImageBubble';
 import { LinkBubble } from './ui/LinkBubble';
 import { Presence } from './ui/Presence';
@@ -9,7 +9,12 @@ import { AccessNotice, StatusBadge, statusText } from './ui/StatusBadge';
 import { Toolbar } from './ui/Toolbar';
 import { EDITOR_NOTICE_EVENT, useLatest, useTandem } from './useTandem';
 import { useSynced, WordCount } from './ui/WordCount';
-import type { TandemEditorProps } from './types';
+import type { TandemAccess, TandemEditorProps } from './types';
+import { CommentBubble } from './comments/CommentBubble';
+import { CommentsPanel } from './comments/CommentsPanel';
+import { commentsKey, startComment } from './comments/commentTools';
+import type { CommentAuthor, CommentMode } from './comments/threads';
+import { useNarrow, useThreads } from './comments/useThreads';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.
 function firstHeading({ editor }: { editor: Editor | null }): string {
@@ -22,18 +27,39 @@ function firstHeading({ editor }: { editor: Editor | null }): string {
   return '';
 }
 
+/** What this person may do with comments: what the server granted, or (before it answered) what the host asked. */
+function commentMode(access: TandemAccess, editable: boolean): CommentMode {
+  if (access.kind === 'granted') return access.mode;
+  return editable ? 'write' : 'read';
+}
+
+const hasDraft = ({ editor }: { editor: Editor | null }) => (editor ? Boolean(commentsKey.getState(editor.state)?.draft) : false);
+
 /**
  * The embeddable editor: one document, live with everyone else on it, kept on this device
  * (IndexedDB) so that offline edits survive a reload and merge on reconnect. Styles come from
  * tandem-editor.css (the host imports it; /embed.js puts it in its shadow root).
  */
 export function TandemEditor({ onTitleChange, toolbar = true, className, autofocus = false, ...options }: TandemEditorProps) {
-  const { editor, awareness, provider, status, saved, access, discardUnsent, editable } = useTandem(options);
+  const { doc, editor, awareness, provider, status, saved, access, discardUnsent, editable } = useTandem(options);
   const synced = useSynced(provider);
   const [notice, setNotice] = useState<{ kind: 'upload' | 'saved'; text: string } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   // Read-only visitors get no editing tools at all (offline writers keep theirs, greyed or not).
   const readOnly = access.kind === 'granted' && access.mode !== 'write';
+  const mode = commentMode(access, editable);
+  const { name: userName, id: userId } = options.user;
+  const me = useMemo<CommentAuthor>(() => ({ id: userId ?? null, name: userName, verified: userId !== undefined }), [userId, userName]);
+  const threads = useThreads(doc);
+  const drafting = useEditorState({ editor, selector: hasDraft }) ?? false;
+  const narrow = useNarrow();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  // Writing a comment on a narrow screen opens the drawer where its box is.
+  useEffect(() => {
+    if (drafting) setDrawerOpen(true);
+  }, [drafting]);
+  const openThreads = threads.filter((t) => !t.resolved).length;
+  const panel = doc && editor && (threads.length > 0 || drafting);
 
   useEffect(() => {
     if (!editor) return;
@@ -71,18 +97,28 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
           e.preventDefault();
           setNotice({ kind: 'saved', text: statusText(status, saved) });
         }
+        // Ctrl+Alt+M, as in Google Docs (by key position: Alt changes the letter on a Mac).
+        if ((e.ctrlKey || e.metaKey) && e.altKey && e.code === 'KeyM' && editor && mode !== 'read') {
+          e.preventDefault();
+          startComment(editor);
+        }
       }}
     >
       <div className="tandem-bar">
         {editor && toolbar !== false && !readOnly && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
         <span className="tandem-bar__spacer" />
+        {narrow && panel && (
+          <button type="button" className="tandem-comments-toggle" aria-expanded={drawerOpen} onClick={() => setDrawerOpen((o) => !o)}>
+            Comments{openThreads > 0 ? ` (${openThreads})` : ''}
+          </button>
+        )}
         {awareness && <Presence awareness={awareness} markUnverified={options.token !== undefined} />}
         <AccessNotice access={access} onDiscard={discardUnsent} />
         <StatusBadge status={status} saved={saved} />
       </div>
       {editor && (
         <div
-          className="tandem-page"
+          className={panel && !narrow ? 'tandem-page tandem-page--comments' : 'tandem-page'}
           onMouseDown={(e) => {
             // Clicking the margins of the page puts the caret at the end, like a word processor.
             if (e.target === e.currentTarget) {
@@ -94,6 +130,10 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
           <EditorContent editor={editor} className="tandem-page__content" />
           <LinkBubble editor={editor} />
           <ImageBubble editor={editor} />
+          {mode !== 'read' && <CommentBubble editor={editor} />}
+          {panel && (!narrow || drawerOpen) && (
+            <CommentsPanel editor={editor} doc={doc} threads={threads} awareness={awareness} me={me} mode={mode} drawer={narrow} onClose={() => setDrawerOpen(false)} />
+          )}
         </div>
       )}
       {notice && (

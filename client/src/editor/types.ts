@@ -17,6 +17,12 @@ export type TandemSaved = 'saving' | 'saved' | 'local';
 /** Who is typing: shown on carets and avatars, sent to peers through awareness. */
 export interface TandemUser {
   name: string;
+  /**
+   * The person's identity as the server knows it (a token's `sub`, `oidc:<sub>`), when there is
+   * one: their comments then carry it and say "verified" (the server checks it against the
+   * connection and refuses anything else). Without it comments carry only the typed name.
+   */
+  id?: string | undefined;
   /** Any CSS colour; `#rrggbb` recommended (carets tint selections with it). */
   color: string;
 }
@@ -24,7 +30,7 @@ export interface TandemUser {
 /** What the server told us about our rights on this document. */
 export type TandemAccess =
   | { kind: 'unknown' }
-  /** `comment`: shown read-only until comments and suggestions exist. */
+  /** `comment`: the text is read-only; comments can be written (comments/). */
   | { kind: 'granted'; mode: 'read' | 'comment' | 'write' }
   | { kind: 'denied'; reason: string }
   | { kind: 'expired'; reason: string }

@@ -21,6 +21,7 @@ import { TandemKeys } from './content/keys';
 import { MarkdownPaste } from './content/markdownPaste';
 import { TABLE_REPAIR_FIELD, TableRepair } from './content/tableRepair';
 import { cleanPastedHtml } from './content/pasteCleanup';
+import { CommentTools } from './comments/commentTools';
 import { useCollaboration, type CollaborationSession } from './sync/useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
 
@@ -53,6 +54,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       TableRepair.configure({ awareness: provider.awareness }),
       TandemKeys,
       MarkdownPaste,
+      CommentTools,
       ImageUpload.configure({
         upload: uploader(docApi),
         document: place.document,
@@ -117,6 +119,11 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   useEffect(() => {
     editor?.commands.updateUser({ name: user.name, color: user.color });
   }, [editor, user.name, user.color]);
+  const commentOnly = access.kind === 'granted' && access.mode === 'comment';
+  useEffect(() => {
+    if (!editor) return;
+    editor.storage.commentTools.commentOnly = commentOnly;
+  }, [editor, commentOnly]);
   useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit, false);
     // Only a writer may be elected to repair tables (tableRepair.ts).

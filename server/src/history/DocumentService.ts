@@ -1,4 +1,6 @@
+import type * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
+import { RefusedChangeError } from '../errors.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocSummary, DocumentIndex } from '../storage/kinds/documents.js';
@@ -50,6 +52,12 @@ export class DocumentService {
     if (!(await this.exists(name))) throw new NotFoundError(`no document ${JSON.stringify(name)}`);
   }
 
+  /** Runs `fn` with the room of a document that exists (404 otherwise), kept loaded meanwhile. */
+  async withExisting<T>(name: string, fn: (room: Room) => Promise<T>): Promise<T> {
+    await this.require(name);
+    return this.withRoom(name, fn);
+  }
+
   /** Runs `fn` with the document's room loaded (and kept loaded meanwhile). */
   private async withRoom<T>(name: string, fn: (room: Room) => Promise<T>): Promise<T> {
     const room = await this.registry.acquire(name);
@@ -93,10 +101,15 @@ export class DocumentService {
     return { body: await this.pool.run({ op: 'export', state, format, title: name }), title };
   }
 
-  /** Imports as one new change; resolves once connected peers have been sent it. */
-  async import(name: string, kind: ImportKind, body: Uint8Array, mode: ImportMode): Promise<void> {
+  /**
+   * Imports as one new change; resolves once connected peers have been sent it. A Yjs update
+   * goes in as it is, so it passes `check` first (the review rules, for the importer).
+   */
+  async import(name: string, kind: ImportKind, body: Uint8Array, mode: ImportMode, check?: (doc: Y.Doc, update: Uint8Array) => string | undefined): Promise<void> {
     await this.withRoom(name, async (room) => {
       const update = await this.pool.run({ op: 'import', state: room.wholeState(), kind, body, mode });
+      const refusal = kind === 'yjs' ? check?.(room.doc, update) : undefined;
+      if (refusal !== undefined) throw new RefusedChangeError(`the update is refused: ${refusal}`);
       await room.applyChange(update);
     });
   }

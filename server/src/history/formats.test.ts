@@ -13,7 +13,7 @@ const p = (text: string, marks?: PMNode['marks']): PMNode => ({ type: 'paragraph
 
 test('a node type the schema does not know survives in json and yjs, and shows as its text in md, html and txt', () => {
   const state = stateOf([p('before'), { type: 'mention', attrs: { id: '7' }, content: [{ type: 'text', text: 'Ada Lovelace' }] }, p('after')]);
-  assert.deepEqual(JSON.parse(exportState(state, 'json', '') as string).content[1], { type: 'mention', attrs: { id: '7' }, content: [{ type: 'text', text: 'Ada Lovelace' }] });
+  assert.deepEqual(JSON.parse(exportState(state, 'json', '') as string).doc.content[1], { type: 'mention', attrs: { id: '7' }, content: [{ type: 'text', text: 'Ada Lovelace' }] });
   assert.deepEqual(exportState(state, 'yjs', ''), state);
   for (const format of ['md', 'html', 'txt'] as const) assert.match(exportState(state, format, '') as string, /Ada Lovelace/, format);
   assert.equal(exportState(state, 'txt', ''), 'before\n\nAda Lovelace\n\nafter\n');

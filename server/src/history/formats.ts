@@ -11,6 +11,7 @@ import { MarkdownManager } from '@tiptap/markdown';
 import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
 import * as Y from 'yjs';
 import { validateUpdate } from '../protocol/messages.js';
+import { readThreads } from '../review/threads.js';
 import { checkImportLimits } from './importLimits.js';
 import { toKnown, textOf } from './known.js';
 import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
@@ -82,8 +83,16 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.ch
 /** Converts a state to `format`. HTML comes from the schema's own serializer, so only its tags. */
 export function exportState(state: Uint8Array, format: ExportFormat, title: string): Uint8Array | string {
   if (format === 'yjs') return state;
+  if (format === 'json') {
+    // The body and its comment threads (DESIGN.md, "review: comments": `{ doc, threads }`).
+    const doc = docOf(state);
+    try {
+      return JSON.stringify({ doc: fragmentToJSON(doc.getXmlFragment(FRAGMENT)), threads: readThreads(doc) });
+    } finally {
+      doc.destroy();
+    }
+  }
   const json = stateToJSON(state);
-  if (format === 'json') return JSON.stringify(json);
   const node = knownNode(json);
   if (format === 'txt') {
     const text = knownNode(withCheckboxes(json));

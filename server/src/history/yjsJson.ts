@@ -6,6 +6,7 @@
  * formatting attributes are the marks (`name` or `name--hash` → the mark's attributes).
  */
 import * as Y from 'yjs';
+import { commentAttributeKey } from '@tandem/schema';
 
 export interface PMMark {
   type: string;
@@ -65,7 +66,9 @@ export function fragmentToJSON(fragment: Y.XmlFragment): PMNode {
 function markAttributes(marks: PMMark[] | undefined): Record<string, unknown> | undefined {
   if (!marks || marks.length === 0) return undefined;
   const out: Record<string, unknown> = {};
-  for (const m of marks) out[m.type] = m.attrs ?? {};
+  // Threads overlap: each comment mark has its own key, as y-tiptap stores a mark that does not
+  // exclude itself (the others do: one key per mark name).
+  for (const m of marks) out[m.type === 'comment' && typeof m.attrs?.thread === 'string' ? commentAttributeKey(m.attrs.thread) : m.type] = m.attrs ?? {};
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { AuthError, CapacityError, DocumentTooLargeError, ProtocolError, UnavailableError } from '../errors.js';
+import { AuthError, CapacityError, DocumentTooLargeError, ProtocolError, UnavailableError, RefusedChangeError } from '../errors.js';
 import { CloseCode } from '../closeCodes.js';
 import { BadContentError } from '../history/ConversionPool.js';
 import { NotFoundError } from '../history/DocumentService.js';
@@ -76,5 +76,6 @@ export function refusalOf(err: unknown): Refusal | undefined {
   if (err instanceof NotFoundError) return as(404, err.message);
   if (err instanceof BadContentError) return as(400, err.message, 'bad_content');
   if (err instanceof DocumentTooLargeError) return as(413, err.message);
+  if (err instanceof RefusedChangeError) return as(403, err.message);
   return undefined;
 }

@@ -10,7 +10,7 @@ import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
 import type { VersionAuthor } from '../storage/kinds/versions.js';
 import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
-import type { ClusterPort, Outgoing, PresenceOwner, RoomWatcher, Wire } from './ports.js';
+import type { ClusterPort, Outgoing, PresenceOwner, RoomWatcher, UpdatePolicy, Wire } from './ports.js';
 import { Presence } from './Presence.js';
 import { StoredLog } from './StoredLog.js';
 import { WritePipeline, type Batch } from './WritePipeline.js';
@@ -34,6 +34,12 @@ export interface RoomDeps {
   cluster?: ClusterPort | undefined;
   /** Follows each loaded room (version history); absent in tests of rooms alone. */
   watch?: ((room: Room) => RoomWatcher) | undefined;
+  /**
+   * What a connection may change beyond its mode (review: comments): every update is asked
+   * before it is stored; a reason closes the sender with 1008. Absent: a `comment` connection
+   * may change nothing.
+   */
+  policy?: UpdatePolicy | undefined;
 }
 
 /**
@@ -304,11 +310,11 @@ export class Room {
       return;
     }
     if (isEmptyUpdate(update)) return;
-    if (conn.access.mode === 'comment') {
-      // Until comments and suggestions exist, nothing in the document is a commenter's to change;
-      // the contract closes such a connection (1008) with nothing of the update applied.
-      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.PolicyViolation }, 'document update from a comment connection: refused, closing');
-      conn.close(CloseCode.PolicyViolation, 'comment access may not edit the document');
+    const refusal = this.deps.policy ? this.deps.policy(this.doc, update, conn.access, () => this.writes.unappliedUpdates()) : conn.access.mode === 'comment' ? 'comment access may not edit the document' : undefined;
+    if (refusal !== undefined) {
+      // The contract closes the sender (1008) with nothing of the update applied or relayed.
+      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.PolicyViolation, reason: refusal }, 'document update against the rules: refused, closing');
+      conn.close(CloseCode.PolicyViolation, Buffer.from(refusal).subarray(0, 120).toString()); // a close reason fits 123 bytes
       return;
     }
     if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {

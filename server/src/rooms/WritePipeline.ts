@@ -51,6 +51,8 @@ export interface PipelineRoom {
  */
 export class WritePipeline {
   private pending: Batch | undefined;
+  /** Batches stored (or being stored) and not yet applied, oldest first. */
+  private readonly unapplied: Batch[] = [];
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
 
@@ -71,6 +73,7 @@ export class WritePipeline {
     let batch = this.pending;
     if (!batch || batch.written !== written) {
       batch = this.pending = { written, updates: [], bytes: 0, remote: 0, origins: [], lastSeq: seq, queuedAt: performance.now() };
+      this.unapplied.push(batch);
       this.inflight++;
       const started = batch;
       written.then(
@@ -85,6 +88,20 @@ export class WritePipeline {
     batch.lastSeq = seq;
   }
 
+  /**
+   * Updates accepted but not yet in the document (their batch is being stored): what an update
+   * arriving now may build on (the review rules look there for items the document lacks).
+   */
+  *unappliedUpdates(): Iterable<Uint8Array> {
+    for (const batch of this.unapplied) yield* batch.updates;
+  }
+
+  private forget(batch: Batch): void {
+    if (this.pending === batch) this.pending = undefined;
+    const at = this.unapplied.indexOf(batch);
+    if (at >= 0) this.unapplied.splice(at, 1);
+  }
+
   /** Persists a change the server made; resolves once its batch is applied and fanned out. */
   persistAndWait(update: Uint8Array, origin: UpdateOrigin): Promise<void> {
     this.persist(update, origin);
@@ -97,7 +114,7 @@ export class WritePipeline {
    * update), then the room fans them out.
    */
   private applyBatch(batch: Batch): void {
-    if (this.pending === batch) this.pending = undefined;
+    this.forget(batch);
     this.deps.metrics.persistSeconds.observe((performance.now() - batch.queuedAt) / 1000);
     try {
       if (!this.room.open) return;
@@ -149,7 +166,7 @@ export class WritePipeline {
   }
 
   private failBatch(batch: Batch, err: unknown): void {
-    if (this.pending === batch) this.pending = undefined;
+    this.forget(batch);
     for (const w of batch.waiters ?? []) w.reject(err);
     this.log.failed(batch.bytes);
     const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));

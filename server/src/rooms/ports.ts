@@ -1,3 +1,5 @@
+import type * as Y from 'yjs';
+import type { Access } from '../auth/access.js';
 import type { VersionAuthor } from '../storage/kinds/versions.js';
 import type { OwnedIds } from './OwnedIds.js';
 
@@ -94,3 +96,10 @@ export interface RoomWatcher {
   /** The room is dropped (deleted, or gone with an error): stop at once. Idempotent. */
   stop(): void;
 }
+
+/**
+ * Why `update` from a connection with `access` may not be applied to `doc`, or undefined when it
+ * may (the review rules: server.ts wires them; rooms know nothing of comments). `unapplied`: the
+ * updates accepted before it and not yet in `doc`, which it may build on.
+ */
+export type UpdatePolicy = (doc: Y.Doc, update: Uint8Array, access: Access, unapplied: () => Iterable<Uint8Array>) => string | undefined;

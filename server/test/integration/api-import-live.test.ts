@@ -33,7 +33,8 @@ test('Markdown imported with PUT …/import reaches a connected peer live; expor
 
   const json = await api(ts, 'GET', `${doc(name)}/export?format=json`);
   assert.equal(json.headers.get('content-type'), 'application/json');
-  assert.equal(json.json.type, 'doc');
+  assert.equal(json.json.doc.type, 'doc');
+  assert.deepEqual(json.json.threads, []);
   const yjs = await api(ts, 'GET', `${doc(name)}/export?format=yjs`);
   assert.equal(yjs.headers.get('content-type'), 'application/vnd.yjs.doc');
   assert.ok(yjs.bytes.length > 10);

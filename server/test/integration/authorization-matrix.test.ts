@@ -29,6 +29,9 @@ interface Fixture {
   expiredShare: string;
   /** A well-signed link token for this document whose id no record ever had. */
   unknownShare: string;
+  /** A comment thread and its first comment, written by the identity the granted tokens share. */
+  threadId: string;
+  commentId: string;
 }
 
 type Cred =
@@ -102,8 +105,19 @@ const CALLS: Record<string, (f: Fixture) => { path: string; body?: BodyInit; typ
   'GET api/docs/:name/people': (f) => ({ path: `/api/docs/${enc(f.name)}/people` }),
   // Keeps every owner and the general access, so that an editor may make it too.
   'PUT api/docs/:name/people': (f) => ({ path: `/api/docs/${enc(f.name)}/people`, body: JSON.stringify({ people: [...PEOPLE, { email: 'new@example.com', role: 'viewer' }], general: 'restricted' }), type: 'application/json' }),
+  'GET api/docs/:name/comments': (f) => ({ path: `/api/docs/${enc(f.name)}/comments` }),
+  'POST api/docs/:name/comments': (f) => ({ path: `/api/docs/${enc(f.name)}/comments`, body: JSON.stringify({ quote: 'Text', body: 'A comment' }), type: 'application/json' }),
+  'POST api/docs/:name/comments/:thread/replies': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/replies`, body: JSON.stringify({ body: 'A reply' }), type: 'application/json' }),
+  'POST api/docs/:name/comments/:thread/resolve': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/resolve` }),
+  'POST api/docs/:name/comments/:thread/reopen': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/reopen` }),
+  'PATCH api/docs/:name/comments/:thread/:comment': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/${f.commentId}`, body: JSON.stringify({ body: 'Edited' }), type: 'application/json' }),
+  'DELETE api/docs/:name/comments/:thread/:comment': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}/${f.commentId}` }),
+  'DELETE api/docs/:name/comments/:thread': (f) => ({ path: `/api/docs/${enc(f.name)}/comments/${f.threadId}` }),
   'GET api/backup': () => ({ path: '/api/backup' }),
 };
+
+/** The identity of the granted tokens: the seeded comments are theirs to edit. */
+const ME = { sub: 'matrix', name: 'Matrix' };
 
 const enc = encodeURIComponent;
 
@@ -128,7 +142,8 @@ describe('authorization matrix: every route × every credential', () => {
   };
 
   /** A document with content, a version, an image and share links (live, revoked, expired). */
-  const seed = async (name: string): Promise<Fixture> => {
+  /** `commentAs`: the headers of the session whose own the seeded comment is (else the tokens' identity). */
+  const seed = async (name: string, commentAs?: Record<string, string>): Promise<Fixture> => {
     const d = `/api/docs/${enc(name)}`;
     await ok(await call('PUT', `${d}/import`, operator, '# Seed\n\nText.\n', 'text/markdown'), 'seed import');
     const version = await ok(await call('POST', `${d}/versions`, operator, JSON.stringify({ name: 'Seed' }), 'application/json'), 'seed version');
@@ -142,7 +157,15 @@ describe('authorization matrix: every route × every credential', () => {
     const expiring = await share({ mode: 'write', expiresInSeconds: 1 });
     // A token for the expiring link that outlives its record: only the record's expiry refuses it.
     const expiredShare = await mintToken(SECRET, { doc: name, mode: 'write', share: expiring.id as string, match: 'exact' }, 3600);
+    const seedComment = JSON.stringify({ quote: 'Text', body: 'Seed comment' });
+    const thread = await ok(
+      commentAs ? await fetch(`${base}${d}/comments`, { method: 'POST', headers: { ...commentAs, 'content-type': 'application/json' }, body: seedComment }) : await call('POST', `${d}/comments`, operator, seedComment, 'application/json'),
+      'seed comment',
+    );
+    const threads = (await ok(await call('GET', `${d}/comments`, operator), 'seed comments')).threads as Array<{ id: string; comments: Array<{ id: string }> }>;
     return {
+      threadId: thread.id as string,
+      commentId: threads.find((t) => t.id === thread.id)!.comments[0]!.id,
       name,
       versionId: version.id as string,
       sha256: file.sha256 as string,
@@ -175,7 +198,7 @@ describe('authorization matrix: every route × every credential', () => {
     running = await startSignInServer(SECRET);
     ({ ts, base } = running);
     for (const role of ROLES) cookies[role] = (await signIn(base, LOGIN[role])).cookie;
-    operator = await mintToken(SECRET, { doc: '*', mode: 'write' }, 3600);
+    operator = await mintToken(SECRET, { doc: '*', mode: 'write', ...ME }, 3600);
     Object.assign(tokens, {
       expired: await mintToken(SECRET, { doc: 'm/*', mode: 'write' }, -60),
       badSignature: await mintToken('another-secret-0123456789abcdef-xyz', { doc: 'm/*', mode: 'write' }, 3600),
@@ -184,8 +207,8 @@ describe('authorization matrix: every route × every credential', () => {
       otherDocument: await mintToken(SECRET, { doc: 'elsewhere', mode: 'write' }, 3600),
       otherPrefix: await mintToken(SECRET, { doc: 'x/*', mode: 'write' }, 3600),
       read: await mintToken(SECRET, { doc: 'm/*', mode: 'read' }, 3600),
-      comment: await mintToken(SECRET, { doc: 'm/*', mode: 'comment' }, 3600),
-      write: await mintToken(SECRET, { doc: 'm/*', mode: 'write' }, 3600),
+      comment: await mintToken(SECRET, { doc: 'm/*', mode: 'comment', ...ME }, 3600),
+      write: await mintToken(SECRET, { doc: 'm/*', mode: 'write', ...ME }, 3600),
       operator,
     });
     for (const [i, route] of apiRoutes.entries()) fixtures.set(`${route.method} ${route.path}`, await seed(`m/${i}`));
@@ -228,9 +251,11 @@ describe('authorization matrix: every route × every credential', () => {
         for (const role of ROLES) {
           const want = expectedForSession(route.access, route.method, role, foreign);
           // A fresh document each time: named versions of one document are rate-limited.
-          if (want === 200 && route.method !== 'GET') fixture = await seed(`${fixtures.get(key)!.name}/${role}`);
-          const { path, body, type }: ReturnType<NonNullable<typeof make>> = make(fixture);
           const headers: Record<string, string> = { cookie: cookies[role], origin: foreign ? 'https://evil.example' : base };
+          // A comment is changed by its author: the seeded one is this person's own.
+          const ownComment = route.path.endsWith(':thread/:comment');
+          if (want === 200 && route.method !== 'GET') fixture = await seed(`${fixtures.get(key)!.name}/${role}`, ownComment ? { cookie: cookies[role], origin: base } : undefined);
+          const { path, body, type }: ReturnType<NonNullable<typeof make>> = make(fixture);
           if (type) headers['content-type'] = type;
           const res: Response = await fetch(`${base}${path}`, { method: route.method, headers, body });
           const what = `${key} as ${role}${foreign ? ' from another site' : ''}`;

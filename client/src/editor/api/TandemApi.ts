@@ -195,12 +195,13 @@ export class DocApi {
     return this.json('POST', `/versions/${encodeURIComponent(id)}/restore`);
   }
 
-  versionJson(id: string): Promise<DocNode> {
-    return this.json('GET', `/versions/${encodeURIComponent(id)}/export`, { query: { format: 'json' } });
+  /** A version's body (the `json` export is `{ doc, threads }`). */
+  async versionJson(id: string): Promise<DocNode> {
+    return (await this.json<{ doc: DocNode }>('GET', `/versions/${encodeURIComponent(id)}/export`, { query: { format: 'json' } })).doc;
   }
 
-  currentJson(): Promise<DocNode> {
-    return this.json('GET', '/export', { query: { format: 'json' } });
+  async currentJson(): Promise<DocNode> {
+    return (await this.json<{ doc: DocNode }>('GET', '/export', { query: { format: 'json' } })).doc;
   }
 
   /** An export as a file: its bytes and the name the server suggests. */

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { safeColor } from '@tandem/schema';
+import { useAwarenessState } from './useAwarenessState';
 
 interface Peer {
   clientId: number;
@@ -10,6 +10,8 @@ interface Peer {
   /** The server vouches for the name (a token that named its holder): `user.verified`. */
   verified: boolean;
 }
+
+const NO_PEERS: Peer[] = [];
 
 function readPeers(awareness: Awareness): Peer[] {
   const peers: Peer[] = [];
@@ -48,21 +50,8 @@ export function initials(name: string): string {
  * any name. On an open server no name is verified, and saying so on every avatar would be noise.
  */
 export function Presence({ awareness, markUnverified = false }: { awareness: Awareness; markUnverified?: boolean }) {
-  const [peers, setPeers] = useState<Peer[]>(() => readPeers(awareness));
-
-  useEffect(() => {
-    // 'change' (not 'update') fires only when someone joins, leaves or edits their state,
-    // not on the 15 s renewals.
-    // Carets move on every keystroke and that is an awareness change too: only re-render when
-    // who is here (or their name/colour) changed.
-    const handleChange = () => {
-      const next = readPeers(awareness);
-      setPeers((prev) => (samePeers(prev, next) ? prev : next));
-    };
-    handleChange();
-    awareness.on('change', handleChange);
-    return () => awareness.off('change', handleChange);
-  }, [awareness]);
+  // Re-rendered only when who is here (or their name, colour) changed, not when carets move.
+  const peers = useAwarenessState(awareness, readPeers, samePeers, NO_PEERS);
 
   return (
     <ul className="tandem-presence" aria-label="People in this document">

@@ -59,7 +59,7 @@ export function AccessNotice({ access, onDiscard }: { access: TandemAccess; onDi
       if (access.mode === 'write') return null;
       return (
         <span className="tandem-notice tandem-notice--info" data-access={access.mode}>
-          {access.mode === 'read' ? 'Read only' : 'Can comment — read only for now'}
+          {access.mode === 'read' ? 'Read only' : 'Can comment'}
         </span>
       );
     case 'denied':

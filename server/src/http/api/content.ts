@@ -1,6 +1,8 @@
 import { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportMode } from '../../history/formatTypes.js';
 import { ApiError, attachment, mediaType, readBody, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
+import { identityOf } from '../../review/author.js';
+import { checkCommentRules } from '../../review/commentRules.js';
 
 export function formatOf(query: URLSearchParams): ExportFormat {
   const format = query.get('format') ?? 'md';
@@ -36,7 +38,8 @@ async function importDoc(r: ApiRequest): Promise<void> {
   const mode = r.query.get('mode') ?? 'replace';
   if (mode !== 'replace' && mode !== 'append') throw new ApiError(400, 'mode must be replace or append');
   const body = await readBody(r.req, r.deps.config.maxMessageBytes);
-  await r.deps.docs.import(r.name, IMPORT_TYPES[type as keyof typeof IMPORT_TYPES], body, mode as ImportMode);
+  const sender = { mode: r.grant.mode, identity: identityOf(r.grant) };
+  await r.deps.docs.import(r.name, IMPORT_TYPES[type as keyof typeof IMPORT_TYPES], body, mode as ImportMode, (doc, update) => checkCommentRules(doc, update, sender));
   const m = await r.deps.docs.meta(r.name);
   r.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify({ name: r.name, peers: m.peers }) + '\n');
 }

@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import type { DocumentQuota } from '../../files/DocumentQuota.js';
 import type { FileCollector } from '../../files/FileCollector.js';
 import type { DocumentService } from '../../history/DocumentService.js';
+import type { CommentService } from '../../review/CommentService.js';
 import type { Logger } from '../../logger.js';
 import type { Shares } from '../../shares/Shares.js';
 import type { People } from '../../people/People.js';
@@ -18,6 +19,8 @@ export interface ApiDeps {
   config: Config;
   logger: Logger;
   docs: DocumentService;
+  /** Comment threads (review). */
+  comments: CommentService;
   /** Where everything is stored, for `backup` (a consistent snapshot of it). */
   kv: KV;
   /** With sign-in: each document's people and general access. */

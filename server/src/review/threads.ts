@@ -1,0 +1,167 @@
+/**
+ * Threads as the document holds them (DESIGN.md, "Contract — review: comments"): read for the
+ * API and the exports, and changed by the API through an update made against the document's
+ * state, which then goes the way every update goes (stored, applied, sent to every peer).
+ */
+import * as Y from 'yjs';
+import { COMMENTS, FRAGMENT, commentAttributeKey, isCommentAttribute } from '@tandem/schema';
+import { readAuthor, type Author } from './author.js';
+
+export interface CommentView {
+  id: string;
+  author: Author;
+  body: string;
+  createdAt: string;
+  editedAt?: string;
+}
+
+export interface ThreadView {
+  id: string;
+  quote: string;
+  resolved: boolean;
+  resolvedBy: Author | null;
+  createdAt: string;
+  /** No text carries its mark any more (the text was deleted). */
+  detached: boolean;
+  comments: CommentView[];
+}
+
+/** Each anchored thread and the offset (in characters of text, document order) where its text starts. */
+export function anchorsOf(fragment: Y.XmlFragment): Map<string, number> {
+  const at = new Map<string, number>();
+  let offset = 0;
+  const walk = (node: Y.XmlFragment | Y.XmlElement): void => {
+    for (const child of node.toArray()) {
+      if (child instanceof Y.XmlText) {
+        for (const op of child.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
+          for (const [key, value] of Object.entries(op.attributes ?? {})) {
+            const thread = isCommentAttribute(key) && value && typeof value === 'object' ? (value as { thread?: unknown }).thread : undefined;
+            if (typeof thread === 'string' && !at.has(thread)) at.set(thread, offset);
+          }
+          offset += typeof op.insert === 'string' ? op.insert.length : 1;
+        }
+      } else if (child instanceof Y.XmlElement) walk(child);
+    }
+  };
+  walk(fragment);
+  return at;
+}
+
+const str = (x: unknown): string => (typeof x === 'string' ? x : '');
+
+function readComment(map: Y.Map<unknown>): CommentView {
+  const out: CommentView = { id: str(map.get('id')), author: readAuthor(map.get('author')), body: str(map.get('body')), createdAt: str(map.get('createdAt')) };
+  const edited = map.get('editedAt');
+  if (typeof edited === 'string') out.editedAt = edited;
+  return out;
+}
+
+/** Every thread, those anchored in the order of their text, then the detached ones by time. */
+export function readThreads(doc: Y.Doc): ThreadView[] {
+  const anchors = anchorsOf(doc.getXmlFragment(FRAGMENT));
+  const threads: ThreadView[] = [];
+  doc.getMap<unknown>(COMMENTS).forEach((value, id) => {
+    if (!(value instanceof Y.Map)) return;
+    const comments = value.get('comments');
+    const by = value.get('resolvedBy');
+    threads.push({
+      id,
+      quote: str(value.get('quote')),
+      resolved: value.get('resolved') === true,
+      resolvedBy: by === null || by === undefined ? null : readAuthor(by),
+      createdAt: str(value.get('createdAt')),
+      detached: !anchors.has(id),
+      comments: comments instanceof Y.Array ? comments.toArray().flatMap((c) => (c instanceof Y.Map ? [readComment(c)] : [])) : [],
+    });
+  });
+  const pos = (t: ThreadView) => anchors.get(t.id) ?? Infinity;
+  return threads.sort((a, b) => pos(a) - pos(b) || (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+}
+
+/** Where a quote was found: the text runs of one block that hold it, with the part of each. */
+type Span = Array<{ text: Y.XmlText; index: number; length: number }>;
+
+/** The first occurrence of `quote` within one block's text (runs split by inline nodes are joined). */
+export function findQuote(fragment: Y.XmlFragment, quote: string): Span | undefined {
+  let found: Span | undefined;
+  const visit = (node: Y.XmlFragment | Y.XmlElement): boolean => {
+    const runs = node.toArray().filter((c): c is Y.XmlText => c instanceof Y.XmlText);
+    if (runs.length > 0) {
+      const texts = runs.map(plain);
+      const joined = texts.join('');
+      const at = joined.indexOf(quote);
+      if (at >= 0) {
+        found = [];
+        let start = 0;
+        for (const [i, run] of runs.entries()) {
+          const end = start + texts[i]!.length;
+          const from = Math.max(at, start);
+          const to = Math.min(at + quote.length, end);
+          if (to > from) found.push({ text: run, index: from - start, length: to - from });
+          start = end;
+        }
+        return true;
+      }
+    }
+    for (const child of node.toArray()) if (child instanceof Y.XmlElement && visit(child)) return true;
+    return false;
+  };
+  visit(fragment);
+  return found;
+}
+
+/** A text run's characters, without its formatting. */
+function plain(text: Y.XmlText): string {
+  return (text.toDelta() as Array<{ insert: unknown }>).map((op) => (typeof op.insert === 'string' ? op.insert : '\ufffc')).join('');
+}
+
+/** Makes a change to a copy of `state` and answers it as one update (empty when nothing changed). */
+export function changeOf(state: Uint8Array, change: (doc: Y.Doc) => void): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+    const before = Y.encodeStateVector(doc);
+    doc.transact(() => change(doc));
+    return Y.encodeStateAsUpdate(doc, before);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** Anchors a new thread on `span` and creates it with its first comment. */
+export function addThread(doc: Y.Doc, span: Span, thread: { id: string; quote: string; createdAt: string; comment: CommentView }): void {
+  const key = commentAttributeKey(thread.id);
+  for (const part of span) part.text.format(part.index, part.length, { [key]: { thread: thread.id } });
+  const map = new Y.Map<unknown>();
+  doc.getMap<unknown>(COMMENTS).set(thread.id, map);
+  map.set('quote', thread.quote);
+  map.set('resolved', false);
+  map.set('resolvedBy', null);
+  map.set('createdAt', thread.createdAt);
+  const comments = new Y.Array<Y.Map<unknown>>();
+  map.set('comments', comments);
+  comments.push([commentMap(thread.comment)]);
+}
+
+export function commentMap(c: CommentView): Y.Map<unknown> {
+  const m = new Y.Map<unknown>();
+  m.set('id', c.id);
+  m.set('author', { ...c.author });
+  m.set('body', c.body);
+  m.set('createdAt', c.createdAt);
+  return m;
+}
+
+/** The thread's map, or undefined. */
+export function threadMap(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
+  const t = doc.getMap<unknown>(COMMENTS).get(id);
+  return t instanceof Y.Map ? t : undefined;
+}
+
+/** A thread's comment map and its index, or undefined. */
+export function commentOf(thread: Y.Map<unknown>, id: string): { map: Y.Map<unknown>; index: number; list: Y.Array<unknown> } | undefined {
+  const list = thread.get('comments');
+  if (!(list instanceof Y.Array)) return undefined;
+  const index = list.toArray().findIndex((c) => c instanceof Y.Map && c.get('id') === id);
+  return index < 0 ? undefined : { map: list.get(index) as Y.Map<unknown>, index, list };
+}
