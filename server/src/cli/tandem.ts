@@ -16,6 +16,7 @@ const USAGE = `usage: npm run tandem -- <command> [--url http://host:port] [--to
   export <name> [--format md|html|json|yjs|txt] [--out file]
   import <name> <file> [--mode replace|append]   .md, .html or .yjs
   versions <name>                       versions, newest first
+  comments <name> [--all]               open comment threads (--all: resolved ones too)
   restore <name> <version>              bring a version back as a new change
   delete <name>                         the document, its versions and files
   backup <file>                         a consistent copy of the whole store (server running)
@@ -36,6 +37,7 @@ const { values: opts, positionals } = parseArgs({
     mode: { type: 'string', default: 'replace' },
     'data-dir': { type: 'string' },
     force: { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
   },
 });
 
@@ -105,6 +107,18 @@ async function main(): Promise<void> {
     case 'versions': {
       const { versions } = (await (await call('GET', `${docPath(arg(1, '<name>'))}/versions`)).json()) as { versions: Array<{ id: string; name: string | null; createdAt: string; authors: Array<{ name: string }> }> };
       for (const v of versions) process.stdout.write(`${v.id}\t${v.createdAt}\t${v.name ?? ''}\t${v.authors.map((a) => a.name).join(', ')}\n`);
+      return;
+    }
+    case 'comments': {
+      type Thread = { id: string; quote: string; resolved: boolean; detached: boolean; comments: Array<{ author: { name: string; verified: boolean }; body: string; createdAt: string }> };
+      const { threads } = (await (await call('GET', `${docPath(arg(1, '<name>'))}/comments`)).json()) as { threads: Thread[] };
+      for (const t of threads.filter((x) => opts.all || !x.resolved)) {
+        const state = [t.resolved ? 'resolved' : 'open', t.detached ? 'detached (the text was deleted)' : ''].filter(Boolean).join(', ');
+        process.stdout.write(`${t.id}	"${t.quote}"	${state}
+`);
+        for (const c of t.comments) process.stdout.write(`	${c.createdAt}	${c.author.name}${c.author.verified ? '' : ' (unverified)'}: ${c.body.replace(/\s+/g, ' ')}
+`);
+      }
       return;
     }
     case 'restore': {

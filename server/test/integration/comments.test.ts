@@ -7,8 +7,11 @@ import * as Y from 'yjs';
 import { mintToken } from '../../src/auth/tokens.js';
 import { encodeUpdate } from '../../src/protocol/messages.js';
 import { addThread, commentOf, findQuote, threadMap } from '../../src/review/threads.js';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { api, doc, paragraph } from '../api.js';
-import { closeCode, connect, rawSocket, type TestServer, useTestServer, waitFor } from '../helpers.js';
+import { closeCode, connect, rawSocket, serverRoot, type TestServer, useTestServer, waitFor } from '../helpers.js';
 
 const SECRET = 'comments-test-secret-that-is-long-enough';
 let ts: TestServer;
@@ -82,8 +85,12 @@ test('the API: add by quote, reply, resolve and reopen, edit and delete own, del
   [t] = await threads(name);
   assert.equal(t!.resolved, true);
   assert.deepEqual(t!.resolvedBy, author('c2', 'Cora'));
+  const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', join(serverRoot, 'src', 'cli', 'tandem.ts'), ...args, '--url', `http://127.0.0.1:${ts.port}`, '--token', w], { cwd: serverRoot });
+  assert.equal((await cli('comments', name)).stdout, '', 'the CLI lists open threads: none');
+  assert.match((await cli('comments', name, '--all')).stdout, /"brown fox"\tresolved\n.*Carl: Which fox\?.*\n.*Cora: The brown one\./);
   assert.equal((await api(ts, 'POST', `${doc(name)}/comments/${id}/reopen`, { token: c1 })).status, 204);
   assert.equal((await threads(name))[0]!.resolved, false);
+  assert.match((await cli('comments', name)).stdout, new RegExp(`^${id}\t"brown fox"\topen\n`));
 
   const edit = (tok: string, c: string, body: string) => api(ts, 'PATCH', `${doc(name)}/comments/${id}/${c}`, { token: tok, type: 'application/json', body: JSON.stringify({ body }) });
   assert.equal((await edit(c1, replyId, 'not mine')).status, 403, "another person's comment");
