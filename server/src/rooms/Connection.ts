@@ -2,7 +2,6 @@ import type { Access } from '../auth/access.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
 import { BUDGET_NOTE_BYTES, type OutputBudget } from './OutputBudget.js';
 import { OwnedIds } from './OwnedIds.js';
-import type { UpdateOrigin } from './origins.js';
 import type { Outgoing, SocketLike } from './ports.js';
 
 /** The longest delay setTimeout honours. */
@@ -16,6 +15,12 @@ export interface ConnectionLimits {
   rateLimitBytesBurst: number;
 }
 
+/** A connection as the origin of the updates it sends (see origins.ts). */
+export interface ConnectionOrigin {
+  readonly kind: 'conn';
+  readonly conn: Connection;
+}
+
 /** Which of a connection's budgets ran dry. */
 export type Exhausted = 'messages' | 'bytes';
 
@@ -26,7 +31,7 @@ export type Exhausted = 'messages' | 'bytes';
  */
 export class Connection {
   /** This connection as the origin of the updates it sends (made on its first update). */
-  private asOrigin: UpdateOrigin | undefined;
+  private asOrigin: ConnectionOrigin | undefined;
   /** Awareness client IDs this connection introduced (made on first use: idle peers are many). */
   readonly owned = new OwnedIds();
   /**
@@ -79,7 +84,7 @@ export class Connection {
     this.refilledAt = now;
   }
 
-  get origin(): UpdateOrigin {
+  get origin(): ConnectionOrigin {
     return (this.asOrigin ??= { kind: 'conn', conn: this });
   }
 
@@ -145,7 +150,6 @@ export class Connection {
     this.budget.note(this, queued + bytes);
     return !this.isClosed;
   }
-
 
   /** True the first time a read-only connection's update is dropped: log once per connection. */
   firstReadOnlyDrop(): boolean {
