@@ -10,7 +10,7 @@ import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
 import type { VersionAuthor } from '../storage/DocStore.js';
 import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
-import type { ClusterPort, Outgoing, PresenceOwner, RoomWatcher, Wire } from './ports.js';
+import type { ClusterPort, Outgoing, RoomWatcher, Wire } from './ports.js';
 import { Presence } from './Presence.js';
 import { StoredLog } from './StoredLog.js';
 import { WritePipeline, type Batch } from './WritePipeline.js';
@@ -37,7 +37,8 @@ export interface RoomDeps {
 }
 
 /**
- * One open document: the Y.Doc, its peers and their presence.
+ * One open document: the Y.Doc and its peers; their presence is Presence's, which the room
+ * forwards awareness messages to and other instances reach directly.
  *
  * Durability: an update from a peer is written (group commit) before it is applied to the
  * document and fanned out, so the document in memory never holds anything a crash could lose.
@@ -54,7 +55,8 @@ export class Room {
   /** The stored snapshot did not decode: the room serves nobody. */
   private broken = false;
   private readonly conns = new Set<Connection>();
-  private readonly presence: Presence;
+  /** The awareness states of this room's peers (and of other instances' peers). */
+  readonly presence: Presence;
   private readonly log: StoredLog;
   private readonly writes: WritePipeline;
   private destroyed = false;
@@ -72,7 +74,16 @@ export class Room {
   ) {
     this.ydoc = new Y.Doc({ gc: true, guid: name });
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
-    this.presence = new Presence(deps.logger, deps.presenceStaleMs, Date.now, deps.maxAwarenessIds);
+    this.presence = new Presence(
+      name,
+      deps.logger,
+      {
+        maxStateBytes: deps.maxAwarenessBytes,
+        maxIdsPerConnection: deps.maxAwarenessIds ?? Number.POSITIVE_INFINITY,
+        staleAfterMs: deps.presenceStaleMs,
+      },
+      { broadcast: (message) => this.broadcast(message, undefined), publish: (message) => deps.cluster?.publishAwareness(name, message) },
+    );
     this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
     const room = this;
     this.writes = new WritePipeline(
@@ -195,20 +206,11 @@ export class Room {
     this.conns.add(conn);
     // With the stored snapshot still waiting, the state vector follows once it is applied.
     if (!this.cold.waiting) conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
-    const states = this.presence.snapshot();
-    if (states) conn.send(states);
+    this.presence.greet(conn);
   }
 
   leave(conn: Connection): void {
-    if (!this.conns.delete(conn)) return;
-    const removal = this.presence.removeOwnedBy(conn);
-    if (removal) this.relayAwareness(removal);
-  }
-
-  /** Relays an accepted local awareness change to every local peer (the sender too) and other instances. */
-  private relayAwareness(message: Uint8Array): void {
-    this.broadcast(message, undefined);
-    this.deps.cluster?.publishAwareness(this.name, message);
+    if (this.conns.delete(conn)) this.presence.leave(conn);
   }
 
   /**
@@ -239,34 +241,6 @@ export class Room {
     this.watcher?.changed(undefined); // edited through another instance: who, only that one knows
   }
 
-  /** Awareness states another instance relayed for its peers. */
-  receiveRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
-    const relay = this.presence.applyRemote(owner, entries);
-    if (relay) this.broadcast(relay, undefined);
-  }
-
-  /**
-   * Another instance sent every state its peers set here (answering a query): those apply, and
-   * states it owned that are not among them are gone (a removal it published may have been lost
-   * while Redis was away).
-   */
-  replaceRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
-    this.receiveRemoteAwareness(owner, entries);
-    const removal = this.presence.removeOwnedBy(owner, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)));
-    if (removal) this.broadcast(removal, undefined);
-  }
-
-  /** Another instance is gone: the states its peers set leave. */
-  dropOwner(owner: PresenceOwner): void {
-    const removal = this.presence.removeOwnedBy(owner);
-    if (removal) this.broadcast(removal, undefined);
-  }
-
-  /** The states local peers set, for another instance that opened this document. */
-  localAwareness(): Uint8Array {
-    return this.presence.localSnapshot();
-  }
-
   handleMessage(conn: Connection, msg: Message, now: number): void {
     switch (msg.kind) {
       case 'syncStep1':
@@ -276,23 +250,12 @@ export class Room {
       case 'update':
         this.handleUpdate(conn, msg.update);
         return;
-      case 'awareness': {
-        if (msg.entries.some((e) => e.json.length > this.deps.maxAwarenessBytes / 3 && Buffer.byteLength(e.json) > this.deps.maxAwarenessBytes)) {
-          this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.MessageTooBig }, 'awareness state over MAX_AWARENESS_BYTES: dropped, closing');
-          conn.close(CloseCode.MessageTooBig, 'awareness state too large');
-          return;
-        }
-        const relay = this.presence.apply(conn, msg.entries, now);
-        // The sender hears its own state too: a lone y-websocket client otherwise receives
-        // nothing for 30 s and reconnects.
-        if (relay) this.relayAwareness(relay);
+      case 'awareness':
+        this.presence.handleAwareness(conn, msg.entries, now);
         return;
-      }
-      case 'queryAwareness': {
-        const states = this.presence.snapshot();
-        if (states) conn.send(states);
+      case 'queryAwareness':
+        this.presence.handleQuery(conn);
         return;
-      }
       default:
         assertNever(msg);
     }
@@ -402,7 +365,7 @@ export class Room {
   }
 
   /** Sends the same message to every peer but `except`: encoded once, written to each socket. */
-  broadcast(message: Uint8Array, except: Connection | undefined): void {
+  private broadcast(message: Uint8Array, except: Connection | undefined): void {
     this.broadcastEncoded(this.deps.wire.message(message), except);
   }
 
