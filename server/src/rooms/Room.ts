@@ -8,12 +8,14 @@ import type { StoredDocument, UpdateStore } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
 import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
-import type { VersionAuthor } from '../storage/DocStore.js';
 import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
 import type { ClusterPort, Outgoing, RoomWatcher, Wire } from './ports.js';
 import { Presence } from './Presence.js';
 import { StoredLog } from './StoredLog.js';
 import { WritePipeline, type Batch } from './WritePipeline.js';
+
+/** Told of the changes applied to a room: where each update came from, in order. */
+export type AppliedListener = (origins: readonly UpdateOrigin[]) => void;
 
 export interface RoomDeps {
   store: UpdateStore;
@@ -32,7 +34,10 @@ export interface RoomDeps {
   maxAwarenessIds?: number | undefined;
   /** Scale-out (with REDIS_URL). */
   cluster?: ClusterPort | undefined;
-  /** Follows each loaded room (version history); absent in tests of rooms alone. */
+  /**
+   * Follows each loaded room from its start (version history subscribes to its applied
+   * changes); absent in tests of rooms alone.
+   */
   watch?: ((room: Room) => RoomWatcher) | undefined;
 }
 
@@ -60,7 +65,8 @@ export class Room {
   private readonly log: StoredLog;
   private readonly writes: WritePipeline;
   private destroyed = false;
-  /** Told of every change applied (version history), and of the room's end. */
+  private readonly appliedListeners: AppliedListener[] = [];
+  /** What follows this room (version history): told of its end by the registry. */
   readonly watcher: RoomWatcher | undefined;
   /** When a change was last applied (ms since the epoch; 0: none since loading). */
   lastChangeAt = 0;
@@ -213,6 +219,11 @@ export class Room {
     if (this.conns.delete(conn)) this.presence.leave(conn);
   }
 
+  /** Subscribes to the changes applied to this room (version history follows it so). */
+  onApplied(listener: AppliedListener): void {
+    this.appliedListeners.push(listener);
+  }
+
   /**
    * Updates another instance put in the shared log. They are durable already (Redis keeps the
    * log with appendfsync always), so they are applied and sent to every local peer at once, and
@@ -238,7 +249,7 @@ export class Room {
     this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
     for (const update of applied) this.writes.persist(update, CLUSTER_ORIGIN);
     this.lastChangeAt = Date.now();
-    this.watcher?.changed(undefined); // edited through another instance: who, only that one knows
+    for (const listener of this.appliedListeners) listener(applied.map(() => CLUSTER_ORIGIN));
   }
 
   handleMessage(conn: Connection, msg: Message, now: number): void {
@@ -285,30 +296,14 @@ export class Room {
 
   /**
    * A batch is on disk and applied: each peer gets every update but its own, in one socket write
-   * (runs of one sender are encoded together, and sockets stay corked until the tick ends).
+   * (runs of one sender are encoded together, and sockets stay corked until the tick ends), and
+   * the subscribers hear of it.
    */
   private handleApplied(batch: Batch): void {
     this.fanOut(batch);
     this.acknowledge(batch);
     this.lastChangeAt = Date.now();
-    if (this.watcher) this.noteAuthors(batch.origins);
-  }
-
-  /** Tells the watcher who changed the document (a run of one sender counts once). */
-  private noteAuthors(origins: readonly UpdateOrigin[]): void {
-    let previous: UpdateOrigin | undefined;
-    for (const origin of origins) {
-      if (origin === previous) continue;
-      previous = origin;
-      this.watcher!.changed(origin.kind === 'conn' ? this.authorOf(origin.conn) : undefined);
-    }
-  }
-
-  /** A token's name is verified; the name in the peer's awareness state is only declared. */
-  private authorOf(conn: Connection): VersionAuthor {
-    const { userName } = conn.access;
-    if (userName !== undefined) return { name: userName, verified: true };
-    return { name: this.presence.declaredName(conn) ?? 'Anonymous', verified: false };
+    for (const listener of this.appliedListeners) listener(batch.origins);
   }
 
   /**
