@@ -1,18 +1,18 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
-import { assertNever, DocumentTooLargeError } from '../errors.js';
+import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
+import { encodeSyncStep1, encodeSyncStep2, type Message } from '../protocol/messages.js';
 import type { StoredDocument, UpdateStore } from '../storage/DocStore.js';
 import { ColdSnapshot } from './ColdSnapshot.js';
 import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
-import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
+import { senderOf, type UpdateOrigin } from './origins.js';
 import type { ClusterPort, Outgoing, RoomWatcher, Wire } from './ports.js';
 import { Presence } from './Presence.js';
 import { StoredLog } from './StoredLog.js';
-import { WritePipeline, type Batch } from './WritePipeline.js';
+import { WritePipeline } from './WritePipeline.js';
 
 /** Told of the changes applied to a room: where each update came from, in order. */
 export type AppliedListener = (origins: readonly UpdateOrigin[]) => void;
@@ -42,11 +42,13 @@ export interface RoomDeps {
 }
 
 /**
- * One open document: the Y.Doc and its peers; their presence is Presence's, which the room
- * forwards awareness messages to and other instances reach directly.
+ * One open document as the message path sees it: peers join and leave, their messages are
+ * dispatched (updates to the write pipeline, awareness to the presence, which other instances
+ * reach directly), and what is applied is fanned out, the same encoded bytes to every other peer.
  *
  * Durability: an update from a peer is written (group commit) before it is applied to the
- * document and fanned out, so the document in memory never holds anything a crash could lose.
+ * document and fanned out (WritePipeline), so the document in memory never holds anything a
+ * crash could lose.
  * A cold compacted document answers fresh joiners from its stored snapshot (ColdSnapshot);
  * everything that reads `doc` decodes it first.
  */
@@ -99,7 +101,7 @@ export class Room {
         get open() {
           return !room.destroyed && !room.broken;
         },
-        handleApplied: (batch) => this.handleApplied(batch),
+        handleApplied: (updates, origins) => this.handleApplied(updates, origins),
       },
       this.log,
       deps,
@@ -171,12 +173,12 @@ export class Room {
    * and sent to every peer (and to other instances). Resolves once the peers have been sent it.
    */
   applyChange(update: Uint8Array): Promise<void> {
-    if (this.destroyed) return Promise.reject(new Error('the document is closed'));
-    if (isEmptyUpdate(update)) return Promise.resolve();
-    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
-      return Promise.reject(new DocumentTooLargeError(`the change would take the document past ${this.deps.maxDocumentBytes} bytes (MAX_DOCUMENT_BYTES)`));
-    }
-    return this.writes.persistAndWait(update, SERVER_ORIGIN);
+    return this.writes.applyChange(update);
+  }
+
+  /** Updates another instance put in the shared log: applied and sent at once, stored behind. */
+  receiveRemote(updates: readonly Uint8Array[]): void {
+    this.writes.receiveRemote(updates);
   }
 
   get storedUpdates(): number {
@@ -224,34 +226,6 @@ export class Room {
     this.appliedListeners.push(listener);
   }
 
-  /**
-   * Updates another instance put in the shared log. They are durable already (Redis keeps the
-   * log with appendfsync always), so they are applied and sent to every local peer at once, and
-   * stored here in parallel (so that this instance can serve the document on its own): a crash
-   * before that write reads them from the log again, since the recorded stream id lags behind.
-   */
-  receiveRemote(updates: readonly Uint8Array[]): void {
-    if (this.destroyed || this.broken) return;
-    const doc = this.doc;
-    const applied: Uint8Array[] = [];
-    doc.transact(() => {
-      for (const update of updates) {
-        if (isEmptyUpdate(update)) continue;
-        try {
-          Y.applyUpdate(doc, update);
-          applied.push(update);
-        } catch (err) {
-          this.deps.logger.error({ doc: this.name, err }, 'an update from the shared log does not apply: skipped');
-        }
-      }
-    }, CLUSTER_ORIGIN);
-    if (applied.length === 0) return;
-    this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
-    for (const update of applied) this.writes.persist(update, CLUSTER_ORIGIN);
-    this.lastChangeAt = Date.now();
-    for (const listener of this.appliedListeners) listener(applied.map(() => CLUSTER_ORIGIN));
-  }
-
   handleMessage(conn: Connection, msg: Message, now: number): void {
     switch (msg.kind) {
       case 'syncStep1':
@@ -259,7 +233,7 @@ export class Room {
         return;
       case 'syncStep2':
       case 'update':
-        this.handleUpdate(conn, msg.update);
+        this.writes.accept(conn, msg.update);
         return;
       case 'awareness':
         this.presence.handleAwareness(conn, msg.entries, now);
@@ -272,38 +246,15 @@ export class Room {
     }
   }
 
-  private handleUpdate(conn: Connection, update: Uint8Array): void {
-    if (conn.access.mode === 'read') {
-      if (conn.firstReadOnlyDrop()) this.deps.logger.warn({ doc: this.name, conn: conn.id }, 'document update from a read-only connection: dropped');
-      return;
-    }
-    if (isEmptyUpdate(update)) return;
-    if (conn.access.mode === 'comment') {
-      // Until comments and suggestions exist, nothing in the document is a commenter's to change;
-      // the contract closes such a connection (1008) with nothing of the update applied.
-      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.PolicyViolation }, 'document update from a comment connection: refused, closing');
-      conn.close(CloseCode.PolicyViolation, 'comment access may not edit the document');
-      return;
-    }
-    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
-      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
-      conn.close(CloseCode.DocumentTooLarge, 'document too large');
-      return;
-    }
-    if (conn.ackClients) for (const clientId of Y.parseUpdateMeta(update).to.keys()) conn.ackClients.add(clientId);
-    this.writes.persist(update, conn.origin);
-  }
-
   /**
-   * A batch is on disk and applied: each peer gets every update but its own, in one socket write
-   * (runs of one sender are encoded together, and sockets stay corked until the tick ends), and
-   * the subscribers hear of it.
+   * Updates are applied: each peer gets every update but its own, in one socket write (runs of
+   * one sender are encoded together, and sockets stay corked until the tick ends), and the
+   * subscribers hear of it.
    */
-  private handleApplied(batch: Batch): void {
-    this.fanOut(batch);
-    this.acknowledge(batch);
+  private handleApplied(updates: readonly Uint8Array[], origins: readonly UpdateOrigin[]): void {
+    this.fanOut(updates, origins);
     this.lastChangeAt = Date.now();
-    for (const listener of this.appliedListeners) listener(batch.origins);
+    for (const listener of this.appliedListeners) listener(origins);
   }
 
   /**
@@ -311,7 +262,7 @@ export class Room {
    * listener, so Yjs does not encode every transaction again). A run of updates from one
    * sender is encoded once for all the others.
    */
-  private fanOut({ updates, origins }: Batch): void {
+  private fanOut(updates: readonly Uint8Array[], origins: readonly UpdateOrigin[]): void {
     let from = 0;
     while (from < updates.length) {
       const sender = senderOf(origins[from]!);
@@ -319,21 +270,6 @@ export class Room {
       while (to < updates.length && senderOf(origins[to]!) === sender) to++;
       this.broadcastEncoded(this.deps.wire.updates(updates, from, to), sender);
       from = to;
-    }
-  }
-
-  /**
-   * Tells each sender that asked for it (`?acks=1`) the durable clock of every client ID it has
-   * sent: the document in memory holds only what is durable, so its state is that clock.
-   */
-  private acknowledge({ origins }: Batch): void {
-    let last: Connection | undefined;
-    for (const origin of origins) {
-      const conn = senderOf(origin);
-      if (!conn?.ackClients || conn === last) continue;
-      last = conn;
-      const store = this.ydoc.store;
-      conn.send(encodeSaved([...conn.ackClients].map((id) => [id, Y.getState(store, id)] as const)));
     }
   }
 
