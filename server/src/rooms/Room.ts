@@ -3,14 +3,14 @@ import { CloseCode } from '../closeCodes.js';
 import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { encodeSyncStep1, encodeSyncStep2, type Message } from '../protocol/messages.js';
+import { encodeSyncStep1, type Message } from '../protocol/messages.js';
 import type { StoredDocument, UpdateStore } from '../storage/DocStore.js';
-import { ColdSnapshot } from './ColdSnapshot.js';
-import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
+import { corrupt, heal } from './heal.js';
 import { senderOf, type UpdateOrigin } from './origins.js';
 import type { ClusterPort, Outgoing, RoomWatcher, Wire } from './ports.js';
 import { Presence } from './Presence.js';
+import { RoomDocument } from './RoomDocument.js';
 import { StoredLog } from './StoredLog.js';
 import { WritePipeline } from './WritePipeline.js';
 
@@ -48,17 +48,10 @@ export interface RoomDeps {
  *
  * Durability: an update from a peer is written (group commit) before it is applied to the
  * document and fanned out (WritePipeline), so the document in memory never holds anything a
- * crash could lose.
- * A cold compacted document answers fresh joiners from its stored snapshot (ColdSnapshot);
- * everything that reads `doc` decodes it first.
+ * crash could lose. What is read of the document, and answered to a sync step 1, is RoomDocument's.
  */
 export class Room {
-  /**
-   * Its guid is the document's name: a guid only names subdocuments, and Yjs's default (a random
-   * UUID) costs 31 crypto calls, most of the time a new Y.Doc takes (~80 µs).
-   */
-  private readonly ydoc: Y.Doc;
-  private readonly cold: ColdSnapshot;
+  private readonly document: RoomDocument;
   /** The stored snapshot did not decode: the room serves nobody. */
   private broken = false;
   private readonly conns = new Set<Connection>();
@@ -72,15 +65,13 @@ export class Room {
   readonly watcher: RoomWatcher | undefined;
   /** When a change was last applied (ms since the epoch; 0: none since loading). */
   lastChangeAt = 0;
-  /** The last sync step 2 sent, by the state it carries: joiners at the same state share its bytes. */
-  private step2Cache: { state: Uint8Array; message: Uint8Array } | undefined;
 
   private constructor(
     readonly name: string,
     private readonly deps: RoomDeps,
     stored: StoredDocument,
   ) {
-    this.ydoc = new Y.Doc({ gc: true, guid: name });
+    this.document = new RoomDocument(name, this.handleSnapshotApplied);
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(
       name,
@@ -92,7 +83,6 @@ export class Room {
       },
       { broadcast: (message) => this.broadcast(message, undefined), publish: (message) => deps.cluster?.publishAwareness(name, message) },
     );
-    this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
     const room = this;
     this.writes = new WritePipeline(
       {
@@ -114,21 +104,15 @@ export class Room {
     const started = performance.now();
     const stored = await deps.store.load(name);
     const room = new Room(name, deps, stored);
-    if (stored.updates.length === 1) {
-      room.cold.hold(stored.updates[0]!);
-    } else {
-      try {
-        room.ydoc.transact(() => {
-          for (const update of stored.updates) Y.applyUpdate(room.ydoc, update);
-        });
-      } catch (err) {
-        room.destroy();
-        await heal(name, deps.store, deps.logger, stored, err);
-        return Room.load(name, deps);
-      }
-      // Serve the joiners first: merging a long history is not on their path.
-      setImmediate(() => room.writes.maybeCompact());
+    try {
+      room.document.load(stored.updates);
+    } catch (err) {
+      room.destroy();
+      await heal(name, deps.store, deps.logger, stored, err);
+      return Room.load(name, deps);
     }
+    // Serve the joiners first: merging a long history is not on their path.
+    if (stored.updates.length > 1) setImmediate(() => room.writes.maybeCompact());
     if (deps.cluster) {
       // What other instances wrote that this one's store lacks: stored and applied before anyone is answered.
       try {
@@ -146,8 +130,7 @@ export class Room {
 
   /** The document, with the stored snapshot applied first if it was still waiting. */
   get doc(): Y.Doc {
-    this.cold.applyNow();
-    return this.ydoc;
+    return this.document.doc;
   }
 
   /**
@@ -155,7 +138,7 @@ export class Room {
    * fresh joiners' encoding while nothing changes, so ten exports at once encode it once.
    */
   wholeState(): Uint8Array {
-    return this.cold.whole();
+    return this.document.whole();
   }
 
   /** Peers connected to this instance. */
@@ -202,7 +185,7 @@ export class Room {
       for (const conn of [...this.conns]) conn.close(CloseCode.InternalError, 'stored document does not decode');
       return;
     }
-    if (this.conns.size > 0) this.broadcast(encodeSyncStep1(Y.encodeStateVector(this.ydoc)), undefined);
+    if (this.conns.size > 0) this.broadcast(encodeSyncStep1(this.document.stateVector()), undefined);
   };
 
   /** Greets a new peer: our state vector (to pull in its offline edits) and who is here. */
@@ -213,7 +196,7 @@ export class Room {
     }
     this.conns.add(conn);
     // With the stored snapshot still waiting, the state vector follows once it is applied.
-    if (!this.cold.waiting) conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
+    if (!this.document.waiting) conn.send(encodeSyncStep1(this.document.stateVector()));
     this.presence.greet(conn);
   }
 
@@ -229,7 +212,7 @@ export class Room {
   handleMessage(conn: Connection, msg: Message, now: number): void {
     switch (msg.kind) {
       case 'syncStep1':
-        conn.send(this.step2(this.stateFor(msg.stateVector)));
+        this.document.answer(conn, msg.stateVector);
         return;
       case 'syncStep2':
       case 'update':
@@ -273,28 +256,6 @@ export class Room {
     }
   }
 
-  /**
-   * What a peer with `stateVector` lacks. Fresh peers (an empty vector), and peers whose vector
-   * names none of the document's clients (a new tab that typed first, or a forged vector), get the
-   * one shared encoding of the whole: a thousand joiners that never read must not pin a thousand
-   * copies of a large document.
-   */
-  private stateFor(stateVector: Uint8Array): Uint8Array {
-    const fresh = stateVector.length === 1 && stateVector[0] === 0;
-    if (fresh) return this.cold.whole();
-    const doc = this.doc;
-    for (const [client, clock] of Y.decodeStateVector(stateVector)) {
-      if (clock > 0 && Y.getState(doc.store, client) > 0) return Y.encodeStateAsUpdate(doc, stateVector);
-    }
-    return this.cold.whole();
-  }
-
-  /** The sync step 2 message for `state`, encoded once while the whole state is the same object. */
-  private step2(state: Uint8Array): Uint8Array {
-    if (this.step2Cache?.state !== state) this.step2Cache = { state, message: encodeSyncStep2(state) };
-    return this.step2Cache.message;
-  }
-
   /** Sends the same message to every peer but `except`: encoded once, written to each socket. */
   private broadcast(message: Uint8Array, except: Connection | undefined): void {
     this.broadcastEncoded(this.deps.wire.message(message), except);
@@ -326,7 +287,6 @@ export class Room {
     if (this.destroyed) return;
     this.destroyed = true;
     this.watcher?.stop();
-    this.cold.destroy();
-    this.ydoc.destroy();
+    this.document.destroy();
   }
 }

@@ -1,4 +1,6 @@
 import * as Y from 'yjs';
+import { encodeSyncStep2 } from '../protocol/messages.js';
+import type { Connection } from './Connection.js';
 
 /**
  * A compacted document's stored snapshot is applied this long after the load at the latest;
@@ -16,44 +18,101 @@ const FULL_STATE_SMALL_BYTES = 1 << 20;
 const FULL_STATE_IDLE_MS = 30_000;
 
 /**
- * The whole document as one update, for joiners that have nothing yet — and, for a cold
- * compacted document, its stored snapshot not yet decoded into the Y.Doc.
+ * The document of one room as it is read: the Y.Doc, what a peer's sync step 1 is answered, and
+ * the whole document as one update (for joiners and exports) — and, for a cold compacted
+ * document, its stored snapshot not yet decoded into the Y.Doc. The write pipeline applies
+ * updates to `doc`; this unit notices every change and drops what it encoded.
  *
  * Fresh joiners of a cold document get the stored bytes as they are; decoding them into the
  * Y.Doc (tens of ms for a large document in a fresh process) waits until the first of them has
- * been answered, or APPLY_STORED_AFTER_MS. Everything that reads the Y.Doc calls `applyNow` first.
+ * been answered, or APPLY_STORED_AFTER_MS. Everything that reads the Y.Doc goes through `doc`.
  * The whole-document encoding is dropped on change; until then it is kept briefly for a large
  * document (a burst of joiners shares it) and while it is in use for one up to 1 MiB.
  */
-export class ColdSnapshot {
+export class RoomDocument {
+  /**
+   * Its guid is the document's name: a guid only names subdocuments, and Yjs's default (a random
+   * UUID) costs 31 crypto calls, most of the time a new Y.Doc takes (~80 µs).
+   */
+  private readonly ydoc: Y.Doc;
   /** The stored snapshot, not yet decoded into `ydoc`. */
   private unapplied: Uint8Array | undefined;
   private applyTimer: NodeJS.Timeout | undefined;
   private fullState: Uint8Array | undefined;
   private dropTimer: NodeJS.Timeout | undefined;
+  /** The last sync step 2 sent, by the state it carries: joiners at the same state share its bytes. */
+  private step2Cache: { state: Uint8Array; message: Uint8Array } | undefined;
 
   /**
-   * @param applied told once the waiting snapshot was decoded (`err` when it did not decode:
-   *   the document cannot be served).
+   * @param applied told once a waiting stored snapshot was decoded (`err` when it did not
+   *   decode: the document cannot be served).
    */
   constructor(
-    private readonly ydoc: Y.Doc,
+    name: string,
     private readonly applied: (err?: unknown) => void,
   ) {
+    this.ydoc = new Y.Doc({ gc: true, guid: name });
     // Every change of the document, whatever applied it, makes the kept encoding stale.
-    ydoc.on('afterTransaction', this.afterTransaction);
+    this.ydoc.on('afterTransaction', this.afterTransaction);
   }
 
-  /** Serves `snapshot` (a whole stored document) to fresh joiners and decodes it soon. */
-  hold(snapshot: Uint8Array): void {
-    this.unapplied = snapshot;
-    this.keep(snapshot);
-    this.applyTimer = setTimeout(this.applyNow, APPLY_STORED_AFTER_MS);
+  /**
+   * Takes the stored updates: a single one (a compacted document) is served to fresh joiners as
+   * it is and decoded soon; several are applied now (throws when they do not apply).
+   */
+  load(updates: readonly Uint8Array[]): void {
+    if (updates.length === 1) {
+      this.unapplied = updates[0]!;
+      this.keep(updates[0]!);
+      this.applyTimer = setTimeout(this.applyNow, APPLY_STORED_AFTER_MS);
+      return;
+    }
+    this.ydoc.transact(() => {
+      for (const update of updates) Y.applyUpdate(this.ydoc, update);
+    });
   }
 
-  /** Whether a stored snapshot is still waiting to be decoded. */
+  /** The document, with the stored snapshot applied first if it was still waiting. */
+  get doc(): Y.Doc {
+    this.applyNow();
+    return this.ydoc;
+  }
+
+  /** Whether a stored snapshot is still waiting to be decoded (the state vector is not known yet). */
   get waiting(): boolean {
     return this.unapplied !== undefined;
+  }
+
+  /** The state vector of what is decoded (call when nothing is `waiting`). */
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.ydoc);
+  }
+
+  /** Sends a peer what its state vector lacks. */
+  answer(conn: Connection, stateVector: Uint8Array): void {
+    conn.send(this.step2(this.stateFor(stateVector)));
+  }
+
+  /**
+   * What a peer with `stateVector` lacks. Fresh peers (an empty vector), and peers whose vector
+   * names none of the document's clients (a new tab that typed first, or a forged vector), get the
+   * one shared encoding of the whole: a thousand joiners that never read must not pin a thousand
+   * copies of a large document.
+   */
+  private stateFor(stateVector: Uint8Array): Uint8Array {
+    const fresh = stateVector.length === 1 && stateVector[0] === 0;
+    if (fresh) return this.whole();
+    const doc = this.doc;
+    for (const [client, clock] of Y.decodeStateVector(stateVector)) {
+      if (clock > 0 && Y.getState(doc.store, client) > 0) return Y.encodeStateAsUpdate(doc, stateVector);
+    }
+    return this.whole();
+  }
+
+  /** The sync step 2 message for `state`, encoded once while the whole state is the same object. */
+  private step2(state: Uint8Array): Uint8Array {
+    if (this.step2Cache?.state !== state) this.step2Cache = { state, message: encodeSyncStep2(state) };
+    return this.step2Cache.message;
   }
 
   /** Decodes the waiting snapshot into the Y.Doc now (no-op when none waits). */
@@ -118,6 +177,7 @@ export class ColdSnapshot {
     clearTimeout(this.applyTimer);
     this.unapplied = undefined;
     this.drop();
+    this.ydoc.destroy();
   }
 }
 
