@@ -13,6 +13,11 @@ const MAX_CLOCK = 2 ** 40;
 export interface PresenceLimits {
   /** A larger awareness state is never kept or relayed; its sender is closed (MAX_AWARENESS_BYTES, 1009). */
   maxStateBytes: number;
+  /**
+   * The bytes of every state the room keeps (MAX_PRESENCE_BYTES): a local state that would take
+   * them past this is not kept or relayed, and its sender is closed (1013).
+   */
+  maxRoomBytes: number;
   /** Client IDs one connection may introduce (MAX_AWARENESS_IDS); the next one closes it (1008). */
   maxIdsPerConnection: number;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
@@ -54,6 +59,11 @@ export class Presence {
     return this.records.size;
   }
 
+  /** UTF-8 bytes of the live states (what MAX_PRESENCE_BYTES bounds). */
+  get bytes(): number {
+    return this.records.bytes;
+  }
+
   /** Greets a joiner with every current state: one message every joiner shares. */
   greet(conn: Connection): void {
     const states = this.records.snapshot();
@@ -79,6 +89,12 @@ export class Presence {
       return;
     }
     const accepted = this.apply(conn, entries, now);
+    if (accepted === 'full') {
+      // A full room is a passing condition (its peers leave), not the sender's fault: it may come back later.
+      this.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.TryAgainLater, bytes: this.records.bytes }, 'presence over MAX_PRESENCE_BYTES: state dropped, closing');
+      conn.close(CloseCode.TryAgainLater, 'presence full');
+      return;
+    }
     if (accepted.length > 0) this.relay(encodeAwareness(accepted));
   }
 
@@ -127,14 +143,16 @@ export class Presence {
   }
 
   /**
-   * Applies what `conn` sent; returns the entries to relay.
+   * Applies what `conn` sent; returns the entries to relay, or 'full' when a state would take
+   * the room past MAX_PRESENCE_BYTES (that state and the ones after it are not kept).
    *
    * y-websocket clients send back every state they hear, so most entries for other clients'
    * IDs are echoes (a clock no newer than ours): those are ignored quietly. An entry that would
    * change another live connection's state is dropped and logged.
    */
-  private apply(conn: Connection, entries: AwarenessEntry[], now: number): PresenceEntry[] {
+  private apply(conn: Connection, entries: AwarenessEntry[], now: number): PresenceEntry[] | 'full' {
     const out: PresenceEntry[] = [];
+    const limit = this.limits.maxRoomBytes;
     for (const entry of entries) {
       const { clientId } = entry;
       if (entry.clock > MAX_CLOCK) {
@@ -145,7 +163,10 @@ export class Presence {
       const owner = rec?.owner;
       if (rec && owner === conn) {
         const newer = entry.clock > rec.clock || (entry.clock === rec.clock && entry.state === null && rec.json !== 'null');
-        if (newer) out.push(this.records.set(clientId, rec, entry.clock, this.jsonOf(conn, entry)));
+        if (!newer) continue;
+        const set = this.records.set(clientId, rec, entry.clock, this.jsonOf(conn, entry), undefined, limit);
+        if (!set) return 'full';
+        out.push(set);
         continue;
       }
       if (owner && !owner.closed && !owner.missedPong(now, this.limits.staleAfterMs)) {
@@ -158,7 +179,7 @@ export class Presence {
       // Nobody live owns this ID (new, its owner closed, or its owner stopped answering pings).
       if (entry.state === null) {
         // A removal: of a silent owner's state it is welcome; otherwise an echo or a no-op.
-        if (rec && owner && rec.json !== 'null' && entry.clock > rec.clock) out.push(this.records.set(clientId, rec, entry.clock, 'null'));
+        if (rec && owner && rec.json !== 'null' && entry.clock > rec.clock) out.push(this.records.set(clientId, rec, entry.clock, 'null')!);
         continue;
       }
       if (rec && owner && entry.clock <= rec.clock) continue; // a silent owner's state, echoed by a peer
@@ -172,13 +193,15 @@ export class Presence {
         throw new ProtocolError(`more than ${this.limits.maxIdsPerConnection} awareness client IDs (MAX_AWARENESS_IDS)`, CloseCode.PolicyViolation);
       }
       // Peers may hold a newer clock (the removal) than the client remembers: outbid it.
+      const set = this.records.set(clientId, rec, rec ? Math.max(entry.clock, rec.clock + 1) : entry.clock, this.jsonOf(conn, entry), conn, limit);
+      if (!set) return 'full';
       owner?.owned.delete(clientId);
       conn.owned.add(clientId);
       if (rec) {
         rec.owner = conn;
         rec.freedAt = undefined;
       }
-      out.push(this.records.set(clientId, rec, rec ? Math.max(entry.clock, rec.clock + 1) : entry.clock, this.jsonOf(conn, entry), conn));
+      out.push(set);
     }
     return out;
   }
@@ -186,8 +209,8 @@ export class Presence {
   /**
    * Applies states another instance relayed for `owner` (that instance): newer clocks win; a
    * removal frees the ID (its connection there closed), so a client that moves here regains it.
-   * IDs owned by a live local connection are not another instance's to change. Returns the
-   * message for the local peers, or null.
+   * IDs owned by a live local connection are not another instance's to change. Never refused for
+   * size: each instance bounds what its own peers set. Returns the message for the local peers, or null.
    */
   private applyRemote(owner: PresenceOwner, entries: AwarenessEntry[]): Uint8Array | null {
     const out: PresenceEntry[] = [];
@@ -199,7 +222,7 @@ export class Presence {
       const next = state === null ? undefined : owner;
       if (rec?.owner && rec.owner !== next) rec.owner.owned.delete(clientId);
       if (next) next.owned.add(clientId);
-      out.push(this.records.set(clientId, rec, clock, state === null ? 'null' : json, next));
+      out.push(this.records.set(clientId, rec, clock, state === null ? 'null' : json, next)!);
       const kept = rec ?? this.records.get(clientId)!;
       kept.owner = next;
       if (next) kept.freedAt = undefined;
@@ -219,7 +242,7 @@ export class Presence {
       rec.owner = undefined;
       this.records.free(clientId, rec);
       if (rec.json === 'null') continue;
-      out.push(this.records.set(clientId, rec, rec.clock + 1, 'null'));
+      out.push(this.records.set(clientId, rec, rec.clock + 1, 'null')!);
     }
     return out.length > 0 ? encodeAwareness(out) : null;
   }

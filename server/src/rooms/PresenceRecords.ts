@@ -5,6 +5,8 @@ export interface PresenceRecord {
   clock: number;
   /** JSON of the state as relayed; 'null' once removed. */
   json: string;
+  /** UTF-8 bytes of `json` while the state is live; 0 once removed. */
+  bytes: number;
   owner: PresenceOwner | undefined;
   /** When the state was last removed with nobody owning the ID (ms), if it was. */
   freedAt?: number;
@@ -28,8 +30,8 @@ export const FORGET_REMOVED_AFTER_MS = 10 * 60_000;
 
 /**
  * What one room keeps of presence, and what that costs: a record per client ID (clock, JSON,
- * owner), the encoded snapshot every joiner shares, and the forgetting of removed records
- * nobody owns. Who may change which
+ * owner), the bytes of the live states (which MAX_PRESENCE_BYTES bounds), the encoded snapshot
+ * every joiner shares, and the forgetting of removed records nobody owns. Who may change which
  * record is Presence's business, not this one's.
  */
 export class PresenceRecords {
@@ -39,6 +41,8 @@ export class PresenceRecords {
   private freedHead = 0;
   /** The encoded snapshot while no state has changed (undefined: to be made). */
   private whole: Uint8Array | null | undefined;
+  /** UTF-8 bytes of every live state's JSON. */
+  private liveBytes = 0;
 
   constructor(private readonly clock: () => number) {}
 
@@ -47,21 +51,32 @@ export class PresenceRecords {
     return this.records.size;
   }
 
+  /** UTF-8 bytes of the live states' JSON. */
+  get bytes(): number {
+    return this.liveBytes;
+  }
+
   get(clientId: number): PresenceRecord | undefined {
     return this.records.get(clientId);
   }
 
   /**
-   * Gives `clientId` a state (`json`, 'null' to remove it) at `clock`, adding its record (owned
-   * by `owner`) if `rec` is undefined; returns the entry to relay.
+   * Gives `clientId` a state (`json`, 'null' to remove it) at `clock`, adding its record if
+   * `rec` is undefined; returns the entry to relay, or undefined (nothing changed) when a live
+   * state would take the kept bytes past `limit`.
    */
-  set(clientId: number, rec: PresenceRecord | undefined, clock: number, json: string, owner?: PresenceOwner): PresenceEntry {
+  set(clientId: number, rec: PresenceRecord | undefined, clock: number, json: string, owner?: PresenceOwner, limit = Number.POSITIVE_INFINITY): PresenceEntry | undefined {
+    const bytes = json === 'null' ? 0 : Buffer.byteLength(json);
+    const grows = bytes - (rec?.bytes ?? 0);
+    if (grows > 0 && this.liveBytes + grows > limit) return undefined;
+    this.liveBytes += grows;
     this.whole = undefined;
     if (rec) {
       rec.clock = clock;
       rec.json = json;
+      rec.bytes = bytes;
     } else {
-      this.records.set(clientId, { clock, json, owner });
+      this.records.set(clientId, { clock, json, bytes, owner });
     }
     return { clientId, clock, json };
   }

@@ -28,6 +28,8 @@ export interface RoomDeps {
   maxDocumentBytes: number;
   /** A larger awareness state is never kept or relayed; its sender is closed (1009). */
   maxAwarenessBytes: number;
+  /** The bytes of the awareness states one room keeps (MAX_PRESENCE_BYTES; unbounded when absent). */
+  maxPresenceBytes?: number | undefined;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
   /** Awareness client IDs one connection may introduce (MAX_AWARENESS_IDS; unbounded when absent). */
@@ -78,6 +80,7 @@ export class Room {
       deps.logger,
       {
         maxStateBytes: deps.maxAwarenessBytes,
+        maxRoomBytes: deps.maxPresenceBytes ?? Number.POSITIVE_INFINITY,
         maxIdsPerConnection: deps.maxAwarenessIds ?? Number.POSITIVE_INFINITY,
         staleAfterMs: deps.presenceStaleMs,
       },
