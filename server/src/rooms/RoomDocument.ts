@@ -7,7 +7,7 @@ import type { Connection } from './Connection.js';
  * normally right after the first fresh joiner has been answered from its bytes.
  */
 const APPLY_STORED_AFTER_MS = 50;
-/** How long fresh joiners share one encoding of a large document (it doubles its memory). */
+/** How long a large document's encoding is held for a burst of joiners (it doubles its memory). */
 const FULL_STATE_KEPT_MS = 200;
 /**
  * An encoding up to this size is kept while the document does not change, until nobody has asked
@@ -26,8 +26,13 @@ const FULL_STATE_IDLE_MS = 30_000;
  * Fresh joiners of a cold document get the stored bytes as they are; decoding them into the
  * Y.Doc (tens of ms for a large document in a fresh process) waits until the first of them has
  * been answered, or APPLY_STORED_AFTER_MS. Everything that reads the Y.Doc goes through `doc`.
- * The whole-document encoding is dropped on change; until then it is kept briefly for a large
- * document (a burst of joiners shares it) and while it is in use for one up to 1 MiB.
+ *
+ * The whole document is encoded once into one buffer (the update is a view into its sync step 2
+ * message) shared by every joiner while the document is unchanged, and dropped on change. It is
+ * held for a moment for a large document (a burst of joiners) and while it is in use for one up
+ * to 1 MiB; after that only weakly, so that joiners still draining it (sockets that read slowly)
+ * keep one copy alive and the next joiner gets that copy, while an open document that nobody
+ * joins is not doubled in memory.
  */
 export class RoomDocument {
   /**
@@ -38,10 +43,13 @@ export class RoomDocument {
   /** The stored snapshot, not yet decoded into `ydoc`. */
   private unapplied: Uint8Array | undefined;
   private applyTimer: NodeJS.Timeout | undefined;
-  private fullState: Uint8Array | undefined;
+  /** The whole document as one update, while held (a view into `message` once that is made). */
+  private state: Uint8Array | undefined;
+  /** The sync step 2 message of `state`, once a joiner asked for it. */
+  private message: Uint8Array | undefined;
   private dropTimer: NodeJS.Timeout | undefined;
-  /** The last sync step 2 sent, by the state it carries: joiners at the same state share its bytes. */
-  private step2Cache: { state: Uint8Array; message: Uint8Array } | undefined;
+  /** The message after its hold lapsed, while the document is unchanged, and where its update starts. */
+  private lapsed: { message: WeakRef<Uint8Array>; stateAt: number } | undefined;
 
   /**
    * @param applied told once a waiting stored snapshot was decoded (`err` when it did not
@@ -88,31 +96,25 @@ export class RoomDocument {
     return Y.encodeStateVector(this.ydoc);
   }
 
-  /** Sends a peer what its state vector lacks. */
+  /**
+   * Sends a peer what its state vector lacks. Fresh peers (an empty vector), and peers whose
+   * vector names none of the document's clients (a new tab that typed first, or a forged
+   * vector), get the whole document as the message every joiner shares: a thousand joiners that
+   * never read must not pin a thousand copies of a large document.
+   */
   answer(conn: Connection, stateVector: Uint8Array): void {
-    conn.send(this.step2(this.stateFor(stateVector)));
+    const diff = this.diffFor(stateVector);
+    conn.send(diff ? encodeSyncStep2(diff) : this.wholeMessage());
   }
 
-  /**
-   * What a peer with `stateVector` lacks. Fresh peers (an empty vector), and peers whose vector
-   * names none of the document's clients (a new tab that typed first, or a forged vector), get the
-   * one shared encoding of the whole: a thousand joiners that never read must not pin a thousand
-   * copies of a large document.
-   */
-  private stateFor(stateVector: Uint8Array): Uint8Array {
-    const fresh = stateVector.length === 1 && stateVector[0] === 0;
-    if (fresh) return this.whole();
+  /** What a peer with `stateVector` lacks, or undefined when that is best sent as the shared whole. */
+  private diffFor(stateVector: Uint8Array): Uint8Array | undefined {
+    if (stateVector.length === 1 && stateVector[0] === 0) return undefined;
     const doc = this.doc;
     for (const [client, clock] of Y.decodeStateVector(stateVector)) {
       if (clock > 0 && Y.getState(doc.store, client) > 0) return Y.encodeStateAsUpdate(doc, stateVector);
     }
-    return this.whole();
-  }
-
-  /** The sync step 2 message for `state`, encoded once while the whole state is the same object. */
-  private step2(state: Uint8Array): Uint8Array {
-    if (this.step2Cache?.state !== state) this.step2Cache = { state, message: encodeSyncStep2(state) };
-    return this.step2Cache.message;
+    return undefined;
   }
 
   /** Decodes the waiting snapshot into the Y.Doc now (no-op when none waits). */
@@ -122,7 +124,7 @@ export class RoomDocument {
     this.unapplied = undefined;
     clearTimeout(this.applyTimer);
     // The snapshot's bytes stay the answer for fresh joiners: decoding them changes nothing.
-    const kept = this.fullState;
+    const { state, message } = this;
     try {
       Y.applyUpdate(this.ydoc, snapshot);
     } catch (err) {
@@ -130,31 +132,54 @@ export class RoomDocument {
       this.applied(err);
       return;
     }
-    if (kept) this.keep(kept);
+    if (state) this.keep(state, message);
     this.applied();
   };
 
-  /** The whole document as one update (shared by the joiners of a burst). */
+  /** The whole document as one update (shared by the joiners of a burst, and by exports). */
   whole(): Uint8Array {
     // Answered from the stored bytes; decode them as soon as this answer is written.
     if (this.unapplied) setImmediate(this.applyNow);
-    if (!this.fullState) return this.keep(Y.encodeStateAsUpdate(this.ydoc));
-    if (this.fullState.byteLength <= FULL_STATE_SMALL_BYTES) this.dropTimer?.refresh();
-    return this.fullState;
+    if (this.state) {
+      if (this.state.byteLength <= FULL_STATE_SMALL_BYTES) this.dropTimer?.refresh();
+      return this.state;
+    }
+    const message = this.lapsed?.message.deref();
+    if (message) return this.keep(message.subarray(this.lapsed!.stateAt), message);
+    return this.keep(Y.encodeStateAsUpdate(this.ydoc));
+  }
+
+  /** The sync step 2 message of the whole document: the same bytes for every joiner while it is unchanged. */
+  private wholeMessage(): Uint8Array {
+    const state = this.whole();
+    if (!this.message) {
+      // The update becomes a view into the message: one buffer for both.
+      this.message = encodeSyncStep2(state);
+      this.state = this.message.subarray(this.message.byteLength - state.byteLength);
+    }
+    return this.message;
   }
 
   /**
-   * Keeps `state` as the answer for fresh joiners until the document changes, and for a large
-   * document only for a moment: long enough for a burst of joiners of a cold document, short
-   * enough not to double the memory of a large open document.
+   * Holds `state` (and its message) as the answer for fresh joiners until the document changes,
+   * and for a large document only for a moment: long enough for a burst of joiners of a cold
+   * document, short enough not to double the memory of a large open document.
    */
-  private keep(state: Uint8Array): Uint8Array {
+  private keep(state: Uint8Array, message?: Uint8Array): Uint8Array {
     this.drop();
-    this.fullState = state;
+    this.state = state;
+    this.message = message;
     const ms = state.byteLength <= FULL_STATE_SMALL_BYTES ? FULL_STATE_IDLE_MS : FULL_STATE_KEPT_MS;
-    this.dropTimer = setTimeout(this.drop, ms).unref();
+    this.dropTimer = setTimeout(this.lapse, ms).unref();
     return state;
   }
+
+  /** The hold ends: the message stays reachable only through the sockets still sending it. */
+  private readonly lapse = (): void => {
+    const { state, message } = this;
+    this.drop();
+    if (message) this.lapsed = { message: new WeakRef(message), stateAt: message.byteLength - state!.byteLength };
+  };
 
   /**
    * Drops the kept encoding unless the transaction changed nothing: a peer's answer to the
@@ -162,13 +187,15 @@ export class RoomDocument {
    * without having changed anything.
    */
   private readonly afterTransaction = (tr: Y.Transaction): void => {
-    if (this.fullState && (tr.deleteSet.clients.size > 0 || !sameState(tr.beforeState, tr.afterState) || hasPending(this.ydoc))) this.drop();
+    if ((this.state || this.lapsed) && (tr.deleteSet.clients.size > 0 || !sameState(tr.beforeState, tr.afterState) || hasPending(this.ydoc))) this.drop();
   };
 
   private readonly drop = (): void => {
     clearTimeout(this.dropTimer);
     this.dropTimer = undefined;
-    this.fullState = undefined;
+    this.state = undefined;
+    this.message = undefined;
+    this.lapsed = undefined;
   };
 
   /** Clears the timers too: they would hold this (and through `applied` the room) until they fire. */

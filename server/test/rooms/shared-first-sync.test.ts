@@ -45,6 +45,40 @@ test('joiners at the same state share the bytes of one sync step 2, forged state
   room.destroy();
 });
 
+// Guards the rest of that item: the encoding of a large document was held for 200 ms only, so
+// joiners a little apart each got a copy. It is one buffer now while the document is unchanged,
+// for as long as anyone (a joiner's socket, an export) still holds it.
+test('fresh joiners of a large document share one buffer while it is unchanged, however far apart they come', async () => {
+  const store = new MemoryDocStore();
+  await store.open();
+  const room = await Room.load('shared-large', roomDeps(store));
+  const author = new FakeClient();
+  author.connect(room);
+  author.fragment.insert(0, [new Y.XmlText('y'.repeat(2_000_000))]); // past the 1 MiB kept while idle
+  author.deliverToRoom(room);
+  await store.flush();
+  await room.idle();
+  const ask = () => {
+    const client = new FakeClient();
+    client.connect(room);
+    client.socket!.inbox.length = 0;
+    room.handleMessage(client.conn!, decodeMessage(encodeSyncStep1(new Uint8Array([0]))), Date.now());
+    return client.socket!.inbox[0]!;
+  };
+  const first = ask();
+  await new Promise((r) => setTimeout(r, 300));
+  const second = ask();
+  // (ok, not equal: a failing equal would print two 2 MB arrays)
+  assert.ok(second === first, 'the same bytes 300 ms later, while the first joiner still holds them');
+  assert.ok(room.wholeState().buffer === first.buffer, 'an export reads the same buffer');
+  author.fragment.insert(0, [new Y.XmlText('changed')]);
+  author.deliverToRoom(room);
+  await store.flush();
+  await room.idle();
+  assert.ok(ask() !== first, 'a changed document is encoded anew');
+  room.destroy();
+});
+
 test('joiners share one encoding of the presence snapshot until a state changes', async () => {
   const store = new MemoryDocStore();
   await store.open();
