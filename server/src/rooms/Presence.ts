@@ -67,7 +67,7 @@ export class Presence {
   /** Greets a joiner with every current state: one message every joiner shares. */
   greet(conn: Connection): void {
     const states = this.records.snapshot();
-    if (states) conn.send(states);
+    if (states) conn.sendShared(states);
   }
 
   /** Query-awareness is answered with every current state. */

@@ -100,11 +100,17 @@ export class RoomDocument {
    * Sends a peer what its state vector lacks. Fresh peers (an empty vector), and peers whose
    * vector names none of the document's clients (a new tab that typed first, or a forged
    * vector), get the whole document as the message every joiner shares: a thousand joiners that
-   * never read must not pin a thousand copies of a large document.
+   * never read must not pin a thousand copies of a large document. Only that message may pass
+   * the output cap, and only as the join's first sync; a first sync whose diff would pass the
+   * cap gets it instead (it holds all the diff holds).
    */
   answer(conn: Connection, stateVector: Uint8Array): void {
+    const first = conn.firstSync();
     const diff = this.diffFor(stateVector);
-    conn.send(diff ? encodeSyncStep2(diff) : this.wholeMessage());
+    const message = diff && encodeSyncStep2(diff);
+    if (message && (!first || conn.fits(message.byteLength))) conn.send(message);
+    else if (first) conn.sendShared(this.wholeMessage());
+    else conn.send(this.wholeMessage());
   }
 
   /** What a peer with `stateVector` lacks, or undefined when that is best sent as the shared whole. */
