@@ -19,7 +19,7 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** Internal error; reconnect. */
   InternalError: 1011,
-  /** Output cap or rate limit exceeded; reconnect with backoff. */
+  /** Output cap or rate limit exceeded, or the document's presence full (MAX_PRESENCE_BYTES); reconnect with backoff. */
   TryAgainLater: 1013,
   /** Token expired, share link revoked, session ended or access removed; reconnect after getting a new credential. */
   TokenExpired: 4401,

@@ -52,6 +52,8 @@ for (const [name, value] of [
   ['FILE_GC_GRACE_MS', '1d'],
   ['FILE_GC_EVERY_MS', '0'],
   ['MAX_AWARENESS_IDS', '0'],
+  ['MAX_PRESENCE_BYTES', '1024'],
+  ['MAX_PRESENCE_BYTES', '4MiB'],
   ['MAX_TOTAL_BUFFERED_BYTES', 'lots'],
   ['CONVERSION_TIMEOUT_MS', '5'],
   ['MAX_CONVERSION_QUEUE', '-1'],
@@ -85,6 +87,7 @@ test('hardening limits: defaults as in the design table, and values parsed', () 
   assert.equal(c.maxTotalBufferedBytes, 536870912);
   assert.equal(c.conversionTimeoutMs, 20000);
   assert.equal(c.maxConversionQueue, 32);
+  assert.equal(c.maxPresenceBytes, 4194304);
   const set = load({ MAX_AWARENESS_IDS: '2', MAX_TOTAL_BUFFERED_BYTES: '65536', CONVERSION_TIMEOUT_MS: '500', MAX_CONVERSION_QUEUE: '0' });
   assert.deepEqual([set.maxAwarenessIds, set.maxTotalBufferedBytes, set.conversionTimeoutMs, set.maxConversionQueue], [2, 65536, 500, 0]);
 });
@@ -107,4 +110,11 @@ test('sign-in is all or nothing: some of its variables stop the start, naming th
   assert.throws(() => load({ ...all, PUBLIC_URL: 'https://docs.example.com/app' }), /PUBLIC_URL must be an origin/);
   assert.throws(() => load({ ...all, PUBLIC_URL: 'docs.example.com' }), /PUBLIC_URL must be an http/);
   assert.throws(() => load({ ...all, SESSION_TTL_MS: 'soon' }), /SESSION_TTL_MS/);
+});
+
+test('MAX_PRESENCE_BYTES holds at least one awareness state: parsed, refused below MAX_AWARENESS_BYTES, never defaulted below it', () => {
+  assert.equal(load({ MAX_PRESENCE_BYTES: '1048576' }).maxPresenceBytes, 1048576);
+  assert.equal(load({ MAX_AWARENESS_BYTES: '1024', MAX_PRESENCE_BYTES: '1024' }).maxPresenceBytes, 1024);
+  assert.throws(() => load({ MAX_AWARENESS_BYTES: '131072', MAX_PRESENCE_BYTES: '65536' }), (err: unknown) => err instanceof ConfigError && /^MAX_PRESENCE_BYTES must be between 131072/.test(err.message));
+  assert.equal(load({ MAX_AWARENESS_BYTES: '8388608' }).maxPresenceBytes, 8388608);
 });

@@ -31,6 +31,8 @@ export interface Config {
   /** How often every document with files is checked for such files (besides the checks on edit and thinning). */
   readonly fileGcEveryMs: number;
   readonly maxAwarenessBytes: number;
+  /** The bytes of the awareness states one document keeps; a state past it is not kept and its sender closed (1013). */
+  readonly maxPresenceBytes: number;
   /** Awareness client IDs one connection may introduce; the next one closes it (1008). */
   readonly maxAwarenessIds: number;
   /** Unsent output over all connections; past it the largest backlogs are closed first (1013). */
@@ -123,6 +125,7 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     throw new ConfigError(`VERSION_KEEP: ${(err as Error).message}`);
   }
   const signIn = signInOf(env, authSecret);
+  const maxAwarenessBytes = int(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 16);
   const trust = (env.TRUST_PROXY ?? '0').trim() || '0';
   if (trust !== '0' && trust !== '1') throw new ConfigError(`TRUST_PROXY must be 0 or 1, got ${JSON.stringify(env.TRUST_PROXY)}`);
 
@@ -148,7 +151,9 @@ export function loadConfig(env: Env, root: string, clientDir: string): Config {
     // At least a second: an image is uploaded first and only then put into the document.
     fileGcGraceMs: int(env, 'FILE_GC_GRACE_MS', 24 * 3_600_000, 1000),
     fileGcEveryMs: int(env, 'FILE_GC_EVERY_MS', 3_600_000, 1000),
-    maxAwarenessBytes: int(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 16),
+    maxAwarenessBytes,
+    // At least one state's worth: a document must be able to keep the largest state it accepts.
+    maxPresenceBytes: int(env, 'MAX_PRESENCE_BYTES', Math.max(4 * 1024 * 1024, maxAwarenessBytes), maxAwarenessBytes),
     maxAwarenessIds: int(env, 'MAX_AWARENESS_IDS', 4, 1, 1024),
     maxTotalBufferedBytes: int(env, 'MAX_TOTAL_BUFFERED_BYTES', 512 * 1024 * 1024, 1024),
     conversionTimeoutMs: int(env, 'CONVERSION_TIMEOUT_MS', 20_000, 10),

@@ -84,7 +84,7 @@ export class PresenceRelay {
    */
   announce(name: string): void {
     const room = this.rooms.get(name);
-    if (room) this.publish(Kind.States, name, room.localAwareness());
+    if (room) this.publish(Kind.States, name, room.presence.localSnapshot());
   }
 
   private publish(kind: number, name: string, payload: Uint8Array): void {
@@ -120,8 +120,8 @@ export class PresenceRelay {
       try {
         const msg = decodeMessage(payload);
         if (msg.kind !== 'awareness') return;
-        if (kind === Kind.States) room.replaceRemoteAwareness(this.ownerOf(from, name), msg.entries);
-        else room.receiveRemoteAwareness(this.ownerOf(from, name), msg.entries);
+        if (kind === Kind.States) room.presence.replaceRemote(this.ownerOf(from, name), msg.entries);
+        else room.presence.handleRemote(this.ownerOf(from, name), msg.entries);
       } catch (err) {
         this.logger.warn({ doc: name, instance: from, err }, 'undecodable awareness from another instance: dropped');
       }
@@ -143,7 +143,7 @@ export class PresenceRelay {
       if (owner.id !== instance) continue;
       owner.closed = true;
       this.owners.delete(key);
-      this.rooms.get(key.slice(instance.length + 1))?.dropOwner(owner);
+      this.rooms.get(key.slice(instance.length + 1))?.presence.dropOwner(owner);
       dropped++;
     }
     this.logger.info({ instance, documents: dropped }, `another instance ${why}: its users' presence removed`);

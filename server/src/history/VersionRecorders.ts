@@ -1,4 +1,7 @@
+import type { Connection } from '../rooms/Connection.js';
+import type { UpdateOrigin } from '../rooms/origins.js';
 import type { RoomWatcher } from '../rooms/ports.js';
+import type { VersionAuthor } from '../storage/kinds/versions.js';
 import { VersionRecorder, type VersionDeps } from './VersionRecorder.js';
 
 /** What a recorder needs of its room. */
@@ -6,6 +9,10 @@ export interface RecordedRoom {
   readonly name: string;
   /** The whole document as one update, read when a version is made. */
   wholeState(): Uint8Array;
+  /** Subscribes to the changes applied to the room: where each update came from, in order. */
+  onApplied(listener: (origins: readonly UpdateOrigin[]) => void): void;
+  /** The name a connection's awareness state declares, if any. */
+  readonly presence: { declaredName(conn: Connection): string | undefined };
 }
 
 /**
@@ -21,12 +28,12 @@ export class VersionRecorders {
   readonly watch = (room: RecordedRoom): RoomWatcher => {
     const recorder = new VersionRecorder(room.name, this.deps, () => room.wholeState());
     this.open.set(room.name, recorder);
+    room.onApplied((origins) => noteAuthors(room, recorder, origins));
     // A room loaded again while its predecessor unloads replaces it here; the old one must not remove it.
     const forget = () => {
       if (this.open.get(room.name) === recorder) this.open.delete(room.name);
     };
     return {
-      changed: (author) => recorder.changed(author),
       close: async () => {
         try {
           await recorder.close();
@@ -45,4 +52,22 @@ export class VersionRecorders {
   get(name: string): VersionRecorder | undefined {
     return this.open.get(name);
   }
+}
+
+/** Tells the recorder who changed the document (a run of one sender counts once). */
+function noteAuthors(room: RecordedRoom, recorder: VersionRecorder, origins: readonly UpdateOrigin[]): void {
+  let previous: UpdateOrigin | undefined;
+  for (const origin of origins) {
+    if (origin === previous) continue;
+    previous = origin;
+    // Another instance or the server (undefined): who, only that one knows.
+    recorder.changed(origin.kind === 'conn' ? authorOf(room, origin.conn) : undefined);
+  }
+}
+
+/** A token's name is verified; the name in the peer's awareness state is only declared. */
+function authorOf(room: RecordedRoom, conn: Connection): VersionAuthor {
+  const { userName } = conn.access;
+  if (userName !== undefined) return { name: userName, verified: true };
+  return { name: room.presence.declaredName(conn) ?? 'Anonymous', verified: false };
 }

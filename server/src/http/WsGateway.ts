@@ -1,12 +1,10 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type Server, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Access, Mode } from '../auth/access.js';
 import type { SessionUse, SessionWatch } from '../signin/SessionWatch.js';
 import type { Gate } from '../auth/gate.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
 import type { Config } from '../config.js';
-import { AuthError, ProtocolError } from '../errors.js';
+import { ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics, ReceivedType } from '../metrics.js';
 import { decodeMessage, type Message } from '../protocol/messages.js';
@@ -15,13 +13,10 @@ import { OutputBudget } from '../rooms/OutputBudget.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { rawSocketOf, WsSocket } from '../transport/WsSocket.js';
-import { decodeName, splitTarget } from './names.js';
-import { closeFor, refusalOf } from './refusals.js';
-import { RequestError } from './RequestError.js';
 import type { ShareRef, Shares } from '../shares/Shares.js';
-import { credentialOf } from './credential.js';
-import { DocumentsPerCredential } from './DocumentsPerCredential.js';
-import { clientIp, isOriginAllowed, rejectUpgrade } from './requests.js';
+import type { Hold } from './ConnectionHolds.js';
+import { closeFor } from './refusals.js';
+import { ignoreSocketError, WsUpgrades } from './WsUpgrades.js';
 
 /** The gateway's sockets: listeners are shared functions that find the connection and gateway on them. */
 class TaggedSocket extends WsSocket {
@@ -43,27 +38,22 @@ const WS_ERROR_CLOSE: Record<string, CloseCode> = {
   WS_ERR_INVALID_UTF8: CloseCode.InvalidPayload,
 };
 
-const KEY = /^[+/0-9A-Za-z]{22}==$/;
-
 function truncateReason(reason: string): string {
   return Buffer.byteLength(reason) <= 120 ? reason : reason.slice(0, 100) + '…';
 }
 
 /**
- * WebSocket side of the relay: checks an upgrade (name, origin, per-IP cap, token, open
- * documents) before accepting it, then turns frames into room calls. Each connection's errors
- * are caught in one place and become a close code.
+ * WebSocket side of the relay: upgrades are admitted by WsUpgrades; from then on the gateway
+ * turns frames into room calls, keeps connections alive (pings) and within their budgets, and
+ * lets them go. Each connection's errors are caught in one place and become a close code.
  */
 export class WsGateway {
-  private readonly wss: Server<typeof TaggedSocket>;
+  private readonly upgrades: WsUpgrades<typeof TaggedSocket>;
   private readonly conns = new Map<Connection, Room>();
-  private readonly perIp = new Map<string, number>();
-  private readonly perCredential: DocumentsPerCredential;
-  /** Each connection's key in `perCredential`. */
-  private readonly holders = new Map<Connection, string>();
+  /** The places under the per-address and per-credential limits each connection holds. */
+  private readonly holders = new Map<Connection, Hold>();
   private readonly heartbeat: NodeJS.Timeout;
   private nextId = 1;
-  private accepting = true;
   /** Unsent output over all connections (MAX_TOTAL_BUFFERED_BYTES). */
   private readonly budget: OutputBudget;
   /** Told when the last connection is released (while `drained` waits). */
@@ -74,11 +64,11 @@ export class WsGateway {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly registry: RoomRegistry,
-    private readonly gate: Gate,
+    gate: Gate,
     shares?: Shares | undefined,
     sessions?: SessionWatch | undefined,
   ) {
-    this.wss = new WebSocketServer<typeof TaggedSocket>({
+    const wss = new WebSocketServer<typeof TaggedSocket>({
       noServer: true,
       maxPayload: config.maxMessageBytes,
       perMessageDeflate: false,
@@ -86,7 +76,8 @@ export class WsGateway {
       autoPong: false, // see handlePing
       WebSocket: TaggedSocket,
     });
-    this.perCredential = new DocumentsPerCredential(config.maxDocumentsPerCredential);
+    this.upgrades = new WsUpgrades(config, logger, registry, gate, wss, (ws, room, access, hold, acks) => this.open(ws, room, access, hold, acks));
+    this.handleUpgrade = this.upgrades.handleUpgrade;
     this.heartbeat = setInterval(this.sweep, config.pingIntervalMs);
     this.budget = new OutputBudget(config.maxTotalBufferedBytes, logger);
     // A revoked link ends its sessions: at once when revoked here, within seconds when elsewhere.
@@ -98,7 +89,7 @@ export class WsGateway {
     // A logout or a role change reaches open sessions: at once here, within 2 s elsewhere.
     this.stopWatchingSessions = sessions?.watch(
       () => this.sessionsInUse(),
-      async (use) => (await this.gate.decide({ session: use.session }, 'read', use.name)).mode,
+      async (use) => (await gate.decide({ session: use.session }, 'read', use.name)).mode,
       this.closeChangedSessions,
       (use, err) => this.logger.warn({ doc: use.name, err }, 'cannot check a session'),
     );
@@ -122,6 +113,9 @@ export class WsGateway {
     }
   };
 
+  /** The HTTP server's 'upgrade' listener. */
+  readonly handleUpgrade: WsUpgrades<typeof TaggedSocket>['handleUpgrade'];
+
   private *sharesInUse(): Iterable<ShareRef> {
     for (const [conn, room] of this.conns) {
       const id = conn.access.share;
@@ -135,75 +129,14 @@ export class WsGateway {
     }
   };
 
-  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', ignoreSocketError); // ws reports errors of upgraded sockets itself
-    void this.upgrade(req, socket, head);
-  };
-
-  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    let ip: string | undefined;
-    let name: string | undefined;
-    let reserved = false; // a per-IP slot taken by this upgrade, to give back if it fails
-    let holder: string | undefined; // a per-credential hold on the document, likewise
-    try {
-      if (!this.accepting) throw new RequestError('server shutting down', 503);
-      const { path, query } = splitTarget(req.url ?? '/');
-      name = decodeName(path.slice(1));
-      if (!isOriginAllowed(this.config, req)) throw new AuthError('origin not allowed', 403);
-      const key = req.headers['sec-websocket-key'];
-      const version = req.headers['sec-websocket-version'];
-      if (req.headers.upgrade?.toLowerCase() !== 'websocket' || typeof key !== 'string' || !KEY.test(key) || (version !== '13' && version !== '8')) {
-        throw new RequestError('not a valid WebSocket upgrade', 400);
-      }
-      const credential = credentialOf(req, query, this.gate.cookies, true);
-      const access: Access = await this.gate.decide(credential, 'read', name);
-      ip = clientIp(this.config, req);
-      const count = this.perIp.get(ip) ?? 0;
-      if (count >= this.config.maxConnectionsPerIp) throw new RequestError('too many connections from this address', 429);
-      this.perIp.set(ip, count + 1);
-      reserved = true;
-      const holdKey = DocumentsPerCredential.keyOf(credential.token, ip);
-      if (!this.perCredential.take(holdKey, name)) throw new RequestError('too many documents open with this credential', 429);
-      holder = holdKey;
-      const room = await this.registry.acquire(name);
-      // The server may have begun to stop while the document loaded: a socket opened now would
-      // join a room that is closing, past the 1001 that ended every other session.
-      if (socket.destroyed || !this.accepting) {
-        this.registry.unpin(room);
-        if (socket.destroyed) {
-          this.releaseIp(ip);
-          this.perCredential.give(holdKey, name);
-          return;
-        }
-        throw new RequestError('server shutting down', 503);
-      }
-      let opened = false;
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        opened = true;
-        this.holders.set(this.open(ws, room, access, ip!, name!, query.get('acks') === '1'), holdKey);
-      });
-      if (!opened) {
-        this.registry.unpin(room);
-        this.releaseIp(ip);
-        this.perCredential.give(holdKey, name);
-      }
-    } catch (err) {
-      if (reserved) this.releaseIp(ip!);
-      if (holder !== undefined) this.perCredential.give(holder, name!);
-      const refusal = refusalOf(err);
-      if (!refusal) this.logger.error({ doc: name, err }, 'upgrade failed');
-      else this.logger.info({ doc: name, status: refusal.status, reason: refusal.reason, ip }, 'upgrade refused');
-      if (refusal) rejectUpgrade(socket, refusal.status, refusal.error, refusal.reason);
-      else rejectUpgrade(socket, 500, 'internal', 'internal error');
-    }
-  }
-
-  private open(ws: TaggedSocket, room: Room, access: Access, ip: string, name: string, acks: boolean): Connection {
+  private open(ws: TaggedSocket, room: Room, access: Access, hold: Hold, acks: boolean): void {
     const now = Date.now();
     // ws listens for errors on the socket now; the upgrade's own listener would only cost memory.
     rawSocketOf(ws)?.removeListener('error', ignoreSocketError);
-    const conn = new Connection(this.nextId++, ws, access, ip, this.config, now, acks, this.budget);
+    const conn = new Connection(this.nextId++, ws, access, hold.ip, this.config, now, acks, this.budget);
     conn.handleClosedBy(this.release);
+    // Before the join: a room that cannot serve closes the connection at once, which releases its places.
+    this.holders.set(conn, hold);
     ws.tandemConn = conn;
     ws.tandemGateway = this;
     this.conns.set(conn, room);
@@ -214,9 +147,8 @@ export class WsGateway {
     ws.on('close', handleCloseEvent);
     ws.on('error', handleErrorEvent);
     if (access.expiresAtMs !== undefined) conn.expireAt(access.expiresAtMs, now);
-    this.logger.debug({ doc: name, conn: conn.id, mode: access.mode }, 'connected');
+    this.logger.debug({ doc: hold.name, conn: conn.id, mode: access.mode }, 'connected');
     this.registry.join(room, conn);
-    return conn;
   }
 
   handleFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
@@ -289,23 +221,16 @@ export class WsGateway {
     if (!room) return;
     this.conns.delete(conn);
     conn.ended();
-    this.releaseIp(conn.ip);
-    const holder = this.holders.get(conn);
-    if (holder !== undefined) {
+    const hold = this.holders.get(conn);
+    if (hold) {
       this.holders.delete(conn);
-      this.perCredential.give(holder, room.name);
+      this.upgrades.release(hold);
     }
     this.metrics.connections.set(this.conns.size);
     this.metrics.connectionClosed(conn.closeCode ?? peerCode ?? ObservedCloseCode.Abnormal);
     this.registry.leave(room, conn);
     if (this.conns.size === 0) this.whenEmpty?.();
   };
-
-  private releaseIp(ip: string): void {
-    const n = (this.perIp.get(ip) ?? 1) - 1;
-    if (n <= 0) this.perIp.delete(ip);
-    else this.perIp.set(ip, n);
-  }
 
   /** Pings everyone; a connection that left the previous ping unanswered is dead. */
   private readonly sweep = (): void => {
@@ -323,7 +248,7 @@ export class WsGateway {
    * the close are still stored: wait for `drained` before closing the rooms.
    */
   shutdown(): void {
-    this.accepting = false;
+    this.upgrades.stop();
     clearInterval(this.heartbeat);
     this.stopWatchingShares?.();
     this.stopWatchingSessions?.();
@@ -351,9 +276,6 @@ export class WsGateway {
     }
   }
 }
-
-/** Resets and the like on a socket being upgraded or refused: nothing to do but let it close. */
-function ignoreSocketError(): void {}
 
 // ws types listeners' `this` as its own WebSocket; the gateway's sockets are TaggedSockets.
 function handleMessageEvent(this: WebSocket, data: Buffer, isBinary: boolean): void {

@@ -2,7 +2,6 @@ import type { Access } from '../auth/access.js';
 import { CloseCode, ObservedCloseCode } from '../closeCodes.js';
 import { BUDGET_NOTE_BYTES, type OutputBudget } from './OutputBudget.js';
 import { OwnedIds } from './OwnedIds.js';
-import type { UpdateOrigin } from './origins.js';
 import type { Outgoing, SocketLike } from './ports.js';
 
 /** The longest delay setTimeout honours. */
@@ -16,6 +15,12 @@ export interface ConnectionLimits {
   rateLimitBytesBurst: number;
 }
 
+/** A connection as the origin of the updates it sends (see origins.ts). */
+export interface ConnectionOrigin {
+  readonly kind: 'conn';
+  readonly conn: Connection;
+}
+
 /** Which of a connection's budgets ran dry. */
 export type Exhausted = 'messages' | 'bytes';
 
@@ -26,7 +31,7 @@ export type Exhausted = 'messages' | 'bytes';
  */
 export class Connection {
   /** This connection as the origin of the updates it sends (made on its first update). */
-  private asOrigin: UpdateOrigin | undefined;
+  private asOrigin: ConnectionOrigin | undefined;
   /** Awareness client IDs this connection introduced (made on first use: idle peers are many). */
   readonly owned = new OwnedIds();
   /**
@@ -48,6 +53,8 @@ export class Connection {
   /** The payload of the outstanding ping: only a pong echoing it answers it. */
   private pingNonce = 0;
   private loggedReadOnlyDrop = false;
+  /** Its first sync step 1 was answered. */
+  private synced = false;
   /** Closes the session when the token expires (only with AUTH_SECRET). */
   private expiryTimer: NodeJS.Timeout | undefined;
   /** Told once when we close the connection (shared function, not a per-connection closure). */
@@ -56,8 +63,8 @@ export class Connection {
   private byteTokens: number;
   private refilledAt: number;
   /**
-   * A message larger than the output cap sent while nothing was queued (a big document's first
-   * sync): the cap then applies to what queues behind it, so the cap is raised by its size
+   * A shared message larger than the output cap sent while nothing was queued (a big document's
+   * first sync): the cap then applies to what queues behind it, so the cap is raised by its size
    * until the queue is empty again.
    */
   private headAllowance = 0;
@@ -79,7 +86,7 @@ export class Connection {
     this.refilledAt = now;
   }
 
-  get origin(): UpdateOrigin {
+  get origin(): ConnectionOrigin {
     return (this.asOrigin ??= { kind: 'conn', conn: this });
   }
 
@@ -102,38 +109,63 @@ export class Connection {
     this.onClose = onClose;
   }
 
-  /** Sends a message, or closes the connection with 1013 when its unsent output is over the cap. */
+  /**
+   * Sends a message made for this connection alone, or closes the connection with 1013 when
+   * its unsent output would pass the cap (MAX_BUFFERED_BYTES).
+   */
   send(bytes: Uint8Array): boolean {
-    if (!this.hasRoomFor(bytes.length)) return false;
+    if (!this.hasRoomFor(bytes.length, false)) return false;
     this.socket.send(bytes);
     return true;
   }
 
   /**
-   * Like `send`, for messages encoded once for many receivers. `out` may hold several
-   * messages; the cap is checked as if each were written on its own (`largest` is the biggest).
+   * Like `send`, for a message whose bytes every receiver shares (the whole document or the
+   * presence a joiner is greeted with): one larger than the cap may go when nothing is queued.
    */
-  sendEncoded(out: Outgoing): boolean {
-    if (!this.hasRoomFor(out.largest)) return false;
-    this.socket.sendEncoded(out);
+  sendShared(bytes: Uint8Array): boolean {
+    if (!this.hasRoomFor(bytes.length, true)) return false;
+    this.socket.send(bytes);
     return true;
   }
 
   /**
-   * MAX_BUFFERED_BYTES bounds the backlog queued behind the message being written: with nothing
-   * queued, any one message may go (a first sync larger than the cap included).
+   * Like `sendShared`, for messages encoded once for many receivers (a broadcast). `out` may hold
+   * several messages; the cap is checked as if each were written on its own (`largest` is the biggest).
    */
-  private hasRoomFor(bytes: number): boolean {
+  sendEncoded(out: Outgoing): boolean {
+    if (!this.hasRoomFor(out.largest, true)) return false;
+    this.socket.sendEncoded(out);
+    return true;
+  }
+
+  /** Whether a message of `bytes` made for this connection alone could be sent to it when nothing is queued. */
+  fits(bytes: number): boolean {
+    return bytes <= this.limits.maxBufferedBytes;
+  }
+
+  /** True once: for the answer to the peer's first sync step 1 (the join's first sync). */
+  firstSync(): boolean {
+    if (this.synced) return false;
+    this.synced = true;
+    return true;
+  }
+
+  /**
+   * MAX_BUFFERED_BYTES bounds the backlog queued behind the message being written. With nothing
+   * queued, a message larger than the cap may go only if its bytes are `shared` by every
+   * receiver (a big document's first sync, a large update to every peer): it then costs one
+   * buffer for all of them, where a copy per connection would cost one each. The cap is raised
+   * by its size until the queue is empty again.
+   */
+  private hasRoomFor(bytes: number, shared: boolean): boolean {
     if (this.isClosed) return false;
-    const queued = this.socket.backlog;
-    if (queued <= 0) {
-      this.headAllowance = bytes > this.limits.maxBufferedBytes ? bytes : 0;
-      return this.withinBudget(0, bytes);
-    }
+    const queued = Math.max(0, this.socket.backlog);
+    if (queued === 0) this.headAllowance = shared && bytes > this.limits.maxBufferedBytes ? bytes : 0;
     if (queued + bytes > this.limits.maxBufferedBytes + this.headAllowance) {
-      // A peer that does not read: drop it rather than buffer without bound. The close
-      // frame would queue behind the backlog, so the socket is cut.
-      this.close(CloseCode.TryAgainLater, 'output buffer full', true);
+      // A peer that does not read: drop it rather than buffer without bound. A close frame
+      // would queue behind the backlog, so then the socket is cut.
+      this.close(CloseCode.TryAgainLater, 'output buffer full', queued > 0);
       return false;
     }
     return this.withinBudget(queued, bytes);
@@ -145,7 +177,6 @@ export class Connection {
     this.budget.note(this, queued + bytes);
     return !this.isClosed;
   }
-
 
   /** True the first time a read-only connection's update is dropped: log once per connection. */
   firstReadOnlyDrop(): boolean {

@@ -1,9 +1,17 @@
 import { CloseCode } from '../closeCodes.js';
 import type { Logger } from '../logger.js';
-import type { Connection } from './Connection.js';
 
 /** Sends at least this large are counted even to a peer with nothing queued (a first sync stays in memory while it drains). */
 export const BUDGET_NOTE_BYTES = 64 * 1024;
+
+/** What the budget needs of a connection. */
+export interface Sender {
+  readonly id: number;
+  readonly closed: boolean;
+  /** Its socket's unsent output. */
+  readonly socket: { readonly backlog: number };
+  close(code: CloseCode, reason: string, terminate?: boolean): void;
+}
 
 /**
  * The server-wide bound on unsent output (MAX_TOTAL_BUFFERED_BYTES). Each connection's own cap
@@ -16,7 +24,7 @@ export const BUDGET_NOTE_BYTES = 64 * 1024;
  * are sent never appear here.
  */
 export class OutputBudget {
-  private readonly backlogs = new Map<Connection, number>();
+  private readonly backlogs = new Map<Sender, number>();
   private total = 0;
   private readonly timer: NodeJS.Timeout;
 
@@ -35,14 +43,14 @@ export class OutputBudget {
   }
 
   /** `conn` has about `bytes` unsent now. May close connections (`conn` too) when the sum is over the bound. */
-  note(conn: Connection, bytes: number): void {
+  note(conn: Sender, bytes: number): void {
     const before = this.backlogs.get(conn) ?? 0;
     this.backlogs.set(conn, bytes);
     this.total += bytes - before;
     if (this.total > this.maxBytes) this.shed(conn);
   }
 
-  forget(conn: Connection): void {
+  forget(conn: Sender): void {
     const before = this.backlogs.get(conn);
     if (before === undefined) return;
     this.backlogs.delete(conn);
@@ -50,7 +58,7 @@ export class OutputBudget {
   }
 
   /** Reads every backlog from its socket again; `sending`'s stays as noted (its message is not written yet). */
-  private refresh(sending?: Connection): void {
+  private refresh(sending?: Sender): void {
     this.total = 0;
     for (const [conn, noted] of this.backlogs) {
       const bytes = conn === sending ? noted : conn.closed ? 0 : conn.socket.backlog;
@@ -63,7 +71,7 @@ export class OutputBudget {
     }
   }
 
-  private shed(sending: Connection): void {
+  private shed(sending: Sender): void {
     this.refresh(sending);
     if (this.total <= this.maxBytes) return;
     // The connection sending now goes last: its message is not even written yet, so it has not

@@ -4,68 +4,155 @@ import type { Logger } from '../logger.js';
 import { encodeAwareness, type AwarenessEntry } from '../protocol/messages.js';
 import type { Connection } from './Connection.js';
 import type { PresenceOwner } from './ports.js';
+import { PresenceRecords, type PresenceEntry } from './PresenceRecords.js';
 import { stampUser } from './stampUser.js';
-
-interface PresenceRecord {
-  clock: number;
-  /** JSON of the state as relayed; 'null' once removed. */
-  json: string;
-  owner: PresenceOwner | undefined;
-  /** When the state was last removed with nobody owning the ID (ms), if it was. */
-  freedAt?: number;
-}
-
-type Outgoing = { clientId: number; clock: number; json: string };
 
 /** Clocks past this are refused: they would freeze a client ID for every peer. */
 const MAX_CLOCK = 2 ** 40;
 
-/**
- * A removed state nobody owns is forgotten this long after its removal, so that a document that
- * is never empty does not keep a record for every client that ever joined it. The clock is
- * what is lost: a tab that comes back later with the same client ID and an old clock is shown
- * to the peers that saw its removal once its clock has passed theirs (y-websocket renews a
- * state every 15 s), not at once.
- */
-export const FORGET_REMOVED_AFTER_MS = 10 * 60_000;
+export interface PresenceLimits {
+  /** A larger awareness state is never kept or relayed; its sender is closed (MAX_AWARENESS_BYTES, 1009). */
+  maxStateBytes: number;
+  /**
+   * The bytes of every state the room keeps (MAX_PRESENCE_BYTES): a local state that would take
+   * them past this is not kept or relayed, and its sender is closed (1013).
+   */
+  maxRoomBytes: number;
+  /** Client IDs one connection may introduce (MAX_AWARENESS_IDS); the next one closes it (1008). */
+  maxIdsPerConnection: number;
+  /** A ping unanswered this long lets another connection take over an awareness ID. */
+  staleAfterMs: number;
+}
+
+/** Where accepted presence changes go. */
+export interface PresenceOutput {
+  /** To every local peer, the sender included. */
+  broadcast(message: Uint8Array): void;
+  /** To other instances (scale-out); a no-op without them. */
+  publish(message: Uint8Array): void;
+}
 
 /**
- * The awareness states of one room, with ownership: a connection may set or remove only the
- * client IDs it introduced, or IDs whose owner has closed or stopped answering pings.
+ * The awareness states of one room, with ownership, as its local peers and other instances
+ * reach them: a connection may set or remove only the client IDs it introduced, or IDs whose
+ * owner has closed or stopped answering pings; another instance owns the IDs its peers set.
+ * What is accepted is relayed here; the room only forwards messages and joins.
  *
  * Clocks sent to peers only ever grow per client ID, so that peers accept a state a client
  * re-announces after reconnecting (its own clock may be behind the removal peers have seen).
  */
 export class Presence {
-  private readonly records = new Map<number, PresenceRecord>();
-  /** IDs in the order their states were freed (some since taken again): what to forget first. */
-  private readonly freed: number[] = [];
-  private freedHead = 0;
-  /** The encoded snapshot while no state has changed (undefined: to be made). */
-  private whole: Uint8Array | null | undefined;
+  private readonly records: PresenceRecords;
 
   constructor(
+    private readonly name: string,
     private readonly logger: Logger,
-    private readonly staleAfterMs: number,
-    private readonly clock: () => number = Date.now,
-    /** Client IDs one connection may introduce (MAX_AWARENESS_IDS); the next one closes it (1008). */
-    private readonly maxIdsPerConnection = Number.POSITIVE_INFINITY,
-  ) {}
+    private readonly limits: PresenceLimits,
+    private readonly out: PresenceOutput,
+    clock: () => number = Date.now,
+  ) {
+    this.records = new PresenceRecords(clock);
+  }
 
   /** Client IDs with a record, live or removed (what this room holds in memory). */
   get size(): number {
     return this.records.size;
   }
 
+  /** UTF-8 bytes of the live states (what MAX_PRESENCE_BYTES bounds). */
+  get bytes(): number {
+    return this.records.bytes;
+  }
+
+  /** Greets a joiner with every current state: one message every joiner shares. */
+  greet(conn: Connection): void {
+    const states = this.records.snapshot();
+    if (states) conn.sendShared(states);
+  }
+
+  /** Query-awareness is answered with every current state. */
+  handleQuery(conn: Connection): void {
+    const states = this.records.snapshot();
+    if (states) conn.send(states);
+  }
+
   /**
-   * Applies what `conn` sent; returns the awareness message to relay, or null if nothing was accepted.
+   * A local peer's awareness message: what it may change is kept and relayed to every local peer
+   * (the sender too: a lone y-websocket client otherwise hears nothing for 30 s and reconnects)
+   * and to other instances.
+   */
+  handleAwareness(conn: Connection, entries: AwarenessEntry[], now: number): void {
+    const { maxStateBytes } = this.limits;
+    if (entries.some((e) => e.json.length > maxStateBytes / 3 && Buffer.byteLength(e.json) > maxStateBytes)) {
+      this.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.MessageTooBig }, 'awareness state over MAX_AWARENESS_BYTES: dropped, closing');
+      conn.close(CloseCode.MessageTooBig, 'awareness state too large');
+      return;
+    }
+    const accepted = this.apply(conn, entries, now);
+    if (accepted === 'full') {
+      // A full room is a passing condition (its peers leave), not the sender's fault: it may come back later.
+      this.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.TryAgainLater, bytes: this.records.bytes }, 'presence over MAX_PRESENCE_BYTES: state dropped, closing');
+      conn.close(CloseCode.TryAgainLater, 'presence full');
+      return;
+    }
+    if (accepted.length > 0) this.relay(encodeAwareness(accepted));
+  }
+
+  /** A local peer left: the states it owned are removed, and everyone told at once. */
+  leave(conn: Connection): void {
+    const removal = this.removeOwnedBy(conn);
+    if (removal) this.relay(removal);
+  }
+
+  private relay(message: Uint8Array): void {
+    this.out.broadcast(message);
+    this.out.publish(message);
+  }
+
+  /** Awareness states another instance relayed for its peers. */
+  handleRemote(owner: PresenceOwner, entries: AwarenessEntry[]): void {
+    const relay = this.applyRemote(owner, entries);
+    if (relay) this.out.broadcast(relay);
+  }
+
+  /**
+   * Another instance sent every state its peers set here (answering a query): those apply, and
+   * states it owned that are not among them are gone (a removal it published may have been lost
+   * while Redis was away).
+   */
+  replaceRemote(owner: PresenceOwner, entries: AwarenessEntry[]): void {
+    this.handleRemote(owner, entries);
+    const removal = this.removeOwnedBy(owner, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)));
+    if (removal) this.out.broadcast(removal);
+  }
+
+  /** Another instance is gone: the states its peers set leave. */
+  dropOwner(owner: PresenceOwner): void {
+    const removal = this.removeOwnedBy(owner);
+    if (removal) this.out.broadcast(removal);
+  }
+
+  /** The states local peers set, for another instance that opened this document. */
+  localSnapshot(): Uint8Array {
+    return this.records.localSnapshot();
+  }
+
+  /** The `user.name` a connection's awareness state declares (self-declared, unverified), if any. */
+  declaredName(conn: PresenceOwner): string | undefined {
+    return this.records.declaredName(conn);
+  }
+
+  /**
+   * Applies what `conn` sent; returns the entries to relay, or 'full' when a state would take
+   * the room past MAX_PRESENCE_BYTES (that state and the ones after it are not kept).
    *
    * y-websocket clients send back every state they hear, so most entries for other clients'
    * IDs are echoes (a clock no newer than ours): those are ignored quietly. An entry that would
    * change another live connection's state is dropped and logged.
    */
-  apply(conn: Connection, entries: AwarenessEntry[], now: number): Uint8Array | null {
-    const out: Outgoing[] = [];
+  private apply(conn: Connection, entries: AwarenessEntry[], now: number): PresenceEntry[] | 'full' {
+    const out: PresenceEntry[] = [];
+    const limit = this.limits.maxRoomBytes;
     for (const entry of entries) {
       const { clientId } = entry;
       if (entry.clock > MAX_CLOCK) {
@@ -76,10 +163,13 @@ export class Presence {
       const owner = rec?.owner;
       if (rec && owner === conn) {
         const newer = entry.clock > rec.clock || (entry.clock === rec.clock && entry.state === null && rec.json !== 'null');
-        if (newer) out.push(this.set(rec, clientId, entry.clock, this.jsonOf(conn, entry)));
+        if (!newer) continue;
+        const set = this.records.set(clientId, rec, entry.clock, this.jsonOf(conn, entry), undefined, limit);
+        if (!set) return 'full';
+        out.push(set);
         continue;
       }
-      if (owner && !owner.closed && !owner.missedPong(now, this.staleAfterMs)) {
+      if (owner && !owner.closed && !owner.missedPong(now, this.limits.staleAfterMs)) {
         // Owned by another live connection, here or on another instance.
         if (entry.clock > rec!.clock) {
           this.logger.warn({ conn: conn.id, clientId, owner: owner.id }, 'awareness update for a client ID owned by another connection: dropped');
@@ -89,7 +179,7 @@ export class Presence {
       // Nobody live owns this ID (new, its owner closed, or its owner stopped answering pings).
       if (entry.state === null) {
         // A removal: of a silent owner's state it is welcome; otherwise an echo or a no-op.
-        if (rec && owner && rec.json !== 'null' && entry.clock > rec.clock) out.push(this.set(rec, clientId, entry.clock, 'null'));
+        if (rec && owner && rec.json !== 'null' && entry.clock > rec.clock) out.push(this.records.set(clientId, rec, entry.clock, 'null')!);
         continue;
       }
       if (rec && owner && entry.clock <= rec.clock) continue; // a silent owner's state, echoed by a peer
@@ -97,43 +187,33 @@ export class Presence {
       // removal (y-websocket re-sends every change): not a client coming back (that one starts a
       // fresh connection owning nothing), so it must not bring the state back as a ghost.
       if (rec && !owner && entry.clock <= rec.clock && conn.owned.size > 0 && !conn.owned.has(clientId)) continue;
-      if (!conn.owned.has(clientId) && conn.owned.size >= this.maxIdsPerConnection) {
+      if (!conn.owned.has(clientId) && conn.owned.size >= this.limits.maxIdsPerConnection) {
         // Each ID holds up to MAX_AWARENESS_BYTES in every room and in every joiner's snapshot:
         // one connection introducing thousands is a memory attack, not a browser tab.
-        throw new ProtocolError(`more than ${this.maxIdsPerConnection} awareness client IDs (MAX_AWARENESS_IDS)`, CloseCode.PolicyViolation);
+        throw new ProtocolError(`more than ${this.limits.maxIdsPerConnection} awareness client IDs (MAX_AWARENESS_IDS)`, CloseCode.PolicyViolation);
       }
+      // Peers may hold a newer clock (the removal) than the client remembers: outbid it.
+      const set = this.records.set(clientId, rec, rec ? Math.max(entry.clock, rec.clock + 1) : entry.clock, this.jsonOf(conn, entry), conn, limit);
+      if (!set) return 'full';
       owner?.owned.delete(clientId);
       conn.owned.add(clientId);
-      const json = this.jsonOf(conn, entry);
       if (rec) {
         rec.owner = conn;
         rec.freedAt = undefined;
-        // Peers may hold a newer clock (the removal) than the client remembers: outbid it.
-        out.push(this.set(rec, clientId, Math.max(entry.clock, rec.clock + 1), json));
-      } else {
-        this.records.set(clientId, { clock: entry.clock, json, owner: conn });
-        this.whole = undefined;
-        out.push({ clientId, clock: entry.clock, json });
       }
+      out.push(set);
     }
-    return out.length > 0 ? encodeAwareness(out) : null;
-  }
-
-  private set(rec: PresenceRecord, clientId: number, clock: number, json: string): Outgoing {
-    rec.clock = clock;
-    rec.json = json;
-    this.whole = undefined;
-    return { clientId, clock, json };
+    return out;
   }
 
   /**
    * Applies states another instance relayed for `owner` (that instance): newer clocks win; a
    * removal frees the ID (its connection there closed), so a client that moves here regains it.
-   * IDs owned by a live local connection are not another instance's to change. Returns the
-   * message for the local peers, or null.
+   * IDs owned by a live local connection are not another instance's to change. Never refused for
+   * size: each instance bounds what its own peers set. Returns the message for the local peers, or null.
    */
-  applyRemote(owner: PresenceOwner, entries: AwarenessEntry[]): Uint8Array | null {
-    const out: Outgoing[] = [];
+  private applyRemote(owner: PresenceOwner, entries: AwarenessEntry[]): Uint8Array | null {
+    const out: PresenceEntry[] = [];
     for (const { clientId, clock, state, json } of entries) {
       if (clock > MAX_CLOCK) continue;
       const rec = this.records.get(clientId);
@@ -142,102 +222,29 @@ export class Presence {
       const next = state === null ? undefined : owner;
       if (rec?.owner && rec.owner !== next) rec.owner.owned.delete(clientId);
       if (next) next.owned.add(clientId);
-      const text = state === null ? 'null' : json;
-      if (rec) {
-        rec.owner = next;
-        out.push(this.set(rec, clientId, clock, text));
-        if (next) rec.freedAt = undefined;
-        else this.free(clientId, rec);
-      } else {
-        const added: PresenceRecord = { clock, json: text, owner: next };
-        this.records.set(clientId, added);
-        this.whole = undefined;
-        out.push({ clientId, clock, json: text });
-        if (!next) this.free(clientId, added);
-      }
+      out.push(this.records.set(clientId, rec, clock, state === null ? 'null' : json, next)!);
+      const kept = rec ?? this.records.get(clientId)!;
+      kept.owner = next;
+      if (next) kept.freedAt = undefined;
+      else this.records.free(clientId, kept);
     }
     return out.length > 0 ? encodeAwareness(out) : null;
   }
 
-  /** Every current state set by a local connection, as one message (for other instances; possibly of none). */
-  localSnapshot(): Uint8Array {
-    const out: Outgoing[] = [];
-    for (const [clientId, rec] of this.records) {
-      if (rec.json !== 'null' && rec.owner && !rec.owner.remote) out.push({ clientId, clock: rec.clock, json: rec.json });
-    }
-    return encodeAwareness(out);
-  }
-
-  /** Removes every state `conn` owned; returns the removal message for the others, or null. */
-  removeOwnedBy(conn: PresenceOwner, keep?: ReadonlySet<number>): Uint8Array | null {
-    const out: Outgoing[] = [];
-    for (const clientId of conn.owned.list()) {
+  /** Removes every state `owner` owned (but those in `keep`); returns the removal message for the others, or null. */
+  private removeOwnedBy(owner: PresenceOwner, keep?: ReadonlySet<number>): Uint8Array | null {
+    const out: PresenceEntry[] = [];
+    for (const clientId of owner.owned.list()) {
       if (keep?.has(clientId)) continue;
-      conn.owned.delete(clientId);
+      owner.owned.delete(clientId);
       const rec = this.records.get(clientId);
-      if (!rec || rec.owner !== conn) continue;
+      if (!rec || rec.owner !== owner) continue;
       rec.owner = undefined;
-      this.free(clientId, rec);
+      this.records.free(clientId, rec);
       if (rec.json === 'null') continue;
-      rec.clock += 1;
-      rec.json = 'null';
-      this.whole = undefined;
-      out.push({ clientId, clock: rec.clock, json: 'null' });
+      out.push(this.records.set(clientId, rec, rec.clock + 1, 'null')!);
     }
     return out.length > 0 ? encodeAwareness(out) : null;
-  }
-
-  /**
-   * `rec` has no owner now (its state removed, or about to be): remember when, and forget the
-   * records freed FORGET_REMOVED_AFTER_MS ago that nobody has taken since. Amortised O(1).
-   */
-  private free(clientId: number, rec: PresenceRecord): void {
-    const now = this.clock();
-    rec.freedAt = now;
-    this.freed.push(clientId);
-    while (this.freedHead < this.freed.length) {
-      const id = this.freed[this.freedHead]!;
-      const old = this.records.get(id);
-      if (old?.freedAt !== undefined && now - old.freedAt < FORGET_REMOVED_AFTER_MS) break;
-      this.freedHead++;
-      // Forgotten only if still ownerless and removed, and freed that long ago (a later free of
-      // the same ID sits further back in the queue and is seen then).
-      if (old && !old.owner && old.json === 'null' && old.freedAt !== undefined) this.records.delete(id);
-    }
-    if (this.freedHead > 1024 && this.freedHead * 2 > this.freed.length) {
-      this.freed.splice(0, this.freedHead);
-      this.freedHead = 0;
-    }
-  }
-
-  /** The `user.name` a connection's awareness state declares (self-declared, unverified), if any. */
-  declaredName(conn: PresenceOwner): string | undefined {
-    for (const clientId of conn.owned.list()) {
-      const rec = this.records.get(clientId);
-      if (!rec || rec.json === 'null') continue;
-      try {
-        const name = (JSON.parse(rec.json) as { user?: { name?: unknown } }).user?.name;
-        if (typeof name === 'string' && name.trim() !== '') return name.trim().slice(0, 200);
-      } catch {
-        // a state that is not JSON was refused on the way in; nothing to name
-      }
-    }
-    return undefined;
-  }
-
-  /**
-   * Every current state as one message, or null when there is none. Kept until a state changes:
-   * every joiner (and every query) gets the same bytes, not a copy each (a room's presence can be
-   * large, and joiners that never read would each pin one).
-   */
-  snapshot(): Uint8Array | null {
-    if (this.whole !== undefined) return this.whole;
-    const out: Outgoing[] = [];
-    for (const [clientId, rec] of this.records) {
-      if (rec.json !== 'null') out.push({ clientId, clock: rec.clock, json: rec.json });
-    }
-    this.whole = out.length > 0 ? encodeAwareness(out) : null;
-    return this.whole;
   }
 
   /** The JSON to relay: the server stamps `user` (a token's name, `verified`, a checked colour). */
@@ -245,5 +252,4 @@ export class Presence {
     if (entry.state === null) return 'null';
     return stampUser(entry.state, conn.access.userName);
   }
-
 }

@@ -1,19 +1,21 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
-import { assertNever, DocumentTooLargeError } from '../errors.js';
+import { assertNever } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { encodeSaved, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, type Message } from '../protocol/messages.js';
+import { encodeSyncStep1, type Message } from '../protocol/messages.js';
 import type { StoredDocument, UpdateStore } from '../storage/kinds/updates.js';
-import { ColdSnapshot } from './ColdSnapshot.js';
-import { corrupt, heal } from './heal.js';
 import type { Connection } from './Connection.js';
-import type { VersionAuthor } from '../storage/kinds/versions.js';
-import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
-import type { ClusterPort, Outgoing, PresenceOwner, RoomWatcher, UpdatePolicy, Wire } from './ports.js';
+import { corrupt, heal } from './heal.js';
+import { senderOf, type UpdateOrigin } from './origins.js';
+import type { ClusterPort, Outgoing, RoomWatcher, UpdatePolicy, Wire } from './ports.js';
 import { Presence } from './Presence.js';
+import { RoomDocument } from './RoomDocument.js';
 import { StoredLog } from './StoredLog.js';
-import { WritePipeline, type Batch } from './WritePipeline.js';
+import { WritePipeline } from './WritePipeline.js';
+
+/** Told of the changes applied to a room: where each update came from, in order. */
+export type AppliedListener = (origins: readonly UpdateOrigin[]) => void;
 
 export interface RoomDeps {
   store: UpdateStore;
@@ -26,13 +28,18 @@ export interface RoomDeps {
   maxDocumentBytes: number;
   /** A larger awareness state is never kept or relayed; its sender is closed (1009). */
   maxAwarenessBytes: number;
+  /** The bytes of the awareness states one room keeps (MAX_PRESENCE_BYTES; unbounded when absent). */
+  maxPresenceBytes?: number | undefined;
   /** A ping unanswered this long lets another connection take over an awareness ID. */
   presenceStaleMs: number;
   /** Awareness client IDs one connection may introduce (MAX_AWARENESS_IDS; unbounded when absent). */
   maxAwarenessIds?: number | undefined;
   /** Scale-out (with REDIS_URL). */
   cluster?: ClusterPort | undefined;
-  /** Follows each loaded room (version history); absent in tests of rooms alone. */
+  /**
+   * Follows each loaded room from its start (version history subscribes to its applied
+   * changes); absent in tests of rooms alone.
+   */
   watch?: ((room: Room) => RoomWatcher) | undefined;
   /**
    * What a connection may change beyond its mode (review: comments): every update is asked
@@ -43,43 +50,48 @@ export interface RoomDeps {
 }
 
 /**
- * One open document: the Y.Doc, its peers and their presence.
+ * One open document as the message path sees it: peers join and leave, their messages are
+ * dispatched (updates to the write pipeline, awareness to the presence, which other instances
+ * reach directly), and what is applied is fanned out, the same encoded bytes to every other peer.
  *
  * Durability: an update from a peer is written (group commit) before it is applied to the
- * document and fanned out, so the document in memory never holds anything a crash could lose.
- * A cold compacted document answers fresh joiners from its stored snapshot (ColdSnapshot);
- * everything that reads `doc` decodes it first.
+ * document and fanned out (WritePipeline), so the document in memory never holds anything a
+ * crash could lose. What is read of the document, and answered to a sync step 1, is RoomDocument's.
  */
 export class Room {
-  /**
-   * Its guid is the document's name: a guid only names subdocuments, and Yjs's default (a random
-   * UUID) costs 31 crypto calls, most of the time a new Y.Doc takes (~80 µs).
-   */
-  private readonly ydoc: Y.Doc;
-  private readonly cold: ColdSnapshot;
+  private readonly document: RoomDocument;
   /** The stored snapshot did not decode: the room serves nobody. */
   private broken = false;
   private readonly conns = new Set<Connection>();
-  private readonly presence: Presence;
+  /** The awareness states of this room's peers (and of other instances' peers). */
+  readonly presence: Presence;
   private readonly log: StoredLog;
   private readonly writes: WritePipeline;
   private destroyed = false;
-  /** Told of every change applied (version history), and of the room's end. */
+  private readonly appliedListeners: AppliedListener[] = [];
+  /** What follows this room (version history): told of its end by the registry. */
   readonly watcher: RoomWatcher | undefined;
   /** When a change was last applied (ms since the epoch; 0: none since loading). */
   lastChangeAt = 0;
-  /** The last sync step 2 sent, by the state it carries: joiners at the same state share its bytes. */
-  private step2Cache: { state: Uint8Array; message: Uint8Array } | undefined;
 
   private constructor(
     readonly name: string,
     private readonly deps: RoomDeps,
     stored: StoredDocument,
   ) {
-    this.ydoc = new Y.Doc({ gc: true, guid: name });
+    this.document = new RoomDocument(name, this.handleSnapshotApplied);
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
-    this.presence = new Presence(deps.logger, deps.presenceStaleMs, Date.now, deps.maxAwarenessIds);
-    this.cold = new ColdSnapshot(this.ydoc, this.handleSnapshotApplied);
+    this.presence = new Presence(
+      name,
+      deps.logger,
+      {
+        maxStateBytes: deps.maxAwarenessBytes,
+        maxRoomBytes: deps.maxPresenceBytes ?? Number.POSITIVE_INFINITY,
+        maxIdsPerConnection: deps.maxAwarenessIds ?? Number.POSITIVE_INFINITY,
+        staleAfterMs: deps.presenceStaleMs,
+      },
+      { broadcast: (message) => this.broadcast(message, undefined), publish: (message) => deps.cluster?.publishAwareness(name, message) },
+    );
     const room = this;
     this.writes = new WritePipeline(
       {
@@ -88,7 +100,7 @@ export class Room {
         get open() {
           return !room.destroyed && !room.broken;
         },
-        handleApplied: (batch) => this.handleApplied(batch),
+        handleApplied: (updates, origins) => this.handleApplied(updates, origins),
       },
       this.log,
       deps,
@@ -101,21 +113,15 @@ export class Room {
     const started = performance.now();
     const stored = await deps.store.load(name);
     const room = new Room(name, deps, stored);
-    if (stored.updates.length === 1) {
-      room.cold.hold(stored.updates[0]!);
-    } else {
-      try {
-        room.ydoc.transact(() => {
-          for (const update of stored.updates) Y.applyUpdate(room.ydoc, update);
-        });
-      } catch (err) {
-        room.destroy();
-        await heal(name, deps.store, deps.logger, stored, err);
-        return Room.load(name, deps);
-      }
-      // Serve the joiners first: merging a long history is not on their path.
-      setImmediate(() => room.writes.maybeCompact());
+    try {
+      room.document.load(stored.updates);
+    } catch (err) {
+      room.destroy();
+      await heal(name, deps.store, deps.logger, stored, err);
+      return Room.load(name, deps);
     }
+    // Serve the joiners first: merging a long history is not on their path.
+    if (stored.updates.length > 1) setImmediate(() => room.writes.maybeCompact());
     if (deps.cluster) {
       // What other instances wrote that this one's store lacks: stored and applied before anyone is answered.
       try {
@@ -133,8 +139,7 @@ export class Room {
 
   /** The document, with the stored snapshot applied first if it was still waiting. */
   get doc(): Y.Doc {
-    this.cold.applyNow();
-    return this.ydoc;
+    return this.document.doc;
   }
 
   /**
@@ -142,7 +147,7 @@ export class Room {
    * fresh joiners' encoding while nothing changes, so ten exports at once encode it once.
    */
   wholeState(): Uint8Array {
-    return this.cold.whole();
+    return this.document.whole();
   }
 
   /** Peers connected to this instance. */
@@ -160,12 +165,12 @@ export class Room {
    * and sent to every peer (and to other instances). Resolves once the peers have been sent it.
    */
   applyChange(update: Uint8Array): Promise<void> {
-    if (this.destroyed) return Promise.reject(new Error('the document is closed'));
-    if (isEmptyUpdate(update)) return Promise.resolve();
-    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
-      return Promise.reject(new DocumentTooLargeError(`the change would take the document past ${this.deps.maxDocumentBytes} bytes (MAX_DOCUMENT_BYTES)`));
-    }
-    return this.writes.persistAndWait(update, SERVER_ORIGIN);
+    return this.writes.applyChange(update);
+  }
+
+  /** Updates another instance put in the shared log: applied and sent at once, stored behind. */
+  receiveRemote(updates: readonly Uint8Array[]): void {
+    this.writes.receiveRemote(updates);
   }
 
   get storedUpdates(): number {
@@ -189,7 +194,7 @@ export class Room {
       for (const conn of [...this.conns]) conn.close(CloseCode.InternalError, 'stored document does not decode');
       return;
     }
-    if (this.conns.size > 0) this.broadcast(encodeSyncStep1(Y.encodeStateVector(this.ydoc)), undefined);
+    if (this.conns.size > 0) this.broadcast(encodeSyncStep1(this.document.stateVector()), undefined);
   };
 
   /** Greets a new peer: our state vector (to pull in its offline edits) and who is here. */
@@ -200,158 +205,48 @@ export class Room {
     }
     this.conns.add(conn);
     // With the stored snapshot still waiting, the state vector follows once it is applied.
-    if (!this.cold.waiting) conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
-    const states = this.presence.snapshot();
-    if (states) conn.send(states);
+    if (!this.document.waiting) conn.send(encodeSyncStep1(this.document.stateVector()));
+    this.presence.greet(conn);
   }
 
   leave(conn: Connection): void {
-    if (!this.conns.delete(conn)) return;
-    const removal = this.presence.removeOwnedBy(conn);
-    if (removal) this.relayAwareness(removal);
+    if (this.conns.delete(conn)) this.presence.leave(conn);
   }
 
-  /** Relays an accepted local awareness change to every local peer (the sender too) and other instances. */
-  private relayAwareness(message: Uint8Array): void {
-    this.broadcast(message, undefined);
-    this.deps.cluster?.publishAwareness(this.name, message);
-  }
-
-  /**
-   * Updates another instance put in the shared log. They are durable already (Redis keeps the
-   * log with appendfsync always), so they are applied and sent to every local peer at once, and
-   * stored here in parallel (so that this instance can serve the document on its own): a crash
-   * before that write reads them from the log again, since the recorded stream id lags behind.
-   */
-  receiveRemote(updates: readonly Uint8Array[]): void {
-    if (this.destroyed || this.broken) return;
-    const doc = this.doc;
-    const applied: Uint8Array[] = [];
-    doc.transact(() => {
-      for (const update of updates) {
-        if (isEmptyUpdate(update)) continue;
-        try {
-          Y.applyUpdate(doc, update);
-          applied.push(update);
-        } catch (err) {
-          this.deps.logger.error({ doc: this.name, err }, 'an update from the shared log does not apply: skipped');
-        }
-      }
-    }, CLUSTER_ORIGIN);
-    if (applied.length === 0) return;
-    this.broadcastEncoded(this.deps.wire.updates(applied, 0, applied.length), undefined);
-    for (const update of applied) this.writes.persist(update, CLUSTER_ORIGIN);
-    this.lastChangeAt = Date.now();
-    this.watcher?.changed(undefined); // edited through another instance: who, only that one knows
-  }
-
-  /** Awareness states another instance relayed for its peers. */
-  receiveRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
-    const relay = this.presence.applyRemote(owner, entries);
-    if (relay) this.broadcast(relay, undefined);
-  }
-
-  /**
-   * Another instance sent every state its peers set here (answering a query): those apply, and
-   * states it owned that are not among them are gone (a removal it published may have been lost
-   * while Redis was away).
-   */
-  replaceRemoteAwareness(owner: PresenceOwner, entries: Parameters<Presence['applyRemote']>[1]): void {
-    this.receiveRemoteAwareness(owner, entries);
-    const removal = this.presence.removeOwnedBy(owner, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)));
-    if (removal) this.broadcast(removal, undefined);
-  }
-
-  /** Another instance is gone: the states its peers set leave. */
-  dropOwner(owner: PresenceOwner): void {
-    const removal = this.presence.removeOwnedBy(owner);
-    if (removal) this.broadcast(removal, undefined);
-  }
-
-  /** The states local peers set, for another instance that opened this document. */
-  localAwareness(): Uint8Array {
-    return this.presence.localSnapshot();
+  /** Subscribes to the changes applied to this room (version history follows it so). */
+  onApplied(listener: AppliedListener): void {
+    this.appliedListeners.push(listener);
   }
 
   handleMessage(conn: Connection, msg: Message, now: number): void {
     switch (msg.kind) {
       case 'syncStep1':
-        conn.send(this.step2(this.stateFor(msg.stateVector)));
+        this.document.answer(conn, msg.stateVector);
         return;
       case 'syncStep2':
       case 'update':
-        this.handleUpdate(conn, msg.update);
+        this.writes.accept(conn, msg.update);
         return;
-      case 'awareness': {
-        if (msg.entries.some((e) => e.json.length > this.deps.maxAwarenessBytes / 3 && Buffer.byteLength(e.json) > this.deps.maxAwarenessBytes)) {
-          this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.MessageTooBig }, 'awareness state over MAX_AWARENESS_BYTES: dropped, closing');
-          conn.close(CloseCode.MessageTooBig, 'awareness state too large');
-          return;
-        }
-        const relay = this.presence.apply(conn, msg.entries, now);
-        // The sender hears its own state too: a lone y-websocket client otherwise receives
-        // nothing for 30 s and reconnects.
-        if (relay) this.relayAwareness(relay);
+      case 'awareness':
+        this.presence.handleAwareness(conn, msg.entries, now);
         return;
-      }
-      case 'queryAwareness': {
-        const states = this.presence.snapshot();
-        if (states) conn.send(states);
+      case 'queryAwareness':
+        this.presence.handleQuery(conn);
         return;
-      }
       default:
         assertNever(msg);
     }
   }
 
-  private handleUpdate(conn: Connection, update: Uint8Array): void {
-    if (conn.access.mode === 'read') {
-      if (conn.firstReadOnlyDrop()) this.deps.logger.warn({ doc: this.name, conn: conn.id }, 'document update from a read-only connection: dropped');
-      return;
-    }
-    if (isEmptyUpdate(update)) return;
-    const refusal = this.deps.policy ? this.deps.policy(this.doc, update, conn.access, () => this.writes.unappliedUpdates()) : conn.access.mode === 'comment' ? 'comment access may not edit the document' : undefined;
-    if (refusal !== undefined) {
-      // The contract closes the sender (1008) with nothing of the update applied or relayed.
-      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.PolicyViolation, reason: refusal }, 'document update against the rules: refused, closing');
-      conn.close(CloseCode.PolicyViolation, Buffer.from(refusal).subarray(0, 120).toString()); // a close reason fits 123 bytes
-      return;
-    }
-    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
-      this.deps.logger.warn({ doc: this.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
-      conn.close(CloseCode.DocumentTooLarge, 'document too large');
-      return;
-    }
-    if (conn.ackClients) for (const clientId of Y.parseUpdateMeta(update).to.keys()) conn.ackClients.add(clientId);
-    this.writes.persist(update, conn.origin);
-  }
-
   /**
-   * A batch is on disk and applied: each peer gets every update but its own, in one socket write
-   * (runs of one sender are encoded together, and sockets stay corked until the tick ends).
+   * Updates are applied: each peer gets every update but its own, in one socket write (runs of
+   * one sender are encoded together, and sockets stay corked until the tick ends), and the
+   * subscribers hear of it.
    */
-  private handleApplied(batch: Batch): void {
-    this.fanOut(batch);
-    this.acknowledge(batch);
+  private handleApplied(updates: readonly Uint8Array[], origins: readonly UpdateOrigin[]): void {
+    this.fanOut(updates, origins);
     this.lastChangeAt = Date.now();
-    if (this.watcher) this.noteAuthors(batch.origins);
-  }
-
-  /** Tells the watcher who changed the document (a run of one sender counts once). */
-  private noteAuthors(origins: readonly UpdateOrigin[]): void {
-    let previous: UpdateOrigin | undefined;
-    for (const origin of origins) {
-      if (origin === previous) continue;
-      previous = origin;
-      this.watcher!.changed(origin.kind === 'conn' ? this.authorOf(origin.conn) : undefined);
-    }
-  }
-
-  /** A token's name is verified; the name in the peer's awareness state is only declared. */
-  private authorOf(conn: Connection): VersionAuthor {
-    const { userName } = conn.access;
-    if (userName !== undefined) return { name: userName, verified: true };
-    return { name: this.presence.declaredName(conn) ?? 'Anonymous', verified: false };
+    for (const listener of this.appliedListeners) listener(origins);
   }
 
   /**
@@ -359,7 +254,7 @@ export class Room {
    * listener, so Yjs does not encode every transaction again). A run of updates from one
    * sender is encoded once for all the others.
    */
-  private fanOut({ updates, origins }: Batch): void {
+  private fanOut(updates: readonly Uint8Array[], origins: readonly UpdateOrigin[]): void {
     let from = 0;
     while (from < updates.length) {
       const sender = senderOf(origins[from]!);
@@ -370,45 +265,8 @@ export class Room {
     }
   }
 
-  /**
-   * Tells each sender that asked for it (`?acks=1`) the durable clock of every client ID it has
-   * sent: the document in memory holds only what is durable, so its state is that clock.
-   */
-  private acknowledge({ origins }: Batch): void {
-    let last: Connection | undefined;
-    for (const origin of origins) {
-      const conn = senderOf(origin);
-      if (!conn?.ackClients || conn === last) continue;
-      last = conn;
-      const store = this.ydoc.store;
-      conn.send(encodeSaved([...conn.ackClients].map((id) => [id, Y.getState(store, id)] as const)));
-    }
-  }
-
-  /**
-   * What a peer with `stateVector` lacks. Fresh peers (an empty vector), and peers whose vector
-   * names none of the document's clients (a new tab that typed first, or a forged vector), get the
-   * one shared encoding of the whole: a thousand joiners that never read must not pin a thousand
-   * copies of a large document.
-   */
-  private stateFor(stateVector: Uint8Array): Uint8Array {
-    const fresh = stateVector.length === 1 && stateVector[0] === 0;
-    if (fresh) return this.cold.whole();
-    const doc = this.doc;
-    for (const [client, clock] of Y.decodeStateVector(stateVector)) {
-      if (clock > 0 && Y.getState(doc.store, client) > 0) return Y.encodeStateAsUpdate(doc, stateVector);
-    }
-    return this.cold.whole();
-  }
-
-  /** The sync step 2 message for `state`, encoded once while the whole state is the same object. */
-  private step2(state: Uint8Array): Uint8Array {
-    if (this.step2Cache?.state !== state) this.step2Cache = { state, message: encodeSyncStep2(state) };
-    return this.step2Cache.message;
-  }
-
   /** Sends the same message to every peer but `except`: encoded once, written to each socket. */
-  broadcast(message: Uint8Array, except: Connection | undefined): void {
+  private broadcast(message: Uint8Array, except: Connection | undefined): void {
     this.broadcastEncoded(this.deps.wire.message(message), except);
   }
 
@@ -438,7 +296,6 @@ export class Room {
     if (this.destroyed) return;
     this.destroyed = true;
     this.watcher?.stop();
-    this.cold.destroy();
-    this.ydoc.destroy();
+    this.document.destroy();
   }
 }

@@ -1,10 +1,12 @@
 import * as Y from 'yjs';
 import { CloseCode } from '../closeCodes.js';
+import { DocumentTooLargeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { encodeSaved, isEmptyUpdate } from '../protocol/messages.js';
 import type { Connection } from './Connection.js';
-import { senderOf, type UpdateOrigin } from './origins.js';
-import type { ClusterPort } from './ports.js';
+import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
+import type { ClusterPort, UpdatePolicy } from './ports.js';
 import type { StoredLog } from './StoredLog.js';
 
 /** The updates of one room that went into one group-committed store batch. */
@@ -28,7 +30,11 @@ export interface PipelineDeps {
   logger: Logger;
   metrics: Metrics;
   compactAfterUpdates: number;
+  /** A local update that would take the stored document past this is refused (4413). */
+  maxDocumentBytes: number;
   cluster?: ClusterPort | undefined;
+  /** What a connection may change beyond its mode (RoomDeps.policy). */
+  policy?: UpdatePolicy | undefined;
 }
 
 /** What the pipeline hands back to its room. */
@@ -38,16 +44,21 @@ export interface PipelineRoom {
   doc(): Y.Doc;
   /** Whether the room still takes writes (not destroyed, its snapshot decoded). */
   readonly open: boolean;
-  /** A batch's local updates are applied to the document: fan them out, acknowledge them. */
-  handleApplied(batch: Batch): void;
+  /**
+   * Updates are applied to the document (a written batch's local ones, or another instance's at
+   * once): fan them out. `origins[i]` is where `updates[i]` came from.
+   */
+  handleApplied(updates: readonly Uint8Array[], origins: readonly UpdateOrigin[]): void;
 }
 
 /**
- * The write path of one room (DESIGN.md, "Contract — durability"): updates are appended to the
- * store batch being filled, written in one batch per tick (and, with scale-out, acknowledged by
- * the shared log), and only then applied to the document in one transaction and handed back to
- * the room for fan-out. A batch that fails is never applied; an update that does not apply is
- * dropped and its sender closed. Also merges the stored updates past the compaction threshold.
+ * The write path of one room (DESIGN.md, "Contract — durability"): an update a peer or the
+ * server sends is admitted (access, MAX_DOCUMENT_BYTES), appended to the store batch being
+ * filled, written in one batch per tick (and, with scale-out, acknowledged by the shared log),
+ * and only then applied to the document in one transaction, handed back to the room for
+ * fan-out, and acknowledged to the senders that asked (`?acks=1`). A batch that fails is never applied; an update that does not apply is dropped and its
+ * sender closed. Updates of other instances are applied at once and stored behind. Also merges
+ * the stored updates past the compaction threshold.
  */
 export class WritePipeline {
   private pending: Batch | undefined;
@@ -62,8 +73,76 @@ export class WritePipeline {
     private readonly deps: PipelineDeps,
   ) {}
 
+  /**
+   * A peer's update: dropped for a read-only connection (logged once), refused with its
+   * connection closed when it may not write it or it would take the document past
+   * MAX_DOCUMENT_BYTES, else persisted.
+   */
+  accept(conn: Connection, update: Uint8Array): void {
+    if (conn.access.mode === 'read') {
+      if (conn.firstReadOnlyDrop()) this.deps.logger.warn({ doc: this.room.name, conn: conn.id }, 'document update from a read-only connection: dropped');
+      return;
+    }
+    if (isEmptyUpdate(update)) return;
+    const refusal = this.deps.policy ? this.deps.policy(this.room.doc(), update, conn.access, () => this.unappliedUpdates()) : conn.access.mode === 'comment' ? 'comment access may not edit the document' : undefined;
+    if (refusal !== undefined) {
+      // The contract closes the sender (1008) with nothing of the update applied or relayed.
+      this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.PolicyViolation, reason: refusal }, 'document update against the rules: refused, closing');
+      conn.close(CloseCode.PolicyViolation, Buffer.from(refusal).subarray(0, 120).toString()); // a close reason fits 123 bytes
+      return;
+    }
+    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
+      this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
+      conn.close(CloseCode.DocumentTooLarge, 'document too large');
+      return;
+    }
+    if (conn.ackClients) for (const clientId of Y.parseUpdateMeta(update).to.keys()) conn.ackClients.add(clientId);
+    this.persist(update, conn.origin);
+  }
+
+  /**
+   * A change the server made (restore, import), treated like a peer's: stored, then applied and
+   * sent to every peer (and to other instances). Resolves once the peers have been sent it.
+   */
+  applyChange(update: Uint8Array): Promise<void> {
+    if (!this.room.open) return Promise.reject(new Error('the document is closed'));
+    if (isEmptyUpdate(update)) return Promise.resolve();
+    if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
+      return Promise.reject(new DocumentTooLargeError(`the change would take the document past ${this.deps.maxDocumentBytes} bytes (MAX_DOCUMENT_BYTES)`));
+    }
+    this.persist(update, SERVER_ORIGIN);
+    const batch = this.pending!;
+    return new Promise<void>((resolve, reject) => (batch.waiters ??= []).push({ resolve, reject }));
+  }
+
+  /**
+   * Updates another instance put in the shared log. They are durable already (Redis keeps the
+   * log with appendfsync always), so they are applied and sent to every local peer at once, and
+   * stored here in parallel (so that this instance can serve the document on its own): a crash
+   * before that write reads them from the log again, since the recorded stream id lags behind.
+   */
+  receiveRemote(updates: readonly Uint8Array[]): void {
+    if (!this.room.open) return;
+    const doc = this.room.doc();
+    const applied: Uint8Array[] = [];
+    doc.transact(() => {
+      for (const update of updates) {
+        if (isEmptyUpdate(update)) continue;
+        try {
+          Y.applyUpdate(doc, update);
+          applied.push(update);
+        } catch (err) {
+          this.deps.logger.error({ doc: this.room.name, err }, 'an update from the shared log does not apply: skipped');
+        }
+      }
+    }, CLUSTER_ORIGIN);
+    if (applied.length === 0) return;
+    this.room.handleApplied(applied, applied.map(() => CLUSTER_ORIGIN));
+    for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
+  }
+
   /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
-  persist(update: Uint8Array, origin: UpdateOrigin): void {
+  private persist(update: Uint8Array, origin: UpdateOrigin): void {
     const appended = this.log.append(update);
     const { seq } = appended;
     let { written } = appended;
@@ -102,13 +181,6 @@ export class WritePipeline {
     if (at >= 0) this.unapplied.splice(at, 1);
   }
 
-  /** Persists a change the server made; resolves once its batch is applied and fanned out. */
-  persistAndWait(update: Uint8Array, origin: UpdateOrigin): Promise<void> {
-    this.persist(update, origin);
-    const batch = this.pending!;
-    return new Promise<void>((resolve, reject) => (batch.waiters ??= []).push({ resolve, reject }));
-  }
-
   /**
    * A batch is on disk: apply its updates in one transaction (Yjs cleans up once, not per
    * update), then the room fans them out.
@@ -129,7 +201,8 @@ export class WritePipeline {
       } catch (err) {
         this.dropUnappliable(doc, batch, err);
       }
-      this.room.handleApplied(batch);
+      this.room.handleApplied(batch.updates, batch.origins);
+      this.acknowledge(doc, batch.origins);
       this.maybeCompact();
       for (const w of batch.waiters ?? []) w.resolve();
     } catch (err) {
@@ -163,6 +236,20 @@ export class WritePipeline {
     for (const conn of bad) conn.close(CloseCode.InvalidPayload, 'update does not apply');
     batch.updates = keep.map((i) => batch.updates[i]!);
     batch.origins = keep.map((i) => batch.origins[i]!);
+  }
+
+  /**
+   * Tells each sender that asked for it (`?acks=1`) the durable clock of every client ID it has
+   * sent: the document in memory holds only what is durable, so its state is that clock.
+   */
+  private acknowledge(doc: Y.Doc, origins: readonly UpdateOrigin[]): void {
+    let last: Connection | undefined;
+    for (const origin of origins) {
+      const conn = senderOf(origin);
+      if (!conn?.ackClients || conn === last) continue;
+      last = conn;
+      conn.send(encodeSaved([...conn.ackClients].map((id) => [id, Y.getState(doc.store, id)] as const)));
+    }
   }
 
   private failBatch(batch: Batch, err: unknown): void {

@@ -1,4 +1,4 @@
-import type { Connection } from './Connection.js';
+import type { Connection, ConnectionOrigin } from './Connection.js';
 
 /**
  * Where an update applied to a room came from. Broadcasts skip the sending connection; the
@@ -6,7 +6,7 @@ import type { Connection } from './Connection.js';
  * treated like a peer's but echoed to every peer.
  */
 export type UpdateOrigin =
-  | { readonly kind: 'conn'; readonly conn: Connection }
+  | ConnectionOrigin
   | { readonly kind: 'cluster' }
   /** Made by the server itself (restore, import): persisted, sent to every peer, replicated like a peer's. */
   | { readonly kind: 'server' };

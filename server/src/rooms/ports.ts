@@ -85,12 +85,11 @@ export interface PresenceOwner {
 }
 
 /**
- * What follows a room while it is loaded (history/ implements it: version history). Rooms tell
- * it of every change and of their end, and know nothing else of it.
+ * What follows a room while it is loaded (history/ implements it: version history). It
+ * subscribes to the room's applied changes itself (`Room.onApplied`); rooms tell it only of
+ * their end, and know nothing else of it.
  */
 export interface RoomWatcher {
-  /** Changes were applied: made by `author`, or by another instance or the server (undefined). */
-  changed(author: VersionAuthor | undefined): void;
   /** The room closes with its state kept: finish what is owed (a last version). */
   close(): Promise<void>;
   /** The room is dropped (deleted, or gone with an error): stop at once. Idempotent. */
