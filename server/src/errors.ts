@@ -68,6 +68,38 @@ export class RefusedChangeError extends Error {
   override name = 'RefusedChangeError';
 }
 
+export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503;
+
+/** The one spelling of each error code (`{ "error": "<code>", "reason": "<sentence>" }`). */
+export const ERROR_CODE: Record<RefusalStatus, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
+
+/** A refusal of an HTTP request: answered as JSON `{ error, reason }` with `status`. */
+export class ApiError extends Error {
+  readonly error: string;
+  constructor(
+    readonly status: RefusalStatus,
+    reason: string,
+    /** A more precise code than the status's own (`open_server`, `bad_content`). */
+    error?: string,
+  ) {
+    super(reason);
+    this.name = 'ApiError';
+    this.error = error ?? ERROR_CODE[status];
+  }
+}
+
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }

@@ -25,7 +25,7 @@ import type { KV } from './storage/kv/KV.js';
 import { LevelKV } from './storage/kv/LevelKV.js';
 import { storesOver } from './storage/Stores.js';
 import { Shares } from './shares/Shares.js';
-import { createAuthRoutes } from './signin/authRoutes.js';
+import { createAuthRoutes } from './http/authRoutes.js';
 import { startSignIn } from './signin/startSignIn.js';
 import { wsWire } from './transport/frames.js';
 

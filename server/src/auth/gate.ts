@@ -2,7 +2,6 @@ import { AuthError } from '../errors.js';
 import { modeCovers, OPEN_ACCESS, type Access, type Mode } from './access.js';
 import { claimsCover, verifyClaims } from './tokens.js';
 import type { SessionRecord, SessionUser } from '../storage/kinds/sessions.js';
-import type { CookiePolicy } from '../http/credential.js';
 import { modeOfRole, roleCovers, type Role } from './roles.js';
 
 /**
@@ -30,6 +29,13 @@ export interface Scope {
 }
 
 /** The gate's decision: what the caller may do, and over which names. Handlers read only this. */
+/** With sign-in: how the session cookie is read, and the origins where it counts (http/credential.ts reads it). */
+export interface CookiePolicy {
+  readonly secret: string;
+  /** The server's own origin (PUBLIC_URL's) and ALLOWED_ORIGINS. */
+  readonly origins: readonly string[];
+}
+
 export interface Grant extends Access {
   readonly scope: Scope;
   /** Who is signed in (a session credential). */

@@ -1,3 +1,4 @@
+import type { GeneralAccess, Role } from '../storage/kinds/people.js';
 import { modeCovers, type Mode } from './access.js';
 
 /**
@@ -5,11 +6,7 @@ import { modeCovers, type Mode } from './access.js';
  * (comment) ⊃ `viewer` (read), and a document's general access for anyone signed in who has the
  * link. Pure rules; the people record lives in storage/kinds/people.ts.
  */
-export const ROLES = ['viewer', 'commenter', 'editor', 'owner'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const GENERAL_ACCESS = ['restricted', 'link-viewer', 'link-commenter', 'link-editor'] as const;
-export type GeneralAccess = (typeof GENERAL_ACCESS)[number];
+export { GENERAL_ACCESS, ROLES, type GeneralAccess, type Role } from '../storage/kinds/people.js';
 
 const RANK: Record<Role, number> = { viewer: 0, commenter: 1, editor: 2, owner: 3 };
 const MODE: Record<Role, Mode> = { viewer: 'read', commenter: 'comment', editor: 'write', owner: 'write' };

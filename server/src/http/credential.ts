@@ -1,16 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { Credential } from '../auth/gate.js';
+import type { CookiePolicy, Credential } from '../auth/gate.js';
 import { AuthError } from '../errors.js';
 import { cookieValue, SESSION_COOKIE, verifySessionId } from '../signin/cookie.js';
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
+export type { CookiePolicy };
 
-/** With sign-in: how the session cookie is read, and the origins where it counts. */
-export interface CookiePolicy {
-  readonly secret: string;
-  /** The server's own origin (PUBLIC_URL's) and ALLOWED_ORIGINS. */
-  readonly origins: readonly string[];
-}
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * The one reader of credentials: `Authorization: Bearer` wins over `?token=` on every surface

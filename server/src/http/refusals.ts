@@ -1,4 +1,4 @@
-import { AuthError, CapacityError, DocumentTooLargeError, ProtocolError, UnavailableError, RefusedChangeError } from '../errors.js';
+import { ApiError, AuthError, CapacityError, DocumentTooLargeError, ERROR_CODE, ProtocolError, UnavailableError, RefusedChangeError, type RefusalStatus } from '../errors.js';
 import { CloseCode } from '../closeCodes.js';
 import { BadContentError } from '../history/ConversionPool.js';
 import { NotFoundError } from '../history/DocumentService.js';
@@ -25,37 +25,7 @@ export function closeFor(err: unknown): { code: CloseCode; reason: string } | un
   return undefined;
 }
 
-export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503;
-
-/** The one spelling of each error code (`{ "error": "<code>", "reason": "<sentence>" }`). */
-const ERROR_CODE: Record<RefusalStatus, string> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  409: 'conflict',
-  413: 'too_large',
-  415: 'unsupported_media_type',
-  422: 'unprocessable',
-  429: 'too_many_requests',
-  503: 'unavailable',
-};
-
-/** A refusal of an HTTP request: answered as JSON `{ error, reason }` with `status`. */
-export class ApiError extends Error {
-  readonly error: string;
-  constructor(
-    readonly status: RefusalStatus,
-    reason: string,
-    /** A more precise code than the status's own (`open_server`, `bad_content`). */
-    error?: string,
-  ) {
-    super(reason);
-    this.name = 'ApiError';
-    this.error = error ?? ERROR_CODE[status];
-  }
-}
+export { ApiError, ERROR_CODE, type RefusalStatus } from '../errors.js';
 
 export interface Refusal {
   status: RefusalStatus;

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { isApiPath } from './api/router.js';
-import { isAuthPath } from '../signin/authRoutes.js';
+import { isAuthPath } from './authRoutes.js';
 import { handleCors } from './cors.js';
 import { serveEmbedPage, serveEmbedScript } from './embed.js';
 import { splitTarget } from './names.js';

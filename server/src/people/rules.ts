@@ -1,5 +1,5 @@
 import { GENERAL_ACCESS, isGeneralAccess, isRole, ROLES, roleRank, type Role } from '../auth/roles.js';
-import { ApiError } from '../http/refusals.js';
+import { ApiError } from '../errors.js';
 import type { Person, PeopleRecord } from '../storage/kinds/people.js';
 
 /**

@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import type { SignInConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LoginStore, SessionUser } from '../storage/kinds/sessions.js';
-import { ApiError } from '../http/refusals.js';
+import { ApiError } from '../errors.js';
 import { UnavailableError } from '../errors.js';
 
 /** How long a person has between leaving for the provider and coming back. */

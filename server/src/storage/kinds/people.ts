@@ -1,6 +1,13 @@
-import type { GeneralAccess, Role } from '../../auth/roles.js';
 import type { KV } from '../kv/KV.js';
 import { mineKey, mineRange, nameOfMineKey, peopleKey } from '../keys.js';
+
+/** The roles of a document's people (auth/roles.ts holds their rules). */
+export const ROLES = ['viewer', 'commenter', 'editor', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A document's access for anyone signed in who has the link. */
+export const GENERAL_ACCESS = ['restricted', 'link-viewer', 'link-commenter', 'link-editor'] as const;
+export type GeneralAccess = (typeof GENERAL_ACCESS)[number];
 
 /** One person of a document, by their verified email (lower case). */
 export interface Person {

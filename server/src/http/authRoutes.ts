@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Gate } from '../auth/gate.js';
 import type { SignInConfig } from '../config.js';
-import { credentialOf } from '../http/credential.js';
-import { refusalOf } from '../http/refusals.js';
-import { sendJson } from '../http/api/context.js';
-import { signSessionId, sessionCookie } from './cookie.js';
-import { CALLBACK_PATH, safeNext, type OidcLogin } from './OidcLogin.js';
-import type { SessionService } from './SessionService.js';
+import { credentialOf } from './credential.js';
+import { refusalOf } from './refusals.js';
+import { sendJson } from './api/context.js';
+import { signSessionId, sessionCookie } from '../signin/cookie.js';
+import { CALLBACK_PATH, safeNext, type OidcLogin } from '../signin/OidcLogin.js';
+import type { SessionService } from '../signin/SessionService.js';
 
 export interface AuthRouteDeps {
   config: SignInConfig;
