@@ -11,7 +11,7 @@ import { MarkdownManager } from '@tiptap/markdown';
 import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
 import * as Y from 'yjs';
 import { validateUpdate } from '../protocol/messages.js';
-import { readThreads } from '../review/threads.js';
+import { readThreads, restoreThreads } from '../review/threads.js';
 import { checkImportLimits } from './importLimits.js';
 import { toKnown, textOf } from './known.js';
 import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
@@ -121,7 +121,7 @@ function parseImport(kind: 'markdown' | 'html', text: string): PMNode[] {
  * of `current`, by a fresh client ID. Top-level blocks equal at the start and the end are left
  * alone, so a restore touches only what differs (and carets elsewhere stay put).
  */
-function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMode): Uint8Array {
+function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMode, also?: (doc: Y.Doc) => void): Uint8Array {
   const doc = docOf(current);
   try {
     const before = Y.encodeStateVector(doc);
@@ -136,6 +136,7 @@ function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMo
       while (tail < now.length - head && tail < want.length - head && now[now.length - 1 - tail] === want[want.length - 1 - tail]) tail++;
       if (now.length - head - tail > 0) fragment.delete(head, now.length - head - tail);
       insertJSON(fragment, head, target.slice(head, target.length - tail));
+      also?.(doc);
     });
     return Y.encodeStateAsUpdate(doc, before);
   } finally {
@@ -162,7 +163,13 @@ export function importChange(current: Uint8Array, kind: ImportKind, body: Uint8A
 
 /** The update that brings back a version's content as a new change (the history itself is kept). */
 export function restoreChange(current: Uint8Array, version: Uint8Array): Uint8Array {
-  return changeTo(current, stateToJSON(version).content ?? [], 'replace');
+  const then = docOf(version);
+  try {
+    // The version's comments come back too, without losing what was written since (review/threads.ts).
+    return changeTo(current, fragmentToJSON(then.getXmlFragment(FRAGMENT)).content ?? [], 'replace', (doc) => restoreThreads(doc, then));
+  } finally {
+    then.destroy();
+  }
 }
 
 export interface Digest {

@@ -165,3 +165,41 @@ export function commentOf(thread: Y.Map<unknown>, id: string): { map: Y.Map<unkn
   const index = list.toArray().findIndex((c) => c instanceof Y.Map && c.get('id') === id);
   return index < 0 ? undefined : { map: list.get(index) as Y.Map<unknown>, index, list };
 }
+
+/** A copy of a Y.Map of plain values and nested maps and arrays (a thread, a comment), for another document. */
+function copyMap(from: Y.Map<unknown>): Y.Map<unknown> {
+  const to = new Y.Map<unknown>();
+  from.forEach((value, key) => {
+    if (value instanceof Y.Map) to.set(key, copyMap(value));
+    else if (value instanceof Y.Array) to.set(key, Y.Array.from(value.toArray().map((v) => (v instanceof Y.Map ? copyMap(v) : v))));
+    else to.set(key, value);
+  });
+  return to;
+}
+
+/**
+ * A restore brings back the version's comments without losing what was written since: a thread
+ * of the version deleted since comes back whole; in a thread both have, the version's comments
+ * deleted since come back in their place, and everything newer (replies, edits, resolving) stays.
+ * Nothing is taken away: a restore is undone by restoring the version before it, and comments
+ * written after the version are the words of people who may not agree to lose them.
+ */
+export function restoreThreads(doc: Y.Doc, version: Y.Doc): void {
+  const now = doc.getMap<unknown>(COMMENTS);
+  version.getMap<unknown>(COMMENTS).forEach((thread, id) => {
+    if (!(thread instanceof Y.Map)) return;
+    const current = now.get(id);
+    if (!(current instanceof Y.Map)) {
+      now.set(id, copyMap(thread));
+      return;
+    }
+    const then = thread.get('comments');
+    const list = current.get('comments');
+    if (!(then instanceof Y.Array) || !(list instanceof Y.Array)) return;
+    const have = new Set(list.toArray().map((c) => (c instanceof Y.Map ? c.get('id') : undefined)));
+    then.toArray().forEach((c, i) => {
+      if (!(c instanceof Y.Map) || have.has(c.get('id'))) return;
+      list.insert(Math.min(i, list.length), [copyMap(c)]);
+    });
+  });
+}

@@ -181,3 +181,27 @@ test('a Yjs import passes the same rules: rewriting another person\'s comment is
   assert.equal((await api(ts, 'PUT', `${doc(name)}/import`, { token: w, type: 'text/html', body: '<p>replaced</p>' })).status, 200);
   void paragraph;
 });
+
+test('a restore brings back the version\'s threads and comments deleted since, and keeps everything newer', async () => {
+  const name = 'c/restore';
+  const w = await fresh(name);
+  const c1 = await token('comment', 'c1', 'Carl');
+  const c2 = await token('comment', 'c2', 'Cora');
+  const post = async (tok: string, path: string, body: unknown) => {
+    const r = await api(ts, 'POST', `${doc(name)}/${path}`, { token: tok, type: 'application/json', body: JSON.stringify(body) });
+    assert.ok(r.status < 300, r.text);
+    return (r.json as { id: string } | undefined)?.id;
+  };
+  const t1 = (await post(c1, 'comments', { quote: 'quick', body: 'first thread' }))!;
+  const t2 = (await post(c1, 'comments', { quote: 'lazy', body: 'second thread' }))!;
+  const r1 = (await post(c2, `comments/${t2}/replies`, { body: 'an early reply' }))!;
+  const version = (await post(w, 'versions', { name: 'with comments' }))!;
+  assert.equal((await api(ts, 'DELETE', `${doc(name)}/comments/${t1}`, { token: w })).status, 204);
+  assert.equal((await api(ts, 'DELETE', `${doc(name)}/comments/${t2}/${r1}`, { token: c2 })).status, 204);
+  await post(c1, `comments/${t2}/replies`, { body: 'a later reply' });
+  assert.equal((await api(ts, 'POST', `${doc(name)}/versions/${version}/restore`, { token: w })).status, 200);
+  const after = await threads(name);
+  assert.deepEqual(after.map((t) => [t.id, t.detached]), [[t1, false], [t2, false]], 'the deleted thread is back, on its unchanged text');
+  assert.deepEqual(after[0]!.comments.map((c) => c.body), ['first thread']);
+  assert.deepEqual(after[1]!.comments.map((c) => c.body), ['second thread', 'an early reply', 'a later reply'], 'the deleted reply is back, the newer one kept');
+});
