@@ -92,6 +92,19 @@ describe('people and roles with sign-in', () => {
     assert.equal(await mode(carol, 'open-plan'), 'comment');
     assert.deepEqual((await listOf(carol)).find((d) => d.name === 'open-plan')?.role, 'commenter');
     assert.equal((await listOf(alice)).find((d) => d.name === 'open-plan')?.role, 'owner');
+    // Pages of `limit`, the cursor handing on to the next: together the whole list, once each.
+    const all = (await listOf(alice)).map((d) => d.name);
+    assert.ok(all.length >= 2);
+    const names: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await (await alice.api('GET', `/api/docs?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { documents: Array<{ name: string }>; cursor: string | null };
+      assert.equal(page.documents.length, 1);
+      names.push(page.documents[0]!.name);
+      cursor = page.cursor;
+    } while (cursor);
+    assert.deepEqual(names, all);
+    assert.equal((await alice.api('GET', '/api/docs?cursor=bm9wZQ')).status, 400);
   });
 
   test('a role change reaches the open socket at once: 4403 when it changes, 4401 when removed', async () => {
