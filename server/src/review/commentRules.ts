@@ -10,7 +10,7 @@
  * deleted), a comment's map (its fields), the body (text, or a comment mark on it), anything else.
  */
 import * as Y from 'yjs';
-import { COMMENT_ID, COMMENTS, FRAGMENT, MAX_COMMENT_BODY, isCommentAttribute } from '@tandem/schema';
+import { COMMENT_ID, COMMENTS, MAX_COMMENT_BODY, isCommentAttribute } from '@tandem/schema';
 import { decodedOf, Places, Unplaceable, valueOf } from './places.js';
 import type { Mode } from '../auth/access.js';
 import { isOwnAuthor, mayChangeComment, readAuthor, type Identity } from './author.js';
@@ -52,7 +52,6 @@ class Check {
   /** Keys of existing maps this update sets anew (their previous values are deleted with it). */
   private readonly setKeys = new Set<string>();
 
-  private comments!: Y.Map<unknown>;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -61,13 +60,6 @@ class Check {
   ) {}
 
   run(update: Uint8Array): void {
-    // Typed roots: a root only ever seen in updates is a bare AbstractType until someone asks.
-    this.comments = this.doc.getMap<unknown>(COMMENTS);
-    try {
-      this.doc.getXmlFragment(FRAGMENT);
-    } catch {
-      // a body of another type (not the editor's): it counts as 'other'
-    }
     const { structs, ds } = decodedOf(update);
     this.places = new Places(this.doc, structs, this.unapplied);
     for (const s of structs) if (s instanceof Y.Item) this.inserted(s);
@@ -97,7 +89,8 @@ class Check {
       case 'root': {
         if (key === null || !COMMENT_ID.test(key)) refuse('a thread id must be 8–64 letters, digits, - or _');
         if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Map)) refuse('a thread is a map');
-        const existing = this.comments.has(key);
+        // Read off the root as it is: asking for it by type would define it in the document.
+        const existing = this.doc.share.get(COMMENTS)?._map.get(key)?.deleted === false;
         if (existing && !this.isWriter) refuse('only write access may replace a thread');
         this.setKeys.add(`thread\u0000${key}`);
         return;
