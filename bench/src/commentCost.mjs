@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// What the review rules (server/src/review/commentRules.ts) cost per update, on the built server
+// (`node scripts/build.mjs` first): `node bench/src/commentCost.mjs` prints µs per check for
+//   a writer's keystroke      — what every text edit pays, in a document of the paper's size;
+//   a keystroke in a burst    — the same with the 200 updates before it not yet applied;
+//   a comment added           — a thread (mark on the text, the thread's map, its first comment);
+//   a reply, a resolve        — on an existing thread.
+// The check reads the update's own structs and their parents only: the document's size should
+// not show. Figures, not assertions (issue 24: "measure the added cost per update and per comment update").
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { readTrace } from './trace.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The server's own Yjs (ESM, as its dist imports it): one copy, so that its instanceof checks hold.
+const Y = await import(join(root, 'node_modules', 'yjs', 'dist', 'yjs.mjs'));
+const { checkCommentRules } = await import(join(root, 'server', 'dist', 'review', 'commentRules.js'));
+const { addThread, findQuote, commentMap } = await import(join(root, 'server', 'dist', 'review', 'threads.js'));
+
+const writer = { mode: 'write', identity: { id: 'w', name: 'Wendy' } };
+const commenter = { mode: 'comment', identity: { id: 'c', name: 'Carl' } };
+const author = { id: 'c', name: 'Carl', verified: true };
+
+/** The paper's text as editor paragraphs (≈105,000 characters). */
+function paper() {
+  const doc = new Y.Doc();
+  const fragment = doc.getXmlFragment('default');
+  doc.transact(() => fragment.insert(0, readTrace().endContent.split('\n').map((line) => {
+    const p = new Y.XmlElement('paragraph');
+    p.insert(0, [new Y.XmlText(line || ' ')]);
+    return p;
+  })));
+  return doc;
+}
+
+/** µs per call of `check` over `updates`, median of five passes. */
+function time(updates, check) {
+  const runs = [];
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    for (const u of updates) if (check(u) !== undefined) throw new Error(`refused: ${check(u)}`);
+    runs.push(((performance.now() - t) * 1000) / updates.length);
+  }
+  return runs.sort((a, b) => a - b)[2];
+}
+
+/** µs per check of `updates` from `sender`, each applied after it is checked (the check alone timed), median of five passes. */
+function timeInTurn(base, updates, sender) {
+  const runs = [];
+  for (let r = 0; r < 5; r++) {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(base));
+    let us = 0;
+    for (const u of updates) {
+      const t = performance.now();
+      const refusal = checkCommentRules(doc, u, sender);
+      us += (performance.now() - t) * 1000;
+      if (refusal !== undefined) throw new Error(`refused: ${refusal}`);
+      Y.applyUpdate(doc, u);
+    }
+    runs.push(us / updates.length);
+  }
+  return runs.sort((a, b) => a - b)[2];
+}
+
+/** Updates made one after another on a copy of `server`, each against the state before it. */
+function updatesOf(server, n, make) {
+  const local = new Y.Doc();
+  Y.applyUpdate(local, Y.encodeStateAsUpdate(server));
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const sv = Y.encodeStateVector(local);
+    local.transact(() => make(local, i));
+    out.push(Y.encodeStateAsUpdate(local, sv));
+  }
+  return out;
+}
+
+const server = paper();
+const textAt = (d, i) => d.getXmlFragment('default').get(i % 200).get(0);
+const keys = updatesOf(server, 200, (d, i) => textAt(d, i).insert(0, 'k'));
+const rows = [];
+rows.push(['writer keystroke (each applied before the next)', timeInTurn(server, keys, writer)]);
+rows.push(['writer keystroke, 200 before it not applied', time(keys, (u) => checkCommentRules(server, u, writer, () => keys))]);
+const threads = updatesOf(server, 50, (d, i) => {
+  const quote = textAt(d, i + 7).toString().slice(0, 12);
+  addThread(d, findQuote(d.getXmlFragment('default'), quote), { id: `thread-${String(i).padStart(6, '0')}`, quote, createdAt: new Date().toISOString(), comment: { id: `c-${String(i).padStart(8, '0')}`, author, body: 'Why this?', createdAt: new Date().toISOString() } });
+});
+rows.push(['comment added (mark + thread + first comment)', timeInTurn(server, threads, commenter)]);
+for (const u of threads) Y.applyUpdate(server, u);
+const replies = updatesOf(server, 50, (d, i) => d.getMap('comments').get(`thread-${String(i).padStart(6, '0')}`).get('comments').push([commentMap({ id: `r-${String(i).padStart(8, '0')}`, author, body: 'Because.', createdAt: new Date().toISOString() })]));
+rows.push(['reply', timeInTurn(server, replies, commenter)]);
+const resolves = updatesOf(server, 50, (d, i) => {
+  const t = d.getMap('comments').get(`thread-${String(i).padStart(6, '0')}`);
+  t.set('resolved', true);
+  t.set('resolvedBy', author);
+});
+rows.push(['resolve', timeInTurn(server, resolves, commenter)]);
+
+console.log(`| check (document: the paper, ${server.getXmlFragment('default').length} paragraphs) | µs per update |`);
+console.log('|---|---:|');
+for (const [what, us] of rows) console.log(`| ${what} | ${us.toFixed(1)} |`);
