@@ -11,7 +11,7 @@
  */
 import * as Y from 'yjs';
 import { COMMENT_ID, COMMENTS, MAX_COMMENT_BODY, isCommentAttribute } from '@tandem/schema';
-import { decodedOf, Places, Unplaceable, valueOf } from './places.js';
+import { decodedOf, Places, valueOf } from './places.js';
 import type { Mode } from '../auth/access.js';
 import { isOwnAuthor, mayChangeComment, readAuthor, type Identity } from './author.js';
 
@@ -39,7 +39,7 @@ export function checkCommentRules(doc: Y.Doc, update: Uint8Array, sender: Sender
     new Check(doc, sender, unapplied).run(update);
     return undefined;
   } catch (err) {
-    if (err instanceof Refusal || err instanceof Unplaceable) return err.message;
+    if (err instanceof Refusal) return err.message;
     return `the update cannot be checked: ${(err as Error).message}`;
   }
 }
@@ -51,7 +51,6 @@ class Check {
   private readonly goneComments = new Set<Y.Item>();
   /** Keys of existing maps this update sets anew (their previous values are deleted with it). */
   private readonly setKeys = new Set<string>();
-
 
   constructor(
     private readonly doc: Y.Doc,

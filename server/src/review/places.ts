@@ -21,13 +21,6 @@ export type Place =
   /** Built on items nobody here has yet (Yjs keeps it pending until they come). */
   | { at: 'unknown' };
 
-/** An update that cannot be placed at all (a parent this document does not have). */
-export class Unplaceable extends Error {}
-
-function refuse(why: string): never {
-  throw new Unplaceable(why);
-}
-
 export class Places {
   /** Items of the update, by client, in clock order. */
   private readonly fresh = new Map<number, Y.Item[]>();
