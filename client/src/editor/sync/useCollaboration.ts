@@ -121,7 +121,9 @@ export function useCollaboration(url: string, document: string, token: string | 
         publish();
       }
     };
+    let stopped = false;
     const stop = (next: TandemAccess) => {
+      stopped = true;
       access = next;
       provider.disconnect(); // shouldConnect = false: no more retries
       status = 'offline';
@@ -134,7 +136,9 @@ export function useCollaboration(url: string, document: string, token: string | 
       checking = true;
       try {
         const answer = await TandemApi.forServer(url, token).access(document, aborter.signal).catch(() => null);
-        if (aborter.signal.aborted || answer === null) return;
+        // A stop (a refused change, the size limit, deletion) stays until the person chooses: an
+        // answer to the question asked at opening may arrive after it, and must not hide it.
+        if (aborter.signal.aborted || answer === null || (stopped && answer.kind === 'granted')) return;
         if (answer.kind === 'denied' || answer.kind === 'expired') stop(answer);
         else {
           access = answer;
