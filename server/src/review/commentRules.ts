@@ -15,6 +15,10 @@ import { decodedOf, Places, valueOf } from './places.js';
 import type { Mode } from '../auth/access.js';
 import { isOwnAuthor, mayChangeComment, readAuthor, type Identity } from './author.js';
 
+const COMMENTS_NAME = Buffer.from(COMMENTS, 'utf8');
+/** Documents that have (or may soon have, from an update not yet applied) a comments root. */
+const mayHoldComments = new WeakSet<Y.Doc>();
+
 const THREAD_FIELDS = new Set(['quote', 'resolved', 'resolvedBy', 'createdAt', 'comments']);
 const COMMENT_FIELDS = new Set(['id', 'author', 'body', 'createdAt', 'editedAt']);
 
@@ -35,6 +39,11 @@ export interface Sender {
  * (the connection is closed with 1008 and nothing of the update is applied).
  */
 export function checkCommentRules(doc: Y.Doc, update: Uint8Array, sender: Sender, unapplied: () => Iterable<Uint8Array> = () => []): string | undefined {
+  // A writer may do anything outside the comments: in a document that has none, an update that
+  // does not name the root `comments` (its bytes would hold the name) cannot touch them. Once an
+  // update from anyone does, every update of that document is read whole.
+  if (Buffer.from(update.buffer, update.byteOffset, update.byteLength).indexOf(COMMENTS_NAME) >= 0) mayHoldComments.add(doc);
+  else if (sender.mode === 'write' && !mayHoldComments.has(doc) && !doc.share.has(COMMENTS)) return undefined;
   try {
     new Check(doc, sender, unapplied).run(update);
     return undefined;

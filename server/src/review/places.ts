@@ -28,6 +28,8 @@ export class Places {
   private readonly memo = new Map<Y.Item, Place>();
   /** Items of the updates accepted before this one and not yet applied, on the first miss. */
   private loose: Array<Map<number, Y.Item[]>> | undefined;
+  /** Where the look through the unapplied updates stopped. */
+  private rest: Iterator<Uint8Array> | undefined;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -56,8 +58,17 @@ export class Places {
       if (s instanceof Y.Item) return s;
       if (s instanceof Y.GC) return 'collected';
     }
-    this.loose ??= [...this.unapplied()].map(itemsOf);
-    for (const items of this.loose) {
+    // Looked through lazily, newest first, and only as far as needed: a burst of keystrokes holds
+    // thousands of updates, and each builds on the one before it.
+    const seen = (this.loose ??= []);
+    for (const items of seen) {
+      const found = search(items.get(id.client), id.clock);
+      if (found) return found;
+    }
+    this.rest ??= this.unapplied()[Symbol.iterator]();
+    for (let next = this.rest.next(); !next.done; next = this.rest.next()) {
+      const items = itemsOf(next.value);
+      seen.push(items);
       const found = search(items.get(id.client), id.clock);
       if (found) return found;
     }

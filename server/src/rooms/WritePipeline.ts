@@ -168,11 +168,16 @@ export class WritePipeline {
   }
 
   /**
-   * Updates accepted but not yet in the document (their batch is being stored): what an update
-   * arriving now may build on (the review rules look there for items the document lacks).
+   * Updates accepted but not yet in the document (their batch is being stored), newest first:
+   * what an update arriving now may build on (the review rules look there for items the
+   * document lacks).
    */
   *unappliedUpdates(): Iterable<Uint8Array> {
-    for (const batch of this.unapplied) yield* batch.updates;
+    // Newest first: an update builds on the one just before it far more often than on older ones.
+    for (let b = this.unapplied.length - 1; b >= 0; b--) {
+      const { updates } = this.unapplied[b]!;
+      for (let u = updates.length - 1; u >= 0; u--) yield updates[u]!;
+    }
   }
 
   private forget(batch: Batch): void {
