@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What the review rules (server/src/review/commentRules.ts) cost per update, on the built server
 // (`node scripts/build.mjs` first): `node bench/src/commentCost.mjs` prints µs per check for
-//   a writer's keystroke      — what every text edit pays, in a document of the paper's size;
+//   a writer's keystroke      — what every text edit pays, in a document of the paper's size,
+//                               without comments (let through unread) and with them (read whole);
 //   a keystroke in a burst    — the same with the 200 updates before it not yet applied;
 //   a comment added           — a thread (mark on the text, the thread's map, its first comment);
 //   a reply, a resolve        — on an existing thread.
@@ -81,14 +82,17 @@ const server = paper();
 const textAt = (d, i) => d.getXmlFragment('default').get(i % 200).get(0);
 const keys = updatesOf(server, 200, (d, i) => textAt(d, i).insert(0, 'k'));
 const rows = [];
-rows.push(['writer keystroke (each applied before the next)', timeInTurn(server, keys, writer)]);
-rows.push(['writer keystroke, 200 before it not applied', time(keys, (u) => checkCommentRules(server, u, writer, () => keys))]);
+rows.push(['writer keystroke, document without comments (each applied before the next)', timeInTurn(server, keys, writer)]);
 const threads = updatesOf(server, 50, (d, i) => {
   const quote = textAt(d, i + 7).toString().slice(0, 12);
   addThread(d, findQuote(d.getXmlFragment('default'), quote), { id: `thread-${String(i).padStart(6, '0')}`, quote, createdAt: new Date().toISOString(), comment: { id: `c-${String(i).padStart(8, '0')}`, author, body: 'Why this?', createdAt: new Date().toISOString() } });
 });
 rows.push(['comment added (mark + thread + first comment)', timeInTurn(server, threads, commenter)]);
 for (const u of threads) Y.applyUpdate(server, u);
+// With comments in it, a writer's every update is read whole.
+const keysThen = updatesOf(server, 200, (d, i) => textAt(d, i).insert(0, 'k'));
+rows.push(['writer keystroke, document with comments (each applied before the next)', timeInTurn(server, keysThen, writer)]);
+rows.push(['writer keystroke, document with comments, 200 before it not applied', time(keysThen, (u) => checkCommentRules(server, u, writer, () => [...keysThen].reverse()))]);
 const replies = updatesOf(server, 50, (d, i) => d.getMap('comments').get(`thread-${String(i).padStart(6, '0')}`).get('comments').push([commentMap({ id: `r-${String(i).padStart(8, '0')}`, author, body: 'Because.', createdAt: new Date().toISOString() })]));
 rows.push(['reply', timeInTurn(server, replies, commenter)]);
 const resolves = updatesOf(server, 50, (d, i) => {
