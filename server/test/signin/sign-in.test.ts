@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cleanup, freePort, startTestServer, upgradeStatus, type TestServer } from '../helpers.js';
 import { Browser } from './support/browser.js';
-import { signInEnv, startProvider, type TestProvider } from './support/provider.js';
+import { CLIENT_ID, OTHER_CLIENT_ID, signInEnv, startProvider, type TestProvider } from './support/provider.js';
 import { startSignInServer, type SignInServer } from './support/server.js';
 
 const SECRET = 'sign-in-test-secret-0123456789abcdef';
@@ -79,6 +79,22 @@ describe('sign-in through a real OpenID Connect provider', () => {
     const b = new Browser();
     await b.signIn(base, 'mallory');
     assert.deepEqual((await me(b)).user, { id: 'oidc:mallory', name: 'Mallory', email: null });
+  });
+
+  test('a login the provider authorized for another application (another audience) is 400 and gives no session', async () => {
+    const b = new Browser();
+    const login = await b.fetch(`${base}/auth/login`);
+    const authorize = new URL(login.headers.get('location')!);
+    await login.body?.cancel();
+    assert.equal(authorize.searchParams.get('client_id'), CLIENT_ID);
+    // The person signs in to another application of the same provider, and its answer (a code for
+    // that application, with Tandem's own state) is brought to Tandem's callback.
+    authorize.searchParams.set('client_id', OTHER_CLIENT_ID);
+    const callback = await b.authorize(authorize.href, 'alice', base);
+    const res = await b.fetch(callback);
+    assert.equal(res.status, 400, await res.text());
+    assert.equal(b.cookie(base, 'tandem_session'), undefined);
+    assert.equal((await me(b)).user, null);
   });
 
   test('a callback with a wrong state, or replayed, is 400 and gives no session', async () => {

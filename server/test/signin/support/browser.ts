@@ -36,8 +36,7 @@ export class Browser {
    * From `start` (Tandem's /auth/login) through the provider's login page as `login`, up to the
    * redirect back to Tandem's callback: returns that callback URL, not yet visited.
    */
-  async authorize(start: string, login: string): Promise<URL> {
-    const tandem = new URL(start).origin;
+  async authorize(start: string, login: string, tandem = new URL(start).origin): Promise<URL> {
     let url = new URL(start);
     let init: RequestInit = {};
     for (let hop = 0; hop < 20; hop++) {

@@ -23,6 +23,8 @@ export const PEOPLE: Record<string, TestPerson> = {
 
 export const CLIENT_ID = 'tandem';
 export const CLIENT_SECRET = 'tandem-test-client-secret-0123456789';
+/** Another application registered at the same provider, with the same redirect URI. */
+export const OTHER_CLIENT_ID = 'another-app';
 
 export interface TestProvider {
   readonly issuer: string;
@@ -36,7 +38,7 @@ export async function startProvider(redirectUris: readonly string[], port = 0): 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [...redirectUris], grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [CLIENT_ID, OTHER_CLIENT_ID].map((client_id) => ({ client_id, client_secret: client_id === CLIENT_ID ? CLIENT_SECRET : `${CLIENT_SECRET}-other`, redirect_uris: [...redirectUris], grant_types: ['authorization_code'], response_types: ['code'] })),
     async findAccount(_ctx, id) {
       const person = PEOPLE[id];
       return person ? { accountId: id, claims: async () => ({ sub: id, ...person }) } : undefined;
