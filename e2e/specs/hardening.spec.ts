@@ -43,7 +43,7 @@ test('a colour attribute holding other CSS is dropped in the editor', async ({ p
   const put = await fetch(`${server.httpUrl}/api/docs/${encodeURIComponent(doc)}/import`, {
     method: 'PUT',
     headers: { 'content-type': 'application/vnd.yjs.doc', authorization: `Bearer ${token}` },
-    body: Y.encodeStateAsUpdate(ydoc),
+    body: Y.encodeStateAsUpdate(ydoc) as BodyInit,
   });
   expect(put.status).toBe(200);
   const viewer = await people.open('Bob Chen', doc, { token });
