@@ -114,10 +114,8 @@ async function main(): Promise<void> {
       const { threads } = (await (await call('GET', `${docPath(arg(1, '<name>'))}/comments`)).json()) as { threads: Thread[] };
       for (const t of threads.filter((x) => opts.all || !x.resolved)) {
         const state = [t.resolved ? 'resolved' : 'open', t.detached ? 'detached (the text was deleted)' : ''].filter(Boolean).join(', ');
-        process.stdout.write(`${t.id}	"${t.quote}"	${state}
-`);
-        for (const c of t.comments) process.stdout.write(`	${c.createdAt}	${c.author.name}${c.author.verified ? '' : ' (unverified)'}: ${c.body.replace(/\s+/g, ' ')}
-`);
+        process.stdout.write(`${t.id}\t"${t.quote}"\t${state}\n`);
+        for (const c of t.comments) process.stdout.write(`\t${c.createdAt}\t${c.author.name}${c.author.verified ? '' : ' (unverified)'}: ${c.body.replace(/\s+/g, ' ')}\n`);
       }
       return;
     }

@@ -58,6 +58,9 @@ function readComment(map: Y.Map<unknown>): CommentView {
 
 /** Every thread, those anchored in the order of their text, then the detached ones by time. */
 export function readThreads(doc: Y.Doc): ThreadView[] {
+  // Asked of a live room, too: a document nobody commented on keeps no comments root (the
+  // review rules let writers' updates through unread while it has none).
+  if (!doc.share.has(COMMENTS)) return [];
   const anchors = anchorsOf(doc.getXmlFragment(FRAGMENT));
   const threads: ThreadView[] = [];
   doc.getMap<unknown>(COMMENTS).forEach((value, id) => {
