@@ -115,7 +115,7 @@ export class SharedFiles implements FileStore {
    * Redis script, so that an upload through another instance meanwhile stays); the other
    * instances are told to drop their copies. Redis failing: logged, deleted at the next collection.
    */
-  async deleteFiles(name: string, sha256s: readonly string[], notUploadedSince = Infinity): Promise<void> {
+  async deleteFiles(name: string, sha256s: readonly string[], notUploadedSince = Number.MAX_SAFE_INTEGER): Promise<void> {
     const remote = this.deleteShared(name, sha256s, notUploadedSince).catch((err: unknown) => {
       this.logger.warn({ doc: name, err }, 'cannot delete unreferenced files from Redis; they are deleted at the next collection');
     });
@@ -125,8 +125,7 @@ export class SharedFiles implements FileStore {
   private async deleteShared(name: string, sha256s: readonly string[], cutoff: number): Promise<void> {
     if (sha256s.length === 0) return;
     const keys = sha256s.map((sha) => fileKey(name, sha));
-    const limit = Number.isFinite(cutoff) ? String(cutoff) : String(Number.MAX_SAFE_INTEGER);
-    const gone = (await this.link.command<unknown[]>(['EVAL', DELETE, String(1 + keys.length), fileTimesKey(name), ...keys, limit, ...sha256s])).map(String);
+    const gone = (await this.link.command<unknown[]>(['EVAL', DELETE, String(1 + keys.length), fileTimesKey(name), ...keys, String(cutoff), ...sha256s])).map(String);
     if (gone.length > 0) {
       const notice: FilesDeleted = { name, sha256s: gone, cutoff, from: this.instance };
       await this.link.command(['PUBLISH', FILES_DELETED_CHANNEL, JSON.stringify(notice)]);
