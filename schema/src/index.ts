@@ -17,10 +17,12 @@ import Image from '@tiptap/extension-image';
 import TextAlign from '@tiptap/extension-text-align';
 import { Indent } from './indent.js';
 import { CommentMark } from './comments.js';
+import { suggestionExtensions } from './suggestions.js';
 
 export { COMMENTS, COMMENT_ID, CommentMark, MAX_COMMENT_BODY, THREAD_ATTRIBUTE, commentAttributeKey, isCommentAttribute } from './comments.js';
 
 export { Indent, MAX_INDENT } from './indent.js';
+export * from './suggestions.js';
 import { safeColor } from './colors.js';
 
 export { safeColor } from './colors.js';
@@ -161,6 +163,7 @@ export function tandemExtensions(options: TandemSchemaOptions = {}): AnyExtensio
     TaskItem.configure({ nested: true }),
     Highlight,
     CommentMark,
+    ...suggestionExtensions,
     TextStyle,
     CheckedColor,
     Image.extend({
