@@ -7,7 +7,7 @@
 import * as Y from 'yjs';
 import { EditorState, TextSelection, type Transaction } from '@tiptap/pm/state';
 import type { Mark, Node as PMNode, Schema } from '@tiptap/pm/model';
-import { updateYFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
+import { updateYFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from '@tiptap/y-tiptap';
 import { DELETION, FRAGMENT, INSERTION, MODIFICATION, tandemSchema } from '@tandem/schema';
 
 export const schema: Schema = tandemSchema();
@@ -20,14 +20,15 @@ export interface SuggestionAttrs {
 }
 
 export class EditorPeer {
-  readonly doc = new Y.Doc();
   private readonly meta = { mapping: new Map(), isOMark: new Map() };
   /** Updates this peer made (its edits, and Yjs's clean-ups after remote changes), not yet taken. */
   private outbox: Uint8Array[] = [];
 
-  constructor() {
+  /** `doc`: one a provider syncs (its updates then go out through the provider as well). */
+  constructor(readonly doc = new Y.Doc()) {
+    // Its own edits (the binding's origin) and Yjs's clean-ups (no origin); not what it received.
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== 'remote') this.outbox.push(update);
+      if (origin === null || origin === ySyncPluginKey) this.outbox.push(update);
     });
   }
 

@@ -23,7 +23,7 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 async function list(r: ApiRequest): Promise<void> {
   const threads = await call(() => r.deps.comments.list(r.name));
   sendJson(r.res, 200, {
-    threads: threads.map(({ id, quote, resolved, resolvedBy, detached, comments }) => ({ id, quote, resolved, resolvedBy, detached, comments })),
+    threads: threads.map(({ id, quote, resolved, resolvedBy, detached, suggestion, comments }) => ({ id, quote, resolved, resolvedBy, detached, ...(suggestion ? { suggestion } : {}), comments })),
   });
 }
 
