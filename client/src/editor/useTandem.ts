@@ -126,10 +126,12 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   }, [editor, commentOnly]);
   useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit, false);
-    // Only a writer may be elected to repair tables (tableRepair.ts).
+    // Only a writer may be elected to repair tables (tableRepair.ts): a commenter's editor is
+    // editable in Suggesting mode, but its repair would be refused.
+    const mayRepair = canEdit && !commentOnly;
     const awareness = session?.provider.awareness;
-    if (editor && awareness && awareness.getLocalState()?.[TABLE_REPAIR_FIELD] !== canEdit) awareness.setLocalStateField(TABLE_REPAIR_FIELD, canEdit);
-  }, [editor, canEdit, session]);
+    if (editor && awareness && awareness.getLocalState()?.[TABLE_REPAIR_FIELD] !== mayRepair) awareness.setLocalStateField(TABLE_REPAIR_FIELD, mayRepair);
+  }, [editor, canEdit, commentOnly, session]);
 
   return {
     doc: session?.doc ?? null,

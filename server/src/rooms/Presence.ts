@@ -250,6 +250,6 @@ export class Presence {
   /** The JSON to relay: the server stamps `user` (a token's name, `verified`, a checked colour). */
   private jsonOf(conn: Connection, entry: AwarenessEntry): string {
     if (entry.state === null) return 'null';
-    return stampUser(entry.state, conn.access.userName);
+    return stampUser(entry.state, conn.access.userName, conn.access.mode === 'write');
   }
 }

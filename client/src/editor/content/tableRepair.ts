@@ -8,7 +8,9 @@ import type { Awareness } from 'y-protocols/awareness';
 const REPAIR_DELAY_MS = 400;
 /**
  * The awareness field by which a client says it can write (and so may be elected to repair):
- * kept by useTandem beside `setEditable`, since a read-only peer's repair would be dropped.
+ * kept by useTandem beside `setEditable`, since a read-only or comment-only peer's repair would
+ * be refused. The server relays it as `false` for connections without write access, so nobody
+ * can win the election by claiming it.
  */
 export const TABLE_REPAIR_FIELD = 'tableRepair';
 const FIELD = TABLE_REPAIR_FIELD;
@@ -29,6 +31,8 @@ export const TableRepair = Extension.create<{ awareness: Awareness | null }>({
     const awareness = this.options.awareness;
     const elected = () => {
       if (!awareness) return true;
+      // Only an editor that offers (a writer's, in Editing mode) repairs; never a commenter's.
+      if (awareness.getLocalState()?.[FIELD] !== true) return false;
       let lowest = Infinity;
       for (const [id, state] of awareness.getStates()) if (state[FIELD] === true && id < lowest) lowest = id;
       return lowest === awareness.clientID;
