@@ -9,31 +9,15 @@
 // The check reads the update's own structs and their parents only: the document's size should
 // not show. Figures, not assertions (issue 24: "measure the added cost per update and per comment update").
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { readTrace } from './trace.mjs';
+import { join } from 'node:path';
+import { paper, root, timeInTurn as timeEach, updatesOf, Y } from './reviewCost.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-// The server's own Yjs (ESM, as its dist imports it): one copy, so that its instanceof checks hold.
-const Y = await import(join(root, 'node_modules', 'yjs', 'dist', 'yjs.mjs'));
 const { checkCommentRules } = await import(join(root, 'server', 'dist', 'review', 'commentRules.js'));
 const { addThread, findQuote, commentMap } = await import(join(root, 'server', 'dist', 'review', 'threads.js'));
 
 const writer = { mode: 'write', identity: { id: 'w', name: 'Wendy' } };
 const commenter = { mode: 'comment', identity: { id: 'c', name: 'Carl' } };
 const author = { id: 'c', name: 'Carl', verified: true };
-
-/** The paper's text as editor paragraphs (≈105,000 characters). */
-function paper() {
-  const doc = new Y.Doc();
-  const fragment = doc.getXmlFragment('default');
-  doc.transact(() => fragment.insert(0, readTrace().endContent.split('\n').map((line) => {
-    const p = new Y.XmlElement('paragraph');
-    p.insert(0, [new Y.XmlText(line || ' ')]);
-    return p;
-  })));
-  return doc;
-}
 
 /** µs per call of `check` over `updates`, median of five passes. */
 function time(updates, check) {
@@ -46,37 +30,7 @@ function time(updates, check) {
   return runs.sort((a, b) => a - b)[2];
 }
 
-/** µs per check of `updates` from `sender`, each applied after it is checked (the check alone timed), median of five passes. */
-function timeInTurn(base, updates, sender) {
-  const runs = [];
-  for (let r = 0; r < 5; r++) {
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(base));
-    let us = 0;
-    for (const u of updates) {
-      const t = performance.now();
-      const refusal = checkCommentRules(doc, u, sender);
-      us += (performance.now() - t) * 1000;
-      if (refusal !== undefined) throw new Error(`refused: ${refusal}`);
-      Y.applyUpdate(doc, u);
-    }
-    runs.push(us / updates.length);
-  }
-  return runs.sort((a, b) => a - b)[2];
-}
-
-/** Updates made one after another on a copy of `server`, each against the state before it. */
-function updatesOf(server, n, make) {
-  const local = new Y.Doc();
-  Y.applyUpdate(local, Y.encodeStateAsUpdate(server));
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const sv = Y.encodeStateVector(local);
-    local.transact(() => make(local, i));
-    out.push(Y.encodeStateAsUpdate(local, sv));
-  }
-  return out;
-}
+const timeInTurn = (base, updates, sender) => timeEach(base, updates, (doc, u) => checkCommentRules(doc, u, sender)).mean;
 
 const server = paper();
 const textAt = (d, i) => d.getXmlFragment('default').get(i % 200).get(0);

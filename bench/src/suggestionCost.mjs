@@ -10,62 +10,15 @@
 // A commenter's update is judged by walking the item list of each paragraph it touches (never
 // the whole document): the paragraph's length should show, the document's size should not.
 // Figures, not assertions (issue 25: "measure its cost per update").
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { readTrace } from './trace.mjs';
+import { join } from 'node:path';
+import { paper, root, timeInTurn as timeEach, updatesOf, Y } from './reviewCost.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const Y = await import(join(root, 'node_modules', 'yjs', 'dist', 'yjs.mjs'));
 const { reviewUpdate } = await import(join(root, 'server', 'dist', 'review', 'commentRules.js'));
 
 const writer = { mode: 'write', identity: { id: 'w', name: 'Wendy' } };
 const commenter = { mode: 'comment', identity: { id: 'c', name: 'Carl' } };
 const mine = (n) => ({ id: `sugg-carl-${String(n).padStart(6, '0')}`, author: 'Carl', authorId: 'c', createdAt: 1_700_000_000_000 + n });
-
-/** The paper's text as editor paragraphs (≈105,000 characters). */
-function paper() {
-  const doc = new Y.Doc();
-  const fragment = doc.getXmlFragment('default');
-  doc.transact(() => fragment.insert(0, readTrace().endContent.split('\n').map((line) => {
-    const p = new Y.XmlElement('paragraph');
-    p.insert(0, [new Y.XmlText(line || ' ')]);
-    return p;
-  })));
-  return doc;
-}
-
-/** µs per check of `updates` from `sender`, each applied after it is checked (the check alone timed), median of five passes. */
-function timeInTurn(base, updates, sender) {
-  const runs = [];
-  for (let r = 0; r < 5; r++) {
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(base));
-    let us = 0;
-    for (const u of updates) {
-      const t = performance.now();
-      const verdict = reviewUpdate(doc, u, sender);
-      us += (performance.now() - t) * 1000;
-      if (verdict !== undefined) throw new Error(`refused: ${JSON.stringify(verdict)}`);
-      Y.applyUpdate(doc, u);
-    }
-    runs.push(us / updates.length);
-  }
-  return runs.sort((a, b) => a - b)[2];
-}
-
-/** Updates made one after another on a copy of `server`, each against the state before it. */
-function updatesOf(server, n, make) {
-  const local = new Y.Doc();
-  Y.applyUpdate(local, Y.encodeStateAsUpdate(server));
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const sv = Y.encodeStateVector(local);
-    local.transact(() => make(local, i));
-    out.push(Y.encodeStateAsUpdate(local, sv));
-  }
-  return out;
-}
+const timeInTurn = (base, updates, sender) => timeEach(base, updates, (doc, u) => reviewUpdate(doc, u, sender));
 
 const server = paper();
 const fragment = server.getXmlFragment('default');
@@ -93,9 +46,9 @@ for (const u of [...typed, ...deletions]) Y.applyUpdate(server, u);
 const keys = updatesOf(server, 200, (d, i) => textAt(d, i).insert(0, 'k'));
 rows.push(['writer keystroke, document with suggestions (each applied before the next)', timeInTurn(server, keys, writer)]);
 
-console.log(`| check (document: the paper, ${paragraphs} paragraphs) | µs per update |`);
-console.log('|---|---:|');
-for (const [what, us] of rows) console.log(`| ${what} | ${us.toFixed(1)} |`);
+console.log(`| check (document: the paper, ${paragraphs} paragraphs) | µs per update, mean | median |`);
+console.log('|---|---:|---:|');
+for (const [what, { mean, median }] of rows) console.log(`| ${what} | ${mean.toFixed(1)} | ${median.toFixed(1)} |`);
 
 function median(xs) {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -60,6 +60,24 @@ async function fresh(name: string): Promise<Person> {
   return wes;
 }
 
+/** A writer's document in which a commenter has suggested inserting "brown ". */
+async function withSuggestion(name: string): Promise<{ wes: Person; cora: Person }> {
+  const wes = await fresh(name);
+  const cora = await join(name, 'comment', 'cora');
+  await waitFor(() => same(wes.peer, cora.peer));
+  cora.peer.edit((tr) => typeAt(tr, cora.peer.find('fox'), 'brown ', [insertion(attrs('cora'))]));
+  return { wes, cora };
+}
+
+/** The position of the top-level block at `index`. */
+function blockAt(tr: import('@tiptap/pm/state').Transaction, index: number): number {
+  let pos = 0;
+  tr.doc.forEach((_node, offset, i) => {
+    if (i === index) pos = offset;
+  });
+  return pos;
+}
+
 const same = (a: EditorPeer, b: EditorPeer) => JSON.stringify(a.json()) === JSON.stringify(b.json());
 
 async function exported(name: string, format: string, show = false): Promise<string> {
@@ -227,10 +245,7 @@ test('an update building on changes the server does not have waits for them, the
 
 test('exports: the accepted text, or with &suggestions=show the suggestions (html, md, txt, json)', async () => {
   const name = 's/exports';
-  const wes = await fresh(name);
-  const cora = await join(name, 'comment', 'cora');
-  await waitFor(() => same(wes.peer, cora.peer));
-  cora.peer.edit((tr) => typeAt(tr, cora.peer.find('fox'), 'brown ', [insertion(attrs('cora'))]));
+  const { wes, cora } = await withSuggestion(name);
   cora.peer.edit((tr) => tr.addMark(cora.peer.find('lazy '), cora.peer.find('lazy ') + 5, deletion(attrs('cora', 2))));
   await waitFor(async () => /brown/.test(await exported(name, 'txt', true)) && /"deletion"/.test(await exported(name, 'json', true)));
 
@@ -270,20 +285,11 @@ test('exports: the accepted text, or with &suggestions=show the suggestions (htm
 
 test('a version and its restore keep suggestions: marks and block suggestions', async () => {
   const name = 's/versions';
-  const wes = await fresh(name);
-  const cora = await join(name, 'comment', 'cora');
-  await waitFor(() => same(wes.peer, cora.peer));
-  cora.peer.edit((tr) => typeAt(tr, cora.peer.find('fox'), 'brown ', [insertion(attrs('cora'))]));
+  const { wes, cora } = await withSuggestion(name);
   // A writer's block suggestion: the last paragraph proposed for deletion.
   const block = writeBlockSuggestion({ kind: 'delete', ...attrs('wes') });
   await waitFor(() => same(wes.peer, cora.peer) && /brown/.test(wes.peer.node.textContent));
-  wes.peer.edit((tr) => {
-    let pos = 0;
-    tr.doc.forEach((node, offset, index) => {
-      if (index === 2) pos = offset;
-    });
-    tr.setNodeMarkup(pos, undefined, { suggestion: block });
-  });
+  wes.peer.edit((tr) => tr.setNodeMarkup(blockAt(tr, 2), undefined, { suggestion: block }));
   const hasBlock = (p: Person) => JSON.stringify(p.peer.json()).includes(JSON.stringify(block));
   await waitFor(() => same(wes.peer, cora.peer) && hasBlock(cora));
   const withSuggestions = JSON.stringify(wes.peer.json());
@@ -295,11 +301,7 @@ test('a version and its restore keep suggestions: marks and block suggestions', 
   // The writer rejects everything, then restores the version.
   wes.peer.edit((tr) => {
     tr.delete(wes.peer.find('brown '), wes.peer.find('brown ') + 6);
-    let pos = 0;
-    tr.doc.forEach((node, offset, index) => {
-      if (index === 2) pos = offset;
-    });
-    tr.setNodeMarkup(pos, undefined, { suggestion: null });
+    tr.setNodeMarkup(blockAt(tr, 2), undefined, { suggestion: null });
   });
   await waitFor(() => !hasBlock(cora) && !/brown/.test(cora.peer.node.textContent));
   const restored = await api(ts, 'POST', `${doc(name)}/versions/${version.json.id}/restore`, { token: w });
