@@ -22,7 +22,7 @@ import { MarkdownPaste } from './content/markdownPaste';
 import { TABLE_REPAIR_FIELD, TableRepair } from './content/tableRepair';
 import { cleanPastedHtml } from './content/pasteCleanup';
 import { CommentTools } from './comments/commentTools';
-import { SuggestChanges } from './suggestions/SuggestChanges';
+import { newUndoStep, SuggestChanges } from './suggestions/SuggestChanges';
 import { modesFor } from './suggestions/ModeSwitch';
 import { useCollaboration, type CollaborationSession } from './sync/useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
@@ -132,6 +132,7 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   }, [editor, commentOnly]);
   useEffect(() => {
     if (!editor) return;
+    if (editor.storage.suggestChanges.mode !== mode) newUndoStep(editor); // a suggestion never undoes with direct edits
     editor.storage.suggestChanges.mode = mode;
     editor.storage.suggestChanges.author = { name: user.name, id: user.id ?? '' };
   }, [editor, mode, user.name, user.id]);

@@ -5,8 +5,9 @@
  * the Y.Doc only as a suggestion. Changes from Yjs (peers, and undo/redo, which y-tiptap applies
  * as remote changes) and the review's own accept/reject pass untouched.
  */
-import { Extension } from '@tiptap/core';
+import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
+import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import { isRemoteChange } from '@tandem/schema';
 import { suggestTransaction } from './suggest';
 
@@ -32,6 +33,15 @@ declare module '@tiptap/core' {
 /** Whether this transaction (or the review's) was made as, or on, suggestions already. */
 export function isSuggested(tr: Transaction): boolean {
   return tr.getMeta(SUGGESTED_META) === true;
+}
+
+/**
+ * Ends the current undo step: Yjs' UndoManager merges changes within 500 ms, so an accept right
+ * after typing, or typing right after switching mode, would otherwise be undone together.
+ */
+export function newUndoStep(editor: Editor): void {
+  const state = yUndoPluginKey.getState(editor.state) as { undoManager?: { stopCapturing(): void } } | undefined;
+  state?.undoManager?.stopCapturing();
 }
 
 /** The original's metas (paste, uiEvent, focus…) onto its replacement, so other plugins still read them. */

@@ -10,7 +10,7 @@ import { Mark, type Node as PMNode, type Schema } from '@tiptap/pm/model';
 import { canJoin } from '@tiptap/pm/transform';
 import type { Transaction } from '@tiptap/pm/state';
 import { BLOCK_SUGGESTION, DELETION, INSERTION, MODIFICATION, readBlockSuggestion } from '@tandem/schema';
-import { SUGGESTED_META } from './SuggestChanges';
+import { newUndoStep, SUGGESTED_META } from './SuggestChanges';
 
 export interface SuggestionSummary {
   id: string;
@@ -187,7 +187,10 @@ export function review(editor: Editor, accept: boolean, ids?: ReadonlySet<string
   const tr = state.tr;
   for (const c of [...changes].sort((a, b) => changePos(b) - changePos(a))) settle(tr, c, accept, state.schema);
   if (!tr.docChanged) return false;
+  // Its own undo step, whatever was typed just before or after.
+  newUndoStep(editor);
   editor.view.dispatch(tr.setMeta(SUGGESTED_META, true));
+  newUndoStep(editor);
   return true;
 }
 
