@@ -17,7 +17,7 @@
  */
 import { Fragment, Slice, type Mark, type MarkType, type Schema } from '@tiptap/pm/model';
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
-import { AddMarkStep, RemoveMarkStep, ReplaceStep, type Mapping, type Step } from '@tiptap/pm/transform';
+import { AddMarkStep, Mapping, RemoveMarkStep, ReplaceStep, type Step } from '@tiptap/pm/transform';
 import { BLOCK_SUGGESTION, DELETION, INSERTION, MODIFICATION, SUGGESTIBLE_BLOCKS, writeBlockSuggestion, type SuggestionAttrs } from '@tandem/schema';
 import { newCommentId } from '../comments/threads';
 
@@ -72,16 +72,20 @@ class Suggestion {
     this.types = typesOf(state.schema);
   }
 
-  attrs(id: string): SuggestionAttrs {
-    return { id, author: this.who.name, authorId: this.who.id, createdAt: this.createdAt };
+  /** A new suggestion's attributes (this transaction's id). */
+  fresh(): SuggestionAttrs {
+    return { id: this.freshId, author: this.who.name, authorId: this.who.id, createdAt: this.createdAt };
   }
 
-  /** The id of my own suggestion of `type` touching `pos`, so that consecutive edits are one suggestion. */
-  private adjacentId(pos: number, type: MarkType): string | null {
+  /**
+   * The attributes of my own suggestion of `type` touching `pos`, so that consecutive edits are
+   * one suggestion: the very same attributes, or the marks (and Yjs' formatting runs) would split.
+   */
+  private adjacent(pos: number, type: MarkType): SuggestionAttrs | null {
     const $pos = this.out.doc.resolve(pos);
     for (const node of [$pos.nodeBefore, $pos.nodeAfter]) {
       const mark = node?.marks.find((m) => m.type === type);
-      if (mark && isMine(mark, this.who)) return mark.attrs.id as string;
+      if (mark && isMine(mark, this.who)) return mark.attrs as SuggestionAttrs;
     }
     return null;
   }
@@ -99,7 +103,7 @@ class Suggestion {
     const commenter = this.who.commentOnly;
     // A commenter's deletion never crosses a paragraph: the server keeps blocks as they are.
     if (commenter && !doc.resolve(from).sameParent(doc.resolve(to))) return from;
-    const id = this.adjacentId(backward ? to : from, deletion) ?? this.adjacentId(backward ? from : to, deletion) ?? this.freshId;
+    const attrs = this.adjacent(backward ? to : from, deletion) ?? this.adjacent(backward ? from : to, deletion) ?? this.fresh();
     const realDeletes: Array<{ from: number; to: number }> = [];
     const marks: Array<{ from: number; to: number }> = [];
     const blocks: number[] = [];
@@ -122,8 +126,8 @@ class Suggestion {
       }
       return true;
     });
-    for (const r of marks) this.out.addMark(r.from, r.to, deletion.create(this.attrs(id)));
-    for (const pos of blocks) this.setBlock(pos, 'delete', id);
+    for (const r of marks) this.out.addMark(r.from, r.to, deletion.create(attrs));
+    for (const pos of blocks) this.setBlock(pos, 'delete', attrs);
     const first = this.out.steps.length;
     // From the end: earlier positions stay valid.
     for (const r of realDeletes.reverse()) this.out.delete(r.from, r.to);
@@ -136,10 +140,10 @@ class Suggestion {
     return end;
   }
 
-  private setBlock(pos: number, kind: 'insert' | 'delete', id: string): void {
+  private setBlock(pos: number, kind: 'insert' | 'delete', attrs: SuggestionAttrs): void {
     const node = this.out.doc.nodeAt(pos);
     if (!node || !(BLOCK_SUGGESTION in node.attrs)) return;
-    this.out.setNodeAttribute(pos, BLOCK_SUGGESTION, writeBlockSuggestion({ kind, ...this.attrs(id) }));
+    this.out.setNodeAttribute(pos, BLOCK_SUGGESTION, writeBlockSuggestion({ kind, ...attrs }));
   }
 
   private insert(at: number, slice: Slice): void {
@@ -154,11 +158,11 @@ class Suggestion {
         content = new Slice(Fragment.from(this.state.schema.text(text)), 0, 0);
       }
     } else if (!this.out.doc.resolve(at).parent.inlineContent) return;
-    const id = this.adjacentId(at, insertion) ?? this.freshId;
+    const attrs = this.adjacent(at, insertion) ?? this.fresh();
     const before = this.out.doc.content.size;
     this.out.replace(at, at, inline || this.who.commentOnly ? flatten(content) : content);
     const end = at + (this.out.doc.content.size - before);
-    const mark = insertion.create(this.attrs(id));
+    const mark = insertion.create(attrs);
     // Past the end of a block marked new, its children are not marked again.
     let insideNew = -1;
     this.out.doc.nodesBetween(at, end, (node, pos) => {
@@ -172,7 +176,7 @@ class Suggestion {
         return false;
       }
       if (pos > at && pos < end && pos >= insideNew && SUGGESTIBLE_BLOCKS.includes(node.type.name)) {
-        this.setBlock(pos, 'insert', id);
+        this.setBlock(pos, 'insert', attrs);
         insideNew = pos + node.nodeSize;
       }
       return true;
@@ -199,7 +203,7 @@ class Suggestion {
     for (const p of pieces) {
       if (step instanceof AddMarkStep) this.out.addMark(p.from, p.to, step.mark);
       else this.out.removeMark(p.from, p.to, step.mark);
-      if (p.previous !== null) this.out.addMark(p.from, p.to, modification.create({ ...this.attrs(this.adjacentId(p.from, modification) ?? this.freshId), previous: p.previous }));
+      if (p.previous !== null) this.out.addMark(p.from, p.to, modification.create({ ...(this.adjacent(p.from, modification) ?? this.fresh()), previous: p.previous }));
     }
   }
 }
@@ -230,8 +234,9 @@ function flatten(slice: Slice): Slice {
 }
 
 /** Maps a position of the document before step `index` of `tr` onto what was written instead. */
-function rebase(pos: number, index: number, original: Mapping, written: Transaction, assoc: number): number {
-  const back = original.slice(0, index).invert().map(pos, assoc);
+function rebase(pos: number, index: number, original: Transaction, written: Transaction, assoc: number): number {
+  // Built from the step maps: Mapping.slice(0, 0) keeps every map in some prosemirror-transform versions.
+  const back = new Mapping(original.steps.slice(0, index).map((step) => step.getMap())).invert().map(pos, assoc);
   return written.mapping.map(back, assoc);
 }
 
@@ -244,12 +249,12 @@ export function suggestTransaction(state: EditorState, tr: Transaction, who: Sug
   const headBefore = state.selection.head;
   tr.steps.forEach((step: Step, index) => {
     if (step instanceof ReplaceStep && !(step as unknown as { structure: boolean }).structure) {
-      const from = rebase(step.from, index, tr.mapping, s.out, 1);
-      const to = Math.max(from, rebase(step.to, index, tr.mapping, s.out, -1));
+      const from = rebase(step.from, index, tr, s.out, 1);
+      const to = Math.max(from, rebase(step.to, index, tr, s.out, -1));
       s.replace(from, to, step.slice, index === 0 ? headBefore >= step.to && step.from < step.to : true);
     } else if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) {
-      const from = rebase(step.from, index, tr.mapping, s.out, 1);
-      const to = rebase(step.to, index, tr.mapping, s.out, -1);
+      const from = rebase(step.from, index, tr, s.out, 1);
+      const to = rebase(step.to, index, tr, s.out, -1);
       if (step.mark.type.name === 'comment' || SUGGESTION_TYPES.has(step.mark.type.name)) s.out.step(step instanceof AddMarkStep ? new AddMarkStep(from, to, step.mark) : new RemoveMarkStep(from, to, step.mark));
       else if (!who.commentOnly && from < to) s.format(step, from, to);
     }
