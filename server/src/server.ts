@@ -14,7 +14,7 @@ import { FileCollector } from './files/FileCollector.js';
 import { createApi } from './http/api/router.js';
 import { CommentService } from './review/CommentService.js';
 import { identityOf } from './review/author.js';
-import { checkCommentRules } from './review/commentRules.js';
+import { reviewUpdate } from './review/commentRules.js';
 import { apiRoutes } from './http/api/index.js';
 import { createRequestHandler } from './http/routes.js';
 import { WsGateway } from './http/WsGateway.js';
@@ -103,7 +103,7 @@ export async function startServer(
     onThinned: (name: string) => filesRef?.versionsThinned(name),
   });
   const registry = new RoomRegistry(
-    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, policy: (doc, update, access, unapplied) => checkCommentRules(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxPresenceBytes: config.maxPresenceBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, policy: (doc, update, access, unapplied) => reviewUpdate(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), reviewWaitMs: config.redisTimeoutMs, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxPresenceBytes: config.maxPresenceBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;

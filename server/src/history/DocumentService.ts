@@ -6,7 +6,7 @@ import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocSummary, DocumentIndex } from '../storage/kinds/documents.js';
 import type { VersionMeta, VersionStore } from '../storage/kinds/versions.js';
 import type { ConversionPool } from './ConversionPool.js';
-import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
+import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 import type { VersionRecorders } from './VersionRecorders.js';
 import { NamedVersionLimit } from './namedVersionLimit.js';
 import type { DocumentQuota } from '../files/DocumentQuota.js';
@@ -93,12 +93,12 @@ export class DocumentService {
     return this.withRoom(name, async (room) => room.wholeState());
   }
 
-  async export(name: string, format: ExportFormat): Promise<{ body: Uint8Array | string; title: string }> {
+  async export(name: string, format: ExportFormat, suggestions: SuggestionsView = 'accepted'): Promise<{ body: Uint8Array | string; title: string }> {
     const state = await this.state(name);
     const { title } = await this.info(name);
     // The file's <title> is the document's title: its name, until documents have titles of their
     // own (the first heading, `title` here, is content, and may be anything).
-    return { body: await this.pool.run({ op: 'export', state, format, title: name }), title };
+    return { body: await this.pool.run({ op: 'export', state, format, title: name, suggestions }), title };
   }
 
   /**
@@ -139,9 +139,9 @@ export class DocumentService {
     return body;
   }
 
-  async exportVersion(name: string, id: number, format: ExportFormat): Promise<Uint8Array | string> {
+  async exportVersion(name: string, id: number, format: ExportFormat, suggestions: SuggestionsView = 'accepted'): Promise<Uint8Array | string> {
     const state = await this.versionBody(name, id);
-    return this.pool.run({ op: 'export', state, format, title: name });
+    return this.pool.run({ op: 'export', state, format, title: name, suggestions });
   }
 
   /**

@@ -26,7 +26,7 @@ lowerThisThreadsPriority();
 function run(job: Job): unknown {
   switch (job.op) {
     case 'export':
-      return exportState(job.state, job.format, job.title);
+      return exportState(job.state, job.format, job.title, job.suggestions);
     case 'import':
       return importChange(job.state, job.kind, job.body, job.mode);
     case 'restore':

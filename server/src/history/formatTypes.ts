@@ -14,3 +14,14 @@ export const IMPORT_TYPES = { 'text/markdown': 'markdown', 'text/html': 'html', 
 export type ImportKind = (typeof IMPORT_TYPES)[keyof typeof IMPORT_TYPES];
 export type ImportMode = 'replace' | 'append';
 
+
+/**
+ * How an export shows pending suggestions: `accepted`, the accepted text (the default);
+ * `shown` (`&suggestions=show`), the suggestions too (review/suggestions.ts).
+ */
+export type SuggestionsView = 'accepted' | 'shown';
+
+export function suggestionsViewOf(query: URLSearchParams): SuggestionsView | undefined {
+  const value = query.get('suggestions');
+  return value === null ? 'accepted' : value === 'show' ? 'shown' : undefined;
+}

@@ -11,13 +11,14 @@ import { MarkdownManager } from '@tiptap/markdown';
 import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
 import * as Y from 'yjs';
 import { validateUpdate } from '../protocol/messages.js';
+import { acceptedJSON, hasSuggestions, plainSuggestionsJSON } from '../review/suggestions.js';
 import { readThreads, restoreThreads } from '../review/threads.js';
 import { checkImportLimits } from './importLimits.js';
 import { toKnown, textOf } from './known.js';
 import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
 
-export { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportKind, type ImportMode } from './formatTypes.js';
-import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
+export { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportKind, type ImportMode, type SuggestionsView } from './formatTypes.js';
+import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 
 /** Content that cannot be converted (bad Markdown/HTML/update): the request's fault, a 400. */
 export class ConversionError extends Error {
@@ -80,19 +81,32 @@ function withCheckboxes(json: PMNode): PMNode {
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Converts a state to `format`. HTML comes from the schema's own serializer, so only its tags. */
-export function exportState(state: Uint8Array, format: ExportFormat, title: string): Uint8Array | string {
+/**
+ * The body as an export shows it (DESIGN.md, "review: suggestions"): the accepted text, or with
+ * `shown` the suggestions as they are (`json`, `html`) or as plain text (`md`, `txt`).
+ */
+function exportedJSON(json: PMNode, format: ExportFormat, suggestions: SuggestionsView): PMNode {
+  if (!hasSuggestions(json)) return json;
+  if (suggestions === 'accepted') return acceptedJSON(json);
+  return format === 'md' || format === 'txt' ? plainSuggestionsJSON(json) : json;
+}
+
+/**
+ * Converts a state to `format`. HTML comes from the schema's own serializer, so only its tags.
+ * `yjs` is the raw document; the others show pending suggestions as `suggestions` says.
+ */
+export function exportState(state: Uint8Array, format: ExportFormat, title: string, suggestions: SuggestionsView = 'accepted'): Uint8Array | string {
   if (format === 'yjs') return state;
   if (format === 'json') {
     // The body and its comment threads (DESIGN.md, "review: comments": `{ doc, threads }`).
     const doc = docOf(state);
     try {
-      return JSON.stringify({ doc: fragmentToJSON(doc.getXmlFragment(FRAGMENT)), threads: readThreads(doc) });
+      return JSON.stringify({ doc: exportedJSON(fragmentToJSON(doc.getXmlFragment(FRAGMENT)), format, suggestions), threads: readThreads(doc) });
     } finally {
       doc.destroy();
     }
   }
-  const json = stateToJSON(state);
+  const json = exportedJSON(stateToJSON(state), format, suggestions);
   const node = knownNode(json);
   if (format === 'txt') {
     const text = knownNode(withCheckboxes(json));

@@ -1,9 +1,9 @@
 import type { Digest } from './formats.js';
-import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
+import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 
 /** What the conversion worker does, and what each job answers. */
 export type Job =
-  | { op: 'export'; state: Uint8Array; format: ExportFormat; title: string }
+  | { op: 'export'; state: Uint8Array; format: ExportFormat; title: string; suggestions: SuggestionsView }
   | { op: 'import'; state: Uint8Array; kind: ImportKind; body: Uint8Array; mode: ImportMode }
   | { op: 'restore'; state: Uint8Array; version: Uint8Array }
   | { op: 'digest'; state: Uint8Array }

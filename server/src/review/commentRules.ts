@@ -10,24 +10,20 @@
  * deleted), a comment's map (its fields), the body (text, or a comment mark on it), anything else.
  */
 import * as Y from 'yjs';
-import { COMMENT_ID, COMMENTS, MAX_COMMENT_BODY, isCommentAttribute } from '@tandem/schema';
-import { decodedOf, Places, valueOf } from './places.js';
+import { COMMENT_ID, COMMENTS, MAX_COMMENT_BODY } from '@tandem/schema';
+import { decodedOf, Places, valueOf, type DeleteSet } from './places.js';
 import type { Mode } from '../auth/access.js';
 import { isOwnAuthor, mayChangeComment, readAuthor, type Identity } from './author.js';
+import { SuggestionCheck } from './suggestionRules.js';
+import { Missing, Refusal, refuse, type Verdict } from './verdicts.js';
 
 const COMMENTS_NAME = Buffer.from(COMMENTS, 'utf8');
 /** Documents that have (or may soon have, from an update not yet applied) a comments root. */
 const mayHoldComments = new WeakSet<Y.Doc>();
 
-const THREAD_FIELDS = new Set(['quote', 'resolved', 'resolvedBy', 'createdAt', 'comments']);
+/** `suggestion`: the thread is the reply thread of the suggestion whose id is the thread's. */
+const THREAD_FIELDS = new Set(['quote', 'resolved', 'resolvedBy', 'createdAt', 'comments', 'suggestion']);
 const COMMENT_FIELDS = new Set(['id', 'author', 'body', 'createdAt', 'editedAt']);
-
-/** Why the update is refused; never thrown past `checkCommentRules`. */
-class Refusal extends Error {}
-
-function refuse(why: string): never {
-  throw new Refusal(why);
-}
 
 export interface Sender {
   mode: Mode;
@@ -36,9 +32,19 @@ export interface Sender {
 
 /**
  * undefined when `update` keeps the rules for `sender` against `doc` as it stands; else why not
- * (the connection is closed with 1008 and nothing of the update is applied).
+ * (the connection is closed with 1008 and nothing of the update is applied). An update that
+ * builds on changes the document lacks is refused too: for the API and imports, which cannot wait.
  */
 export function checkCommentRules(doc: Y.Doc, update: Uint8Array, sender: Sender, unapplied: () => Iterable<Uint8Array> = () => []): string | undefined {
+  const verdict = reviewUpdate(doc, update, sender, unapplied);
+  return verdict === undefined ? undefined : 'refuse' in verdict ? verdict.refuse : verdict.missing;
+}
+
+/**
+ * The review rules (comments, and for `comment` access the suggestion rules) for one update,
+ * against `doc` and the updates accepted before it and not yet applied (`unapplied`).
+ */
+export function reviewUpdate(doc: Y.Doc, update: Uint8Array, sender: Sender, unapplied: () => Iterable<Uint8Array> = () => []): Verdict {
   // A writer may do anything outside the comments: in a document that has none, an update that
   // does not name the root `comments` (its bytes would hold the name) cannot touch them. Once an
   // update from anyone does, every update of that document is read whole.
@@ -48,8 +54,9 @@ export function checkCommentRules(doc: Y.Doc, update: Uint8Array, sender: Sender
     new Check(doc, sender, unapplied).run(update);
     return undefined;
   } catch (err) {
-    if (err instanceof Refusal) return err.message;
-    return `the update cannot be checked: ${(err as Error).message}`;
+    if (err instanceof Refusal) return { refuse: err.message };
+    if (err instanceof Missing) return { missing: err.message };
+    return { refuse: `the update cannot be checked: ${(err as Error).message}` };
   }
 }
 
@@ -60,6 +67,9 @@ class Check {
   private readonly goneComments = new Set<Y.Item>();
   /** Keys of existing maps this update sets anew (their previous values are deleted with it). */
   private readonly setKeys = new Set<string>();
+  /** What a commenter's update does to the body: judged by the suggestion rules. */
+  private readonly bodyInserted: Y.Item[] = [];
+  private readonly bodyDeleted: Y.Item[] = [];
 
   constructor(
     private readonly doc: Y.Doc,
@@ -69,6 +79,7 @@ class Check {
 
   run(update: Uint8Array): void {
     const { structs, ds } = decodedOf(update);
+    if (!this.isWriter) missingBase(this.doc, structs, ds);
     this.places = new Places(this.doc, structs, this.unapplied);
     for (const s of structs) if (s instanceof Y.Item) this.inserted(s);
     const deleted: Y.Item[] = [];
@@ -79,6 +90,9 @@ class Check {
     for (const item of deleted) this.deletedThread(item);
     for (const item of deleted) this.deletedComment(item);
     for (const item of deleted) this.deletedValue(item);
+    if (this.bodyInserted.length > 0 || this.bodyDeleted.length > 0) {
+      new SuggestionCheck(this.doc, this.places, this.sender.identity?.id ?? '').run(this.bodyInserted, this.bodyDeleted, ds);
+    }
   }
 
   private get isWriter(): boolean {
@@ -125,12 +139,15 @@ class Check {
     }
   }
 
-  /** An item outside the comments: a writer's; for a commenter, only a comment mark on the text. */
+  /** An item outside the comments: a writer's; a commenter's in the body goes to the suggestion rules. */
   private insertedOutside(item: Y.Item, at: 'body' | 'other' | 'gone' | 'unknown'): void {
     if (this.isWriter || at === 'gone') return;
-    if (at === 'body' && item.content instanceof Y.ContentFormat && isCommentAttribute(item.content.key)) return;
-    if (at === 'unknown') refuse('the update builds on changes this document does not have');
-    refuse(at === 'body' ? 'comment access may not change the text' : 'comment access may change only comments');
+    if (at === 'body') {
+      this.bodyInserted.push(item);
+      return;
+    }
+    if (at === 'unknown') throw new Missing('the update builds on changes this document does not have');
+    refuse('comment access may change only comments and suggest text');
   }
 
   private threadField(key: string, item: Y.Item, value: unknown, fresh: boolean): void {
@@ -141,6 +158,7 @@ class Check {
     if (key === 'resolved' && typeof value !== 'boolean') refuse('resolved is true or false');
     if (key === 'resolvedBy' && value !== null && !isOwnAuthor(value, this.sender.identity)) refuse('a thread is resolved by its sender, as the server knows them');
     if ((key === 'quote' || key === 'createdAt') && (typeof value !== 'string' || value.length > MAX_COMMENT_BODY)) refuse(`${key} is a string`);
+    if (key === 'suggestion' && value !== true) refuse('suggestion is true');
     if (!fresh && key === 'resolvedBy' && value === undefined) refuse('resolvedBy is an author or null');
   }
 
@@ -182,10 +200,10 @@ class Check {
     const key = place.at === 'thread' || place.at === 'comment' ? this.places.keyOf(item) : null;
     switch (place.at) {
       case 'body':
-        if (!this.isWriter && !(item.content instanceof Y.ContentFormat && isCommentAttribute(item.content.key))) refuse('comment access may not change the text');
+        if (!this.isWriter) this.bodyDeleted.push(item);
         return;
       case 'other':
-        if (!this.isWriter) refuse('comment access may change only comments');
+        if (!this.isWriter) refuse('comment access may change only comments and suggest text');
         return;
       case 'root':
         return; // checked as a container (or a value a thread never holds)
@@ -209,3 +227,23 @@ class Check {
   }
 }
 
+
+/**
+ * Throws Missing when the update builds on structs this document does not hold: a client's
+ * structs that start past what the document has of it (Yjs would keep them pending), or
+ * deletions of what it does not have yet (Yjs would apply them later, unchecked).
+ */
+function missingBase(doc: Y.Doc, structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>, ds: DeleteSet): void {
+  const reach = new Map<number, number>();
+  for (const s of structs) {
+    if (s instanceof Y.Skip) throw new Missing('the update skips changes this document does not have');
+    const { client, clock } = s.id;
+    const held = reach.get(client) ?? Y.getState(doc.store, client);
+    if (clock > held) throw new Missing('the update builds on changes this document does not have');
+    reach.set(client, Math.max(held, clock + s.length));
+  }
+  for (const [client, ranges] of ds.clients) {
+    const held = reach.get(client) ?? Y.getState(doc.store, client);
+    for (const { clock, len } of ranges) if (clock + len > held) throw new Missing('the update deletes changes this document does not have');
+  }
+}

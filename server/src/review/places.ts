@@ -220,6 +220,9 @@ function search(items: readonly Y.Item[] | undefined, clock: number): Y.Item | u
   return undefined;
 }
 
+/** A decoded update's delete set (Yjs does not export its type). */
+export type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
+
 /** The value a map entry's item holds (ContentAny: the JSON value; anything else: undefined). */
 export function valueOf(item: Y.Item): unknown {
   return item.content instanceof Y.ContentAny ? item.content.getContent()[0] : undefined;

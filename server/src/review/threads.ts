@@ -4,7 +4,7 @@
  * state, which then goes the way every update goes (stored, applied, sent to every peer).
  */
 import * as Y from 'yjs';
-import { COMMENTS, FRAGMENT, commentAttributeKey, isCommentAttribute } from '@tandem/schema';
+import { BLOCK_SUGGESTION, COMMENTS, FRAGMENT, INSERTION, SUGGESTION_MARKS, commentAttributeKey, isCommentAttribute, readBlockSuggestion } from '@tandem/schema';
 import { readAuthor, type Author } from './author.js';
 
 export interface CommentView {
@@ -23,10 +23,17 @@ export interface ThreadView {
   createdAt: string;
   /** No text carries its mark any more (the text was deleted). */
   detached: boolean;
+  /** The reply thread of the suggestion with the thread's id (anchored by the suggestion's marks). */
+  suggestion?: true;
   comments: CommentView[];
 }
 
-/** Each anchored thread and the offset (in characters of text, document order) where its text starts. */
+const SUGGESTION_KEYS = new Set<string>(SUGGESTION_MARKS);
+
+/**
+ * Each anchored thread and the offset (in characters of text, document order) where its text
+ * starts: a comment's mark, or a suggestion's (its reply thread has the suggestion's id).
+ */
 export function anchorsOf(fragment: Y.XmlFragment): Map<string, number> {
   const at = new Map<string, number>();
   let offset = 0;
@@ -35,12 +42,17 @@ export function anchorsOf(fragment: Y.XmlFragment): Map<string, number> {
       if (child instanceof Y.XmlText) {
         for (const op of child.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
           for (const [key, value] of Object.entries(op.attributes ?? {})) {
-            const thread = isCommentAttribute(key) && value && typeof value === 'object' ? (value as { thread?: unknown }).thread : undefined;
+            const field = isCommentAttribute(key) ? 'thread' : SUGGESTION_KEYS.has(key) ? 'id' : undefined;
+            const thread = field && value && typeof value === 'object' ? (value as Record<string, unknown>)[field] : undefined;
             if (typeof thread === 'string' && !at.has(thread)) at.set(thread, offset);
           }
           offset += typeof op.insert === 'string' ? op.insert.length : 1;
         }
-      } else if (child instanceof Y.XmlElement) walk(child);
+      } else if (child instanceof Y.XmlElement) {
+        const block = readBlockSuggestion(child.getAttribute(BLOCK_SUGGESTION));
+        if (block && !at.has(block.id)) at.set(block.id, offset);
+        walk(child);
+      }
     }
   };
   walk(fragment);
@@ -74,6 +86,7 @@ export function readThreads(doc: Y.Doc): ThreadView[] {
       resolvedBy: by === null || by === undefined ? null : readAuthor(by),
       createdAt: str(value.get('createdAt')),
       detached: !anchors.has(id),
+      ...(value.get('suggestion') === true ? { suggestion: true as const } : {}),
       comments: comments instanceof Y.Array ? comments.toArray().flatMap((c) => (c instanceof Y.Map ? [readComment(c)] : [])) : [],
     });
   });
@@ -84,23 +97,34 @@ export function readThreads(doc: Y.Doc): ThreadView[] {
 /** Where a quote was found: the text runs of one block that hold it, with the part of each. */
 type Span = Array<{ text: Y.XmlText; index: number; length: number }>;
 
-/** The first occurrence of `quote` within one block's text (runs split by inline nodes are joined). */
+/** A piece of accepted text: `length` characters at `index` of `text`. */
+interface Piece {
+  text: Y.XmlText;
+  index: number;
+  chars: string;
+}
+
+/**
+ * The first occurrence of `quote` within one block's accepted text (runs split by inline nodes
+ * are joined; pending insertions are not part of it, pending deletions are: DESIGN.md, "review:
+ * suggestions"). A quote around a pending insertion is anchored on the accepted text either side.
+ */
 export function findQuote(fragment: Y.XmlFragment, quote: string): Span | undefined {
   let found: Span | undefined;
   const visit = (node: Y.XmlFragment | Y.XmlElement): boolean => {
-    const runs = node.toArray().filter((c): c is Y.XmlText => c instanceof Y.XmlText);
-    if (runs.length > 0) {
-      const texts = runs.map(plain);
-      const joined = texts.join('');
+    if (node instanceof Y.XmlElement && readBlockSuggestion(node.getAttribute(BLOCK_SUGGESTION))?.kind === 'insert') return false;
+    const pieces = node.toArray().flatMap((c) => (c instanceof Y.XmlText ? acceptedPieces(c) : []));
+    if (pieces.length > 0) {
+      const joined = pieces.map((p) => p.chars).join('');
       const at = joined.indexOf(quote);
       if (at >= 0) {
         found = [];
         let start = 0;
-        for (const [i, run] of runs.entries()) {
-          const end = start + texts[i]!.length;
+        for (const piece of pieces) {
+          const end = start + piece.chars.length;
           const from = Math.max(at, start);
           const to = Math.min(at + quote.length, end);
-          if (to > from) found.push({ text: run, index: from - start, length: to - from });
+          if (to > from) found.push({ text: piece.text, index: piece.index + from - start, length: to - from });
           start = end;
         }
         return true;
@@ -113,9 +137,16 @@ export function findQuote(fragment: Y.XmlFragment, quote: string): Span | undefi
   return found;
 }
 
-/** A text run's characters, without its formatting. */
-function plain(text: Y.XmlText): string {
-  return (text.toDelta() as Array<{ insert: unknown }>).map((op) => (typeof op.insert === 'string' ? op.insert : '\ufffc')).join('');
+/** A text run's accepted characters, without its formatting, where they sit in the run. */
+function acceptedPieces(text: Y.XmlText): Piece[] {
+  const pieces: Piece[] = [];
+  let index = 0;
+  for (const op of text.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
+    const chars = typeof op.insert === 'string' ? op.insert : '\ufffc';
+    if (!op.attributes?.[INSERTION]) pieces.push({ text, index, chars });
+    index += chars.length;
+  }
+  return pieces;
 }
 
 /** Makes a change to a copy of `state` and answers it as one update (empty when nothing changed). */

@@ -47,6 +47,8 @@ export interface RoomDeps {
    * may change nothing.
    */
   policy?: UpdatePolicy | undefined;
+  /** How long a `comment` connection's update waits for changes it builds on (REDIS_TIMEOUT_MS). */
+  reviewWaitMs?: number | undefined;
 }
 
 /**

@@ -35,6 +35,20 @@ export interface PipelineDeps {
   cluster?: ClusterPort | undefined;
   /** What a connection may change beyond its mode (RoomDeps.policy). */
   policy?: UpdatePolicy | undefined;
+  /** How long a `comment` connection's update waits for changes it builds on (default 1000). */
+  reviewWaitMs?: number | undefined;
+}
+
+/**
+ * A `comment` connection's updates not yet judged, in order: each is checked against the
+ * document holding every update accepted before it, so it waits for the batches that were in
+ * flight when it came up (`after`), and, when it builds on changes this instance does not hold
+ * yet, for those (`missingTimer`, then 1011).
+ */
+interface Review {
+  updates: Uint8Array[];
+  after: Set<Batch>;
+  missingTimer?: NodeJS.Timeout | undefined;
 }
 
 /** What the pipeline hands back to its room. */
@@ -66,6 +80,7 @@ export class WritePipeline {
   private readonly unapplied: Batch[] = [];
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
+  private readonly reviews = new Map<Connection, Review>();
 
   constructor(
     private readonly room: PipelineRoom,
@@ -84,13 +99,78 @@ export class WritePipeline {
       return;
     }
     if (isEmptyUpdate(update)) return;
-    const refusal = this.deps.policy ? this.deps.policy(this.room.doc(), update, conn.access, () => this.unappliedUpdates()) : conn.access.mode === 'comment' ? 'comment access may not edit the document' : undefined;
-    if (refusal !== undefined) {
-      // The contract closes the sender (1008) with nothing of the update applied or relayed.
-      this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.PolicyViolation, reason: refusal }, 'document update against the rules: refused, closing');
-      conn.close(CloseCode.PolicyViolation, Buffer.from(refusal).subarray(0, 120).toString()); // a close reason fits 123 bytes
+    if (conn.access.mode === 'comment' && this.deps.policy) {
+      // Suggestions are judged against everything accepted before them (writers never wait).
+      const review = this.reviews.get(conn);
+      if (review) review.updates.push(update);
+      else this.reviews.set(conn, { updates: [update], after: new Set(this.unapplied) });
+      this.review(conn);
       return;
     }
+    const verdict = this.deps.policy ? this.deps.policy(this.room.doc(), update, conn.access, () => this.unappliedUpdates()) : conn.access.mode === 'comment' ? { refuse: 'comment access may not edit the document' } : undefined;
+    if (verdict !== undefined) return this.refuse(conn, 'refuse' in verdict ? verdict.refuse : verdict.missing);
+    this.admit(conn, update);
+  }
+
+  /** The contract closes the sender (1008) with nothing of the update applied or relayed. */
+  private refuse(conn: Connection, reason: string): void {
+    this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.PolicyViolation, reason }, 'document update against the rules: refused, closing');
+    conn.close(CloseCode.PolicyViolation, Buffer.from(reason).subarray(0, 120).toString()); // a close reason fits 123 bytes
+  }
+
+  /**
+   * Judges a `comment` connection's waiting updates in order, as far as the document allows:
+   * each once the batches in flight when it came up are applied, against the document alone.
+   */
+  private review(conn: Connection): void {
+    const review = this.reviews.get(conn);
+    if (!review) return;
+    while (review.updates.length > 0) {
+      if (conn.closed || !this.room.open) return this.endReview(conn);
+      for (const batch of review.after) if (!this.unapplied.includes(batch)) review.after.delete(batch);
+      if (review.after.size > 0) return;
+      const verdict = this.deps.policy!(this.room.doc(), review.updates[0]!, conn.access, () => []);
+      if (verdict !== undefined && 'missing' in verdict) {
+        // Checked again as changes arrive (batches applied, other instances' updates).
+        review.missingTimer ??= setTimeout(() => this.giveUp(conn, verdict.missing), this.deps.reviewWaitMs ?? 1000);
+        return;
+      }
+      clearTimeout(review.missingTimer);
+      review.missingTimer = undefined;
+      const update = review.updates.shift()!;
+      if (verdict !== undefined) {
+        this.endReview(conn);
+        return this.refuse(conn, verdict.refuse);
+      }
+      this.admit(conn, update);
+      // The next one builds on this one: it waits until this one's batch is applied.
+      if (this.pending) review.after.add(this.pending);
+    }
+    this.endReview(conn);
+  }
+
+  /** A `comment` connection's update still builds on changes not here after REDIS_TIMEOUT_MS (contract: 1011). */
+  private giveUp(conn: Connection, reason: string): void {
+    if (!this.reviews.has(conn)) return;
+    this.endReview(conn);
+    this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.InternalError, reason }, 'update builds on changes that did not arrive: closing');
+    conn.close(CloseCode.InternalError, 'update builds on changes this server does not have');
+  }
+
+  private endReview(conn: Connection): void {
+    const review = this.reviews.get(conn);
+    if (!review) return;
+    clearTimeout(review.missingTimer);
+    this.reviews.delete(conn);
+  }
+
+  /** Reviews every waiting `comment` connection again: the document changed. */
+  private reviewAll(): void {
+    for (const conn of [...this.reviews.keys()]) this.review(conn);
+  }
+
+  /** An update that passed the rules: stored, unless it would take the document past MAX_DOCUMENT_BYTES. */
+  private admit(conn: Connection, update: Uint8Array): void {
     if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
       this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
       conn.close(CloseCode.DocumentTooLarge, 'document too large');
@@ -139,6 +219,7 @@ export class WritePipeline {
     if (applied.length === 0) return;
     this.room.handleApplied(applied, applied.map(() => CLUSTER_ORIGIN));
     for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
+    this.reviewAll();
   }
 
   /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
@@ -210,6 +291,7 @@ export class WritePipeline {
       this.acknowledge(doc, batch.origins);
       this.maybeCompact();
       for (const w of batch.waiters ?? []) w.resolve();
+      this.reviewAll();
     } catch (err) {
       for (const w of batch.waiters ?? []) w.reject(err);
       throw err;
@@ -264,6 +346,7 @@ export class WritePipeline {
     const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
     this.deps.logger.error({ doc: this.room.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
     for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
+    this.reviewAll();
     this.settle();
   }
 

@@ -97,8 +97,15 @@ export interface RoomWatcher {
 }
 
 /**
- * Why `update` from a connection with `access` may not be applied to `doc`, or undefined when it
- * may (the review rules: server.ts wires them; rooms know nothing of comments). `unapplied`: the
- * updates accepted before it and not yet in `doc`, which it may build on.
+ * What the policy says of an update: undefined accepts it; `refuse` closes its sender with 1008
+ * and nothing of it is applied; `missing`: it builds on changes this instance does not hold yet,
+ * and can be judged only once they are here.
  */
-export type UpdatePolicy = (doc: Y.Doc, update: Uint8Array, access: Access, unapplied: () => Iterable<Uint8Array>) => string | undefined;
+export type PolicyVerdict = undefined | { refuse: string } | { missing: string };
+
+/**
+ * Whether `update` from a connection with `access` may be applied to `doc` (the review rules:
+ * server.ts wires them; rooms know nothing of comments or suggestions). `unapplied`: the updates
+ * accepted before it and not yet in `doc`, which it may build on.
+ */
+export type UpdatePolicy = (doc: Y.Doc, update: Uint8Array, access: Access, unapplied: () => Iterable<Uint8Array>) => PolicyVerdict;

@@ -1,4 +1,4 @@
-import { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportMode } from '../../history/formatTypes.js';
+import { EXPORT_FORMATS, IMPORT_TYPES, suggestionsViewOf, type ExportFormat, type ImportMode, type SuggestionsView } from '../../history/formatTypes.js';
 import { ApiError, attachment, mediaType, readBody, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
 import { identityOf } from '../../review/author.js';
@@ -8,6 +8,13 @@ export function formatOf(query: URLSearchParams): ExportFormat {
   const format = query.get('format') ?? 'md';
   if (!Object.hasOwn(EXPORT_FORMATS, format)) throw new ApiError(400, `format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
   return format as ExportFormat;
+}
+
+/** `&suggestions=show` or nothing (DESIGN.md, "review: suggestions"). */
+export function suggestionsOf(query: URLSearchParams): SuggestionsView {
+  const view = suggestionsViewOf(query);
+  if (!view) throw new ApiError(400, 'suggestions must be show, or absent for the accepted text');
+  return view;
 }
 
 /** Sends an export with its content type and a download filename. */
@@ -26,7 +33,7 @@ export function sendExport(r: ApiRequest, format: ExportFormat, body: Uint8Array
 
 async function exportDoc(r: ApiRequest): Promise<void> {
   const format = formatOf(r.query);
-  const { body } = await r.deps.docs.export(r.name, format);
+  const { body } = await r.deps.docs.export(r.name, format, suggestionsOf(r.query));
   sendExport(r, format, body);
 }
 

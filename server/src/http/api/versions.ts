@@ -1,5 +1,5 @@
 import type { VersionMeta } from '../../storage/kinds/versions.js';
-import { formatOf, sendExport } from './content.js';
+import { formatOf, sendExport, suggestionsOf } from './content.js';
 import { ApiError, readJson, sendJson, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
 
@@ -34,7 +34,7 @@ async function create(r: ApiRequest): Promise<void> {
 async function exportVersion(r: ApiRequest): Promise<void> {
   const format = formatOf(r.query);
   const id = idOf(r);
-  sendExport(r, format, await r.deps.docs.exportVersion(r.name, id, format), `-${new Date(id).toISOString().slice(0, 16).replace(':', '')}`);
+  sendExport(r, format, await r.deps.docs.exportVersion(r.name, id, format, suggestionsOf(r.query)), `-${new Date(id).toISOString().slice(0, 16).replace(':', '')}`);
 }
 
 async function restore(r: ApiRequest): Promise<void> {
