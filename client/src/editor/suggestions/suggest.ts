@@ -15,7 +15,7 @@
  * the original transaction had reached) are taken back to the start and forward through what
  * was written instead, as prosemirror-suggest-changes does.
  */
-import { Fragment, Slice, type Mark, type MarkType, type Schema } from '@tiptap/pm/model';
+import { Fragment, Slice, type Mark, type MarkType, type Node as PMNode, type Schema } from '@tiptap/pm/model';
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { AddMarkStep, Mapping, RemoveMarkStep, ReplaceStep, type Step } from '@tiptap/pm/transform';
 import { BLOCK_SUGGESTION, DELETION, INSERTION, MODIFICATION, SUGGESTIBLE_BLOCKS, writeBlockSuggestion, type SuggestionAttrs } from '@tandem/schema';
@@ -128,6 +128,7 @@ class Suggestion {
     });
     for (const r of marks) this.out.addMark(r.from, r.to, deletion.create(attrs));
     for (const pos of blocks) this.setBlock(pos, 'delete', attrs);
+    if (commenter) this.keepOnePerText(realDeletes);
     const first = this.out.steps.length;
     // From the end: earlier positions stay valid.
     for (const r of realDeletes.reverse()) this.out.delete(r.from, r.to);
@@ -138,6 +139,36 @@ class Suggestion {
     // what it marked, Delete after it (so that the next key goes on).
     this.caret = replacing || !backward ? end : start;
     return end;
+  }
+
+  /**
+   * y-tiptap writes a paragraph's new text as one string diff (the first difference from the
+   * left): a commenter's deletion must be the very characters that diff removes, or the server
+   * sees other people's text deleted. With one range per paragraph that is the range shifted
+   * right past the equal characters after it (lib0's simpleDiff), taken only when those are
+   * the commenter's own too; a second range in the same paragraph waits for another key.
+   */
+  private keepOnePerText(ranges: Array<{ from: number; to: number }>): void {
+    const doc = this.out.doc;
+    const seen = new Set<number>();
+    for (let i = 0; i < ranges.length; i++) {
+      const r = ranges[i]!;
+      const start = doc.resolve(r.from).start();
+      const k = seen.has(start) ? -1 : diffShift(doc, r.from, r.to - r.from, '');
+      seen.add(start);
+      const shifted = { from: r.from + k, to: r.to + k };
+      if (k >= 0 && this.allMine(shifted.from, shifted.to)) ranges[i] = shifted;
+      else ranges.splice(i--, 1);
+    }
+  }
+
+  private allMine(from: number, to: number): boolean {
+    let all = true;
+    this.out.doc.nodesBetween(from, to, (node) => {
+      if (node.isInline && !(node.marks.some((m) => m.type === this.types.insertion && isMine(m, this.who)))) all = false;
+      return all;
+    });
+    return all;
   }
 
   private setBlock(pos: number, kind: 'insert' | 'delete', attrs: SuggestionAttrs): void {
@@ -158,9 +189,26 @@ class Suggestion {
         content = new Slice(Fragment.from(this.state.schema.text(text)), 0, 0);
       }
     } else if (!this.out.doc.resolve(at).parent.inlineContent) return;
-    const attrs = this.adjacent(at, insertion) ?? this.fresh();
+    let flat = inline || this.who.commentOnly ? flatten(content) : content;
+    // A commenter's text takes the formatting around it (Ctrl+B before typing changes nothing):
+    // formatting suggestions are for writers.
+    if (this.who.commentOnly) flat = new Slice(withMarksOf(flat.content, this.out.doc.resolve(at).marks()), 0, 0);
+    // Where y-tiptap's string diff will see the new characters (typing "l" before "lo" is, to
+    // it, an "l" after the old one): they go there, so that the suggestion marks the characters
+    // Yjs holds as new, and the caret goes where the person typed.
+    const caret = at + flat.size;
+    const only = flat.openStart === 0 && flat.content.childCount === 1 ? flat.content.firstChild! : null;
+    if (only?.isText) {
+      const k = diffShift(this.out.doc, at, 0, only.text!);
+      if (k > 0) {
+        const shifted = (only.text! + textRunAfter(this.out.doc, at)).slice(k, k + only.text!.length);
+        flat = new Slice(Fragment.from(this.state.schema.text(shifted, only.marks)), 0, 0);
+        at += k;
+      }
+    }
+    const attrs = this.adjacent(at, insertion) ?? this.adjacent(caret - flat.size, insertion) ?? this.fresh();
     const before = this.out.doc.content.size;
-    this.out.replace(at, at, inline || this.who.commentOnly ? flatten(content) : content);
+    this.out.replace(at, at, flat);
     const end = at + (this.out.doc.content.size - before);
     const mark = insertion.create(attrs);
     // Past the end of a block marked new, its children are not marked again.
@@ -181,7 +229,7 @@ class Suggestion {
       }
       return true;
     });
-    this.caret = end;
+    this.caret = only?.isText ? caret : end;
   }
 
   /** A writer's formatting, as a modification holding the marks each piece of text had before. */
@@ -211,6 +259,41 @@ class Suggestion {
 /** Marks that are formatting (what `modification.previous` records), not review marks. */
 function isFormatting(mark: Mark): boolean {
   return !SUGGESTION_TYPES.has(mark.type.name) && mark.type.name !== 'comment';
+}
+
+function withMarksOf(content: Fragment, context: readonly Mark[]): Fragment {
+  const nodes: PMNode[] = [];
+  content.forEach((node) => nodes.push(node.mark(node.marks.filter((m) => m.isInSet(context)))));
+  return Fragment.from(nodes);
+}
+
+/** The text from `pos` to the end of its run of text nodes (y-tiptap keeps such a run in one Y.XmlText). */
+function textRunAfter(doc: PMNode, pos: number): string {
+  const $pos = doc.resolve(pos);
+  const parent = $pos.parent;
+  let text = '';
+  let index = $pos.index();
+  if ($pos.textOffset > 0) {
+    text = parent.child(index).text!.slice($pos.textOffset);
+    index++;
+  }
+  for (; index < parent.childCount && parent.child(index).isText; index++) text += parent.child(index).text;
+  return text;
+}
+
+/**
+ * How far right of `pos` lib0's simpleDiff (what y-tiptap writes with) places a change that
+ * removes `removed` characters at `pos` and inserts `inserted` there: past every character
+ * equal to the one the change would have shifted in.
+ */
+function diffShift(doc: PMNode, pos: number, removed: number, inserted: string): number {
+  const after = textRunAfter(doc, pos);
+  const old = after;
+  const next = inserted + after.slice(removed);
+  let k = 0;
+  while (k < old.length && k < next.length && old[k] === next[k]) k++;
+  // Only the part of the common prefix past the change moves it.
+  return Math.max(0, Math.min(k, after.length - removed));
 }
 
 function isInlineOnly(content: Fragment, depth: number): boolean {
@@ -263,7 +346,11 @@ export function suggestTransaction(state: EditorState, tr: Transaction, who: Sug
   });
   // Nothing to suggest (a commenter's Enter), or only a caret to move past deleted text.
   if (!s.out.docChanged && s.caret === null) return null;
-  if (s.caret !== null && tr.selectionSet) s.out.setSelection(TextSelection.near(s.out.doc.resolve(Math.min(s.caret, s.out.doc.content.size))));
+  // The caret follows an edit made where it is (typing: insertText maps the selection rather
+  // than setting it), not one made elsewhere (an upload finishing).
+  const first = tr.steps[0];
+  const atCaret = first instanceof ReplaceStep && state.selection.from <= first.to && state.selection.to >= first.from;
+  if (s.caret !== null && (tr.selectionSet || atCaret)) s.out.setSelection(TextSelection.near(s.out.doc.resolve(Math.min(s.caret, s.out.doc.content.size))));
   else if (tr.selectionSet) s.out.setSelection(state.selection.map(s.out.doc, s.out.mapping));
   if (tr.storedMarks) s.out.setStoredMarks(tr.storedMarks);
   if (tr.scrolledIntoView) s.out.scrollIntoView();
