@@ -184,6 +184,36 @@ test('concurrent suggestions by two people in one sentence both survive, each wi
   expect(await documentText(alice)).toBe('Cats and dogs sleep all day long.');
 });
 
+test("a writer's formatting and new paragraph are suggestions too, and rejecting puts them back", async ({ people }) => {
+  const doc = docName('format');
+  const alice = await people.open('Alice Martin', doc, { token: tokenFor(doc, 'write', 'Alice Martin') });
+  const bob = await people.open('Bob Stone', doc, { token: tokenFor(doc, 'write', 'Bob Stone') });
+  await writeAndSave(alice, 'Make this bold.');
+  await suggesting(alice);
+  await alice.editor.evaluate((el) => (el as HTMLElement & { editor: { commands: { setTextSelection(r: { from: number; to: number }): boolean } } }).editor.commands.setTextSelection({ from: 6, to: 10 }));
+  await alice.page.keyboard.press('Control+b');
+  await expect.poll(() => textOf(bob.page.locator('.ProseMirror [data-suggestion][data-previous]'))).toBe('this');
+  await expect.poll(() => textOf(bob.page.locator('.ProseMirror strong'))).toBe('this');
+  const format = bob.page.locator('[data-suggestion-card]', { hasText: 'Format: bold' });
+  await expect(format).toHaveCount(1);
+
+  await caretAfter(alice, 'Make');
+  await alice.page.keyboard.press('Enter');
+  await expect(bob.page.locator('.ProseMirror p')).toHaveCount(2);
+  await expect(bob.page.locator('.ProseMirror p[data-suggestion-kind="insert"][data-author="Alice Martin"]')).toHaveCount(1);
+  const paragraph = bob.page.locator('[data-suggestion-card]', { hasText: 'Add paragraph' });
+  await expect(paragraph).toHaveCount(1);
+
+  await paragraph.getByRole('button', { name: 'Reject' }).click();
+  await format.getByRole('button', { name: 'Reject' }).click();
+  for (const user of [alice, bob]) {
+    await expect(user.page.locator('.ProseMirror p')).toHaveCount(1);
+    await expect(user.page.locator('.ProseMirror strong')).toHaveCount(0);
+    await expect(user.page.locator('.ProseMirror [data-suggestion]')).toHaveCount(0);
+    await expect.poll(() => documentText(user)).toBe('Make this bold.');
+  }
+});
+
 test('undo takes back a suggestion in one step, and an accept', async ({ people }) => {
   const doc = docName('undo');
   const alice = await people.open('Alice Martin', doc, { token: tokenFor(doc, 'write', 'Alice Martin') });

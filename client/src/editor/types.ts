@@ -33,7 +33,7 @@ export interface TandemUser {
 /** What the server told us about our rights on this document. */
 export type TandemAccess =
   | { kind: 'unknown' }
-  /** `comment`: the text is read-only; comments can be written (comments/). */
+  /** `comment`: the text changes only through suggestions (suggestions/); comments can be written (comments/). */
   | { kind: 'granted'; mode: 'read' | 'comment' | 'write' }
   | { kind: 'denied'; reason: string }
   | { kind: 'expired'; reason: string }

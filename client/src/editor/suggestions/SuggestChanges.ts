@@ -73,9 +73,11 @@ export const SuggestChanges = Extension.create<Record<string, never>, SuggestCha
       new Plugin({
         key: suggestKey,
         props: {
-          handleTextInput: (view, from, to, text) => {
+          // ProseMirror's own insertion (with its composition meta and the DOM's selection), minus
+          // the input rules that would otherwise run first.
+          handleTextInput: (view, _from, _to, _text, insert) => {
             if (storage.mode !== 'suggesting') return false;
-            view.dispatch(view.state.tr.insertText(text, from, to));
+            view.dispatch(insert());
             return true;
           },
         },

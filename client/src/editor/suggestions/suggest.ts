@@ -331,7 +331,9 @@ export function suggestTransaction(state: EditorState, tr: Transaction, who: Sug
   const s = new Suggestion(state, who);
   const headBefore = state.selection.head;
   tr.steps.forEach((step: Step, index) => {
-    if (step instanceof ReplaceStep && !(step as unknown as { structure: boolean }).structure) {
+    // A join (Backspace at a paragraph's start) deletes only the boundary: nothing to mark, the
+    // caret moves on. A split (Enter) inserts one.
+    if (step instanceof ReplaceStep) {
       const from = rebase(step.from, index, tr, s.out, 1);
       const to = Math.max(from, rebase(step.to, index, tr, s.out, -1));
       s.replace(from, to, step.slice, index === 0 ? headBefore >= step.to && step.from < step.to : true);
