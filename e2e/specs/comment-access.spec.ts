@@ -1,5 +1,5 @@
-// `comment` access (DESIGN.md, "Contract — access"): a mode between read and write. Until
-// comments and suggestions exist, a commenter sees the document read-only. A change the server
+// `comment` access (DESIGN.md, "Contract — access"): a mode between read and write. A commenter
+// suggests (Suggesting mode, suggestions.spec.ts) or views; the formatting tools are a writer's. A change the server
 // does not allow a connection (1008) would sit in the browser's offline copy and be refused on
 // every visit — the root cause this guards: the editor used to show "Access denied" and stop,
 // leaving the refused edit to be resent forever — so the editor says why and offers to discard it.
@@ -9,7 +9,7 @@ import { inSeconds, signToken } from '../support/tokens';
 const SECRET = 'e2e-comment-secret-0123456789abcdef';
 const test = withServer({ AUTH_SECRET: SECRET });
 
-test('a "Can comment" link opens the document read-only, saying so, with no editing tools', async ({ people, browser }) => {
+test('a "Can comment" link opens the document in Suggesting mode, saying so, with no formatting tools', async ({ people, browser }) => {
   const doc = docName('commentlink');
   const owner = await people.open('Olivia Owner', doc, { token: signToken(SECRET, { doc, mode: 'write', exp: inSeconds(600), name: 'Olivia Owner' }) });
   await owner.editor.click();
@@ -28,8 +28,12 @@ test('a "Can comment" link opens the document read-only, saying so, with no edit
   const editor = page.locator('.ProseMirror');
   await expect(editor).toContainText('Please review.');
   await expect(page.locator('[data-access="comment"]')).toBeVisible();
-  await expect(editor).toHaveAttribute('contenteditable', 'false');
+  await expect(page.getByRole('group', { name: 'Mode' }).getByRole('button', { name: 'Suggesting' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('group', { name: 'Mode' }).getByRole('button', { name: 'Editing' })).toHaveCount(0);
+  await expect(editor).toHaveAttribute('contenteditable', 'true');
   await expect(page.getByRole('toolbar', { name: 'Formatting' })).toHaveCount(0);
+  await page.getByRole('group', { name: 'Mode' }).getByRole('button', { name: 'Viewing' }).click();
+  await expect(editor).toHaveAttribute('contenteditable', 'false');
   await expect(page.getByRole('status')).toHaveAttribute('data-status', 'connected');
   // Live changes still reach the commenter.
   await owner.editor.click();

@@ -158,7 +158,7 @@ test('on a narrow screen the threads are in a drawer, opened with a button (and 
 const SECRET = 'e2e-comments-secret-0123456789abcdef';
 const withAuth = withServer({ AUTH_SECRET: SECRET });
 
-withAuth('a commenter can comment (verified, by their token) but cannot type into the text', async ({ people }) => {
+withAuth('a commenter can comment (verified, by their token) and changes the text only by suggesting', async ({ people }) => {
   const doc = docName('commenter');
   const writer: Claims & { sub: string } = { doc, mode: 'write', exp: inSeconds(600), name: 'Olivia Owner', sub: 'olivia' };
   const commenter: Claims & { sub: string } = { doc, mode: 'comment', exp: inSeconds(600), name: 'Carla Critic', sub: 'carla' };
@@ -166,7 +166,8 @@ withAuth('a commenter can comment (verified, by their token) but cannot type int
   await typeText(owner, 'Please review this paragraph.');
   const carla = await people.open('Carla Critic', doc, { token: signToken(SECRET, commenter) });
   await expect(carla.page.locator('[data-access="comment"]')).toBeVisible();
-  await expect(carla.editor).toHaveAttribute('contenteditable', 'false');
+  // Suggesting mode (suggestions.spec.ts): what a commenter types is a suggestion.
+  await expect(carla.editor).toHaveAttribute('contenteditable', 'true');
 
   const id = await comment(carla, 'this paragraph', 'Shorter, please.');
   const card = owner.page.locator(`[data-thread="${id}"]`);
@@ -180,13 +181,19 @@ withAuth('a commenter can comment (verified, by their token) but cannot type int
   await hers.getByRole('button', { name: 'Resolve' }).click();
   await expect(card).toHaveCount(0);
 
-  // Typing goes nowhere, and the connection stays open.
+  // Typing is a suggestion, never a change of the text itself, and the connection stays open.
   await carla.editor.click();
   await carla.page.keyboard.type('Sneaky edit');
   await carla.page.keyboard.press('Control+Alt+m'); // nothing selected: no composer
   await expect(carla.page.getByRole('textbox', { name: 'New comment' })).toHaveCount(0);
-  await expect(owner.editor).not.toContainText('Sneaky edit');
-  await expect(carla.editor).not.toContainText('Sneaky edit');
+  await expect(owner.page.locator('ins[data-suggestion][data-author="Carla Critic"]')).toContainText('Sneaky');
   await expect(carla.status).toHaveAttribute('data-status', 'connected');
   await expect(carla.page.getByRole('alert')).toHaveCount(0);
+  // Viewing: typing goes nowhere.
+  await carla.page.getByRole('group', { name: 'Mode' }).getByRole('button', { name: 'Viewing' }).click();
+  await expect(carla.editor).toHaveAttribute('contenteditable', 'false');
+  await carla.editor.click();
+  await carla.page.keyboard.type('Other edit');
+  await expect(carla.editor).not.toContainText('Other edit');
+  await expect(owner.editor).not.toContainText('Other edit');
 });

@@ -15,6 +15,8 @@ import { CommentsPanel } from './comments/CommentsPanel';
 import { commentsKey, startComment } from './comments/commentTools';
 import type { CommentAuthor, CommentMode } from './comments/threads';
 import { useNarrow, useThreads } from './comments/useThreads';
+import { ModeSwitch, useChosenMode } from './suggestions/ModeSwitch';
+import { useSuggestions } from './suggestions/useSuggestions';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.
 function firstHeading({ editor }: { editor: Editor | null }): string {
@@ -41,7 +43,8 @@ const hasDraft = ({ editor }: { editor: Editor | null }) => (editor ? Boolean(co
  * tandem-editor.css (the host imports it; /embed.js puts it in its shadow root).
  */
 export function TandemEditor({ onTitleChange, toolbar = true, className, autofocus = false, ...options }: TandemEditorProps) {
-  const { doc, editor, awareness, provider, status, saved, access, discardUnsent, editable } = useTandem(options);
+  const [chosenMode, chooseMode] = useChosenMode(options.url, options.document);
+  const { doc, editor, awareness, provider, status, saved, access, discardUnsent, editable, mode: editorMode, modes } = useTandem({ ...options, mode: chosenMode ?? options.mode });
   const synced = useSynced(provider);
   const [notice, setNotice] = useState<{ kind: 'upload' | 'saved'; text: string } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
@@ -58,8 +61,9 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
   useEffect(() => {
     if (drafting) setDrawerOpen(true);
   }, [drafting]);
-  const openThreads = threads.filter((t) => !t.resolved).length;
-  const panel = doc && editor && (threads.length > 0 || drafting);
+  const suggestions = useSuggestions(editor);
+  const openThreads = threads.filter((t) => !t.resolved && !t.suggestion).length + suggestions.length;
+  const panel = doc && editor && (threads.some((t) => !t.suggestion) || suggestions.length > 0 || drafting);
 
   useEffect(() => {
     if (!editor) return;
@@ -105,6 +109,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
       }}
     >
       <div className="tandem-bar">
+        {editor && access.kind === 'granted' && <ModeSwitch modes={modes} mode={editorMode} onChange={chooseMode} />}
         {editor && toolbar !== false && !readOnly && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
         <span className="tandem-bar__spacer" />
         {narrow && panel && (
@@ -132,7 +137,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
           <ImageBubble editor={editor} />
           {mode !== 'read' && <CommentBubble editor={editor} />}
           {panel && (!narrow || drawerOpen) && (
-            <CommentsPanel editor={editor} doc={doc} threads={threads} awareness={awareness} me={me} mode={mode} drawer={narrow} onClose={() => setDrawerOpen(false)} />
+            <CommentsPanel editor={editor} doc={doc} threads={threads} awareness={awareness} me={me} mode={mode} suggestions={suggestions} drawer={narrow} onClose={() => setDrawerOpen(false)} />
           )}
         </div>
       )}

@@ -3,6 +3,9 @@ import type { ReactNode } from 'react';
 import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
+import type { EditorMode } from './suggestions/SuggestChanges';
+
+export type { EditorMode };
 
 /** What the status element says (`data-status`). */
 export type TandemStatus = 'connecting' | 'connected' | 'offline';
@@ -30,7 +33,7 @@ export interface TandemUser {
 /** What the server told us about our rights on this document. */
 export type TandemAccess =
   | { kind: 'unknown' }
-  /** `comment`: the text is read-only; comments can be written (comments/). */
+  /** `comment`: the text changes only through suggestions (suggestions/); comments can be written (comments/). */
   | { kind: 'granted'; mode: 'read' | 'comment' | 'write' }
   | { kind: 'denied'; reason: string }
   | { kind: 'expired'; reason: string }
@@ -59,6 +62,11 @@ export interface UseTandemOptions {
    */
   extensions?: readonly AnyExtension[] | undefined;
   onStatus?: ((status: TandemStatus) => void) | undefined;
+  /**
+   * Editing, Suggesting (edits become suggestions) or Viewing; a mode the access does not allow
+   * gives way to its default (`comment`: Suggesting, `read`: Viewing). Default: Editing.
+   */
+  mode?: EditorMode | undefined;
 }
 
 /** Everything a host needs to build its own UI around the document. */
@@ -77,8 +85,11 @@ export interface TandemHandle {
    * offline copy (the edits the server refused) and open it again from the server.
    */
   discardUnsent: () => void;
-  /** `editable` as asked, and as the server allows (a read token, a refused session). */
+  /** `editable` as asked, and as the server allows (a read token, a refused session, Viewing). */
   editable: boolean;
+  /** The mode in effect, and the modes this access allows (the default first). */
+  mode: EditorMode;
+  modes: readonly EditorMode[];
 }
 
 /** A replacement toolbar: rendered in the bar in place of Tandem's, once the editor exists. */

@@ -22,6 +22,8 @@ import { MarkdownPaste } from './content/markdownPaste';
 import { TABLE_REPAIR_FIELD, TableRepair } from './content/tableRepair';
 import { cleanPastedHtml } from './content/pasteCleanup';
 import { CommentTools } from './comments/commentTools';
+import { newUndoStep, SuggestChanges } from './suggestions/SuggestChanges';
+import { modesFor } from './suggestions/ModeSwitch';
 import { useCollaboration, type CollaborationSession } from './sync/useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
 
@@ -55,6 +57,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       TandemKeys,
       MarkdownPaste,
       CommentTools,
+      SuggestChanges,
       ImageUpload.configure({
         upload: uploader(docApi),
         document: place.document,
@@ -90,7 +93,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
  * status and the page; hosts that want their own UI use the hook directly.
  */
 export function useTandem(options: UseTandemOptions): TandemHandle {
-  const { url, document, user, token, editable = true, extensions, onStatus } = options;
+  const { url, document, user, token, editable = true, extensions, onStatus, mode: asked } = options;
   const { session, status, saved, access, discardUnsent } = useCollaboration(url, document, token);
   const onStatusRef = useLatest(onStatus);
   useEffect(() => {
@@ -98,9 +101,12 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
     onStatusRef.current?.(status);
   }, [status, onStatusRef]);
 
-  const readOnly = access.kind === 'granted' && access.mode !== 'write';
+  const granted = access.kind === 'granted' ? access.mode : undefined;
+  // A commenter types in Suggesting mode only; a reader only views (ModeSwitch.tsx).
+  const modes = modesFor(granted);
+  const mode = asked && modes.includes(asked) ? asked : modes[0]!;
   const blocked = access.kind !== 'unknown' && access.kind !== 'granted';
-  const canEdit = editable && !readOnly && !blocked;
+  const canEdit = editable && granted !== 'read' && !blocked && mode !== 'viewing';
 
   // The editor belongs to one session: created once it exists, destroyed with it. Options that
   // may change later (user, editable) are applied to the live editor below instead.
@@ -119,19 +125,26 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
   useEffect(() => {
     editor?.commands.updateUser({ name: user.name, color: user.color });
   }, [editor, user.name, user.color]);
-  const commentOnly = access.kind === 'granted' && access.mode === 'comment';
+  const commentOnly = granted === 'comment';
   useEffect(() => {
     if (!editor) return;
     editor.storage.commentTools.commentOnly = commentOnly;
   }, [editor, commentOnly]);
   useEffect(() => {
+    if (!editor) return;
+    if (editor.storage.suggestChanges.mode !== mode) newUndoStep(editor); // a suggestion never undoes with direct edits
+    editor.storage.suggestChanges.mode = mode;
+    editor.storage.suggestChanges.author = { name: user.name, id: user.id ?? '' };
+  }, [editor, mode, user.name, user.id]);
+  useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit, false);
-    // Only a writer may be elected to repair tables (tableRepair.ts): a commenter's editor is
-    // editable in Suggesting mode, but its repair would be refused.
-    const mayRepair = canEdit && !commentOnly;
+    // Only a writer may be elected to repair tables (tableRepair.ts), whatever the mode (a writer
+    // viewing still keeps tables whole): a commenter's editor is editable in Suggesting mode, but
+    // its repair would be refused.
     const awareness = session?.provider.awareness;
-    if (editor && awareness && awareness.getLocalState()?.[TABLE_REPAIR_FIELD] !== mayRepair) awareness.setLocalStateField(TABLE_REPAIR_FIELD, mayRepair);
-  }, [editor, canEdit, commentOnly, session]);
+    const repairs = editable && !blocked && granted !== 'read' && granted !== 'comment';
+    if (editor && awareness && awareness.getLocalState()?.[TABLE_REPAIR_FIELD] !== repairs) awareness.setLocalStateField(TABLE_REPAIR_FIELD, repairs);
+  }, [editor, canEdit, editable, blocked, granted, session]);
 
   return {
     doc: session?.doc ?? null,
@@ -143,5 +156,7 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
     access,
     discardUnsent,
     editable: canEdit,
+    mode,
+    modes,
   };
 }

@@ -2,11 +2,14 @@ import { useEditorState, type Editor } from '@tiptap/react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { THREAD_ATTRIBUTE } from '@tandem/schema';
+import { SUGGESTION_ATTRIBUTE, THREAD_ATTRIBUTE } from '@tandem/schema';
 import { anchoredThreads, cancelComment, commentUi, deleteThread, revealThread, setActiveThread, submitComment, type Range } from './commentTools';
 import { CommentForm, ThreadCard, type ThreadActions } from './ThreadCard';
-import { deleteComment, editComment, reply, setResolved, type CommentAuthor, type CommentMode, type Thread } from './threads';
+import { deleteComment, editComment, reply, replyToSuggestion, setResolved, type CommentAuthor, type CommentMode, type Thread } from './threads';
 import { useAuthorColors } from './useThreads';
+import { review, type SuggestionSummary } from '../suggestions/review';
+import { SuggestionCard, type SuggestionActions } from '../suggestions/SuggestionCard';
+import { revealSuggestion, SuggestionColors } from '../suggestions/useSuggestions';
 
 const GAP = 8;
 const DRAFT = '\u0000draft';
@@ -27,12 +30,14 @@ function sameUi(a: UiState, b: UiState | null): boolean {
   return b !== null && a.active === b.active && a.draft === b.draft && a.anchored.length === b.anchored.length && a.anchored.every((id, i) => id === b.anchored[i]);
 }
 
-/** The top of each thread's text (first line) relative to `base`, in document order. */
+/** The top of each thread's and suggestion's text (first line) relative to `base`, in document order. */
 function anchorTops(editor: Editor, base: number): Map<string, number> {
   const tops = new Map<string, number>();
-  for (const el of editor.view.dom.querySelectorAll(`[${THREAD_ATTRIBUTE}]`)) {
-    const id = el.getAttribute(THREAD_ATTRIBUTE);
-    if (id && !tops.has(id)) tops.set(id, el.getBoundingClientRect().top - base);
+  for (const attribute of [THREAD_ATTRIBUTE, SUGGESTION_ATTRIBUTE]) {
+    for (const el of editor.view.dom.querySelectorAll(`[${attribute}]`)) {
+      const id = el.getAttribute(attribute);
+      if (id && !tops.has(id)) tops.set(id, el.getBoundingClientRect().top - base);
+    }
   }
   return tops;
 }
@@ -89,6 +94,8 @@ export interface CommentsPanelProps {
   awareness: Awareness | null;
   me: CommentAuthor;
   mode: CommentMode;
+  /** The document's suggestions, in the order of their text (suggestions/useSuggestions.ts). */
+  suggestions: SuggestionSummary[];
   /** A drawer over the page (narrow screens) instead of a column beside it. */
   drawer: boolean;
   onClose: () => void;
@@ -100,28 +107,31 @@ function orderThreads(threads: Thread[], anchored: readonly string[], showResolv
   const visible = (t: Thread | undefined): t is Thread => t !== undefined && (showResolved || !t.resolved);
   const placed = anchored.map((id) => byId.get(id)).filter(visible);
   const anchoredSet = new Set(anchored);
-  const detached = threads.filter((t) => !anchoredSet.has(t.id) && visible(t));
+  // A suggestion's thread is shown on the suggestion's card, and goes with it.
+  const detached = threads.filter((t) => !anchoredSet.has(t.id) && !t.suggestion && visible(t));
   return { shown: [...placed, ...detached], detached: new Set(detached.map((t) => t.id)) };
 }
 
 /** The threads of the document, live, with a composer for the one being written. */
-export function CommentsPanel({ editor, doc, threads, awareness, me, mode, drawer, onClose }: CommentsPanelProps) {
+export function CommentsPanel({ editor, doc, threads, awareness, me, mode, suggestions, drawer, onClose }: CommentsPanelProps) {
   const colorOf = useAuthorColors(awareness);
   const { active, draft, anchored } = useEditorState({ editor, selector: selectUi, equalityFn: sameUi });
   const [showResolved, setShowResolved] = useState(false);
-  const resolvedCount = threads.filter((t) => t.resolved).length;
+  const resolvedCount = threads.filter((t) => t.resolved && !t.suggestion).length;
   const { shown, detached } = useMemo(() => orderThreads(threads, anchored, showResolved), [threads, anchored, showResolved]);
   const order = useMemo(() => {
-    const ids = shown.filter((t) => !detached.has(t.id)).map((t) => t.id);
+    const tops = anchorTops(editor, 0);
+    const threadIds = shown.filter((t) => !detached.has(t.id)).map((t) => t.id);
+    // Threads and suggestions, each in the order of their text, merged by where that text is.
+    const ids = suggestions.length === 0 ? threadIds : [...threadIds, ...suggestions.map((s) => s.id)].sort((a, b) => (tops.get(a) ?? Infinity) - (tops.get(b) ?? Infinity));
     if (draft) {
       // The composer goes where its text is among the others.
-      const tops = anchorTops(editor, 0);
       const at = editor.view.coordsAtPos(draft.from).top;
       const index = ids.findIndex((id) => (tops.get(id) ?? Infinity) > at);
       ids.splice(index < 0 ? ids.length : index, 0, DRAFT);
     }
     return [...ids, ...shown.filter((t) => detached.has(t.id)).map((t) => t.id)];
-  }, [shown, detached, draft, editor]);
+  }, [shown, detached, draft, editor, suggestions]);
 
   const container = useRef<HTMLDivElement>(null);
   const [cards] = useState(() => new Map<string, HTMLElement>());
@@ -151,6 +161,19 @@ export function CommentsPanel({ editor, doc, threads, awareness, me, mode, drawe
     [editor, doc, me],
   );
 
+  const suggestionActions = useMemo<SuggestionActions>(
+    () => ({
+      accept: (id) => review(editor, true, new Set([id])),
+      reject: (id) => review(editor, false, new Set([id])),
+      reply: (id, quote, body) => replyToSuggestion(doc, id, quote, me, body),
+      reveal: (id) => revealSuggestion(editor, id),
+    }),
+    [editor, doc, me],
+  );
+  const byId = useMemo(() => new Map(suggestions.map((s) => [s.id, s])), [suggestions]);
+  const threadById = useMemo(() => new Map(threads.map((t) => [t.id, t])), [threads]);
+  const reviewAll = mode === 'write' && suggestions.length > 0;
+
   // A click on commented text shows its card: in the drawer, scroll it into view.
   useEffect(() => {
     if (active) cards.get(active)?.scrollIntoView?.({ block: 'nearest' });
@@ -165,9 +188,20 @@ export function CommentsPanel({ editor, doc, threads, awareness, me, mode, drawe
         if (drawer && e.key === 'Escape') onClose();
       }}
     >
-      {(drawer || resolvedCount > 0) && (
+      <SuggestionColors suggestions={suggestions} colorOf={colorOf} />
+      {(drawer || resolvedCount > 0 || reviewAll) && (
         <div className="tandem-comments__head">
           {drawer && <h2 className="tandem-comments__title">Comments</h2>}
+          {reviewAll && (
+            <span className="tandem-comments__review">
+              <button type="button" onClick={() => review(editor, true)}>
+                Accept all
+              </button>
+              <button type="button" onClick={() => review(editor, false)}>
+                Reject all
+              </button>
+            </span>
+          )}
           {resolvedCount > 0 && (
             <label className="tandem-comments__resolved">
               <input type="checkbox" checked={showResolved} onChange={(e) => setShowResolved(e.target.checked)} /> Show resolved ({resolvedCount})
@@ -193,6 +227,23 @@ export function CommentsPanel({ editor, doc, threads, awareness, me, mode, drawe
                   onCancel={() => cancelComment(editor)}
                 />
               </div>
+            );
+          }
+          const suggestion = byId.get(id);
+          if (suggestion) {
+            return (
+              <SuggestionCard
+                key={id}
+                suggestion={suggestion}
+                thread={threadById.get(id)}
+                me={me}
+                mode={mode}
+                color={colorOf(suggestion.author)}
+                colorOf={colorOf}
+                actions={suggestionActions}
+                threadActions={actions}
+                cardRef={cardRef(id)}
+              />
             );
           }
           const thread = shown.find((t) => t.id === id);

@@ -77,7 +77,7 @@ export function CommentForm({ label, submit, initial = '', onSubmit, onCancel, a
   );
 }
 
-function Author({ author, color }: { author: CommentAuthor; color: string }) {
+export function Author({ author, color }: { author: CommentAuthor; color: string }) {
   return (
     <span className="tandem-comment__author">
       <span className="tandem-comment__dot" style={{ backgroundColor: color }} aria-hidden="true" />
@@ -87,7 +87,7 @@ function Author({ author, color }: { author: CommentAuthor; color: string }) {
   );
 }
 
-function CommentItem({ thread, comment, me, mode, colorOf, actions }: {
+export function CommentItem({ thread, comment, me, mode, colorOf, actions }: {
   thread: string;
   comment: ThreadComment;
   me: CommentAuthor;

@@ -12,6 +12,7 @@ import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import { newCommentId, newThread, threadsMap, type CommentAuthor } from './threads';
+import { isSuggested } from '../suggestions/SuggestChanges';
 
 export interface Range {
   from: number;
@@ -100,14 +101,14 @@ function withoutComments(fragment: Fragment, type: MarkType): Fragment {
 }
 
 /**
- * A commenter's editor is not editable (contenteditable=false: nothing typed, pasted or dropped
- * reaches it), and this is the second line: any change to the text that is not a comment mark or
- * a change coming from Yjs (a peer's edit, the editor re-rendering) is dropped before it can
- * reach the Y.Doc — such as another plugin's repair appended to a remote change, which the
- * server would answer by closing the connection (1008).
+ * A commenter's editor types only in Suggesting mode (suggestions/SuggestChanges.ts makes what
+ * they type a suggestion the server allows), and this is the second line: any change to the text
+ * that is not a suggestion, a comment mark or a change coming from Yjs (a peer's edit, the editor
+ * re-rendering) is dropped before it can reach the Y.Doc — such as another plugin's repair or
+ * autolink appended to a change, which the server would answer by closing the connection (1008).
  */
 function allowedForCommenter(tr: Transaction, type: MarkType): boolean {
-  if (!tr.docChanged) return true;
+  if (!tr.docChanged || isSuggested(tr)) return true;
   const sync = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
   if (sync?.isChangeOrigin) return true;
   return tr.steps.every((step) => (step instanceof AddMarkStep || step instanceof RemoveMarkStep) && step.mark.type === type);

@@ -29,6 +29,8 @@ export interface Thread {
   resolvedBy: CommentAuthor | null;
   createdAt: string;
   comments: ThreadComment[];
+  /** The reply thread of a suggestion (its id is the suggestion's; it has no comment mark). */
+  suggestion: boolean;
 }
 
 /** A random URL-safe id: 16 characters of base64url (96 bits). */
@@ -82,6 +84,7 @@ export function readThreads(doc: Y.Doc): Thread[] {
       resolvedBy: readAuthor(value.get('resolvedBy')),
       createdAt: typeof createdAt === 'string' ? createdAt : '',
       comments: list instanceof Y.Array ? list.toArray().flatMap((c) => readComment(c) ?? []) : [],
+      suggestion: value.get('suggestion') === true,
     });
   });
   return threads.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -122,6 +125,17 @@ function comments(doc: Y.Doc, threadId: string): Y.Array<Y.Map<unknown>> | null 
 
 export function reply(doc: Y.Doc, threadId: string, author: CommentAuthor, body: string): void {
   comments(doc, threadId)?.push([newComment(author, body)]);
+}
+
+/**
+ * A reply about a suggestion: its thread (id = the suggestion's, `suggestion: true`, no comment
+ * mark: the suggestion's marks are its anchor) is made with the first reply.
+ */
+export function replyToSuggestion(doc: Y.Doc, suggestionId: string, quote: string, author: CommentAuthor, body: string): void {
+  if (thread(doc, suggestionId)) return reply(doc, suggestionId, author, body);
+  const t = newThread(quote, author, body);
+  t.set('suggestion', true);
+  threadsMap(doc).set(suggestionId, t);
 }
 
 export function setResolved(doc: Y.Doc, threadId: string, by: CommentAuthor | null): void {
