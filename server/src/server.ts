@@ -139,7 +139,7 @@ export async function startServer(
     throw err;
   }
   const quota = new DocumentQuota({ registry, files: stores.files, versions: stores.versions, documents: stores.documents, maxBytes: config.maxDocumentBytes });
-  const docs = new DocumentService(registry, stores, pool, quota, recorders);
+  const docs = new DocumentService(registry, stores, pool, quota, recorders, authorship);
   const shares = config.authSecret ? new Shares(config.authSecret, stores.shares) : undefined;
   const signIn = config.signIn && config.authSecret ? startSignIn(config, config.signIn, config.authSecret, stores, logger, now) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").

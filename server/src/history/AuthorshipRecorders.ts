@@ -4,7 +4,7 @@ import type { Connection } from '../rooms/Connection.js';
 import type { UpdateOrigin } from '../rooms/origins.js';
 import type { RoomWatcher } from '../rooms/ports.js';
 import type { Logger } from '../logger.js';
-import type { Attributed, AuthorshipStore, DeletedRun } from '../storage/kinds/authorship.js';
+import type { Attributed, Authorship, AuthorshipStore, DeletedRun } from '../storage/kinds/authorship.js';
 
 /** What the recorder needs of its room. */
 export interface AttributedRoom {
@@ -130,13 +130,26 @@ class AuthorshipRecorder {
  * the registry gives each room it loads one through `watch`, beside its version recorder.
  */
 export class AuthorshipRecorders {
+  private readonly open = new Map<string, AuthorshipRecorder>();
+
   constructor(
     private readonly store: AuthorshipStore,
     private readonly logger: Logger,
   ) {}
 
+  /** Everything recorded of the document, with what an open room has not written yet. */
+  async read(name: string): Promise<Authorship> {
+    await this.open.get(name)?.flush();
+    return this.store.readAuthorship(name);
+  }
+
   readonly watch = (room: AttributedRoom): RoomWatcher => {
     const recorder = new AuthorshipRecorder(room.name, this.store, this.logger);
+    this.open.set(room.name, recorder);
+    // A room loaded again while its predecessor unloads replaces it here; the old one must not remove it.
+    const forget = () => {
+      if (this.open.get(room.name) === recorder) this.open.delete(room.name);
+    };
     room.onApplied((origins, updates) => {
       for (const [i, origin] of origins.entries()) {
         // Another instance's updates are recorded there; the server's own changes have nobody behind them.
@@ -144,6 +157,12 @@ export class AuthorshipRecorders {
         recorder.noteUpdate(updates[i]!, attributedOf(origin.conn, room.presence.declaredName(origin.conn)));
       }
     });
-    return { close: () => recorder.close(), stop: () => recorder.stop() };
+    return {
+      close: () => recorder.close().finally(forget),
+      stop: () => {
+        recorder.stop();
+        forget();
+      },
+    };
   };
 }
