@@ -12,7 +12,7 @@
  * deleter of its item's id in the older state; nobody recorded: "Unknown".
  */
 import type { Attributed, DeletedRun } from '../storage/kinds/authorship.js';
-import { isChar, readTree, type CChar, type CItem, type CNode } from './compareTree.js';
+import { isText, readTree, type CItem, type CNode, type CText } from './compareTree.js';
 import { diffSequences } from './sequenceDiff.js';
 import type { PMMark, PMNode } from './yjsJson.js';
 
@@ -74,10 +74,18 @@ class Attribution {
     return this.of(this.clients.get(client));
   }
 
-  /** The last recorded deleter of the item (runs recorded later come later in the sorted list at equal clocks). */
-  deleter(client: number, clock: number): number {
+  /** The author of an unrecorded deletion: patched once the change it belongs to is known. */
+  get unknown(): number {
+    return this.of(undefined);
+  }
+
+  /**
+   * Who deleted the item (client, clock), and for how many items from it on the answer holds
+   * (at most `length`); `author` undefined when no deletion of it was recorded.
+   */
+  deleter(client: number, clock: number, length: number): { author: number | undefined; length: number } {
     const list = this.runs.get(client);
-    if (!list) return this.of(undefined);
+    if (!list) return { author: undefined, length };
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -88,58 +96,86 @@ class Attribution {
     // Runs of one client rarely overlap (an item deleted twice): the few below the clock decide.
     for (let i = lo - 1; i >= Math.max(0, lo - 16); i--) {
       const run = list[i]!;
-      if (run.clock + run.length > clock) return this.of(run.by);
+      if (run.clock + run.length > clock) return { author: this.of(run.by), length: Math.min(length, run.clock + run.length - clock) };
     }
-    return this.of(undefined);
+    const next = list[lo];
+    return { author: undefined, length: next ? Math.min(length, next.clock - clock) : length };
   }
 }
 
-/** A run of characters or one element: what the token diff compares. */
+/** A word (or a run of spaces, or one other character) of one formatting, or one element. */
 interface Token {
   key: string;
+  /** A word's pieces (a word may span runs of text of different writers), or the element. */
   items: CItem[];
 }
 
-/** Words, runs of spaces and single other characters (of one formatting), and elements. */
+/** 1: a word character, 2: white space, 0: anything else (a token of its own). */
+function classOf(code: number): number {
+  if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127) return code === 160 || code === 0x2028 ? 2 : 1;
+  return code === 32 || (code >= 9 && code <= 13) ? 2 : 0;
+}
+
 function tokens(items: readonly CItem[]): Token[] {
   const out: Token[] = [];
-  let word: CChar[] = [];
+  let pieces: CText[] = [];
+  let key = '';
+  let cls = -1;
+  let mk = '';
   const end = () => {
-    if (word.length > 0) out.push({ key: `${word.map((c) => c.ch).join('')}\u0000${word[0]!.mk}`, items: word });
-    word = [];
+    if (pieces.length > 0) out.push({ key: `${key}\u0000${mk}`, items: pieces });
+    pieces = [];
+    key = '';
+    cls = -1;
   };
   for (const item of items) {
-    if (!isChar(item)) {
+    if (!isText(item)) {
       end();
       out.push({ key: item.key, items: [item] });
       continue;
     }
-    const kind = /\w/.test(item.ch) ? 1 : /\s/.test(item.ch) ? 2 : 0;
-    const prev = word[word.length - 1];
-    if (prev && (kind === 0 || prev.mk !== item.mk || (/\w/.test(prev.ch) ? 1 : /\s/.test(prev.ch) ? 2 : 0) !== kind)) end();
-    word.push(item);
-    if (kind === 0) end();
+    if (item.mk !== mk) end();
+    mk = item.mk;
+    let from = 0;
+    for (let i = 0; i < item.text.length; i++) {
+      const c = classOf(item.text.charCodeAt(i));
+      if (c === cls && c !== 0) continue;
+      if (i > from) pieces.push(slice(item, from, i)), (key += item.text.slice(from, i));
+      from = i;
+      end();
+      cls = c;
+    }
+    if (item.text.length > from) pieces.push(slice(item, from, item.text.length)), (key += item.text.slice(from));
+    if (cls === 0) end();
   }
   end();
   return out;
 }
 
-type Change = { kind: 'ins' | 'del'; author: number; change: number };
+function slice(t: CText, from: number, to: number): CText {
+  return from === 0 && to === t.text.length ? t : { text: t.text.slice(from, to), marks: t.marks, mk: t.mk, client: t.client, clock: t.clock + from };
+}
+
+/** A change mark's attributes; `author` undefined: a deletion nobody was recorded making, decided at the end. */
+type Change = { kind: 'ins' | 'del'; author: number | undefined; change: number };
 
 class Merger {
   readonly changes: CompareChange[] = [];
   private open: CompareChange | undefined;
+  /** Per change, who inserted first in it (the fallback for its unrecorded deletions). */
+  private readonly firstInserter: Array<number | undefined> = [];
+  private readonly unrecorded: Array<{ attrs: Record<string, unknown>; change: number }> = [];
 
   constructor(private readonly who: Attribution) {}
 
-  private same(): void {
-    this.open = undefined;
-  }
-
-  private noteChange(kind: 'ins' | 'del', author: number, text: string): number {
-    if (!this.open) this.changes.push((this.open = { id: this.changes.length, authors: [], inserted: '', deleted: '' }));
+  private noteChange(kind: 'ins' | 'del', author: number | undefined, text: string): number {
+    if (!this.open) {
+      this.changes.push((this.open = { id: this.changes.length, authors: [], inserted: '', deleted: '' }));
+      this.firstInserter.push(undefined);
+    }
     const c = this.open;
-    if (!c.authors.includes(author)) c.authors.push(author);
+    if (author !== undefined && !c.authors.includes(author)) c.authors.push(author);
+    if (kind === 'ins') this.firstInserter[c.id] ??= author;
     if (kind === 'ins' && c.inserted.length < EXCERPT) c.inserted = (c.inserted + text).slice(0, EXCERPT);
     if (kind === 'del' && c.deleted.length < EXCERPT) c.deleted = (c.deleted + text).slice(0, EXCERPT);
     return c.id;
@@ -147,26 +183,31 @@ class Merger {
 
   /** Items whose content is the same in both: taken from the newer state, unmarked. */
   private plain(items: readonly CItem[], out: PMNode[]): void {
-    this.same();
+    this.open = undefined;
     this.emit(items, undefined, out);
-  }
-
-  /** Items only one side has: every character marked with its inserter or deleter. */
-  private whole(items: readonly CItem[], kind: 'ins' | 'del', out: PMNode[]): void {
-    this.emit(items, kind, out);
   }
 
   private emit(items: readonly CItem[], kind: 'ins' | 'del' | undefined, out: PMNode[]): void {
     for (const item of items) {
-      if (isChar(item)) {
-        const change = kind && this.mark(kind, item.client, item.clock, item.ch);
-        pushText(out, item, change);
+      if (isText(item)) {
+        if (!kind) pushText(out, item, undefined, this);
+        else if (kind === 'ins') pushText(out, item, this.mark('ins', this.who.inserter(item.client), item.text), this);
+        else {
+          // One deleted run of text may have been deleted by several people: split where the deleter changes.
+          for (let at = 0; at < item.text.length; ) {
+            const { author, length } = this.who.deleter(item.client, item.clock + at, item.text.length - at);
+            const piece = slice(item, at, at + length);
+            pushText(out, piece, this.mark('del', author, piece.text), this);
+            at += length;
+          }
+        }
         continue;
       }
       const node = nodeJSON(item);
       if (kind && item.children.length === 0) {
         // A leaf (an image, a line break, an empty paragraph): the element itself carries the mark.
-        node.marks = [changeMark(this.mark(kind, item.client, item.clock, item.type === 'hardBreak' ? '\n' : ''))];
+        const author = kind === 'ins' ? this.who.inserter(item.client) : this.who.deleter(item.client, item.clock, 1).author;
+        node.marks = [this.markOf(this.mark(kind, author, item.type === 'hardBreak' ? '\n' : ''))];
       }
       const content: PMNode[] = [];
       this.emit(item.children, kind, content);
@@ -175,9 +216,29 @@ class Merger {
     }
   }
 
-  private mark(kind: 'ins' | 'del', client: number, clock: number, text: string): Change {
-    const author = kind === 'ins' ? this.who.inserter(client) : this.who.deleter(client, clock);
+  private mark(kind: 'ins' | 'del', author: number | undefined, text: string): Change {
     return { kind, author, change: this.noteChange(kind, author, text) };
+  }
+
+  /** The mark of a change (an unrecorded deletion's author is filled in by `finish`). */
+  markOf(c: Change): PMMark {
+    const attrs: Record<string, unknown> = { author: c.author, change: c.change };
+    if (c.author === undefined) this.unrecorded.push({ attrs, change: c.change });
+    return { type: c.kind === 'ins' ? INSERTION_MARK : DELETION_MARK, attrs };
+  }
+
+  /**
+   * A deletion nobody was recorded making — the text went before recording began, or its items
+   * are still there and the word diff matched it elsewhere — is attributed to whoever inserted
+   * first in the same change (they replaced it), else to "Unknown".
+   */
+  finish(): void {
+    for (const { attrs, change } of this.unrecorded) {
+      const author = this.firstInserter[change] ?? this.who.unknown;
+      attrs.author = author;
+      const c = this.changes[change]!;
+      if (!c.authors.includes(author)) c.authors.push(author);
+    }
   }
 
   /** The merged content of two lists of items. */
@@ -212,13 +273,13 @@ class Merger {
     let j = 0;
     for (const d of dels) {
       const a = d.items[0]!;
-      const k = isChar(a) ? -1 : ins.findIndex((t, at) => at >= j && !isChar(t.items[0]!) && (t.items[0] as CNode).type === a.type);
+      const k = isText(a) ? -1 : ins.findIndex((t, at) => at >= j && !isText(t.items[0]!) && (t.items[0] as CNode).type === a.type);
       if (k < 0) {
-        this.whole(d.items, 'del', out);
+        this.emit(d.items, 'del', out);
         continue;
       }
       // What the newer document inserted before the partner comes first, as there.
-      for (; j < k; j++) this.whole(ins[j]!.items, 'ins', out);
+      for (; j < k; j++) this.emit(ins[j]!.items, 'ins', out);
       const b = ins[k]!.items[0] as CNode;
       const node = nodeJSON(b);
       const content: PMNode[] = [];
@@ -227,31 +288,27 @@ class Merger {
       out.push(node);
       j = k + 1;
     }
-    for (; j < ins.length; j++) this.whole(ins[j]!.items, 'ins', out);
+    for (; j < ins.length; j++) this.emit(ins[j]!.items, 'ins', out);
   }
-}
-
-function changeMark(c: Change): PMMark {
-  return { type: c.kind === 'ins' ? INSERTION_MARK : DELETION_MARK, attrs: { author: c.author, change: c.change } };
 }
 
 function nodeJSON(n: CNode): PMNode {
   return n.attrs ? { type: n.type, attrs: n.attrs } : { type: n.type };
 }
 
-/** Adds a character to `out`, joined to the text node before it when marked alike. */
-function pushText(out: PMNode[], c: CChar, change: Change | undefined): void {
+/** Adds a run of text to `out`, joined to the text node before it when marked alike. */
+function pushText(out: PMNode[], t: CText, change: Change | undefined, merger: Merger): void {
   const last = out[out.length - 1] as (PMNode & { mk?: string; ck?: string }) | undefined;
-  const ck = change ? `${change.kind}${change.author}:${change.change}` : '';
-  if (last && last.type === 'text' && last.mk === c.mk && last.ck === ck) {
-    last.text += c.ch;
+  const ck = change ? `${change.kind}${change.author ?? '?'}:${change.change}` : '';
+  if (last && last.type === 'text' && last.mk === t.mk && last.ck === ck) {
+    last.text += t.text;
     return;
   }
-  const marks = [...(c.marks ?? []), ...(change ? [changeMark(change)] : [])];
-  const node: PMNode & { mk?: string; ck?: string } = { type: 'text', text: c.ch };
+  const marks = [...(t.marks ?? []), ...(change ? [merger.markOf(change)] : [])];
+  const node: PMNode & { mk?: string; ck?: string } = { type: 'text', text: t.text };
   if (marks.length > 0) node.marks = marks;
-  // Hidden while merging, dropped before the result leaves (non-enumerable: JSON skips them).
-  Object.defineProperty(node, 'mk', { value: c.mk, writable: true, enumerable: false });
+  // Kept while merging, never sent (not enumerable: JSON and structured clone skip them).
+  Object.defineProperty(node, 'mk', { value: t.mk, writable: true, enumerable: false });
   Object.defineProperty(node, 'ck', { value: ck, writable: true, enumerable: false });
   out.push(node);
 }
@@ -262,6 +319,7 @@ export function compareTrees(older: CNode, newer: CNode, authorship: CompareAuth
   const merger = new Merger(who);
   const content: PMNode[] = [];
   merger.merge(older.children, newer.children, content);
+  merger.finish();
   return { doc: { type: 'doc', content }, authors: who.authors, changes: merger.changes };
 }
 

@@ -6,9 +6,13 @@
 import * as Y from 'yjs';
 import { marksOf, type PMMark } from './yjsJson.js';
 
-/** One character of text, with its marks and the id of the Yjs item it is in. */
-export interface CChar {
-  ch: string;
+/**
+ * A run of text of one formatting written by one Yjs client with consecutive clocks: character
+ * `i` is the item (client, clock + i). Runs, not characters, so that the unchanged bulk of a
+ * large document costs no object per character.
+ */
+export interface CText {
+  text: string;
   marks: PMMark[] | undefined;
   /** The marks as a key: equal keys, equal formatting. */
   mk: string;
@@ -27,9 +31,9 @@ export interface CNode {
   key: string;
 }
 
-export type CItem = CChar | CNode;
+export type CItem = CText | CNode;
 
-export const isChar = (item: CItem): item is CChar => 'ch' in item;
+export const isText = (item: CItem): item is CText => 'text' in item;
 
 function textChars(text: Y.XmlText, out: CItem[]): void {
   const attributes: Record<string, unknown> = {};
@@ -44,8 +48,10 @@ function textChars(text: Y.XmlText, out: CItem[]): void {
       const marks = marksOf(attributes);
       const mk = marks ? JSON.stringify(marks) : '';
       const { client, clock } = item.id;
-      const str = content.str;
-      for (let i = 0; i < str.length; i++) out.push({ ch: str[i]!, marks, mk, client, clock: clock + i });
+      const last = out[out.length - 1];
+      // Items Yjs kept apart (typed at different times) join when nothing tells them apart here.
+      if (last && isText(last) && last.mk === mk && last.client === client && last.clock + last.text.length === clock) last.text += content.str;
+      else out.push({ text: content.str, marks, mk, client, clock });
     }
   }
 }
@@ -72,9 +78,9 @@ function keyOf(type: string, attrs: Record<string, unknown> | undefined, kids: r
   let key = `<${type} ${attrs ? JSON.stringify(attrs) : ''}>`;
   let mk = '';
   for (const k of kids) {
-    if (isChar(k)) {
+    if (isText(k)) {
       if (k.mk !== mk) key += `\u0001${(mk = k.mk)}\u0001`;
-      key += k.ch;
+      key += k.text;
     } else key += k.key;
   }
   return `${key}</>`;
