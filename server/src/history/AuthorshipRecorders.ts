@@ -151,10 +151,15 @@ export class AuthorshipRecorders {
       if (this.open.get(room.name) === recorder) this.open.delete(room.name);
     };
     room.onApplied((origins, updates) => {
-      for (const [i, origin] of origins.entries()) {
-        // Another instance's updates are recorded there; the server's own changes have nobody behind them.
-        if (origin.kind !== 'conn') continue;
-        recorder.noteUpdate(updates[i]!, attributedOf(origin.conn, room.presence.declaredName(origin.conn)));
+      try {
+        for (const [i, origin] of origins.entries()) {
+          // Another instance's updates are recorded there; the server's own changes have nobody behind them.
+          if (origin.kind !== 'conn') continue;
+          recorder.noteUpdate(updates[i]!, attributedOf(origin.conn, room.presence.declaredName(origin.conn)));
+        }
+      } catch (err) {
+        // Runs inside the write pipeline's apply step: attribution may be lost, the batch's acknowledgements must not be.
+        this.logger.warn({ doc: room.name, err }, 'reading who changed the document failed');
       }
     });
     return {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ImageBlobs } from '../../api/authorizedImages';
 import type { Comparison } from './compareApi';
 import { compareSchema, renderComparison } from './compareRender';
+import { loadImages } from './loadImages';
 
 function describe(c: Comparison, i: number): string {
   const change = c.changes[i]!;
@@ -24,14 +24,7 @@ export function CompareView({ comparison, title, imageSrc, fetchInit }: { compar
   useEffect(() => {
     setCurrent(null);
     root.current?.replaceChildren(renderComparison(schema, comparison, window.document));
-    const blobs = new ImageBlobs(fetchInit);
-    for (const img of root.current?.querySelectorAll('img') ?? []) {
-      const src = img.getAttribute('src');
-      if (!src?.includes('/files/')) continue;
-      img.removeAttribute('src');
-      blobs.load(src).then((blob) => (img.src = blob), () => img.setAttribute('data-loading', 'failed'));
-    }
-    return () => blobs.destroy();
+    return loadImages(root.current, fetchInit);
   }, [schema, comparison, fetchInit]);
 
   useEffect(() => {
