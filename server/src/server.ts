@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { ConversionPool } from './history/ConversionPool.js';
 import { DocumentService } from './history/DocumentService.js';
 import { VersionRecorders } from './history/VersionRecorders.js';
+import { AuthorshipRecorders } from './history/AuthorshipRecorders.js';
 import { DocumentQuota } from './files/DocumentQuota.js';
 import { FileCollector } from './files/FileCollector.js';
 import { createApi } from './http/api/router.js';
@@ -28,6 +29,7 @@ import { Shares } from './shares/Shares.js';
 import { createAuthRoutes } from './http/authRoutes.js';
 import { startSignIn } from './signin/startSignIn.js';
 import { wsWire } from './transport/frames.js';
+import type { RoomWatcher } from './rooms/ports.js';
 
 export interface TandemServer {
   readonly port: number;
@@ -42,6 +44,19 @@ export interface TandemServer {
   readonly files: FileCollector;
   /** Stop accepting, close sockets with 1001, flush, close the store. Idempotent. */
   stop(): Promise<void>;
+}
+
+/** Two watchers of one room (version history, compare's attribution) as one: both are told. */
+function bothWatchers(a: RoomWatcher, b: RoomWatcher): RoomWatcher {
+  return {
+    close: async () => {
+      await Promise.all([a.close(), b.close()]);
+    },
+    stop: () => {
+      a.stop();
+      b.stop();
+    },
+  };
 }
 
 function levelStore(config: Config, logger: Logger): KV {
@@ -102,8 +117,9 @@ export async function startServer(
     release: shared ? (name: string) => shared.lease.release(name) : undefined,
     onThinned: (name: string) => filesRef?.versionsThinned(name),
   });
+  const authorship = new AuthorshipRecorders(stores.authorship, logger);
   const registry = new RoomRegistry(
-    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: recorders.watch, policy: (doc, update, access, unapplied) => reviewUpdate(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), reviewWaitMs: config.redisTimeoutMs, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxPresenceBytes: config.maxPresenceBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: (room) => bothWatchers(recorders.watch(room), authorship.watch(room)), policy: (doc, update, access, unapplied) => reviewUpdate(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), reviewWaitMs: config.redisTimeoutMs, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxPresenceBytes: config.maxPresenceBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;
@@ -123,7 +139,7 @@ export async function startServer(
     throw err;
   }
   const quota = new DocumentQuota({ registry, files: stores.files, versions: stores.versions, documents: stores.documents, maxBytes: config.maxDocumentBytes });
-  const docs = new DocumentService(registry, stores, pool, quota, recorders);
+  const docs = new DocumentService(registry, stores, pool, quota, recorders, authorship);
   const shares = config.authSecret ? new Shares(config.authSecret, stores.shares) : undefined;
   const signIn = config.signIn && config.authSecret ? startSignIn(config, config.signIn, config.authSecret, stores, logger, now) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { DocSummary, DocumentIndex } from '../storage/kinds/documents.js';
-import { DELETED_CHANNEL, DOCS_KEY, fenceKey, leaseKey, logKey, peopleKey, sharesKey, snapKey, summaryKey, versionBodiesKey, versionLeaseKey, versionsKey } from './keys.js';
+import { authorsKey, DELETED_CHANNEL, DOCS_KEY, fenceKey, leaseKey, logKey, peopleKey, sharesKey, snapKey, summaryKey, versionBodiesKey, versionLeaseKey, versionsKey } from './keys.js';
 import type { RedisLink } from './RedisLink.js';
 import type { SharedFiles } from './SharedFiles.js';
 import { sharedStep } from './sharedStep.js';
@@ -55,7 +55,7 @@ export class SharedDocuments implements DocumentIndex {
   async deleteDocument(name: string): Promise<void> {
     await this.local.deleteDocument(name);
     await this.shared('deleting a document', async () => {
-      await this.link.command(['DEL', logKey(name), snapKey(name), leaseKey(name), fenceKey(name), versionsKey(name), versionBodiesKey(name), summaryKey(name), versionLeaseKey(name), sharesKey(name), peopleKey(name)]);
+      await this.link.command(['DEL', logKey(name), snapKey(name), leaseKey(name), fenceKey(name), versionsKey(name), versionBodiesKey(name), summaryKey(name), versionLeaseKey(name), sharesKey(name), peopleKey(name), authorsKey(name)]);
       await this.link.command(['ZREM', DOCS_KEY, name]);
       await this.files.deleteAll(name);
       await this.link.command(['PUBLISH', DELETED_CHANNEL, JSON.stringify({ name, from: this.instance })]);

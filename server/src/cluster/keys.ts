@@ -19,6 +19,8 @@
  *                                drops its cached copies
  *   tandem:{<name>}:shares       Hash: share-link id → its record (JSON)
  *   tandem:{<name>}:people       a document's people and general access (JSON; created with SET NX)
+ *   tandem:{<name>}:authors      Hash: `<client id>` → who wrote with it, `<client id>:<clock>` →
+ *                                who deleted a run of its items (JSON, as storage kind 'i')
  *   tandem:mine:<email>      Hash: document name → the person's entry (role, via people or link)
  *   tandem:session:<id>      a signed-in session's record (JSON; expires with it)
  *   tandem:login:<state>     a login transaction (JSON; expires; taken once with GETDEL)
@@ -43,6 +45,7 @@ export const fileTimesKey = (name: string): string => `${PREFIX}${name}}:files`;
 export const FILES_DELETED_CHANNEL = 'tandem:files-deleted';
 export const sharesKey = (name: string): string => `${PREFIX}${name}}:shares`;
 export const peopleKey = (name: string): string => `${PREFIX}${name}}:people`;
+export const authorsKey = (name: string): string => `${PREFIX}${name}}:authors`;
 export const mineKey = (email: string): string => `tandem:mine:${email}`;
 export const sessionKey = (id: string): string => `tandem:session:${id}`;
 export const loginKey = (state: string): string => `tandem:login:${state}`;

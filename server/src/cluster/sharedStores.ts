@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Stores } from '../storage/Stores.js';
 import type { Cluster } from './Cluster.js';
+import { SharedAuthorship } from './SharedAuthorship.js';
 import { SharedDocuments } from './SharedDocuments.js';
 import { SharedFiles } from './SharedFiles.js';
 import { SharedShares } from './SharedShares.js';
@@ -11,7 +12,7 @@ import { VersionLease } from './VersionLease.js';
 
 /**
  * The kinds every instance must answer alike (versions, the document list, files, share
- * links, sign-in sessions and login transactions), each wrapped so that it lives in Redis as well as in this instance's store; the
+ * links, sign-in sessions and login transactions, compare's attribution), each wrapped so that it lives in Redis as well as in this instance's store; the
  * update log and the cluster marks stay this instance's own (the shared log is the Cluster's).
  * The server calls this once, at start, with REDIS_URL: nothing above storage asks whether
  * Redis exists. `lease` decides which instance records a document's automatic versions.
@@ -31,6 +32,7 @@ export function sharedStores(local: Stores, cluster: Cluster, logger: Logger, no
     sessions: new SharedSessions(local.sessions, link, now),
     logins: new SharedLogins(link, now),
     people: new SharedPeople(local.people, link),
+    authorship: new SharedAuthorship(local.authorship, link, logger),
     lease: new VersionLease(link, instance, logger),
   };
 }

@@ -5,6 +5,8 @@ import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { DocSummary, DocumentIndex } from '../storage/kinds/documents.js';
 import type { VersionMeta, VersionStore } from '../storage/kinds/versions.js';
+import { noAuthorship, type Authorship } from '../storage/kinds/authorship.js';
+import type { CompareResult } from './compare.js';
 import type { ConversionPool } from './ConversionPool.js';
 import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 import type { VersionRecorders } from './VersionRecorders.js';
@@ -36,6 +38,8 @@ export class DocumentService {
     private readonly quota?: DocumentQuota | undefined,
     /** The version recorders of open documents (absent: version history is off). */
     private readonly recorders?: VersionRecorders | undefined,
+    /** Who wrote and deleted what (compare's attribution; absent: every change is "Unknown"). */
+    private readonly authorship?: { read(name: string): Promise<Authorship> } | undefined,
   ) {}
 
   /**
@@ -142,6 +146,19 @@ export class DocumentService {
   async exportVersion(name: string, id: number, format: ExportFormat, suggestions: SuggestionsView = 'accepted'): Promise<Uint8Array | string> {
     const state = await this.versionBody(name, id);
     return this.pool.run({ op: 'export', state, format, title: name, suggestions });
+  }
+
+  /**
+   * Two versions (or a version and the document now, `'now'`) as one document with what changed
+   * between them marked and attributed; the older one first, whichever order they are asked in.
+   */
+  async compare(name: string, from: number, to: number | 'now'): Promise<CompareResult> {
+    await this.require(name);
+    const [a, b] = to !== 'now' && to < from ? [to, from] : [from, to];
+    const older = await this.versionBody(name, a);
+    const newer = b === 'now' ? await this.withRoom(name, async (room) => room.wholeState()) : await this.versionBody(name, b);
+    const recorded = this.authorship ? await this.authorship.read(name) : noAuthorship();
+    return this.pool.run({ op: 'compare', older, newer, authorship: { clients: [...recorded.clients], deletions: recorded.deletions } });
   }
 
   /**

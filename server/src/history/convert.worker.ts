@@ -4,6 +4,7 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { fileRefs } from '../files/fileRefs.js';
+import { compareStates } from './compare.js';
 import { ConversionError, digest, exportState, importChange, restoreChange } from './formats.js';
 import type { Job, JobResult } from './jobs.js';
 
@@ -33,6 +34,8 @@ function run(job: Job): unknown {
       return restoreChange(job.state, job.version);
     case 'digest':
       return digest(job.state);
+    case 'compare':
+      return compareStates(job.older, job.newer, job.authorship);
     case 'fileRefs':
       return { refs: [...fileRefs(job.state)], stateVector: Y.encodeStateVectorFromUpdate(job.state) };
   }

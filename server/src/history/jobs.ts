@@ -1,3 +1,4 @@
+import type { CompareAuthorship, CompareResult } from './compare.js';
 import type { Digest } from './formats.js';
 import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 
@@ -8,7 +9,9 @@ export type Job =
   | { op: 'restore'; state: Uint8Array; version: Uint8Array }
   | { op: 'digest'; state: Uint8Array }
   /** Uploaded files a state refers to (files/fileRefs.ts), and the state's state vector. */
-  | { op: 'fileRefs'; state: Uint8Array };
+  | { op: 'fileRefs'; state: Uint8Array }
+  /** Two states as one document with what changed marked and attributed (history/compare.ts). */
+  | { op: 'compare'; older: Uint8Array; newer: Uint8Array; authorship: CompareAuthorship };
 
 export interface JobValue {
   export: Uint8Array | string;
@@ -16,6 +19,7 @@ export interface JobValue {
   restore: Uint8Array;
   digest: Digest;
   fileRefs: { refs: string[]; stateVector: Uint8Array };
+  compare: CompareResult;
 }
 
 /** `started`: the worker has begun the job (the timeout counts from then, not from a worker's start-up). */

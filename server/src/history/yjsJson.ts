@@ -21,7 +21,7 @@ export interface PMNode {
   text?: string;
 }
 
-function marksOf(attributes: Record<string, unknown> | undefined): PMMark[] | undefined {
+export function marksOf(attributes: Record<string, unknown> | undefined): PMMark[] | undefined {
   if (!attributes) return undefined;
   const marks: PMMark[] = [];
   for (const [key, value] of Object.entries(attributes)) {

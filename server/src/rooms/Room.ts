@@ -14,8 +14,8 @@ import { RoomDocument } from './RoomDocument.js';
 import { StoredLog } from './StoredLog.js';
 import { WritePipeline } from './WritePipeline.js';
 
-/** Told of the changes applied to a room: where each update came from, in order. */
-export type AppliedListener = (origins: readonly UpdateOrigin[]) => void;
+/** Told of the changes applied to a room: where each update came from, in order, and the updates. */
+export type AppliedListener = (origins: readonly UpdateOrigin[], updates: readonly Uint8Array[]) => void;
 
 export interface RoomDeps {
   store: UpdateStore;
@@ -248,7 +248,7 @@ export class Room {
   private handleApplied(updates: readonly Uint8Array[], origins: readonly UpdateOrigin[]): void {
     this.fanOut(updates, origins);
     this.lastChangeAt = Date.now();
-    for (const listener of this.appliedListeners) listener(origins);
+    for (const listener of this.appliedListeners) listener(origins, updates);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { KV } from './kv/KV.js';
+import { AuthorshipRecords, type AuthorshipStore } from './kinds/authorship.js';
 import { Documents, type DocumentIndex } from './kinds/documents.js';
 import { Files, type FileStore } from './kinds/files.js';
 import { ClusterMarks, type ClusterMarkStore } from './kinds/marks.js';
@@ -28,6 +29,8 @@ export interface Stores {
   readonly logins: LoginStore;
   /** Sign-in: each document's people and general access, and each person's list. */
   readonly people: PeopleStore;
+  /** Who wrote with each Yjs client id, and who deleted what (compare's attribution). */
+  readonly authorship: AuthorshipStore;
 }
 
 export function storesOver(kv: KV): Stores {
@@ -43,5 +46,6 @@ export function storesOver(kv: KV): Stores {
     sessions: new Sessions(kv),
     logins: new LoginTransactions(kv),
     people: new PeopleRecords(kv),
+    authorship: new AuthorshipRecords(kv),
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { metaKey, seqOfUpdateKey, updateKey, updateRange } from './keys.js';
+import { authorKey, authorshipRange, deleterKey, docRange, metaKey, readAuthorshipKey, seqOfUpdateKey, updateKey, updateRange } from './keys.js';
 
 test('update keys sort by sequence number', () => {
   const seqs = [0, 1, 2, 255, 256, 65535, 65536, 2 ** 32, 2 ** 40 + 3];
@@ -81,4 +81,17 @@ test('sign-in kinds: people under the document (deleted with it), sessions, logi
   assert.ok(inside(mineKey('p@e.com', 'a/b'), r));
   assert.ok(!inside(mineKey('p@e.com.au', 'a'), r), 'one person\'s list never holds another\'s');
   assert.equal(nameOfMineKey(mineKey('p@e.com', 'a/b c')), 'a/b c');
+});
+
+test('authorship keys: d 00 name 00 i 00 client (and clock), inside the document, read back by length', () => {
+  assert.deepEqual([...authorKey('x', 258)], [0x64, 0, 0x78, 0, 0x69, 0, 0, 0, 0, 0, 0, 0, 1, 2]);
+  const range = authorshipRange('x');
+  const keys = [authorKey('x', 1), deleterKey('x', 1, 0), deleterKey('x', 1, 2 ** 40), authorKey('x', 2 ** 32 - 1), deleterKey('x', 2 ** 32 - 1, 5)];
+  assert.deepEqual([...keys].sort(Buffer.compare), keys);
+  for (const k of keys) {
+    assert.ok(Buffer.compare(k, range.gte) >= 0 && Buffer.compare(k, range.lt) < 0);
+    assert.ok(Buffer.compare(k, docRange('x').gte) >= 0 && Buffer.compare(k, docRange('x').lt) < 0);
+  }
+  assert.deepEqual(keys.map((k) => readAuthorshipKey(k, range.gte.length)), [{ client: 1 }, { client: 1, clock: 0 }, { client: 1, clock: 2 ** 40 }, { client: 2 ** 32 - 1 }, { client: 2 ** 32 - 1, clock: 5 }]);
+  assert.ok(Buffer.compare(authorKey('x/y', 1), range.lt) >= 0 || Buffer.compare(authorKey('x/y', 1), range.gte) < 0);
 });

@@ -15,6 +15,10 @@
  *                                     files stored before times were kept have none
  *   link:     'd' 00 <name> 00 'l' 00 <share id, UTF-8>   JSON: a share link's record
  *   people:   'd' 00 <name> 00 'p'     JSON: the document's people and general access (sign-in)
+ *   author:   'd' 00 <name> 00 'i' 00 <Yjs client id u64 BE>   JSON: who wrote with that client id
+ *   deleter:  'd' 00 <name> 00 'i' 00 <client u64 BE> <clock u64 BE>   JSON: who deleted a run of
+ *                                     that client's items from that clock on (length and who);
+ *                                     both are compare's attribution (history/), told apart by length
  * Outside documents (sign-in), one byte for the kind, then 00:
  *   session:  'a' 00 <session id, UTF-8>   JSON: a signed-in session (who, until when)
  *   login:    'x' 00 <state, UTF-8>        JSON: a login transaction (nonce, PKCE verifier, next)
@@ -212,4 +216,27 @@ export function mineRange(email: string): { gte: Buffer; lt: Buffer } {
 export function nameOfMineKey(key: Buffer): string {
   const end = key.indexOf(0, 2);
   return key.subarray(end + 1).toString('utf8');
+}
+
+const I = 0x69; // 'i'
+
+/** Who wrote with a Yjs client id in the document (compare's attribution). */
+export function authorKey(name: string, client: number): Buffer {
+  return updateKeyFrom(idRange(name, I).gte, client);
+}
+
+/** Who deleted a run of `client`'s items starting at `clock` (compare's attribution). */
+export function deleterKey(name: string, client: number, clock: number): Buffer {
+  return updateKeyFrom(authorKey(name, client), clock);
+}
+
+/** [gte, lt) of every author and deleter key of `name`. */
+export function authorshipRange(name: string): { gte: Buffer; lt: Buffer } {
+  return idRange(name, I);
+}
+
+/** An author key's client id, or a deleter key's client id and clock (told apart by length). */
+export function readAuthorshipKey(key: Buffer, prefixLength: number): { client: number; clock?: number } {
+  const client = Number(key.readBigUInt64BE(prefixLength));
+  return key.length >= prefixLength + 16 ? { client, clock: Number(key.readBigUInt64BE(prefixLength + 8)) } : { client };
 }

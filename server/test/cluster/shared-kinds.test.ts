@@ -1,4 +1,4 @@
-// The kinds every instance shares (versions, the document list, files, share links) pass the
+// The kinds every instance shares (versions, the document list, files, share links, authorship) pass the
 // same contract suites as the local ones (test/storage/contracts.ts) when wrapped for Redis
 // (cluster/sharedStores.ts), against a real redis-server. "Reopen" is another instance: a fresh
 // local store on the same Redis, so what it answers came through Redis.
@@ -10,6 +10,7 @@ import { Metrics } from '../../src/metrics.js';
 import { MemoryKV } from '../../src/storage/kv/MemoryKV.js';
 import { storesOver, type Stores } from '../../src/storage/Stores.js';
 import { documentsContract, filesContract, peopleContract, sessionsContract, sharesContract, versionsContract, type Backend } from '../storage/contracts.js';
+import { authorshipContract } from '../storage/authorship.contract.js';
 import { startRedis, type RedisServer } from './support/redis.js';
 
 let redis: RedisServer;
@@ -60,3 +61,4 @@ filesContract([redisBackend]);
 sharesContract([redisBackend]);
 sessionsContract([redisBackend]);
 peopleContract([redisBackend]);
+authorshipContract([redisBackend]);

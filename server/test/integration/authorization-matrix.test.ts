@@ -97,6 +97,7 @@ const CALLS: Record<string, (f: Fixture) => { path: string; body?: BodyInit; typ
   'POST api/docs/:name/versions': (f) => ({ path: `/api/docs/${enc(f.name)}/versions`, body: JSON.stringify({ name: 'Named' }), type: 'application/json' }),
   'GET api/docs/:name/versions/:id/export': (f) => ({ path: `/api/docs/${enc(f.name)}/versions/${f.versionId}/export?format=md` }),
   'POST api/docs/:name/versions/:id/restore': (f) => ({ path: `/api/docs/${enc(f.name)}/versions/${f.versionId}/restore` }),
+  'GET api/docs/:name/compare': (f) => ({ path: `/api/docs/${enc(f.name)}/compare?from=${f.versionId}&to=now` }),
   'POST api/docs/:name/files': (f) => ({ path: `/api/docs/${enc(f.name)}/files`, body: PNG, type: 'image/png' }),
   'GET files/:name/:sha256': (f) => ({ path: `/files/${enc(f.name)}/${f.sha256}` }),
   'GET api/docs/:name/shares': (f) => ({ path: `/api/docs/${enc(f.name)}/shares` }),

@@ -43,10 +43,22 @@ async function restore(r: ApiRequest): Promise<void> {
   sendJson(r.res, 200, { restored: r.params.id, before: before === null ? null : String(before) });
 }
 
+/** `?from=<version id>&to=<version id|now>`: the two versions as one document, changes marked and attributed. */
+async function compare(r: ApiRequest): Promise<void> {
+  const id = (raw: string | null, what: string) => {
+    if (raw === null || !/^\d{1,16}$/.test(raw)) throw new ApiError(400, `${what} must be a version id`);
+    return Number(raw);
+  };
+  const from = id(r.query.get('from'), 'from');
+  const to = r.query.get('to') === 'now' ? 'now' : id(r.query.get('to'), 'to (or "now")');
+  sendJson(r.res, 200, await r.deps.docs.compare(r.name, from, to));
+}
+
 // Version history needs write, as in Google Docs: an old version may hold what a reader must not see now.
 export const versionRoutes: Route[] = [
   { method: 'GET', path: 'api/docs/:name/versions', access: 'write', handle: list },
   { method: 'POST', path: 'api/docs/:name/versions', access: 'write', handle: create },
   { method: 'GET', path: 'api/docs/:name/versions/:id/export', access: 'write', handle: exportVersion },
   { method: 'POST', path: 'api/docs/:name/versions/:id/restore', access: 'write', handle: restore },
+  { method: 'GET', path: 'api/docs/:name/compare', access: 'write', handle: compare },
 ];

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import { useReturnFocus } from '../a11y';
 import { ApiFailure, TandemApi, type DocNode, type VersionInfo } from '../../api/TandemApi';
 import { fileFetchInit, imageUrl } from '../../api/authorizedImages';
+import { CompareView } from './CompareView';
+import { fetchComparison, type Comparison } from './compareApi';
 import { RestoreConfirm } from './RestoreConfirm';
 import { VersionPreview } from './VersionPreview';
 import { versionTimes } from './versionTimes';
@@ -33,7 +35,8 @@ interface Toast {
  * Version history of a document (needs a write token): the list (time, who, name), a preview of
  * one version rendered as the editor renders it, with what that version changed since the one
  * before; Restore (asked for first, a new change every peer receives, undoable from the toast),
- * and Name this version.
+ * Name this version, and Compare: the selected version against now or another version, word by
+ * word with who changed what (CompareView).
  */
 export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProps) {
   const [versions, setVersions] = useState<VersionInfo[] | null>(null);
@@ -45,6 +48,9 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
   const [toast, setToast] = useState<Toast | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  /** Compare: the other side of the selected version ('now' or a version id), and the answer. */
+  const [compareTo, setCompareTo] = useState('now');
+  const [comparison, setComparison] = useState<{ result: Comparison; title: string } | null>(null);
   const bodies = useRef(new Map<string, Promise<DocNode>>());
   const returnFocus = useReturnFocus();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -94,6 +100,7 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
 
   const olderId = selected && versions ? versions[versions.findIndex((v) => v.id === selected.id) + 1]?.id : undefined;
   useEffect(() => {
+    setComparison(null);
     if (!selected) return;
     let live = true;
     setPreview(null);
@@ -105,6 +112,20 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
       live = false;
     };
   }, [selected, olderId, body]);
+
+  const compare = async (from: VersionInfo) => {
+    setBusy(true);
+    setError('');
+    try {
+      const other = versions?.find((v) => v.id === compareTo);
+      const result = await fetchComparison(url, token, document, from.id, compareTo);
+      setComparison({ result, title: `Changes between the version of ${when(from)} and ${other ? `the version of ${when(other)}` : 'now'}` });
+    } catch (err) {
+      setError(unreachable(err) ? OFFLINE : (err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const act = async (what: () => Promise<Toast>) => {
     setBusy(true);
@@ -172,6 +193,19 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
           <div className="tandem-history__actions">
             <button type="button" onClick={() => setConfirming(true)} aria-expanded={confirming} disabled={busy || offline}>Restore this version</button>
           </div>
+          <div className="tandem-compare__pick">
+            <label>
+              Compare with{' '}
+              <select value={compareTo} onChange={(e) => setCompareTo(e.target.value)} aria-label="Compare with">
+                <option value="now">Now</option>
+                {(versions ?? []).filter((v) => v.id !== selected.id).map((v) => (
+                  <option key={v.id} value={v.id}>{v.name ? `${v.name} (${when(v)})` : when(v)}</option>
+                ))}
+              </select>
+            </label>
+            <button type="button" onClick={() => void compare(selected)} disabled={busy || offline}>Compare</button>
+            {comparison && <button type="button" onClick={() => setComparison(null)}>Back to preview</button>}
+          </div>
           {confirming && (
             <RestoreConfirm
               when={when(selected)}
@@ -180,8 +214,14 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
               onCancel={() => setConfirming(false)}
             />
           )}
-          {olderId && <p className="tandem-history__legend"><span className="tandem-history__key--added">Added</span> and <span className="tandem-history__key--removed">removed</span> since the version before</p>}
-          {preview === null ? <p>Loading…</p> : <VersionPreview version={preview.version} before={preview.before} imageSrc={imageSrc} fetchInit={fetchInit} />}
+          {comparison ? (
+            <CompareView comparison={comparison.result} title={comparison.title} imageSrc={imageSrc} fetchInit={fetchInit} />
+          ) : (
+            <>
+              {olderId && <p className="tandem-history__legend"><span className="tandem-history__key--added">Added</span> and <span className="tandem-history__key--removed">removed</span> since the version before</p>}
+              {preview === null ? <p>Loading…</p> : <VersionPreview version={preview.version} before={preview.before} imageSrc={imageSrc} fetchInit={fetchInit} />}
+            </>
+          )}
         </section>
       )}
       <div className="tandem-history__toast" role="status">

@@ -2,7 +2,7 @@ import { getSchema } from '@tiptap/core';
 import { DOMSerializer, type Schema } from '@tiptap/pm/model';
 import { tandemExtensions } from '@tandem/schema';
 import { useEffect, useMemo, useRef } from 'react';
-import { ImageBlobs } from '../../api/authorizedImages';
+import { loadImages } from './loadImages';
 import { diffBlocks, type DiffBlock } from '../../content/blockDiff';
 import type { DocNode } from '../../api/TandemApi';
 
@@ -52,15 +52,7 @@ export function VersionPreview({ version, before, imageSrc, fetchInit }: { versi
   const schema = useMemo(() => getSchema(tandemExtensions({ imageSrc })), [imageSrc]);
   useEffect(() => {
     root.current?.replaceChildren(render(schema, diffBlocks(before, version), window.document));
-    // Images load with the credential in a header and show as blob: URLs, never with a token in their address.
-    const blobs = new ImageBlobs(fetchInit);
-    for (const img of root.current?.querySelectorAll('img') ?? []) {
-      const src = img.getAttribute('src');
-      if (!src?.includes('/files/')) continue;
-      img.removeAttribute('src');
-      blobs.load(src).then((blob) => (img.src = blob), () => img.setAttribute('data-loading', 'failed'));
-    }
-    return () => blobs.destroy();
+    return loadImages(root.current, fetchInit);
   }, [schema, version, before, fetchInit]);
   return <div ref={root} className="tandem-doc tandem-history__doc" />;
 }

@@ -1,0 +1,4 @@
+import { localBackends } from './contracts.js';
+import { authorshipContract } from './authorship.contract.js';
+
+authorshipContract(localBackends);
