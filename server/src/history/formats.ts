@@ -19,9 +19,18 @@ import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
 export { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportKind, type ImportMode } from './formatTypes.js';
 import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 
-/** Content that cannot be converted (bad Markdown/HTML/update): the request's fault, a 400. */
+/**
+ * Content that cannot be converted (bad Markdown/HTML/update): the request's fault, a 400, or
+ * the status that says more (a .docx: 413 too large, 415 not one, 422 unreadable).
+ */
 export class ConversionError extends Error {
   override name = 'ConversionError';
+  constructor(
+    message: string,
+    readonly status: 400 | 413 | 415 | 422 = 400,
+  ) {
+    super(message);
+  }
 }
 
 let cached: { schema: Schema; markdown: MarkdownManager; extensions: ReturnType<typeof tandemExtensions> } | undefined;
@@ -107,7 +116,7 @@ export function exportState(state: Uint8Array, format: ExportFormat, title: stri
 }
 
 /** Imported content as top-level ProseMirror nodes of the schema. */
-function parseImport(kind: 'markdown' | 'html', text: string): PMNode[] {
+export function parseImport(kind: 'markdown' | 'html', text: string): PMNode[] {
   try {
     const json = (kind === 'markdown' ? tools().markdown.parse(text) : generateJSON(text, tools().extensions)) as PMNode;
     return knownNode(json).toJSON().content ?? [];
@@ -121,7 +130,7 @@ function parseImport(kind: 'markdown' | 'html', text: string): PMNode[] {
  * of `current`, by a fresh client ID. Top-level blocks equal at the start and the end are left
  * alone, so a restore touches only what differs (and carets elsewhere stay put).
  */
-function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMode, also?: (doc: Y.Doc) => void): Uint8Array {
+export function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMode, also?: (doc: Y.Doc) => void): Uint8Array {
   const doc = docOf(current);
   try {
     const before = Y.encodeStateVector(doc);

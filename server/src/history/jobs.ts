@@ -19,4 +19,4 @@ export interface JobValue {
 }
 
 /** `started`: the worker has begun the job (the timeout counts from then, not from a worker's start-up). */
-export type JobResult = { id: number; started: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; bad: boolean; message: string };
+export type JobResult = { id: number; started: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; bad: boolean; status?: 400 | 413 | 415 | 422; message: string };
