@@ -4,7 +4,10 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { fileRefs } from '../files/fileRefs.js';
-import { ConversionError, digest, exportState, importChange, restoreChange } from './formats.js';
+import { ConversionError, changeTo, digest, exportState, importChange, restoreChange, stateToJSON } from './formats.js';
+import { stateToDocx } from './docx/export.js';
+import { imageFiles } from './docx/images.js';
+import { docxToBlocks } from './docx/import.js';
 import type { Job, JobResult } from './jobs.js';
 
 /**
@@ -23,7 +26,7 @@ export function lowerThisThreadsPriority(): void {
 }
 lowerThisThreadsPriority();
 
-function run(job: Job): unknown {
+async function run(job: Job): Promise<unknown> {
   switch (job.op) {
     case 'export':
       return exportState(job.state, job.format, job.title);
@@ -33,18 +36,27 @@ function run(job: Job): unknown {
       return restoreChange(job.state, job.version);
     case 'digest':
       return digest(job.state);
+    case 'docxImages':
+      return imageFiles(stateToJSON(job.state), job.name);
+    case 'exportDocx':
+      return stateToDocx(job.state, job.title, job.name, job.images);
+    case 'importDocx': {
+      const { nodes, files, notes } = await docxToBlocks(job.body, job.name, job.limits);
+      return { update: changeTo(job.state, nodes, job.mode), files, notes };
+    }
     case 'fileRefs':
       return { refs: [...fileRefs(job.state)], stateVector: Y.encodeStateVectorFromUpdate(job.state) };
   }
 }
 
-parentPort!.on('message', ({ id, job }: { id: number; job: Job }) => {
+parentPort!.on('message', async ({ id, job }: { id: number; job: Job }) => {
   parentPort!.postMessage({ id, started: true } satisfies JobResult);
   let reply: JobResult;
   try {
-    reply = { id, ok: true, value: run(job) };
+    reply = { id, ok: true, value: await run(job) };
   } catch (err) {
-    reply = { id, ok: false, bad: err instanceof ConversionError, message: err instanceof Error ? err.message : String(err) };
+    const bad = err instanceof ConversionError;
+    reply = { id, ok: false, bad, ...(bad ? { status: err.status } : {}), message: err instanceof Error ? err.message : String(err) };
   }
   const value = 'ok' in reply && reply.ok ? reply.value : undefined;
   parentPort!.postMessage(reply, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []);

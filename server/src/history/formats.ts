@@ -92,6 +92,7 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.ch
 /** Converts a state to `format`. HTML comes from the schema's own serializer, so only its tags. */
 export function exportState(state: Uint8Array, format: ExportFormat, title: string): Uint8Array | string {
   if (format === 'yjs') return state;
+  if (format === 'docx') throw new Error('a .docx is made by docx/export.ts (its images are read first)');
   if (format === 'json') {
     // The body and its comment threads (DESIGN.md, "review: comments": `{ doc, threads }`).
     const doc = docOf(state);
@@ -165,6 +166,7 @@ export function importChange(current: Uint8Array, kind: ImportKind, body: Uint8A
     }
     return body;
   }
+  if (kind === 'docx') throw new Error('a .docx is imported by docx/import.ts (its images are stored first)');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
   checkImportLimits(kind, text, (reason) => new ConversionError(reason));
   return changeTo(current, parseImport(kind, text), mode);

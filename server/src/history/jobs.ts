@@ -1,4 +1,5 @@
 import type { Digest } from './formats.js';
+import type { DocxImport, DocxImportLimits } from './docx/import.js';
 import type { ExportFormat, ImportKind, ImportMode } from './formatTypes.js';
 
 /** What the conversion worker does, and what each job answers. */
@@ -7,6 +8,10 @@ export type Job =
   | { op: 'import'; state: Uint8Array; kind: ImportKind; body: Uint8Array; mode: ImportMode }
   | { op: 'restore'; state: Uint8Array; version: Uint8Array }
   | { op: 'digest'; state: Uint8Array }
+  /** The document's own files its images show (a .docx export embeds them). */
+  | { op: 'docxImages'; state: Uint8Array; name: string }
+  | { op: 'exportDocx'; state: Uint8Array; title: string; name: string; images: Map<string, Uint8Array> }
+  | { op: 'importDocx'; state: Uint8Array; body: Uint8Array; mode: ImportMode; name: string; limits: DocxImportLimits }
   /** Uploaded files a state refers to (files/fileRefs.ts), and the state's state vector. */
   | { op: 'fileRefs'; state: Uint8Array };
 
@@ -15,6 +20,9 @@ export interface JobValue {
   import: Uint8Array;
   restore: Uint8Array;
   digest: Digest;
+  docxImages: string[];
+  exportDocx: Uint8Array;
+  importDocx: { update: Uint8Array; files: DocxImport['files']; notes: string[] };
   fileRefs: { refs: string[]; stateVector: Uint8Array };
 }
 
