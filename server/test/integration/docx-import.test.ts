@@ -48,6 +48,7 @@ async function wordFile(): Promise<Uint8Array> {
               new TextRun({ text: ' struck', strike: true }),
               new TextRun({ text: ' marked', highlight: 'yellow' }),
               new TextRun({ text: ' code', style: 'InlineCode' }),
+              new TextRun({ text: ' tinted', color: 'FF0000' }),
               new ExternalHyperlink({ link: 'https://example.com/word', children: [new TextRun(' linked')] }),
             ],
           }),
@@ -106,6 +107,7 @@ test('a .docx written by the docx library comes in with every kind of element, i
   assert.equal(textWith('strike'), ' struck');
   assert.equal(textWith('highlight'), ' marked');
   assert.equal(textWith('code'), ' code');
+  assert.equal(nodes.find((n) => n.marks?.some((m) => m.type === 'textStyle' && m.attrs?.color === '#ff0000'))?.text, ' tinted');
   assert.equal(nodes.find((n) => n.marks?.some((m) => m.type === 'link' && m.attrs?.href === 'https://example.com/word'))?.text, ' linked');
   for (const type of ['bulletList', 'orderedList', 'taskList', 'table', 'tableHeader', 'tableCell', 'codeBlock', 'blockquote', 'horizontalRule']) assert.ok(of(type).length > 0, type);
   assert.deepEqual(of('taskItem').map((n) => n.attrs?.checked), [true, false]);

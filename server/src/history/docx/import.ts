@@ -5,7 +5,7 @@
  * - The archive is opened by zip.ts (sizes checked, inflation capped) and handed to mammoth as
  *   its parts, so mammoth's own zip reader never runs on the upload.
  * - Styles this server writes on export (export.ts) come back as what they were: task items,
- *   code blocks, inline code, quotes, horizontal rules.
+ *   code blocks, inline code, quotes, horizontal rules; text colours through colors.ts.
  * - Images become the document's own files (`/files/<name>/<sha256>`): returned here, stored by
  *   the caller before the change is applied; one that is not PNG/JPEG/GIF/WebP or is over
  *   MAX_FILE_BYTES is left out, and the notes say so.
@@ -18,6 +18,7 @@ import { detectImageType } from '../../files/imageType.js';
 import { checkImportLimits } from '../importLimits.js';
 import { ConversionError, parseImport } from '../formats.js';
 import type { PMNode } from '../yjsJson.js';
+import { colorRuns, colorSpans } from './colors.js';
 import { STYLE } from './styles.js';
 import { readZip } from './zip.js';
 
@@ -80,6 +81,10 @@ const has = (parts: Map<string, Uint8Array>, name: string, re: RegExp): boolean 
 /** The .docx `bytes` as blocks, with the images to store and the notes to show. */
 export async function docxToBlocks(bytes: Uint8Array, documentName: string, limits: DocxImportLimits): Promise<DocxImport> {
   const parts = readZip(bytes, limits.maxBytes);
+  const body = parts.get('word/document.xml');
+  const colored = body ? colorRuns(decoder.decode(body)) : { xml: '', styleMap: [] };
+  const read = new Map(parts);
+  if (body) read.set('word/document.xml', new TextEncoder().encode(colored.xml));
   const files = new Map<string, Uint8Array>();
   const notes: string[] = [];
   let dropped = 0;
@@ -96,12 +101,12 @@ export async function docxToBlocks(bytes: Uint8Array, documentName: string, limi
   let html: string;
   try {
     // `file` is mammoth's own (untyped) input for an opened archive (lib/unzip.js).
-    const input = { file: partsFile(parts) } as unknown as Parameters<typeof mammoth.convertToHtml>[0];
-    html = (await mammoth.convertToHtml(input, { styleMap: STYLE_MAP, convertImage, ignoreEmptyParagraphs: false, externalFileAccess: false })).value;
+    const input = { file: partsFile(read) } as unknown as Parameters<typeof mammoth.convertToHtml>[0];
+    html = (await mammoth.convertToHtml(input, { styleMap: [...STYLE_MAP, ...colored.styleMap], convertImage, ignoreEmptyParagraphs: false, externalFileAccess: false })).value;
   } catch (err) {
     throw new ConversionError(`the .docx cannot be read: ${(err as Error).message}`, 422);
   }
-  html = taskItems(html).replace(new RegExp(`<img[^>]*src="${DROPPED}"[^>]*>`, 'g'), '');
+  html = colorSpans(taskItems(html)).replace(new RegExp(`<img[^>]*src="${DROPPED}"[^>]*>`, 'g'), '');
   checkImportLimits('html', html, (reason) => new ConversionError(reason.replace('the HTML', 'the .docx'), 413));
   if (dropped > 0) notes.push(`${dropped} image${dropped === 1 ? ' was' : 's were'} left out: only PNG, JPEG, GIF and WebP images up to ${limits.maxFileBytes} bytes (MAX_FILE_BYTES) are imported.`);
   if (has(parts, 'word/comments.xml', /<w:comment\b/)) notes.push('Word comments were not imported.');

@@ -45,7 +45,7 @@ export function wordColor(value: unknown): string | undefined {
   }
   const rgb = /^rgba?\(([^)]*)\)$/.exec(color);
   if (rgb) {
-    const channels = rgb[1]!.split(',').slice(0, 3).map((c) => (c.trim().endsWith('%') ? parseFloat(c) * 2.55 : parseFloat(c)));
+    const channels = rgb[1]!.split(',').slice(0, 3).map((c) => (c.trim().endsWith('%') ? (parseFloat(c) * 255) / 100 : parseFloat(c)));
     return channels.map((c) => Math.max(0, Math.min(255, Math.round(c))).toString(16).padStart(2, '0')).join('').toUpperCase();
   }
   return NAMED[color];
