@@ -5,9 +5,6 @@ import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { fileRefs } from '../files/fileRefs.js';
 import { ConversionError, changeTo, digest, exportState, importChange, restoreChange, stateToJSON } from './formats.js';
-import { stateToDocx } from './docx/export.js';
-import { imageFiles } from './docx/images.js';
-import { docxToBlocks } from './docx/import.js';
 import type { Job, JobResult } from './jobs.js';
 
 /**
@@ -36,12 +33,13 @@ async function run(job: Job): Promise<unknown> {
       return restoreChange(job.state, job.version);
     case 'digest':
       return digest(job.state);
+    // The .docx libraries load on the first .docx job, not with every worker (digests included).
     case 'docxImages':
-      return imageFiles(stateToJSON(job.state), job.name);
+      return (await import('./docx/images.js')).imageFiles(stateToJSON(job.state), job.name);
     case 'exportDocx':
-      return stateToDocx(job.state, job.title, job.name, job.images);
+      return (await import('./docx/export.js')).stateToDocx(job.state, job.title, job.name, job.images);
     case 'importDocx': {
-      const { nodes, files, notes } = await docxToBlocks(job.body, job.name, job.limits);
+      const { nodes, files, notes } = await (await import('./docx/import.js')).docxToBlocks(job.body, job.name, job.limits);
       return { update: changeTo(job.state, nodes, job.mode), files, notes };
     }
     case 'fileRefs':
