@@ -48,7 +48,9 @@ export function FileMenu(props: FileMenuProps) {
   const [why, setWhy] = useState<string | null>(null);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
-  const [canImport, setCanImport] = useState(false);
+  /** What this credential may do with the document, once the server has said (`data-access` on the menu). */
+  const [access, setAccess] = useState<'unknown' | 'read' | 'comment' | 'write'>('unknown');
+  const canImport = access === 'write';
   const [chosen, setChosen] = useState<File | null>(null);
   const [imported, setImported] = useState<ImportResult | null>(null);
 
@@ -58,7 +60,7 @@ export function FileMenu(props: FileMenuProps) {
     const stop = new AbortController();
     void TandemApi.forServer(props.url, props.token)
       .access(props.document, stop.signal)
-      .then((access) => setCanImport(access?.kind === 'granted' && access.mode === 'write'), () => undefined);
+      .then((granted) => setAccess(granted?.kind === 'granted' ? granted.mode : 'unknown'), () => undefined);
     return () => stop.abort();
   }, [props.url, props.token, props.document, offline]);
 
@@ -99,7 +101,7 @@ export function FileMenu(props: FileMenuProps) {
         File
       </button>
       {open && (
-        <div className="tandem-filemenu__menu" role="menu" aria-label="File" onKeyDown={(e) => moveInMenu(e) || (e.key === 'Tab' && setOpen(false))}>
+        <div className="tandem-filemenu__menu" role="menu" aria-label="File" data-access={access} onKeyDown={(e) => moveInMenu(e) || (e.key === 'Tab' && setOpen(false))}>
           {DOWNLOADS.map((d) => (
             <button key={d.format} type="button" role="menuitem" onClick={() => void download(d.format)}>
               {d.label}
