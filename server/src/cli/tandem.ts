@@ -74,7 +74,7 @@ function arg(i: number, what: string): string {
   return v;
 }
 
-const IMPORT_TYPES: Record<string, string> = { '.md': 'text/markdown', '.markdown': 'text/markdown', '.html': 'text/html', '.htm': 'text/html', '.yjs': 'application/vnd.yjs.doc' };
+const IMPORT_TYPES: Record<string, string> = { '.md': 'text/markdown', '.markdown': 'text/markdown', '.html': 'text/html', '.htm': 'text/html', '.yjs': 'application/vnd.yjs.doc', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' };
 
 async function main(): Promise<void> {
   const command = positionals[0];
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       const name = arg(1, '<name>');
       const file = arg(2, '<file>');
       const type = IMPORT_TYPES[extname(file).toLowerCase()];
-      if (!type) throw new CliError(`cannot tell the format of ${file}: use .md, .html or .yjs`);
+      if (!type) throw new CliError(`cannot tell the format of ${file}: use .md, .html, .yjs or .docx`);
       await call('PUT', `${docPath(name)}/import?mode=${encodeURIComponent(opts.mode!)}`, { type, data: readFileSync(file) });
       process.stdout.write(`imported ${file} into ${name}\n`);
       return;

@@ -3,9 +3,15 @@ import { UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Job, JobResult, JobValue } from './jobs.js';
 
-/** A conversion the request got wrong (bad Markdown, not a Yjs update): answered with 400. */
+/** A conversion the request got wrong (bad Markdown, not a Yjs update): answered with 400 or the status the worker gave. */
 export class BadContentError extends Error {
   override name = 'BadContentError';
+  constructor(
+    message: string,
+    readonly status: 400 | 413 | 415 | 422 = 400,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -174,7 +180,7 @@ export class ConversionPool {
       clearTimeout(slot.timer);
       slot.timer = undefined;
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(reply.bad ? new BadContentError(reply.message) : new Error(reply.message));
+      else pending.reject(reply.bad ? new BadContentError(reply.message, reply.status) : new Error(reply.message));
       this.pump();
     });
     const fail = (err: Error & { code?: string }): void => {

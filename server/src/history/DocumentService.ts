@@ -12,6 +12,8 @@ import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './fo
 import type { VersionRecorders } from './VersionRecorders.js';
 import { NamedVersionLimit } from './namedVersionLimit.js';
 import type { DocumentQuota } from '../files/DocumentQuota.js';
+import type { FileStore } from '../storage/kinds/files.js';
+import type { DocxImport, DocxImportLimits } from './docx/import.js';
 
 /** The document or version asked for does not exist: a 404. */
 export class NotFoundError extends Error {
@@ -32,7 +34,8 @@ export class DocumentService {
 
   constructor(
     private readonly registry: RoomRegistry,
-    private readonly stores: { versions: VersionStore; documents: DocumentIndex },
+    /** `files`: where a .docx export reads the images it embeds. */
+    private readonly stores: { versions: VersionStore; documents: DocumentIndex; files?: Pick<FileStore, 'readFile'> },
     private readonly pool: ConversionPool,
     /** Named versions count toward MAX_DOCUMENT_BYTES. */
     private readonly quota?: DocumentQuota | undefined,
@@ -102,7 +105,36 @@ export class DocumentService {
     const { title } = await this.info(name);
     // The file's <title> is the document's title: its name, until documents have titles of their
     // own (the first heading, `title` here, is content, and may be anything).
-    return { body: await this.pool.run({ op: 'export', state, format, title: name, suggestions }), title };
+    return { body: await this.convert(name, state, format, suggestions), title };
+  }
+
+  /** A .docx always carries pending suggestions as tracked changes (DESIGN, review: suggestions). */
+  private convert(name: string, state: Uint8Array, format: ExportFormat, suggestions: SuggestionsView): Promise<Uint8Array | string> {
+    return format === 'docx' ? this.docx(name, state) : this.pool.run({ op: 'export', state, format, title: name, suggestions });
+  }
+
+  /** A .docx embeds the images: the worker names the files, they are read here, the worker writes the file. */
+  private async docx(name: string, state: Uint8Array): Promise<Uint8Array> {
+    const images = new Map<string, Uint8Array>();
+    for (const sha256 of await this.pool.run({ op: 'docxImages', state, name })) {
+      const bytes = await this.stores.files?.readFile(name, sha256);
+      if (bytes) images.set(sha256, bytes);
+    }
+    return this.pool.run({ op: 'exportDocx', state, title: name, name, images });
+  }
+
+  /**
+   * Imports a .docx as one new change: its images go through `keep` (stored as the document's
+   * files) before the change that shows them is applied. Resolves to what did not come in as it
+   * was (docx/import.ts); a file that cannot be read changes nothing.
+   */
+  async importDocx(name: string, body: Uint8Array, mode: ImportMode, limits: DocxImportLimits, keep: (files: DocxImport['files']) => Promise<void>): Promise<{ notes: string[] }> {
+    return this.withRoom(name, async (room) => {
+      const { update, files, notes } = await this.pool.run({ op: 'importDocx', state: room.wholeState(), body, mode, name, limits });
+      await keep(files);
+      await room.applyChange(update);
+      return { notes };
+    });
   }
 
   /**
@@ -145,7 +177,7 @@ export class DocumentService {
 
   async exportVersion(name: string, id: number, format: ExportFormat, suggestions: SuggestionsView = 'accepted'): Promise<Uint8Array | string> {
     const state = await this.versionBody(name, id);
-    return this.pool.run({ op: 'export', state, format, title: name, suggestions });
+    return this.convert(name, state, format, suggestions);
   }
 
   /**

@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { fileRefs } from '../files/fileRefs.js';
 import { compareStates } from './compare.js';
-import { ConversionError, digest, exportState, importChange, restoreChange } from './formats.js';
+import { ConversionError, changeTo, digest, exportState, importChange, restoreChange, stateToJSON } from './formats.js';
 import type { Job, JobResult } from './jobs.js';
 
 /**
@@ -24,7 +24,7 @@ export function lowerThisThreadsPriority(): void {
 }
 lowerThisThreadsPriority();
 
-function run(job: Job): unknown {
+async function run(job: Job): Promise<unknown> {
   switch (job.op) {
     case 'export':
       return exportState(job.state, job.format, job.title, job.suggestions);
@@ -36,18 +36,28 @@ function run(job: Job): unknown {
       return digest(job.state);
     case 'compare':
       return compareStates(job.older, job.newer, job.authorship);
+    // The .docx libraries load on the first .docx job, not with every worker (digests included).
+    case 'docxImages':
+      return (await import('./docx/images.js')).imageFiles(stateToJSON(job.state), job.name);
+    case 'exportDocx':
+      return (await import('./docx/export.js')).stateToDocx(job.state, job.title, job.name, job.images);
+    case 'importDocx': {
+      const { nodes, files, notes } = await (await import('./docx/import.js')).docxToBlocks(job.body, job.name, job.limits);
+      return { update: changeTo(job.state, nodes, job.mode), files, notes };
+    }
     case 'fileRefs':
       return { refs: [...fileRefs(job.state)], stateVector: Y.encodeStateVectorFromUpdate(job.state) };
   }
 }
 
-parentPort!.on('message', ({ id, job }: { id: number; job: Job }) => {
+parentPort!.on('message', async ({ id, job }: { id: number; job: Job }) => {
   parentPort!.postMessage({ id, started: true } satisfies JobResult);
   let reply: JobResult;
   try {
-    reply = { id, ok: true, value: run(job) };
+    reply = { id, ok: true, value: await run(job) };
   } catch (err) {
-    reply = { id, ok: false, bad: err instanceof ConversionError, message: err instanceof Error ? err.message : String(err) };
+    const bad = err instanceof ConversionError;
+    reply = { id, ok: false, bad, ...(bad ? { status: err.status } : {}), message: err instanceof Error ? err.message : String(err) };
   }
   const value = 'ok' in reply && reply.ok ? reply.value : undefined;
   parentPort!.postMessage(reply, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []);

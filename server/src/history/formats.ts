@@ -20,9 +20,18 @@ import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
 export { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportKind, type ImportMode, type SuggestionsView } from './formatTypes.js';
 import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 
-/** Content that cannot be converted (bad Markdown/HTML/update): the request's fault, a 400. */
+/**
+ * Content that cannot be converted (bad Markdown/HTML/update): the request's fault, a 400, or
+ * the status that says more (a .docx: 413 too large, 415 not one, 422 unreadable).
+ */
 export class ConversionError extends Error {
   override name = 'ConversionError';
+  constructor(
+    message: string,
+    readonly status: 400 | 413 | 415 | 422 = 400,
+  ) {
+    super(message);
+  }
 }
 
 let cached: { schema: Schema; markdown: MarkdownManager; extensions: ReturnType<typeof tandemExtensions> } | undefined;
@@ -97,6 +106,7 @@ function exportedJSON(json: PMNode, format: ExportFormat, suggestions: Suggestio
  */
 export function exportState(state: Uint8Array, format: ExportFormat, title: string, suggestions: SuggestionsView = 'accepted'): Uint8Array | string {
   if (format === 'yjs') return state;
+  if (format === 'docx') throw new Error('a .docx is made by docx/export.ts (its images are read first)');
   if (format === 'json') {
     // The body and its comment threads (DESIGN.md, "review: comments": `{ doc, threads }`).
     const doc = docOf(state);
@@ -121,7 +131,7 @@ export function exportState(state: Uint8Array, format: ExportFormat, title: stri
 }
 
 /** Imported content as top-level ProseMirror nodes of the schema. */
-function parseImport(kind: 'markdown' | 'html', text: string): PMNode[] {
+export function parseImport(kind: 'markdown' | 'html', text: string): PMNode[] {
   try {
     const json = (kind === 'markdown' ? tools().markdown.parse(text) : generateJSON(text, tools().extensions)) as PMNode;
     return knownNode(json).toJSON().content ?? [];
@@ -135,7 +145,7 @@ function parseImport(kind: 'markdown' | 'html', text: string): PMNode[] {
  * of `current`, by a fresh client ID. Top-level blocks equal at the start and the end are left
  * alone, so a restore touches only what differs (and carets elsewhere stay put).
  */
-function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMode, also?: (doc: Y.Doc) => void): Uint8Array {
+export function changeTo(current: Uint8Array, target: readonly PMNode[], mode: ImportMode, also?: (doc: Y.Doc) => void): Uint8Array {
   const doc = docOf(current);
   try {
     const before = Y.encodeStateVector(doc);
@@ -170,6 +180,7 @@ export function importChange(current: Uint8Array, kind: ImportKind, body: Uint8A
     }
     return body;
   }
+  if (kind === 'docx') throw new Error('a .docx is imported by docx/import.ts (its images are stored first)');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
   checkImportLimits(kind, text, (reason) => new ConversionError(reason));
   return changeTo(current, parseImport(kind, text), mode);

@@ -1,5 +1,6 @@
 import type { CompareAuthorship, CompareResult } from './compare.js';
 import type { Digest } from './formats.js';
+import type { DocxImport, DocxImportLimits } from './docx/import.js';
 import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 
 /** What the conversion worker does, and what each job answers. */
@@ -8,6 +9,10 @@ export type Job =
   | { op: 'import'; state: Uint8Array; kind: ImportKind; body: Uint8Array; mode: ImportMode }
   | { op: 'restore'; state: Uint8Array; version: Uint8Array }
   | { op: 'digest'; state: Uint8Array }
+  /** The document's own files its images show (a .docx export embeds them). */
+  | { op: 'docxImages'; state: Uint8Array; name: string }
+  | { op: 'exportDocx'; state: Uint8Array; title: string; name: string; images: Map<string, Uint8Array> }
+  | { op: 'importDocx'; state: Uint8Array; body: Uint8Array; mode: ImportMode; name: string; limits: DocxImportLimits }
   /** Uploaded files a state refers to (files/fileRefs.ts), and the state's state vector. */
   | { op: 'fileRefs'; state: Uint8Array }
   /** Two states as one document with what changed marked and attributed (history/compare.ts). */
@@ -18,9 +23,12 @@ export interface JobValue {
   import: Uint8Array;
   restore: Uint8Array;
   digest: Digest;
+  docxImages: string[];
+  exportDocx: Uint8Array;
+  importDocx: { update: Uint8Array; files: DocxImport['files']; notes: string[] };
   fileRefs: { refs: string[]; stateVector: Uint8Array };
   compare: CompareResult;
 }
 
 /** `started`: the worker has begun the job (the timeout counts from then, not from a worker's start-up). */
-export type JobResult = { id: number; started: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; bad: boolean; message: string };
+export type JobResult = { id: number; started: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; bad: boolean; status?: 400 | 413 | 415 | 422; message: string };

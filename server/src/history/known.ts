@@ -4,7 +4,7 @@
  * own extension) becomes its text, in a paragraph where a block is expected, so that its
  * content is never silently dropped. Known nodes keep only their children that fit.
  */
-import type { Schema } from '@tiptap/pm/model';
+import type { ContentMatch, Schema } from '@tiptap/pm/model';
 import type { PMNode } from './yjsJson.js';
 
 /** The text of a node and its descendants; blocks separated by newlines. */
@@ -46,9 +46,13 @@ function convert(node: PMNode, schema: Schema, inTextblock: boolean): PMNode[] {
   let content = (node.content ?? []).flatMap((c) => convert(c, schema, textblock));
   if (!textblock && !type.isLeaf) {
     // A container (list, quote) whose children do not fit its content: keep what fits, the rest as text.
+    // Matched in order: a list item's nested list fits after its paragraph, not only first.
+    let match: ContentMatch | null = type.contentMatch;
     const fitting = content.filter((c) => {
       const t = schema.nodes[c.type];
-      return t !== undefined && type.contentMatch.matchType(t) !== null;
+      const next = t && match ? match.matchType(t) : null;
+      if (next) match = next;
+      return next !== null;
     });
     if (fitting.length !== content.length) {
       const lost = content.filter((c) => !fitting.includes(c)).map(textOf).join('\n');

@@ -44,7 +44,7 @@ export function refusalOf(err: unknown): Refusal | undefined {
   if (err instanceof AuthError || err instanceof RequestError) return as(err.status, err.message);
   if (err instanceof CapacityError || err instanceof UnavailableError) return as(503, err.message);
   if (err instanceof NotFoundError) return as(404, err.message);
-  if (err instanceof BadContentError) return as(400, err.message, 'bad_content');
+  if (err instanceof BadContentError) return err.status === 400 ? as(400, err.message, 'bad_content') : as(err.status, err.message);
   if (err instanceof DocumentTooLargeError) return as(413, err.message);
   if (err instanceof RefusedChangeError) return as(403, err.message);
   return undefined;

@@ -48,7 +48,10 @@ export interface ShareLink {
   path: string;
 }
 
-export type ExportFormat = 'md' | 'html' | 'txt' | 'json';
+export type ExportFormat = 'md' | 'html' | 'txt' | 'json' | 'docx';
+
+/** An import replaces the document's content or adds to its end. */
+export type ImportMode = 'replace' | 'append';
 
 /** Who is signed in (DESIGN.md, "Sign-in (optional)"): the provider's name, verified. */
 export interface SignedInUser {
@@ -211,6 +214,12 @@ export class DocApi {
     const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
     const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
     return { blob: await res.blob(), filename: star ? decodeURIComponent(star) : (plain ?? `document.${format}`) };
+  }
+
+  /** Imports a file as one change (write access); resolves to what did not come in as it was. */
+  async importFile(file: Blob, contentType: string, mode: ImportMode): Promise<{ notes: string[] }> {
+    const { notes } = await this.json<{ notes?: unknown }>('PUT', '/import', { body: file, contentType, query: { mode } });
+    return { notes: Array.isArray(notes) ? notes.filter((n): n is string => typeof n === 'string') : [] };
   }
 
   /** Uploads an image (raw bytes; the server recognises the type by them) → the path the document stores. */

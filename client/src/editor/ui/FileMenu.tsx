@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { moveInMenu } from './a11y';
 import { TandemApi, type ExportFormat } from '../api/TandemApi';
+import { IMPORT_ACCEPT, ImportChoice, importFile, type ImportResult } from './ImportFile';
+import './print.css';
 
 export interface FileMenuProps {
   url: string;
@@ -14,6 +16,7 @@ export const DOWNLOADS = [
   { format: 'md', label: 'Download as Markdown' },
   { format: 'html', label: 'Download as HTML' },
   { format: 'txt', label: 'Download as text' },
+  { format: 'docx', label: 'Download .docx' },
 ] as const;
 
 const OFFLINE = 'Cannot download while offline: the server makes the file. Your edits are kept on this device; try again once connected.';
@@ -38,13 +41,28 @@ export async function downloadExport(place: { url: string; document: string; tok
   }
 }
 
-/** File menu: downloads through the export API (the server converts), and Print. */
+/** File menu: downloads through the export API (the server converts), Import… for writers, and Print. */
 export function FileMenu(props: FileMenuProps) {
   const { offline = false } = props;
   const [open, setOpen] = useState(false);
   const [why, setWhy] = useState<string | null>(null);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
+  /** What this credential may do with the document, once the server has said (`data-access` on the menu). */
+  const [access, setAccess] = useState<'unknown' | 'read' | 'comment' | 'write'>('unknown');
+  const canImport = access === 'write';
+  const [chosen, setChosen] = useState<File | null>(null);
+  const [imported, setImported] = useState<ImportResult | null>(null);
+
+  // Import is for writers: the server says what this credential may do with the document.
+  useEffect(() => {
+    if (offline) return;
+    const stop = new AbortController();
+    void TandemApi.forServer(props.url, props.token)
+      .access(props.document, stop.signal)
+      .then((granted) => setAccess(granted?.kind === 'granted' ? granted.mode : 'unknown'), () => undefined);
+    return () => stop.abort();
+  }, [props.url, props.token, props.document, offline]);
 
   useEffect(() => {
     if (!offline) setWhy(null);
@@ -70,18 +88,38 @@ export function FileMenu(props: FileMenuProps) {
     setWhy(await downloadExport(props, format));
   };
 
+  const runImport = async (mode: 'replace' | 'append' | null) => {
+    const file = chosen;
+    setChosen(null);
+    button.current?.focus();
+    if (file && mode) setImported(await importFile(props, file, mode));
+  };
+
   return (
     <div className="tandem-filemenu" ref={root}>
       <button ref={button} type="button" className="tandem-filemenu__button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
         File
       </button>
       {open && (
-        <div className="tandem-filemenu__menu" role="menu" aria-label="File" onKeyDown={(e) => moveInMenu(e) || (e.key === 'Tab' && setOpen(false))}>
+        <div className="tandem-filemenu__menu" role="menu" aria-label="File" data-access={access} onKeyDown={(e) => moveInMenu(e) || (e.key === 'Tab' && setOpen(false))}>
           {DOWNLOADS.map((d) => (
             <button key={d.format} type="button" role="menuitem" onClick={() => void download(d.format)}>
               {d.label}
             </button>
           ))}
+          {canImport && (
+            <button
+              type="button"
+              role="menuitem"
+              onClick={() => {
+                setOpen(false);
+                setImported(null);
+                pickFile(setChosen);
+              }}
+            >
+              Import…
+            </button>
+          )}
           <button
             type="button"
             role="menuitem"
@@ -94,9 +132,33 @@ export function FileMenu(props: FileMenuProps) {
           </button>
         </div>
       )}
+      {chosen && <ImportChoice fileName={chosen.name} onChoose={(mode) => void runImport(mode)} />}
+      {imported && (
+        <div className={imported.ok ? 'tandem-filemenu__done' : 'tandem-filemenu__why'} role={imported.ok ? 'status' : 'alert'}>
+          <span>{imported.text}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => setImported(null)}>
+            ×
+          </button>
+        </div>
+      )}
       <DownloadNotice why={why} />
     </div>
   );
+}
+
+/**
+ * Opens the browser's file chooser. The input is never in the page: the toolbar's image input
+ * stays the page's one file input.
+ */
+function pickFile(onFile: (file: File) => void): void {
+  const input = window.document.createElement('input');
+  input.type = 'file';
+  input.accept = IMPORT_ACCEPT;
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file) onFile(file);
+  });
+  input.click();
 }
 
 /** Why a download could not be made (offline, refused), shown under the menu that started it. */

@@ -1,4 +1,5 @@
-import { EXPORT_FORMATS, IMPORT_TYPES, suggestionsViewOf, type ExportFormat, type ImportMode, type SuggestionsView } from '../../history/formatTypes.js';
+import { DOCX_TYPE, EXPORT_FORMATS, IMPORT_TYPES, suggestionsViewOf, type ExportFormat, type ImportMode, type SuggestionsView } from '../../history/formatTypes.js';
+import { importDocx } from './docx.js';
 import { ApiError, attachment, mediaType, readBody, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
 import { identityOf } from '../../review/author.js';
@@ -45,6 +46,7 @@ async function importDoc(r: ApiRequest): Promise<void> {
   const mode = r.query.get('mode') ?? 'replace';
   if (mode !== 'replace' && mode !== 'append') throw new ApiError(400, 'mode must be replace or append');
   const body = await readBody(r.req, r.deps.config.maxMessageBytes);
+  if (type === DOCX_TYPE) return importDocx(r, body, mode);
   const sender = { mode: r.grant.mode, identity: identityOf(r.grant) };
   await r.deps.docs.import(r.name, IMPORT_TYPES[type as keyof typeof IMPORT_TYPES], body, mode as ImportMode, (doc, update) => checkCommentRules(doc, update, sender));
   const m = await r.deps.docs.meta(r.name);

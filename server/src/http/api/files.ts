@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { detectImageType } from '../../files/imageType.js';
-import { ApiError, readBody, sendJson, type ApiRequest } from './context.js';
+import { ApiError, readBody, sendJson, type ApiDeps, type ApiRequest } from './context.js';
 import type { Route } from './router.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -11,13 +11,8 @@ function mib(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
-/** `POST /api/docs/<name>/files`: the raw bytes of one image → 201 `{ path, sha256, type, size }`. */
-async function receive({ deps, req, res, name }: ApiRequest): Promise<void> {
-  const limit = deps.config.maxFileBytes;
-  const bytes = await readBody(req, limit, `The image is larger than the ${mib(limit)} limit.`);
-  const type = detectImageType(bytes);
-  if (!type) throw new ApiError(415, 'Only PNG, JPEG, GIF and WebP images can be uploaded.');
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+/** Stores an image of the document (an upload, or one in an imported .docx), within its quota. */
+export async function keepFile(deps: ApiDeps, name: string, sha256: string, bytes: Uint8Array): Promise<void> {
   // Uploading renews the file's time (with scale-out, in Redis too): the grace period before an
   // unreferenced file is deleted counts from the latest upload, wherever it went.
   const uploadedAt = deps.now();
@@ -25,6 +20,16 @@ async function receive({ deps, req, res, name }: ApiRequest): Promise<void> {
   await quota?.checkUpload(name, sha256, bytes.length);
   collector?.uploaded(name, sha256, uploadedAt);
   await store.putFile(name, sha256, bytes, uploadedAt);
+}
+
+/** `POST /api/docs/<name>/files`: the raw bytes of one image → 201 `{ path, sha256, type, size }`. */
+async function receive({ deps, req, res, name }: ApiRequest): Promise<void> {
+  const limit = deps.config.maxFileBytes;
+  const bytes = await readBody(req, limit, `The image is larger than the ${mib(limit)} limit.`);
+  const type = detectImageType(bytes);
+  if (!type) throw new ApiError(415, 'Only PNG, JPEG, GIF and WebP images can be uploaded.');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await keepFile(deps, name, sha256, bytes);
   sendJson(res, 201, { path: `/files/${encodeURIComponent(name)}/${sha256}`, sha256, type, size: bytes.length });
 }
 
