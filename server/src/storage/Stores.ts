@@ -5,6 +5,7 @@ import { ClusterMarks, type ClusterMarkStore } from './kinds/marks.js';
 import { ShareLinks, type ShareStore } from './kinds/shares.js';
 import { PeopleRecords, type PeopleStore } from './kinds/people.js';
 import { LoginTransactions, Sessions, type LoginStore, type SessionStore } from './kinds/sessions.js';
+import { SearchTexts, type SearchStore } from './kinds/search.js';
 import { UpdateLog, type UpdateStore } from './kinds/updates.js';
 import { Versions, type VersionStore } from './kinds/versions.js';
 
@@ -28,6 +29,8 @@ export interface Stores {
   readonly logins: LoginStore;
   /** Sign-in: each document's people and general access, and each person's list. */
   readonly people: PeopleStore;
+  /** Search: each document's indexed text and this instance's serialized index (never shared). */
+  readonly search: SearchStore;
 }
 
 export function storesOver(kv: KV): Stores {
@@ -43,5 +46,6 @@ export function storesOver(kv: KV): Stores {
     sessions: new Sessions(kv),
     logins: new LoginTransactions(kv),
     people: new PeopleRecords(kv),
+    search: new SearchTexts(kv),
   };
 }
