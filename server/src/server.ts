@@ -71,10 +71,12 @@ const CONVERSION_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /**
  * Search indexes a document a second after its last change (so a burst of typing is read once,
- * and a title is listed everywhere well within the contract's 5 s), and stores its index every
- * 200 documents indexed or 30 s after the first of them.
+ * and a title is listed everywhere well within the contract's 5 s). Storing the whole index
+ * blocks the event loop (10,000 documents: 20 MB of JSON, bench/src/searchCost.mjs), so it is
+ * stored seldom — every 1,000 documents indexed or 5 minutes after the first of them, and at
+ * stop — and what was indexed since is found again at start from the pending marks.
  */
-const SEARCH_INDEXING = { debounceMs: 1000, saveEvery: 200, saveAfterMs: 30_000 };
+const SEARCH_INDEXING = { debounceMs: 1000, saveEvery: 1000, saveAfterMs: 300_000 };
 
 /** Every stored document's name, a page at a time (a search index rebuild). */
 async function* allNames(documents: DocumentIndex): AsyncIterable<string> {
