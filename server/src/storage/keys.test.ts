@@ -82,3 +82,16 @@ test('sign-in kinds: people under the document (deleted with it), sessions, logi
   assert.ok(!inside(mineKey('p@e.com.au', 'a'), r), 'one person\'s list never holds another\'s');
   assert.equal(nameOfMineKey(mineKey('p@e.com', 'a/b c')), 'a/b c');
 });
+
+test('search kinds: the indexed text under its document (deleted with it), the index and pending marks outside every document', async () => {
+  const { searchTextKey, searchIndexKey, searchPendingKey, searchPendingRange, nameOfPendingKey, docRange, updateRange, fileTimeRange, ALL_DOCS, mineKey } = await import('./keys.js');
+  const inside = (k: Buffer, r: { gte: Buffer; lt: Buffer }) => Buffer.compare(k, r.gte) >= 0 && Buffer.compare(k, r.lt) < 0;
+  assert.ok(inside(searchTextKey('a/b'), docRange('a/b')));
+  assert.ok(!inside(searchTextKey('a/b'), docRange('a')));
+  assert.ok(!inside(searchTextKey('a'), updateRange('a')) && !inside(searchTextKey('a'), fileTimeRange('a')));
+  for (const k of [searchIndexKey(), searchPendingKey('a')]) assert.ok(!inside(k, ALL_DOCS));
+  const pending = searchPendingRange();
+  assert.ok(inside(searchPendingKey('a/b c'), pending) && inside(searchPendingKey(''), pending));
+  assert.ok(!inside(searchIndexKey(), pending) && !inside(mineKey('p@e.com', 'a'), pending));
+  assert.equal(nameOfPendingKey(searchPendingKey('a/b c')), 'a/b c');
+});
