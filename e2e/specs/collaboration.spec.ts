@@ -54,9 +54,9 @@ test('two people see each other’s typing, formatting, carets and presence; a t
   await expect(bob.editor.locator('h1')).toHaveText('Launch plan');
   await expect(bob.editor).toContainText('We ship on Friday at noon.');
   await expect(bob.editor.locator('strong')).toHaveText('Friday');
-  // The tab title follows the first heading, for everyone.
-  await expect(bob.page).toHaveTitle(/^Launch plan/);
-  await expect(alice.page).toHaveTitle(/^Launch plan/);
+  // The tab shows the document's title, which a heading in the body is not (titles.spec.ts sets one).
+  await expect(bob.page).toHaveTitle(/^Untitled document/);
+  await expect(alice.page).toHaveTitle(/^Untitled document/);
 
   // Bob answers in a new paragraph; Alice sees it and Bob's named caret.
   await caretToEnd(bob);

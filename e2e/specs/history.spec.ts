@@ -57,7 +57,8 @@ test('Markdown imported through the API appears live in a connected editor', asy
   await expect(bob.editor.locator('li')).toHaveText(['alpha', 'beta']);
   await expect(bob.editor).not.toContainText('Before the import.');
 
-  // The home page lists what the server holds (GET /api/docs), titled by the first heading.
+  // The home page lists what the server holds (GET /api/docs), with each document's title.
+  expect((await fetch(api(server, doc), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"title":"Imported"}' })).status).toBe(200);
   expect((await fetch(api(server, doc, '/versions'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"imported"}' })).status).toBe(201);
   await bob.page.goto(server.httpUrl + '/');
   const onServer = bob.page.getByRole('region', { name: 'On this server' });

@@ -23,6 +23,7 @@ export { COMMENTS, COMMENT_ID, CommentMark, MAX_COMMENT_BODY, THREAD_ATTRIBUTE, 
 
 export { Indent, MAX_INDENT } from './indent.js';
 export * from './suggestions.js';
+export { MAX_TITLE_CHARS, TITLE, UNTITLED } from './title.js';
 import { safeColor } from './colors.js';
 
 export { safeColor } from './colors.js';

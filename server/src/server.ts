@@ -22,9 +22,13 @@ import { WsGateway } from './http/WsGateway.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
+import type { RoomWatcher } from './rooms/ports.js';
+import { ChangeFeed } from './cluster/ChangeFeed.js';
+import { SearchIndexer } from './search/SearchIndexer.js';
 import type { KV } from './storage/kv/KV.js';
 import { LevelKV } from './storage/kv/LevelKV.js';
 import { storesOver } from './storage/Stores.js';
+import type { DocumentIndex } from './storage/kinds/documents.js';
 import { Shares } from './shares/Shares.js';
 import { createAuthRoutes } from './http/authRoutes.js';
 import { startSignIn } from './signin/startSignIn.js';
@@ -42,19 +46,20 @@ export interface TandemServer {
   readonly docs: DocumentService;
   /** Deletes uploaded files nothing refers to any more (FILE_GC_GRACE_MS). */
   readonly files: FileCollector;
+  /** Search across documents: the index and what keeps it current. */
+  readonly search: SearchIndexer;
   /** Stop accepting, close sockets with 1001, flush, close the store. Idempotent. */
   stop(): Promise<void>;
 }
 
-/** Two watchers of one room (version history, compare's attribution) as one: both are told. */
-function bothWatchers(a: RoomWatcher, b: RoomWatcher): RoomWatcher {
+/** The watchers of one room (version history, compare's attribution, search) as one: all are told. */
+function allWatchers(...watchers: RoomWatcher[]): RoomWatcher {
   return {
     close: async () => {
-      await Promise.all([a.close(), b.close()]);
+      await Promise.all(watchers.map((w) => w.close()));
     },
     stop: () => {
-      a.stop();
-      b.stop();
+      for (const w of watchers) w.stop();
     },
   };
 }
@@ -78,6 +83,26 @@ const SHUTDOWN_DRAIN_MS = 2000;
  */
 const CONVERSION_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
+/**
+ * Search indexes a document a second after its last change (so a burst of typing is read once,
+ * and a title is listed everywhere well within the contract's 5 s). Storing the whole index
+ * blocks the event loop (10,000 documents: 20 MB of JSON, bench/src/searchCost.mjs), so it is
+ * stored seldom — every 1,000 documents indexed or 5 minutes after the first of them, and at
+ * stop — and what was indexed since is found again at start from the pending marks.
+ */
+const SEARCH_INDEXING = { debounceMs: 1000, saveEvery: 1000, saveAfterMs: 300_000 };
+
+/** Every stored document's name, a page at a time (a search index rebuild). */
+async function* allNames(documents: DocumentIndex): AsyncIterable<string> {
+  let after: string | undefined;
+  for (;;) {
+    const names = await documents.listDocuments({ prefix: '', after, limit: 500 });
+    yield* names;
+    if (names.length < 500) return;
+    after = names[names.length - 1];
+  }
+}
+
 /** Wires storage, rooms, HTTP and WebSocket together and listens. No process-wide side effects. */
 export async function startServer(
   config: Config,
@@ -92,10 +117,12 @@ export async function startServer(
   await kv.open();
   const local = storesOver(kv);
   let registryRef: RoomRegistry | undefined;
+  let searchRef: SearchIndexer | undefined;
   const cluster = config.redisUrl
     ? new Cluster({
         url: config.redisUrl, timeoutMs: config.redisTimeoutMs, updates: local.updates, marks: local.marks, logger, metrics, ...clusterOptions,
         onDeleted: (name) => {
+          searchRef?.forget(name);
           registryRef?.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => local.documents.deleteDocument(name)).catch((err: unknown) => logger.error({ doc: name, err }, 'removing a document deleted elsewhere failed'));
         },
       })
@@ -118,8 +145,19 @@ export async function startServer(
     onThinned: (name: string) => filesRef?.versionsThinned(name),
   });
   const authorship = new AuthorshipRecorders(stores.authorship, logger);
+  let docsRef: DocumentService | undefined;
+  const feed = cluster && new ChangeFeed(cluster.link, cluster.instance, logger);
+  const search = new SearchIndexer({
+    store: stores.search, logger, now, options: SEARCH_INDEXING,
+    openRoom: (name) => registryRef?.get(name),
+    readState: async (name) => (docsRef && (await docsRef.exists(name)) ? docsRef.state(name) : undefined),
+    allNames: () => allNames(stores.documents),
+    writeSummary: (name, summary) => stores.documents.writeSummary(name, summary),
+    announce: feed && ((name) => feed.announce(name)),
+  });
+  searchRef = search;
   const registry = new RoomRegistry(
-    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: (room) => bothWatchers(recorders.watch(room), authorship.watch(room)), policy: (doc, update, access, unapplied) => reviewUpdate(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), reviewWaitMs: config.redisTimeoutMs, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxPresenceBytes: config.maxPresenceBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: (room) => allWatchers(recorders.watch(room), authorship.watch(room), search.watch(room)), policy: (doc, update, access, unapplied) => reviewUpdate(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), reviewWaitMs: config.redisTimeoutMs, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxPresenceBytes: config.maxPresenceBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;
@@ -139,12 +177,15 @@ export async function startServer(
     throw err;
   }
   const quota = new DocumentQuota({ registry, files: stores.files, versions: stores.versions, documents: stores.documents, maxBytes: config.maxDocumentBytes });
-  const docs = new DocumentService(registry, stores, pool, quota, recorders, authorship);
+  const docs = new DocumentService(registry, stores, pool, quota, recorders, authorship, (name) => search.forget(name));
+  docsRef = docs;
+  await search.start();
+  await feed?.listen((name) => search.changed(name, false));
   const shares = config.authSecret ? new Shares(config.authSecret, stores.shares) : undefined;
   const signIn = config.signIn && config.authSecret ? startSignIn(config, config.signIn, config.authSecret, stores, logger, now) : undefined;
   // Every surface asks this one gate (DESIGN.md, "One gate").
   const gate = new Gate(config.authSecret, shares, signIn?.check);
-  const api = createApi({ config, logger, docs, comments: new CommentService(docs, now), kv, shares, people: signIn?.people, files: { store: stores.files, collector: files, quota }, now }, gate, apiRoutes);
+  const api = createApi({ config, logger, docs, comments: new CommentService(docs, now), kv, search, shares, people: signIn?.people, files: { store: stores.files, collector: files, quota }, now }, gate, apiRoutes);
   const gateway = new WsGateway(config, logger, metrics, registry, gate, shares, signIn?.watch);
   let listening = false;
   const auth = signIn && createAuthRoutes({ ...signIn.routes, gate });
@@ -182,6 +223,7 @@ export async function startServer(
       gateway.shutdown();
       await gateway.drained(SHUTDOWN_DRAIN_MS); // edits in flight when the 1001 went out are stored too
       await files.stop();
+      await search.stop(); // indexes what is queued and stores the index
       await registry.closeAll(); // records the last versions of open documents (in the pool)
       await cluster?.stop();
       await pool.stop();
@@ -189,5 +231,5 @@ export async function startServer(
       http.closeAllConnections();
     })());
 
-  return { port, metrics, registry, gateway, cluster, docs, files, stop };
+  return { port, metrics, registry, gateway, cluster, docs, files, search, stop };
 }

@@ -1,8 +1,10 @@
+import { UNTITLED } from '@tandem/schema';
 import { docPath } from './routes';
 
 /**
- * A link to a document on the home page: its title (or name), then `meta` (when it was opened or
- * edited). A plain click navigates inside the app; modified clicks open a tab as links do.
+ * A link to a document on the home page: its title ("Untitled document" until it has one), then
+ * its name and `meta` (when it was opened or edited). A plain click navigates inside the app;
+ * modified clicks open a tab as links do.
  */
 export function DocLink({ name, title, meta, navigate }: { name: string; title: string; meta: string; navigate: (path: string) => void }) {
   return (
@@ -14,10 +16,9 @@ export function DocLink({ name, title, meta, navigate }: { name: string; title: 
         navigate(docPath(name));
       }}
     >
-      <span className="home__title">{title || name}</span>
+      <span className="home__title">{title || UNTITLED}</span>
       <span className="home__meta">
-        {title ? `${name} · ` : ''}
-        {meta}
+        {name} · {meta}
       </span>
     </a>
   );

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type * as Y from 'yjs';
+import { UNTITLED } from '@tandem/schema';
 import { FileMenu } from '../editor/ui/FileMenu';
 import { HistoryPanel } from '../editor/ui/history/HistoryPanel';
 import { TandemEditor } from '../editor/TandemEditor';
@@ -11,6 +13,8 @@ import { AccountMenu } from './AccountMenu';
 import { colorOf, useMe } from './useMe';
 import { docPath, wsUrlFromLocation } from './routes';
 import { rememberDoc } from './storage';
+import { takeFresh } from './freshDocs';
+import { TitleField } from './TitleField';
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -54,11 +58,15 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
 
   const handleTitle = useCallback(
     (title: string) => {
-      document.title = `${title || name} — Tandem`;
+      document.title = `${title || UNTITLED} — Tandem`;
       if (title) rememberDoc(name, title);
     },
     [name],
   );
+  // The Y.Doc the editor made, for the title field; a document just created starts in its title.
+  const [session, setSession] = useState<{ doc: Y.Doc | null; editable: boolean }>({ doc: null, editable: false });
+  const handleDocument = useCallback((doc: Y.Doc | null, editable: boolean) => setSession({ doc, editable }), []);
+  const [fresh] = useState(() => takeFresh(name));
 
   // The token travels with the plain link: that is how access is shared without share links.
   const plainLink = `${window.location.origin}${docPath(name)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
@@ -86,9 +94,9 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
           T
         </a>
         <div className="doc-header__names">
-          <span className="doc-header__name">{name}</span>
+          <TitleField doc={session.doc} editable={session.editable} startEditing={fresh} />
           <span className="doc-header__you">
-            You: <span style={{ color: identity.user.color }}>{identity.user.name}</span>
+            <span className="doc-header__doc-name">{name}</span> · You: <span style={{ color: identity.user.color }}>{identity.user.name}</span>
           </span>
         </div>
         <span className="doc-header__wide">
@@ -105,7 +113,7 @@ export function DocumentPage({ name, navigate }: { name: string; navigate: (path
         <DocMenu url={url} document={name} token={token} offline={status === 'offline'} onHistory={() => setHistoryOpen(true)} onShare={() => setSharing(true)} />
       </header>
       <div className="doc-page__body">
-        <TandemEditor url={url} document={name} user={user} token={token} onTitleChange={handleTitle} onStatus={setStatus} autofocus className="doc-page__editor" />
+        <TandemEditor url={url} document={name} user={user} token={token} onTitleChange={handleTitle} onDocument={handleDocument} onStatus={setStatus} autofocus={!fresh} className="doc-page__editor" />
         {historyOpen && <HistoryPanel url={url} document={name} token={token} onClose={() => setHistoryOpen(false)} />}
       </div>
       {sharing && <ShareDialog name={name} token={token} me={signedIn ?? null} plainLink={plainLink} copy={copyLink} copied={copied} onClose={() => setSharing(false)} />}

@@ -7,6 +7,8 @@ import { ServerDocuments } from './ServerDocuments';
 import { AccountMenu } from './AccountMenu';
 import { MyDocuments } from './MyDocuments';
 import { useMe } from './useMe';
+import { markFresh } from './freshDocs';
+import { SearchBox } from './SearchBox';
 
 function when(ts: number): string {
   const minutes = Math.round((Date.now() - ts) / 60000);
@@ -29,11 +31,21 @@ export function HomePage({ navigate }: { navigate: (path: string) => void }) {
         <AccountMenu me={me} />
       </header>
       <section className="home__start">
-        <button type="button" className="home__new" onClick={() => navigate(docPath(randomDocName()))}>
+        <button
+          type="button"
+          className="home__new"
+          onClick={() => {
+            // A fresh, unguessable name; its page opens with the cursor in the title.
+            const name = randomDocName();
+            markFresh(name);
+            navigate(docPath(name));
+          }}
+        >
           <span aria-hidden="true" className="home__plus">+</span>
           New document
         </button>
       </section>
+      {me && <SearchBox navigate={navigate} />}
       <section className="home__recent" aria-labelledby="recent-heading">
         <h2 id="recent-heading">Recent documents</h2>
         {recent.length === 0 ? (

@@ -1,46 +1,53 @@
-import { useEffect, useState } from 'react';
-import { TandemApi, type MyDoc } from '../editor/api/TandemApi';
-import { DocLink } from './DocLink';
+import type { ReactNode } from 'react';
+import { DeleteToast } from './DeleteToast';
+import { ListedDocument, lastEdit, useDocumentPages } from './ServerDocuments';
+import { useUndoableDelete } from './useUndoableDelete';
+import type { ListedDoc } from './workspaceApi';
 
-const ROLE_TEXT: Record<MyDoc['role'], string> = { owner: 'owner', editor: 'can edit', commenter: 'can comment', viewer: 'can view' };
+const ROLE_TEXT: Record<NonNullable<ListedDoc['role']>, string> = { owner: 'owner', editor: 'can edit', commenter: 'can comment', viewer: 'can view' };
 
-function DocList({ id, heading, docs, empty, navigate }: { id: string; heading: string; docs: MyDoc[]; empty: string; navigate: (path: string) => void }) {
+function DocList({ id, heading, empty, children }: { id: string; heading: string; empty: string; children: ReactNode[] }) {
   return (
     <section className="home__recent" aria-labelledby={id} data-list={id}>
       <h2 id={id}>{heading}</h2>
-      {docs.length === 0 ? (
-        <p className="home__empty">{empty}</p>
-      ) : (
-        <ul>
-          {docs.map((d) => (
-            <li key={d.name} data-role={d.role}>
-              <DocLink name={d.name} title={d.title} meta={`${ROLE_TEXT[d.role]} · ${d.updatedAt ? `edited ${new Date(d.updatedAt).toLocaleString()}` : 'not edited yet'}`} navigate={navigate} />
-            </li>
-          ))}
-        </ul>
-      )}
+      {children.length === 0 ? <p className="home__empty">{empty}</p> : <ul>{children}</ul>}
     </section>
   );
 }
 
-/** A signed-in person's documents, newest first (the server's order): theirs, and shared with them. */
+/**
+ * A signed-in person's documents, newest first (the server's order), page by page: theirs, and
+ * shared with them. Only owners may delete.
+ */
 export function MyDocuments({ navigate }: { navigate: (path: string) => void }) {
-  const [docs, setDocs] = useState<MyDoc[] | null>(null);
-  useEffect(() => {
-    let live = true;
-    new TandemApi('', undefined).myDocuments().then(
-      (d) => live && setDocs(d),
-      () => live && setDocs([]),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  if (docs === null) return null;
+  const { docs, cursor, state, load, drop } = useDocumentPages();
+  const deleting = useUndoableDelete(drop);
+  if (state === 'loading') return null;
+  const item = (d: ListedDoc) => (
+    <ListedDocument
+      key={d.name}
+      doc={d}
+      meta={`${d.role ? `${ROLE_TEXT[d.role]} · ` : ''}${lastEdit(d.updatedAt)}`}
+      deletable={d.role === 'owner'}
+      onDelete={() => deleting.start({ name: d.name, title: d.title })}
+      navigate={navigate}
+    />
+  );
+  const shown = docs.filter((d) => d.name !== deleting.pending?.name);
   return (
     <>
-      <DocList id="mine-heading" heading="My documents" docs={docs.filter((d) => d.role === 'owner')} empty="Documents you create appear here." navigate={navigate} />
-      <DocList id="shared-heading" heading="Shared with me" docs={docs.filter((d) => d.role !== 'owner')} empty="Documents people share with you appear here." navigate={navigate} />
+      <DocList id="mine-heading" heading="My documents" empty="Documents you create appear here.">
+        {shown.filter((d) => d.role === 'owner').map(item)}
+      </DocList>
+      <DocList id="shared-heading" heading="Shared with me" empty="Documents people share with you appear here.">
+        {shown.filter((d) => d.role !== 'owner').map(item)}
+      </DocList>
+      {cursor && (
+        <button type="button" className="home__more" onClick={() => void load(cursor)}>
+          More documents
+        </button>
+      )}
+      <DeleteToast pending={deleting.pending} onUndo={deleting.undo} onClose={deleting.commit} />
     </>
   );
 }

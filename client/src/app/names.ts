@@ -28,9 +28,24 @@ function pick<T>(items: readonly T[]): T {
   return items[buf[0]! % items.length]!;
 }
 
-/** e.g. `bright-otter-42` */
+/** Random decimal digits from the browser's CSPRNG, unbiased (bytes of 250 and over are drawn again). */
+function digits(count: number): string {
+  let out = '';
+  const buf = new Uint8Array(count * 2);
+  while (out.length < count) {
+    crypto.getRandomValues(buf);
+    for (const b of buf) if (b < 250 && out.length < count) out += String(b % 10);
+  }
+  return out;
+}
+
+/**
+ * e.g. `bright-otter-40193384672957106493`: readable words in front, and twenty random digits
+ * (about 66 bits) behind, so that a new document's name cannot be guessed by someone who knows
+ * the words (the name is all a link to an open server needs).
+ */
 export function randomDocName(): string {
-  return `${pick(ADJECTIVES)}-${pick(ANIMALS)}-${Math.floor(Math.random() * 90) + 10}`;
+  return `${pick(ADJECTIVES)}-${pick(ANIMALS)}-${digits(20)}`;
 }
 
 export function randomColor(): string {

@@ -17,17 +17,7 @@ import type { CommentAuthor, CommentMode } from './comments/threads';
 import { useNarrow, useThreads } from './comments/useThreads';
 import { ModeSwitch, useChosenMode } from './suggestions/ModeSwitch';
 import { useSuggestions } from './suggestions/useSuggestions';
-
-// Runs on every transaction: stop at the first heading instead of walking the whole document.
-function firstHeading({ editor }: { editor: Editor | null }): string {
-  if (!editor) return '';
-  const { doc } = editor.state;
-  for (let i = 0; i < doc.childCount; i++) {
-    const node = doc.child(i);
-    if (node.type.name === 'heading') return node.textContent.trim();
-  }
-  return '';
-}
+import { useDocTitle } from './title';
 
 /** What this person may do with comments: what the server granted, or (before it answered) what the host asked. */
 function commentMode(access: TandemAccess, editable: boolean): CommentMode {
@@ -42,7 +32,7 @@ const hasDraft = ({ editor }: { editor: Editor | null }) => (editor ? Boolean(co
  * (IndexedDB) so that offline edits survive a reload and merge on reconnect. Styles come from
  * tandem-editor.css (the host imports it; /embed.js puts it in its shadow root).
  */
-export function TandemEditor({ onTitleChange, toolbar = true, className, autofocus = false, ...options }: TandemEditorProps) {
+export function TandemEditor({ onTitleChange, onDocument, toolbar = true, className, autofocus = false, ...options }: TandemEditorProps) {
   const [chosenMode, chooseMode] = useChosenMode(options.url, options.document);
   const { doc, editor, awareness, provider, status, saved, access, discardUnsent, editable, mode: editorMode, modes } = useTandem({ ...options, mode: chosenMode ?? options.mode });
   const synced = useSynced(provider);
@@ -79,11 +69,15 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
     if (editor && focusEditor) editor.commands.focus('start');
   }, [editor, focusEditor]);
 
-  const title = useEditorState({ editor, selector: firstHeading });
+  const title = useDocTitle(doc);
   const onTitleRef = useLatest(onTitleChange);
   useEffect(() => {
-    if (title !== null) onTitleRef.current?.(title);
+    onTitleRef.current?.(title);
   }, [title, onTitleRef]);
+  const onDocumentRef = useLatest(onDocument);
+  useEffect(() => {
+    onDocumentRef.current?.(doc, editable);
+  }, [doc, editable, onDocumentRef]);
 
   return (
     <div

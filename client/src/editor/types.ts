@@ -96,8 +96,13 @@ export interface TandemHandle {
 export type TandemToolbarRender = (context: { editor: Editor; editable: boolean }) => ReactNode;
 
 export interface TandemEditorProps extends UseTandemOptions {
-  /** Called with the text of the document's first heading ('' when there is none). */
+  /** Called with the document's title (the root Y.Text `title`; '' until someone sets it). */
   onTitleChange?: ((title: string) => void) | undefined;
+  /**
+   * Called with the Y.Doc once it exists (null after it is gone) and whether this person may edit
+   * it: a host binds its own controls to the document this way (the app's title field).
+   */
+  onDocument?: ((doc: Y.Doc | null, editable: boolean) => void) | undefined;
   /** `false` hides the toolbar; a function renders your own in its place. Default: Tandem's. */
   toolbar?: boolean | TandemToolbarRender | undefined;
   className?: string | undefined;

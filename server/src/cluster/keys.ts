@@ -27,6 +27,7 @@
  *   tandem:epoch             random; set once per Redis data set: a new value = Redis lost its data
  *   tandem:instance:<id>     heartbeat of a running instance (expires)
  *   channel tandem:presence  awareness and heartbeats between instances (ephemeral)
+ *   channel tandem:changed   a document changed on some instance: the others index it again (search)
  */
 const PREFIX = 'tandem:{';
 
@@ -43,6 +44,8 @@ export const DELETED_CHANNEL = 'tandem:deleted';
 export const fileKey = (name: string, sha256: string): string => `${PREFIX}${name}}:file:${sha256}`;
 export const fileTimesKey = (name: string): string => `${PREFIX}${name}}:files`;
 export const FILES_DELETED_CHANNEL = 'tandem:files-deleted';
+/** "Document changed" notices: other instances index the document again (cluster/ChangeFeed.ts). */
+export const CHANGED_CHANNEL = 'tandem:changed';
 export const sharesKey = (name: string): string => `${PREFIX}${name}}:shares`;
 export const peopleKey = (name: string): string => `${PREFIX}${name}}:people`;
 export const authorsKey = (name: string): string => `${PREFIX}${name}}:authors`;

@@ -1,4 +1,5 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import { TITLE } from '@tandem/schema';
 import { CloseCode } from '../closeCodes.js';
 import { RefusedChangeError } from '../errors.js';
 import type { Room } from '../rooms/Room.js';
@@ -43,6 +44,8 @@ export class DocumentService {
     private readonly recorders?: VersionRecorders | undefined,
     /** Who wrote and deleted what (compare's attribution; absent: every change is "Unknown"). */
     private readonly authorship?: { read(name: string): Promise<Authorship> } | undefined,
+    /** Told when a document was deleted through this service (search drops it). */
+    private readonly onDeleted?: ((name: string) => void) | undefined,
   ) {}
 
   /**
@@ -85,7 +88,32 @@ export class DocumentService {
     const summary = (await this.stores.documents.readSummary(name)) ?? { title: '', size: 0, updatedAt: 0 };
     const room = this.registry.get(name);
     if (room && room.lastChangeAt > summary.updatedAt) summary.updatedAt = room.lastChangeAt;
+    // Read off the root as it is: asking for the title by type would define it in the document.
+    if (room?.doc.share.has(TITLE)) summary.title = room.doc.getText(TITLE).toString();
     return { name, ...summary };
+  }
+
+  /**
+   * Replaces the document's title (the root Y.Text `title`) as one server change: stored,
+   * replicated and sent to every peer like a peer's edit. The caller checked its length.
+   */
+  async setTitle(name: string, title: string): Promise<void> {
+    await this.withExisting(name, async (room) => {
+      const copy = new Y.Doc({ gc: true });
+      try {
+        Y.applyUpdate(copy, room.wholeState());
+        const before = Y.encodeStateVector(copy);
+        const text = copy.getText(TITLE);
+        if (text.toString() === title) return;
+        copy.transact(() => {
+          text.delete(0, text.length);
+          text.insert(0, title);
+        });
+        await room.applyChange(Y.encodeStateAsUpdate(copy, before));
+      } finally {
+        copy.destroy();
+      }
+    });
   }
 
   async meta(name: string): Promise<DocInfo & { peers: number; versions: number }> {
@@ -219,5 +247,6 @@ export class DocumentService {
   async delete(name: string): Promise<void> {
     await this.require(name);
     await this.registry.remove(name, CloseCode.DocumentDeleted, 'document deleted', () => this.stores.documents.deleteDocument(name));
+    this.onDeleted?.(name);
   }
 }

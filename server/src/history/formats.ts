@@ -4,7 +4,7 @@
  * (convert.worker.ts): a large document's conversion never holds up the message path.
  */
 import { createHash } from 'node:crypto';
-import { FRAGMENT, tandemExtensions } from '@tandem/schema';
+import { FRAGMENT, TITLE, tandemExtensions } from '@tandem/schema';
 import { getSchema } from '@tiptap/core';
 import { generateHTML, generateJSON } from '@tiptap/html/server';
 import { MarkdownManager } from '@tiptap/markdown';
@@ -205,11 +205,20 @@ export interface Digest {
 }
 
 export function digest(state: Uint8Array): Digest {
-  const json = stateToJSON(state);
-  const heading = (json.content ?? []).find((n) => n.type === 'heading');
-  return {
-    hash: createHash('sha256').update(JSON.stringify(json)).digest('base64url'),
-    title: heading ? textOf(heading).trim() : '',
-    size: state.byteLength,
-  };
+  const doc = docOf(state);
+  try {
+    const json = fragmentToJSON(doc.getXmlFragment(FRAGMENT));
+    // The title is its own root (DESIGN.md, "Contract — workspace"), part of what a version holds.
+    const title = doc.share.has(TITLE) ? doc.getText(TITLE).toString() : '';
+    const hash = createHash('sha256').update(JSON.stringify(json));
+    // Untitled documents hash as they did before titles existed (no spurious new version).
+    if (title !== '') hash.update('\u0000').update(title);
+    return {
+      hash: hash.digest('base64url'),
+      title,
+      size: state.byteLength,
+    };
+  } finally {
+    doc.destroy();
+  }
 }

@@ -6,6 +6,7 @@ import { ClusterMarks, type ClusterMarkStore } from './kinds/marks.js';
 import { ShareLinks, type ShareStore } from './kinds/shares.js';
 import { PeopleRecords, type PeopleStore } from './kinds/people.js';
 import { LoginTransactions, Sessions, type LoginStore, type SessionStore } from './kinds/sessions.js';
+import { SearchTexts, type SearchStore } from './kinds/search.js';
 import { UpdateLog, type UpdateStore } from './kinds/updates.js';
 import { Versions, type VersionStore } from './kinds/versions.js';
 
@@ -31,6 +32,8 @@ export interface Stores {
   readonly people: PeopleStore;
   /** Who wrote with each Yjs client id, and who deleted what (compare's attribution). */
   readonly authorship: AuthorshipStore;
+  /** Search: each document's indexed text and this instance's serialized index (never shared). */
+  readonly search: SearchStore;
 }
 
 export function storesOver(kv: KV): Stores {
@@ -47,5 +50,6 @@ export function storesOver(kv: KV): Stores {
     logins: new LoginTransactions(kv),
     people: new PeopleRecords(kv),
     authorship: new AuthorshipRecords(kv),
+    search: new SearchTexts(kv),
   };
 }

@@ -95,3 +95,17 @@ test('authorship keys: d 00 name 00 i 00 client (and clock), inside the document
   assert.deepEqual(keys.map((k) => readAuthorshipKey(k, range.gte.length)), [{ client: 1 }, { client: 1, clock: 0 }, { client: 1, clock: 2 ** 40 }, { client: 2 ** 32 - 1 }, { client: 2 ** 32 - 1, clock: 5 }]);
   assert.ok(Buffer.compare(authorKey('x/y', 1), range.lt) >= 0 || Buffer.compare(authorKey('x/y', 1), range.gte) < 0);
 });
+
+test('search kinds: the indexed text under its document (deleted with it), the index and pending marks outside every document', async () => {
+  const { searchTextKey, searchIndexKey, searchPendingKey, searchPendingRange, nameOfPendingKey, docRange, updateRange, fileTimeRange, ALL_DOCS, mineKey } = await import('./keys.js');
+  const inside = (k: Buffer, r: { gte: Buffer; lt: Buffer }) => Buffer.compare(k, r.gte) >= 0 && Buffer.compare(k, r.lt) < 0;
+  assert.ok(inside(searchTextKey('a/b'), docRange('a/b')));
+  assert.ok(!inside(searchTextKey('a/b'), docRange('a')));
+  assert.ok(!inside(searchTextKey('a'), updateRange('a')) && !inside(searchTextKey('a'), fileTimeRange('a')));
+  assert.ok(!inside(searchTextKey('a'), authorshipRange('a')), 'search text and authorship are two kinds');
+  for (const k of [searchIndexKey(), searchPendingKey('a')]) assert.ok(!inside(k, ALL_DOCS));
+  const pending = searchPendingRange();
+  assert.ok(inside(searchPendingKey('a/b c'), pending) && inside(searchPendingKey(''), pending));
+  assert.ok(!inside(searchIndexKey(), pending) && !inside(mineKey('p@e.com', 'a'), pending));
+  assert.equal(nameOfPendingKey(searchPendingKey('a/b c')), 'a/b c');
+});

@@ -19,11 +19,17 @@
  *   deleter:  'd' 00 <name> 00 'i' 00 <client u64 BE> <clock u64 BE>   JSON: who deleted a run of
  *                                     that client's items from that clock on (length and who);
  *                                     both are compare's attribution (history/), told apart by length
+ *   search:   'd' 00 <name> 00 'n'     JSON: the title and plain text last indexed for search
+ *                                     (snippets are cut from it; it goes with the document)
  * Outside documents (sign-in), one byte for the kind, then 00:
  *   session:  'a' 00 <session id, UTF-8>   JSON: a signed-in session (who, until when)
  *   login:    'x' 00 <state, UTF-8>        JSON: a login transaction (nonce, PKCE verifier, next)
  *   mine:     'w' 00 <email> 00 <name>     JSON: a document a person may open (a role, or opened
  *                                     through general access), for their list
+ * Outside documents (search), one byte for the kind, then 00:
+ *   index:    'q' 00 'index'           the search index, serialized (MiniSearch JSON)
+ *   pending:  'q' 00 'pending' 00 <name>   empty: the document was indexed (or dropped) after
+ *                                     the stored index was written; read again at start
  * Compaction only ever touches kind 'u'. A version's metadata and body are apart so that the
  * history list reads no document states. Every key of a document starts with 'd' 00 <name> 00
  * (`docRange`), and 0x00 sorts first, so documents follow each other in name order.
@@ -240,3 +246,25 @@ export function readAuthorshipKey(key: Buffer, prefixLength: number): { client: 
   const client = Number(key.readBigUInt64BE(prefixLength));
   return key.length >= prefixLength + 16 ? { client, clock: Number(key.readBigUInt64BE(prefixLength + 8)) } : { client };
 }
+const SEARCH_TEXT = 0x6e; // 'n'
+const SEARCH = 0x71; // 'q'
+
+/** What search last indexed of a document (title and plain text). */
+export const searchTextKey = (name: string): Buffer => kindKey(name, SEARCH_TEXT);
+
+/** The serialized search index of this instance. */
+export const searchIndexKey = (): Buffer => topKey(SEARCH, 'index');
+
+/** A document indexed since the stored index was written. */
+export const searchPendingKey = (name: string): Buffer => topKey(SEARCH, 'pending', name);
+
+/** [gte, lt) of every pending key. */
+export function searchPendingRange(): { gte: Buffer; lt: Buffer } {
+  const gte = Buffer.concat([topKey(SEARCH, 'pending'), Buffer.from([0])]);
+  const lt = Buffer.from(gte);
+  lt[lt.length - 1] = 1;
+  return { gte, lt };
+}
+
+/** The document name at the end of a `searchPendingKey`. */
+export const nameOfPendingKey = nameOfMineKey;

@@ -1,5 +1,6 @@
-// GET /api/docs lists stored documents with title, size and time, page by page with a cursor,
-// and only those a token's `doc` pattern covers.
+// GET /api/docs lists stored documents with title (the document's own, never its first heading),
+// size and time, page by page with a cursor (by name, or newest first), and only those a token's
+// `doc` pattern covers.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mintToken } from '../../src/auth/tokens.js';
@@ -13,8 +14,10 @@ before(async () => {
   ts = await startTestServer({ AUTH_SECRET: SECRET });
   admin = await mintToken(SECRET, { doc: '*', mode: 'write' }, 600);
   for (const name of ['team/a', 'team/b', 'team/c', 'other', 'team/d']) {
-    const r = await api(ts, 'PUT', `${doc(name)}/import`, { token: admin, type: 'text/markdown', body: `# Title of ${name}\n\ntext` });
+    const r = await api(ts, 'PUT', `${doc(name)}/import`, { token: admin, type: 'text/markdown', body: `# A heading is not the title\n\ntext` });
     assert.equal(r.status, 200, r.text);
+    const t = await api(ts, 'PATCH', doc(name), { token: admin, type: 'application/json', body: JSON.stringify({ title: `Title of ${name}` }) });
+    assert.equal(t.status, 200, t.text);
   }
   // Summaries are written with versions: name one per document.
   for (const name of ['team/a', 'team/b', 'team/c', 'other', 'team/d']) {
@@ -55,4 +58,26 @@ test('a token lists only the documents its doc pattern covers', async () => {
   assert.deepEqual((await api(ts, 'GET', 'docs', { token: one })).json.documents.map((d: { name: string }) => d.name), ['team/b']);
   assert.equal((await api(ts, 'GET', 'docs')).status, 401);
   assert.equal((await api(ts, 'GET', 'docs?cursor=%%%', { token: admin })).status, 400);
+});
+
+test('?order=updated pages newest first, with the same titles', async () => {
+  // 'team/b' changes last: it comes first.
+  const t = await api(ts, 'PATCH', doc('team/b'), { token: admin, type: 'application/json', body: JSON.stringify({ title: 'Title of team/b, again' }) });
+  assert.equal(t.status, 200, t.text);
+  await api(ts, 'POST', `${doc('team/b')}/versions`, { token: admin, type: 'application/json', body: '{"name":"v2"}' });
+  const seen: Array<{ name: string; title: string; updatedAt: string }> = [];
+  let cursor: string | null = null;
+  do {
+    const r = await api(ts, 'GET', `docs?order=updated&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
+    assert.equal(r.status, 200, r.text);
+    seen.push(...r.json.documents);
+    cursor = r.json.cursor;
+  } while (cursor);
+  assert.equal(seen.length, 5);
+  assert.deepEqual(seen[0], { ...seen[0], name: 'team/b', title: 'Title of team/b, again' });
+  const times = seen.map((d) => Date.parse(d.updatedAt));
+  assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+  assert.equal((await api(ts, 'GET', 'docs?order=random', { token: admin })).status, 400);
+  const team = await mintToken(SECRET, { doc: 'team/*', mode: 'read' }, 600);
+  assert.ok((await api(ts, 'GET', 'docs?order=updated', { token: team })).json.documents.every((d: { name: string }) => d.name.startsWith('team/')));
 });

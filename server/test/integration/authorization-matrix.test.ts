@@ -91,6 +91,8 @@ const CALLS: Record<string, (f: Fixture) => { path: string; body?: BodyInit; typ
   'GET api/docs': () => ({ path: '/api/docs' }),
   'GET api/docs/:name': (f) => ({ path: `/api/docs/${enc(f.name)}` }),
   'DELETE api/docs/:name': (f) => ({ path: `/api/docs/${enc(f.name)}` }),
+  'PATCH api/docs/:name': (f) => ({ path: `/api/docs/${enc(f.name)}`, body: JSON.stringify({ title: 'Retitled' }), type: 'application/json' }),
+  'GET api/search': () => ({ path: '/api/search?q=seed' }),
   'GET api/docs/:name/export': (f) => ({ path: `/api/docs/${enc(f.name)}/export?format=md` }),
   'PUT api/docs/:name/import': (f) => ({ path: `/api/docs/${enc(f.name)}/import`, body: '# Imported\n', type: 'text/markdown' }),
   'GET api/docs/:name/versions': (f) => ({ path: `/api/docs/${enc(f.name)}/versions` }),

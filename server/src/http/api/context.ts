@@ -6,6 +6,7 @@ import type { FileCollector } from '../../files/FileCollector.js';
 import type { DocumentService } from '../../history/DocumentService.js';
 import type { CommentService } from '../../review/CommentService.js';
 import type { Logger } from '../../logger.js';
+import type { SearchIndexer } from '../../search/SearchIndexer.js';
 import type { Shares } from '../../shares/Shares.js';
 import type { People } from '../../people/People.js';
 import type { FileStore } from '../../storage/kinds/files.js';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   comments: CommentService;
   /** Where everything is stored, for `backup` (a consistent snapshot of it). */
   kv: KV;
+  /** Search across documents. */
+  search: Pick<SearchIndexer, 'search' | 'indexedText'>;
   /** With sign-in: each document's people and general access. */
   people?: People | undefined;
   /** With AUTH_SECRET: share links. */

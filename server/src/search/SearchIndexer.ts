@@ -1,0 +1,226 @@
+import * as Y from 'yjs';
+import type { Logger } from '../logger.js';
+import type { UpdateOrigin } from '../rooms/origins.js';
+import type { RoomWatcher } from '../rooms/ports.js';
+import type { DocSummary } from '../storage/kinds/documents.js';
+import type { SearchStore, SearchText } from '../storage/kinds/search.js';
+import { searchTextOf, searchTextOfState } from './documentText.js';
+import { SearchIndex, type Hit } from './SearchIndex.js';
+
+/** What the indexer reads of an open document. */
+export interface IndexedRoom {
+  readonly name: string;
+  readonly doc: Y.Doc;
+  wholeState(): Uint8Array;
+  onApplied(listener: (origins: readonly UpdateOrigin[]) => void): void;
+}
+
+export interface IndexerOptions {
+  /** A document is indexed this long after its last change (edits never wait for it). */
+  debounceMs: number;
+  /** The index is stored after this many documents were indexed since it last was… */
+  saveEvery: number;
+  /** …or this long after the first of them, whichever comes first. */
+  saveAfterMs: number;
+}
+
+export interface IndexerDeps {
+  store: SearchStore;
+  logger: Logger;
+  options: IndexerOptions;
+  now: () => number;
+  /** The open document, if it is open here. */
+  openRoom(name: string): IndexedRoom | undefined;
+  /** A stored document's state (loading it here if need be); undefined when it does not exist. */
+  readState(name: string): Promise<Uint8Array | undefined>;
+  /** Every stored document, for a rebuild. */
+  allNames(): AsyncIterable<string>;
+  /** The document list's summary, written for changes made on this instance (its title fresh within seconds). */
+  writeSummary(name: string, summary: DocSummary): Promise<void>;
+  /** Tells the other instances a document changed (scale-out's change feed); absent alone. */
+  announce?: ((name: string) => void) | undefined;
+}
+
+/**
+ * Keeps the search index (DESIGN.md, "Contract — workspace") current: each document is queued
+ * when it changes (a debounce per document, off the message path: edits never wait for
+ * indexing), then its text is read from the open room, or from the store when another instance
+ * announced the change, indexed, and stored with a pending mark; the serialized index is stored
+ * every `saveEvery` documents or `saveAfterMs`, and at stop. At start it loads the stored index
+ * and indexes the pending documents again; without a stored index it rebuilds from the documents.
+ */
+export class SearchIndexer {
+  private index = SearchIndex.empty();
+  private readonly queued = new Map<string, { timer: NodeJS.Timeout; local: boolean }>();
+  /** Indexed (or dropped) since the stored index was written. */
+  private unsaved = new Set<string>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  /** Indexing and saving run one after another. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private rebuilding: Promise<void> | undefined;
+  /** Where the index came from at start: the stored one, or a rebuild from the documents. */
+  startedFrom: 'stored' | 'rebuilt' = 'stored';
+
+  constructor(private readonly deps: IndexerDeps) {}
+
+  /** Loads the stored index and catches up with what changed after it was written; rebuilds without one. */
+  async start(): Promise<void> {
+    const stored = await this.deps.store.readIndex();
+    if (stored) {
+      try {
+        this.index = SearchIndex.load(stored.toString('utf8'));
+        for (const name of await this.deps.store.pending()) {
+          const text = await this.deps.store.readText(name);
+          if (text) this.index.put(name, text);
+          else this.index.remove(name);
+          this.unsaved.add(name);
+        }
+        this.deps.logger.info({ documents: this.index.size, pending: this.unsaved.size }, 'search index loaded');
+        return;
+      } catch (err) {
+        this.deps.logger.warn({ err }, 'the stored search index does not load: rebuilding it from the documents');
+        this.index = SearchIndex.empty();
+      }
+    }
+    this.startedFrom = 'rebuilt';
+    this.rebuilding = this.rebuild().catch((err: unknown) => this.deps.logger.error({ err }, 'rebuilding the search index failed'));
+  }
+
+  /** Resolves when a rebuild started at `start` has finished (tests and the benchmark wait for it). */
+  rebuilt(): Promise<void> {
+    return this.rebuilding ?? Promise.resolve();
+  }
+
+  private async rebuild(): Promise<void> {
+    let count = 0;
+    for await (const name of this.deps.allNames()) {
+      if (this.stopped) return;
+      await this.run(() => this.indexNow(name, false));
+      count++;
+    }
+    await this.run(() => this.save());
+    this.deps.logger.info({ documents: count }, 'search index rebuilt from the documents');
+  }
+
+  /** The watcher of a room that has just loaded: its changes are queued, those of its own peers as local. */
+  readonly watch = (room: IndexedRoom): RoomWatcher => {
+    room.onApplied((origins) => this.changed(room.name, origins.some((o) => o.kind !== 'cluster')));
+    return {
+      // Closing: what is queued is indexed now, from the room that is still here.
+      close: async () => {
+        const entry = this.queued.get(room.name);
+        if (!entry || this.stopped) return;
+        clearTimeout(entry.timer);
+        this.queued.delete(room.name);
+        await this.run(() => this.indexText(room.name, searchTextOf(room.doc), entry.local ? room.wholeState().byteLength : undefined));
+      },
+      stop: () => undefined,
+    };
+  };
+
+  /** A document changed (`local`: through this instance, which then writes its summary and tells the others). */
+  changed(name: string, local: boolean): void {
+    if (this.stopped) return;
+    const entry = this.queued.get(name);
+    if (entry) clearTimeout(entry.timer);
+    const timer = setTimeout(() => {
+      const current = this.queued.get(name);
+      if (current?.timer !== timer) return;
+      this.queued.delete(name);
+      void this.run(() => this.indexNow(name, current.local));
+    }, this.deps.options.debounceMs);
+    timer.unref();
+    this.queued.set(name, { timer, local: local || (entry?.local ?? false) });
+  }
+
+  /** The document was deleted: out of the index at once. */
+  forget(name: string): void {
+    const entry = this.queued.get(name);
+    if (entry) clearTimeout(entry.timer);
+    this.queued.delete(name);
+    this.index.remove(name);
+    void this.run(async () => {
+      this.index.remove(name);
+      await this.deps.store.dropText(name);
+      this.noteUnsaved(name);
+    });
+  }
+
+  /** Ranked matches among the documents `mayRead` allows. */
+  search(query: string, limit: number, mayRead: (name: string) => boolean): Hit[] {
+    return this.index.search(query, limit, mayRead);
+  }
+
+  /** What was indexed of a document (its snippet is cut from it). */
+  indexedText(name: string): Promise<SearchText | undefined> {
+    return this.deps.store.readText(name);
+  }
+
+  private run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch((err: unknown) => this.deps.logger.error({ err }, 'search indexing failed'));
+    return next;
+  }
+
+  private async indexNow(name: string, local: boolean): Promise<void> {
+    const room = this.deps.openRoom(name);
+    if (room) return this.indexText(name, searchTextOf(room.doc), local ? room.wholeState().byteLength : undefined);
+    const state = await this.deps.readState(name);
+    if (state === undefined) {
+      this.index.remove(name);
+      await this.deps.store.dropText(name);
+      this.noteUnsaved(name);
+      return;
+    }
+    await this.indexText(name, searchTextOfState(state), local ? state.byteLength : undefined);
+  }
+
+  /** `size` given: the change was made here, so the summary is written and the others told. */
+  private async indexText(name: string, text: SearchText, size: number | undefined): Promise<void> {
+    this.index.put(name, text);
+    await this.deps.store.writeText(name, text);
+    this.noteUnsaved(name);
+    if (size === undefined) return;
+    await this.deps.writeSummary(name, { title: text.title, size, updatedAt: this.deps.now() });
+    this.deps.announce?.(name);
+  }
+
+  private noteUnsaved(name: string): void {
+    this.unsaved.add(name);
+    if (this.unsaved.size >= this.deps.options.saveEvery) {
+      void this.run(() => this.save());
+    } else if (!this.saveTimer && !this.stopped) {
+      this.saveTimer = setTimeout(() => void this.run(() => this.save()), this.deps.options.saveAfterMs);
+      this.saveTimer.unref();
+    }
+  }
+
+  /** Stores the index; the documents it covers are pending no more. */
+  private async save(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (this.unsaved.size === 0) return;
+    const covered = this.unsaved;
+    this.unsaved = new Set();
+    // Serialized at once, with the set it covers: what is indexed from here on stays pending.
+    const data = Buffer.from(this.index.serialize(), 'utf8');
+    await this.deps.store.writeIndex(data, covered);
+  }
+
+  /** Indexes what is queued, stores the index, and stops. The store must stay open until then. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const queued = [...this.queued.entries()];
+    this.queued.clear();
+    for (const [name, { timer, local }] of queued) {
+      clearTimeout(timer);
+      // Only documents still open here: reading one from the store would load it while stopping.
+      const room = this.deps.openRoom(name);
+      if (room) await this.run(() => this.indexText(name, searchTextOf(room.doc), local ? room.wholeState().byteLength : undefined));
+    }
+    await this.rebuilding;
+    await this.run(() => this.save());
+  }
+}
