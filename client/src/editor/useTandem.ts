@@ -10,9 +10,9 @@ import type {} from '@tiptap/extension-text-style';
 import type {} from '@tiptap/extension-image';
 import type {} from '@tiptap/extension-text-align';
 import Collaboration from '@tiptap/extension-collaboration';
-import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './ui/carets';
+import { NearCarets } from './ui/nearCarets';
 import { TandemApi } from './api/TandemApi';
 import { fileFetchInit, ImageBlobs, imageUrl } from './api/authorizedImages';
 import { adopter, uploader } from './api/files';
@@ -65,7 +65,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
         },
       }),
       Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
-      CollaborationCaret.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
+      NearCarets.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
       ...extra,
     ],
     editable,
