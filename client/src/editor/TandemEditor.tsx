@@ -15,6 +15,7 @@ import { CommentsPanel } from './comments/CommentsPanel';
 import { commentsKey, startComment } from './comments/commentTools';
 import type { CommentAuthor, CommentMode } from './comments/threads';
 import { useNarrow, useThreads } from './comments/useThreads';
+import { FindPanel } from './find/FindPanel';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.
 function firstHeading({ editor }: { editor: Editor | null }): string {
@@ -116,6 +117,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
         <AccessNotice access={access} onDiscard={discardUnsent} />
         <StatusBadge status={status} saved={saved} />
       </div>
+      {editor && <FindPanel editor={editor} />}
       {editor && (
         <div
           className={panel && !narrow ? 'tandem-page tandem-page--comments' : 'tandem-page'}

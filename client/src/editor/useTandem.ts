@@ -22,6 +22,7 @@ import { MarkdownPaste } from './content/markdownPaste';
 import { TABLE_REPAIR_FIELD, TableRepair } from './content/tableRepair';
 import { cleanPastedHtml } from './content/pasteCleanup';
 import { CommentTools } from './comments/commentTools';
+import { FindReplace } from './find/findReplace';
 import { useCollaboration, type CollaborationSession } from './sync/useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
 
@@ -55,6 +56,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       TandemKeys,
       MarkdownPaste,
       CommentTools,
+      FindReplace,
       ImageUpload.configure({
         upload: uploader(docApi),
         document: place.document,
