@@ -16,6 +16,7 @@ import { commentsKey, startComment } from './comments/commentTools';
 import type { CommentAuthor, CommentMode } from './comments/threads';
 import { useNarrow, useThreads } from './comments/useThreads';
 import { FindPanel } from './find/FindPanel';
+import { Outline } from './outline/Outline';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.
 function firstHeading({ editor }: { editor: Editor | null }): string {
@@ -129,6 +130,7 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
             }
           }}
         >
+          <Outline editor={editor} />
           <EditorContent editor={editor} className="tandem-page__content" />
           <LinkBubble editor={editor} />
           <ImageBubble editor={editor} />
