@@ -15,7 +15,7 @@ import { CommentsPanel } from './comments/CommentsPanel';
 import { commentsKey, startComment } from './comments/commentTools';
 import type { CommentAuthor, CommentMode } from './comments/threads';
 import { useNarrow, useThreads } from './comments/useThreads';
-import { FindPanel } from './find/FindPanel';
+import { FindButton, FindPanel } from './find/FindPanel';
 import { Outline } from './outline/Outline';
 
 // Runs on every transaction: stop at the first heading instead of walking the whole document.
@@ -108,6 +108,8 @@ export function TandemEditor({ onTitleChange, toolbar = true, className, autofoc
     >
       <div className="tandem-bar">
         {editor && toolbar !== false && !readOnly && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
+        {/* Beside the formatting toolbar, not in it: readers, who get no toolbar, can find too. */}
+        {editor && toolbar !== false && <FindButton editor={editor} />}
         <span className="tandem-bar__spacer" />
         {narrow && panel && (
           <button type="button" className="tandem-comments-toggle" aria-expanded={drawerOpen} onClick={() => setDrawerOpen((o) => !o)}>

@@ -6,7 +6,6 @@ import { ColorMenu } from './ColorMenu';
 import { Icon } from './icons';
 import { insertImageFiles, IMAGE_TYPES } from '../content/imageUpload';
 import { EDITOR_REQUEST_EVENT } from '../content/keys';
-import { FindButton } from '../find/FindPanel';
 import { LinkForm } from './LinkForm';
 import { TableTools } from './TableTools';
 import { useRovingTabindex } from './rovingToolbar';
@@ -103,7 +102,6 @@ export function Toolbar({ editor, editable }: { editor: Editor; editable: boolea
       <ToolButton label="Redo" shortcut={`${mod}Shift+Z`} disabled={off || !s.canRedo} onClick={() => chain().redo().run()}>
         <Icon name="redo" />
       </ToolButton>
-      <FindButton editor={editor} />
       <span className="tandem-toolbar__sep" aria-hidden="true" />
       <ToolButton label="Heading 1" shortcut={`${mod}Alt+1`} pressed={s.h1} disabled={off} onClick={() => chain().toggleHeading({ level: 1 }).run()}>
         <span aria-hidden="true" className="tandem-glyph" data-glyph="H1" />
