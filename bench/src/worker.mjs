@@ -10,6 +10,7 @@ import * as C from './scenarios/c-coldload.worker.mjs';
 import * as D from './scenarios/d-durable.worker.mjs';
 import * as E from './scenarios/e-large.worker.mjs';
 import * as G from './scenarios/g-soak.worker.mjs';
+import * as K300 from './scenarios/k-crowd.worker.mjs';
 
 // y-websocket's WebsocketProvider adds a process 'exit' listener each; a worker holds dozens.
 process.setMaxListeners(0);
@@ -45,7 +46,7 @@ function merge(tables) {
   return out;
 }
 
-const commands = merge([common, ...[A, B, C, D, E, G].map((m) => m.commands(held))]);
+const commands = merge([common, ...[A, B, C, D, E, G, K300].map((m) => m.commands(held))]);
 
 process.on('message', async ({ id, cmd, args }) => {
   try {

@@ -109,9 +109,10 @@ export async function measure(chromium, { label, urlA, urlB, waitReady, keys, de
       };
       window.__arrivals = [];
       window.__updatesReceived.length = 0;
+      const before = textLength(); // a document may start with text (K's crowd variant)
       new MutationObserver(() => {
         const t = performance.timeOrigin + performance.now();
-        const n = textLength();
+        const n = textLength() - before;
         while (window.__arrivals.length < n) window.__arrivals.push(t);
       }).observe(editor, { childList: true, subtree: true, characterData: true });
     });

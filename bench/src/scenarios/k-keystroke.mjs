@@ -32,7 +32,7 @@ const APP = 'Tandem app (client/)';
 const BARE = 'Bare Tiptap page (Collaboration + carets only)';
 
 /** One setup: a page URL per person on a fresh document, and how to tell both pages are live. */
-function appSetup(server) {
+export function appSetup(server) {
   return {
     page: (doc, name) => `http://127.0.0.1:${server.port}/d/${doc}?name=${name}`,
     ready: async (a, b) => {
@@ -52,14 +52,18 @@ function bareSetup(site, server) {
   };
 }
 
+/** The app page is client/dist, served by Tandem: build what is missing or stale. */
+export function buildApp() {
+  if (spawnSync(process.execPath, [`${repoRoot}/scripts/build.mjs`], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+}
+
 export async function run(ctx) {
   const { chromium, missing } = findChromium();
   if (missing) {
     ctx.log(`K skipped: ${missing}`);
     return null;
   }
-  // The app page is client/dist, served by Tandem: build what is missing or stale.
-  if (spawnSync(process.execPath, [`${repoRoot}/scripts/build.mjs`], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  buildApp();
   const keys = ctx.smoke ? 20 : 300;
   const rounds = ctx.smoke ? 1 : 3;
   const delayMs = 40; // between keystrokes: a fast typist, ~25 chars/s

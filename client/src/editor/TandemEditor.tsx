@@ -18,6 +18,8 @@ import { useNarrow, useThreads } from './comments/useThreads';
 import { ModeSwitch, useChosenMode } from './suggestions/ModeSwitch';
 import { useSuggestions } from './suggestions/useSuggestions';
 import { useDocTitle } from './title';
+import { FindButton, FindPanel } from './find/FindPanel';
+import { Outline } from './outline/Outline';
 
 /** What this person may do with comments: what the server granted, or (before it answered) what the host asked. */
 function commentMode(access: TandemAccess, editable: boolean): CommentMode {
@@ -105,6 +107,8 @@ export function TandemEditor({ onTitleChange, onDocument, toolbar = true, classN
       <div className="tandem-bar">
         {editor && access.kind === 'granted' && <ModeSwitch modes={modes} mode={editorMode} onChange={chooseMode} />}
         {editor && toolbar !== false && !readOnly && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
+        {/* Beside the formatting toolbar, not in it: readers, who get no toolbar, can find too. */}
+        {editor && toolbar !== false && <FindButton editor={editor} />}
         <span className="tandem-bar__spacer" />
         {narrow && panel && (
           <button type="button" className="tandem-comments-toggle" aria-expanded={drawerOpen} onClick={() => setDrawerOpen((o) => !o)}>
@@ -115,6 +119,7 @@ export function TandemEditor({ onTitleChange, onDocument, toolbar = true, classN
         <AccessNotice access={access} onDiscard={discardUnsent} />
         <StatusBadge status={status} saved={saved} />
       </div>
+      {editor && <FindPanel editor={editor} />}
       {editor && (
         <div
           className={panel && !narrow ? 'tandem-page tandem-page--comments' : 'tandem-page'}
@@ -126,6 +131,7 @@ export function TandemEditor({ onTitleChange, onDocument, toolbar = true, classN
             }
           }}
         >
+          <Outline editor={editor} />
           <EditorContent editor={editor} className="tandem-page__content" />
           <LinkBubble editor={editor} />
           <ImageBubble editor={editor} />

@@ -10,9 +10,9 @@ import type {} from '@tiptap/extension-text-style';
 import type {} from '@tiptap/extension-image';
 import type {} from '@tiptap/extension-text-align';
 import Collaboration from '@tiptap/extension-collaboration';
-import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './ui/carets';
+import { NearCarets } from './ui/nearCarets';
 import { TandemApi } from './api/TandemApi';
 import { fileFetchInit, ImageBlobs, imageUrl } from './api/authorizedImages';
 import { adopter, uploader } from './api/files';
@@ -24,6 +24,7 @@ import { cleanPastedHtml } from './content/pasteCleanup';
 import { CommentTools } from './comments/commentTools';
 import { newUndoStep, SuggestChanges } from './suggestions/SuggestChanges';
 import { modesFor } from './suggestions/ModeSwitch';
+import { FindReplace } from './find/findReplace';
 import { useCollaboration, type CollaborationSession } from './sync/useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
 
@@ -58,6 +59,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       MarkdownPaste,
       CommentTools,
       SuggestChanges,
+      FindReplace,
       ImageUpload.configure({
         upload: uploader(docApi),
         document: place.document,
@@ -68,7 +70,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
         },
       }),
       Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
-      CollaborationCaret.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
+      NearCarets.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
       ...extra,
     ],
     editable,

@@ -4,7 +4,7 @@ import type { EditorView } from '@tiptap/pm/view';
 
 /** Asked of the host UI from the document: open the link box (Ctrl+K, the link bubble's Edit). */
 export const EDITOR_REQUEST_EVENT = 'tandem-request';
-export type EditorRequest = 'link';
+export type EditorRequest = 'link' | 'find' | 'replace';
 
 export function requestFromEditor(editor: Editor, request: EditorRequest): void {
   editor.view.dom.dispatchEvent(new CustomEvent<EditorRequest>(EDITOR_REQUEST_EVENT, { detail: request, bubbles: true }));

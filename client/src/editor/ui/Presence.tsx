@@ -1,5 +1,6 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { safeColor } from '@tandem/schema';
+import { useEffect, useRef, useState } from 'react';
 import { useAwarenessState } from './useAwarenessState';
 
 interface Peer {
@@ -43,32 +44,119 @@ export function initials(name: string): string {
   return letters.join('').toUpperCase();
 }
 
+/** Avatars shown in the bar; beyond this, "+N" opens the list of everyone. */
+const SHOWN = 4;
+
+function Avatar({ peer, markUnverified, as: Tag = 'li' }: { peer: Peer; markUnverified: boolean; as?: 'li' | 'span' }) {
+  return (
+    <Tag
+      className={peer.self ? 'tandem-avatar tandem-avatar--self' : 'tandem-avatar'}
+      style={{ backgroundColor: peer.color }}
+      aria-label={peer.name}
+      title={markUnverified && !peer.self && !peer.verified ? `${peer.name} (unverified)` : peer.name}
+      data-user-name={peer.name}
+      data-verified={peer.verified ? 'true' : 'false'}
+      data-self={peer.self || undefined}
+    >
+      <span aria-hidden="true">{initials(peer.name)}</span>
+    </Tag>
+  );
+}
+
 /**
- * Everyone in the document (from awareness), one avatar each in their colour. With
- * `markUnverified` (the server checks credentials, so a name can be vouched for) another
+ * Everyone in the document (from awareness), one avatar each in their colour; past a few, "+N".
+ * With `markUnverified` (the server checks credentials, so a name can be vouched for) another
  * person's name the server did not vouch for says so in its tooltip: anyone with a link can type
  * any name. On an open server no name is verified, and saying so on every avatar would be noise.
  */
 export function Presence({ awareness, markUnverified = false }: { awareness: Awareness; markUnverified?: boolean }) {
   // Re-rendered only when who is here (or their name, colour) changed, not when carets move.
   const peers = useAwarenessState(awareness, readPeers, samePeers, NO_PEERS);
+  // Showing SHOWN - 1 avatars and "+N" would hide just one person: show all SHOWN then.
+  const shown = peers.length > SHOWN ? peers.slice(0, SHOWN - 1) : peers;
+  const rest = peers.length - shown.length;
 
   return (
-    <ul className="tandem-presence" aria-label="People in this document">
-      {peers.map((p) => (
-        <li
-          key={p.clientId}
-          className={p.self ? 'tandem-avatar tandem-avatar--self' : 'tandem-avatar'}
-          style={{ backgroundColor: p.color }}
-          aria-label={p.name}
-          title={markUnverified && !p.self && !p.verified ? `${p.name} (unverified)` : p.name}
-          data-user-name={p.name}
-          data-verified={p.verified ? 'true' : 'false'}
-          data-self={p.self || undefined}
+    <div className="tandem-presence-wrap">
+      <ul className="tandem-presence" aria-label="People in this document">
+        {shown.map((p) => (
+          <Avatar key={p.clientId} peer={p} markUnverified={markUnverified} />
+        ))}
+      </ul>
+      {rest > 0 && <PeopleList peers={peers} rest={rest} markUnverified={markUnverified} />}
+    </div>
+  );
+}
+
+/** "+N" and its popover: everyone, with a filter by name (a crowd of 300 does not fit a bar). */
+function PeopleList({ peers, rest, markUnverified }: { peers: Peer[]; rest: number; markUnverified: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [filter, setFilter] = useState('');
+  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    setFilter('');
+    if (refocus) button.current?.focus();
+  };
+  // A click anywhere else closes the list, as menus do.
+  useEffect(() => {
+    if (!open) return;
+    const handleDown = (e: MouseEvent) => {
+      if (!root.current?.contains(e.composedPath()[0] as Node)) close(false);
+    };
+    document.addEventListener('mousedown', handleDown);
+    return () => document.removeEventListener('mousedown', handleDown);
+  }, [open]);
+  const wanted = filter.trim().toLocaleLowerCase();
+  const matching = wanted ? peers.filter((p) => p.name.toLocaleLowerCase().includes(wanted)) : peers;
+
+  return (
+    <div className="tandem-people" ref={root}>
+      <button
+        type="button"
+        ref={button}
+        className="tandem-people__more"
+        aria-label={`Show all ${peers.length} people`}
+        aria-expanded={open}
+        onClick={() => (open ? close(false) : setOpen(true))}
+      >
+        +{rest}
+      </button>
+      {open && (
+        <div
+          className="tandem-people__popover"
+          role="dialog"
+          aria-label="Everyone in this document"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              close(true);
+            }
+          }}
         >
-          <span aria-hidden="true">{initials(p.name)}</span>
-        </li>
-      ))}
-    </ul>
+          <input
+            type="search"
+            className="tandem-people__filter"
+            aria-label="Filter people by name"
+            placeholder="Find a person"
+            autoFocus
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+          <p className="tandem-people__count" aria-live="polite">
+            {matching.length === peers.length ? `${peers.length} people` : `${matching.length} of ${peers.length} people`}
+          </p>
+          <ul className="tandem-people__list" aria-label="People">
+            {matching.map((p) => (
+              <li key={p.clientId} className="tandem-people__row">
+                <Avatar peer={p} markUnverified={markUnverified} as="span" />
+                <span className="tandem-people__name">{p.self ? `${p.name} (you)` : p.name}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
   );
 }

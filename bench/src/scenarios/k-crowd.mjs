@@ -1,0 +1,89 @@
+// K300. Scenario K (keystroke latency between two Chromium browsers, ../browser/latency.mjs) in a
+// crowded document: the same two people, plus 300 simulated ones (raw awareness clients in a
+// load-generator process, k-crowd.worker.mjs) moving their cursors once a second, spread over
+// the text. Side by side with the same document and no crowd, rounds interleaved, so the
+// difference is the crowd's cost: the server relaying 300 moves a second to everyone, and the
+// browsers taking them in (carets near the viewport only, presence collapsed to "+N").
+import { ServerProcess } from '../servers.mjs';
+import { findChromium, measure, summarize } from '../browser/latency.mjs';
+import { appSetup, buildApp, metrics as kMetrics } from './k-keystroke.mjs';
+
+export const id = 'K300';
+export const title = 'K300. Keystroke latency with 300 people in the document (two Chromium browsers + 300 simulated peers)';
+export const servers = ['tandem'];
+export const budgetMs = 300000;
+export const smokeBudgetMs = 40000;
+export const inSmoke = false;
+export const metrics = kMetrics;
+
+const PEERS = 300;
+const HZ = 1;
+const PARAGRAPHS = 40;
+const NONE = 'Tandem app, no one else in the document';
+const CROWD = `Tandem app, ${PEERS} simulated people moving their cursors ${HZ}×/s`;
+
+export async function run(ctx) {
+  const { chromium, missing } = findChromium();
+  if (missing) {
+    ctx.log(`K300 skipped: ${missing}`);
+    return null;
+  }
+  if (ctx.servers(servers).length === 0) return null;
+  buildApp();
+  const keys = ctx.smoke ? 20 : 300;
+  const rounds = ctx.smoke ? 1 : 3;
+  const delayMs = 40;
+  const warmup = Math.min(20, Math.floor(keys / 10));
+  const worker = ctx.workers.list[0];
+  const server = await new ServerProcess('tandem').start();
+  try {
+    const url = `ws://127.0.0.1:${server.port}`;
+    const app = appSetup(server);
+    const rows = { [NONE]: [], [CROWD]: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 ? [CROWD, NONE] : [NONE, CROWD];
+      for (const label of order) {
+        const doc = `crowd-${Date.now()}-${round}`;
+        const { last } = await worker.call('kSeed', { proto: 'yws', url, name: doc, paragraphs: PARAGRAPHS });
+        const measured = await measure(chromium, {
+          label,
+          urlA: app.page(doc, 'Typist'),
+          urlB: app.page(doc, 'Watcher'),
+          waitReady: async (a, b) => {
+            await app.ready(a, b);
+            for (const p of [a, b]) await p.locator('.ProseMirror p', { hasText: last }).waitFor();
+            if (label !== CROWD) return;
+            // The crowd comes once both pages are loaded (pages load slowly on a busy machine
+            // while the server relays 300 moves a second to 300 sockets).
+            const { peers } = await worker.call('kCrowd', { proto: 'yws', url, name: doc, peers: PEERS, hz: HZ });
+            ctx.log(`K300: ${peers} simulated people on ${doc}`);
+            // Everyone is in B's presence: itself, the typist, the crowd.
+            await b.locator('.tandem-people__more', { hasText: `+${PEERS + 2 - 3}` }).waitFor({ timeout: 60_000 });
+          },
+          keys,
+          delayMs,
+          warmup,
+          log: ctx.log,
+        });
+        rows[label].push(...measured);
+        await ctx.workers.closeAll();
+      }
+    }
+    const suffix = ` — ${PARAGRAPHS}-paragraph document, ${rounds} × ${keys} keystrokes ${delayMs} ms apart, first ${warmup} of each round dropped`;
+    const cases = [NONE, CROWD].map((label) => ({ case: label + suffix, results: { tandem: summarize(rows[label]) } }));
+    ctx.log(explain(cases)); // RESULTS.md carries it only after a full run
+    return cases;
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+}
+
+/** The question the figures answer: what does the crowd cost a keystroke? */
+export function explain(cases) {
+  const none = cases.find((c) => c.case.startsWith(NONE))?.results.tandem;
+  const crowd = cases.find((c) => c.case.startsWith(CROWD))?.results.tandem;
+  if (!none || !crowd) return '';
+  const d = (k) => `${crowd[k] - none[k] >= 0 ? '+' : '−'}${Math.abs(crowd[k] - none[k]).toFixed(1)}`;
+  return `With ${PEERS} people moving their cursors: p50 ${d('p50')} ms, p95 ${d('p95')} ms (the target: within 2 ms of no crowd).`;
+}
