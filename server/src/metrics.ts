@@ -34,10 +34,22 @@ export class Metrics {
   private readonly receivedByType = new Map<ReceivedType, ReturnType<Counter<'type'>['labels']>>();
 
   messageReceived(type: ReceivedType, bytes: number): void {
+    this.receivedOf(type).inc();
+    this.bytesReceived.inc(bytes);
+  }
+
+  /**
+   * A message counted under its type whose content turned out invalid later: an awareness state
+   * is decoded only when the room keeps it (echoes never are). Counted as invalid as well.
+   */
+  messageInvalid(): void {
+    this.receivedOf('invalid').inc();
+  }
+
+  private receivedOf(type: ReceivedType): ReturnType<Counter<'type'>['labels']> {
     let child = this.receivedByType.get(type);
     if (!child) this.receivedByType.set(type, (child = this.received.labels(type)));
-    child.inc();
-    this.bytesReceived.inc(bytes);
+    return child;
   }
 
   sent(messages: number, bytes: number): void {

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics, ReceivedType } from '../metrics.js';
-import { decodeMessage, type Message } from '../protocol/messages.js';
+import { DecodeError, decodeMessage, type Message } from '../protocol/messages.js';
 import { Connection } from '../rooms/Connection.js';
 import { OutputBudget } from '../rooms/OutputBudget.js';
 import type { Room } from '../rooms/Room.js';
@@ -170,7 +170,12 @@ export class WsGateway {
       this.metrics.messageReceived(RECEIVED[msg.kind], data.length);
       // Draining (the server is going away): only edits are still taken; nothing is answered.
       if (conn.closed && msg.kind !== 'update' && msg.kind !== 'syncStep2') return;
-      room.handleMessage(conn, msg, now);
+      try {
+        room.handleMessage(conn, msg, now);
+      } catch (err) {
+        if (err instanceof DecodeError) this.metrics.messageInvalid();
+        throw err;
+      }
     } catch (err) {
       this.fail(conn, room, err);
     }
