@@ -1,25 +1,17 @@
 import { CloseCode } from '../closeCodes.js';
 import { ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { encodeAwareness, isRemoval, readAwarenessState, type AwarenessEntry, type AwarenessHead, type AwarenessUpdate } from '../protocol/messages.js';
+import { isRemoval, readAwarenessState, type AwarenessEntry, type AwarenessHead, type AwarenessUpdate } from '../protocol/messages.js';
 import type { Connection } from './Connection.js';
 import type { PresenceOwner } from './ports.js';
-import { PresenceRecords, type PresenceEntry } from './PresenceRecords.js';
+import { PresenceRecords } from './PresenceRecords.js';
+import { PresenceTicks, type PresenceOutput } from './PresenceTicks.js';
 import { stampUser } from './stampUser.js';
+
+export type { PresenceOutput } from './PresenceTicks.js';
 
 /** Clocks past this are refused: they would freeze a client ID for every peer. */
 const MAX_CLOCK = 2 ** 40;
-
-/**
- * Presence goes out in ticks: the first change after a quiet spell is sent at the end of the
- * event loop's turn (setImmediate: no added latency), and the changes that follow within this
- * long wait for the tick's end and go out together, one frame per peer holding every changed
- * state. So a peer gets at most 1000 / PRESENCE_TICK_MS frames a second however many people
- * move their carets: with N people each moving, relaying each change costs N² socket writes a
- * second, ticks cost N per tick. 50 ms is below what an eye notices of a caret (and y-websocket
- * renews states every 15 s, so nothing times out).
- */
-export const PRESENCE_TICK_MS = 50;
 
 export interface PresenceLimits {
   /** A larger awareness state is never kept or relayed; its sender is closed (MAX_AWARENESS_BYTES, 1009). */
@@ -35,42 +27,21 @@ export interface PresenceLimits {
   staleAfterMs: number;
 }
 
-/** Where accepted presence changes go, one frame a tick. */
-export interface PresenceOutput {
-  /**
-   * To every local peer, the sender included: the frame of tick `tick` (null when nothing
-   * changed: a chance for peers that fell behind to catch up). Returns whether a peer is still
-   * behind (then it is asked again next tick).
-   */
-  deliver(frame: Uint8Array | null, tick: number): boolean;
-  /** To other instances (scale-out); a no-op without them. */
-  publish(message: Uint8Array): void;
-}
-
 /**
  * The awareness states of one room, with ownership, as its local peers and other instances
  * reach them: a connection may set or remove only the client IDs it introduced, or IDs whose
  * owner has closed or stopped answering pings; another instance owns the IDs its peers set.
- * What is accepted is relayed here; the room only forwards messages and joins.
+ * What is accepted is relayed from here (PresenceTicks); the room only forwards messages and joins.
  *
  * Clocks sent to peers only ever grow per client ID, so that peers accept a state a client
  * re-announces after reconnecting (its own clock may be behind the removal peers have seen).
  *
- * Changes are relayed per tick (PRESENCE_TICK_MS): the client IDs changed during a tick are
- * sent as one frame with the newest state of each, encoded once for every peer, and one publish
- * to other instances.
+ * Changes are relayed per tick (PRESENCE_TICK_MS): one frame per peer with the newest state of
+ * every client ID changed, and one publish to other instances.
  */
 export class Presence {
   private readonly records: PresenceRecords;
-  /** Client IDs changed this tick, for the local peers… */
-  private readonly changed = new Set<number>();
-  /** …and those of them a local peer changed, for other instances. */
-  private readonly changedHere = new Set<number>();
-  private tickTimer: NodeJS.Timeout | undefined;
-  private tickNow: NodeJS.Immediate | undefined;
-  /** When the last frame went out (performance.now()). */
-  private sentAt = Number.NEGATIVE_INFINITY;
-  private stopped = false;
+  private readonly ticks: PresenceTicks;
 
   constructor(
     private readonly name: string,
@@ -80,6 +51,7 @@ export class Presence {
     clock: () => number = Date.now,
   ) {
     this.records = new PresenceRecords(clock);
+    this.ticks = new PresenceTicks(this.records, out);
   }
 
   /** Client IDs with a record, live or removed (what this room holds in memory). */
@@ -126,53 +98,12 @@ export class Presence {
 
   /** A local peer left: the states it owned are removed, and everyone told at once (not at the tick's end). */
   leave(conn: Connection): void {
-    if (this.removeOwnedBy(conn, true)) this.schedule(true);
+    if (this.removeOwnedBy(conn, true)) this.ticks.now();
   }
 
   /** `clientId` changed: it goes out with this tick's frame (to other instances too when `here`). */
   private changedNow(clientId: number, here: boolean): void {
-    this.changed.add(clientId);
-    if (here) this.changedHere.add(clientId);
-    this.schedule(false);
-  }
-
-  /** Sends the tick's frame when it is due: now (at the end of this turn) if `urgent` or the last frame is a tick old. */
-  private schedule(urgent: boolean): void {
-    if (this.tickNow || this.stopped) return;
-    const wait = urgent ? 0 : this.sentAt + PRESENCE_TICK_MS - performance.now();
-    if (wait > 0) {
-      this.tickTimer ??= setTimeout(this.flush, wait);
-      return;
-    }
-    clearTimeout(this.tickTimer);
-    this.tickTimer = undefined;
-    this.tickNow = setImmediate(this.flush);
-  }
-
-  /** The tick ends: one frame with the newest state of every ID changed, encoded once. */
-  private readonly flush = (): void => {
-    clearTimeout(this.tickTimer);
-    clearImmediate(this.tickNow);
-    this.tickTimer = undefined;
-    this.tickNow = undefined;
-    this.sentAt = performance.now();
-    const tick = this.records.tick();
-    const frame = this.changed.size > 0 ? this.encode(this.changed) : null;
-    const here = this.changedHere.size === 0 ? null : this.changedHere.size === this.changed.size ? frame : this.encode(this.changedHere);
-    this.changed.clear();
-    this.changedHere.clear();
-    const behind = this.out.deliver(frame, tick);
-    if (here) this.out.publish(here);
-    if (behind) this.schedule(false);
-  };
-
-  private encode(ids: ReadonlySet<number>): Uint8Array {
-    const out: PresenceEntry[] = [];
-    for (const clientId of ids) {
-      const rec = this.records.get(clientId);
-      if (rec) out.push({ clientId, clock: rec.clock, json: rec.json });
-    }
-    return encodeAwareness(out);
+    this.ticks.changed(clientId, here);
   }
 
   /**
@@ -185,11 +116,7 @@ export class Presence {
 
   /** The room closes: what is waiting goes out now (other instances must hear of removals), and no tick follows. */
   stop(): void {
-    if (this.stopped) return;
-    if (this.changed.size > 0) this.flush();
-    clearTimeout(this.tickTimer);
-    clearImmediate(this.tickNow);
-    this.stopped = true;
+    this.ticks.stop();
   }
 
   /** Awareness states another instance relayed for its peers. */
@@ -204,12 +131,12 @@ export class Presence {
    */
   replaceRemote(owner: PresenceOwner, entries: AwarenessEntry[]): void {
     this.applyRemote(owner, entries);
-    if (this.removeOwnedBy(owner, false, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)))) this.schedule(true);
+    if (this.removeOwnedBy(owner, false, new Set(entries.filter((e) => e.state !== null).map((e) => e.clientId)))) this.ticks.now();
   }
 
   /** Another instance is gone: the states its peers set leave. */
   dropOwner(owner: PresenceOwner): void {
-    if (this.removeOwnedBy(owner, false)) this.schedule(true);
+    if (this.removeOwnedBy(owner, false)) this.ticks.now();
   }
 
   /** The states local peers set, for another instance that opened this document. */
@@ -330,8 +257,7 @@ export class Presence {
       this.records.free(clientId, rec);
       if (rec.json === 'null') continue;
       this.records.set(clientId, rec, rec.clock + 1, 'null');
-      this.changed.add(clientId);
-      if (here) this.changedHere.add(clientId);
+      this.ticks.changed(clientId, here);
       removed = true;
     }
     return removed;
