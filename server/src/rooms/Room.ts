@@ -82,7 +82,7 @@ export class Room {
     private readonly deps: RoomDeps,
     stored: StoredDocument,
   ) {
-    this.document = new RoomDocument(name, this.handleSnapshotApplied);
+    this.document = new RoomDocument(name, this.handleSnapshotApplied, () => deps.metrics.firstSyncEncodings.inc());
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(
       name,
