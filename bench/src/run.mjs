@@ -20,10 +20,11 @@ import * as E from './scenarios/e-large.mjs';
 import * as F from './scenarios/f-scaleout.mjs';
 import * as G from './scenarios/g-soak.mjs';
 import * as H from './scenarios/h-history.mjs';
+import * as J from './scenarios/j-joinstorm.mjs';
 import * as K from './scenarios/k-keystroke.mjs';
 import * as P from './scenarios/p-presence.mjs';
 
-const SCENARIOS = [A, B, C, D, E, F, G, H, K, P];
+const SCENARIOS = [A, B, C, D, E, F, G, H, J, K, P];
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const opt = (k) => argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1];

@@ -10,6 +10,7 @@ import * as C from './scenarios/c-coldload.worker.mjs';
 import * as D from './scenarios/d-durable.worker.mjs';
 import * as E from './scenarios/e-large.worker.mjs';
 import * as G from './scenarios/g-soak.worker.mjs';
+import * as J from './scenarios/j-joinstorm.worker.mjs';
 import * as P from './scenarios/p-presence.worker.mjs';
 
 // y-websocket's WebsocketProvider adds a process 'exit' listener each; a worker holds dozens.
@@ -46,7 +47,7 @@ function merge(tables) {
   return out;
 }
 
-const commands = merge([common, ...[A, B, C, D, E, G, P].map((m) => m.commands(held))]);
+const commands = merge([common, ...[A, B, C, D, E, G, J, P].map((m) => m.commands(held))]);
 
 process.on('message', async ({ id, cmd, args }) => {
   try {
