@@ -23,8 +23,9 @@ import * as H from './scenarios/h-history.mjs';
 import * as J from './scenarios/j-joinstorm.mjs';
 import * as K from './scenarios/k-keystroke.mjs';
 import * as P from './scenarios/p-presence.mjs';
+import * as S from './scenarios/s-scaling.mjs';
 
-const SCENARIOS = [A, B, C, D, E, F, G, H, J, K, P];
+const SCENARIOS = [A, B, C, D, E, F, G, H, J, K, P, S];
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const opt = (k) => argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1];
