@@ -7,6 +7,7 @@ import os from 'node:os';
 import { ServerProcess } from '../servers.mjs';
 import { RedisProcess, redisServerOnPath } from '../redis.mjs';
 import { Workers } from '../workers.mjs';
+import { cpuMs as procCpuMs } from '../proc.mjs';
 import { latencies, sentCount } from '../latency.mjs';
 import { median, pct, sleep } from '../util.mjs';
 
@@ -30,6 +31,7 @@ export const metrics = [
   { key: 'closed', label: 'connections closed by the server', better: 'lower', digits: 0 },
   { key: 'eluMax', label: 'load-gen max ELU', digits: 2 },
   { key: 'elus', label: 'load-gen ELU per process' },
+  { key: 'genCpuPct', label: 'load-gen CPU % of its one core (all processes)', digits: 0 },
   { key: 'runsP99', label: 'keystroke / presence p99 per run ms' },
 ];
 
@@ -96,12 +98,17 @@ async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
     await sleep(ctx.smoke ? 1000 : 2000); // warm-up, excluded
     await workers.all('pStop');
 
+    // ELU counts a process that is runnable but not running as idle: on a loaded machine the
+    // generator's own CPU time says better whether its core was full
+    const genCpu = () => workers.list.reduce((n, w) => n + procCpuMs(w.proc.pid), 0);
     await workers.eluStart();
+    const gen0 = genCpu();
     const cpu0 = srv.cpuMs();
     await start();
     await sleep(durationMs);
     const stops = await workers.all('pStop');
     const cpuMs = srv.cpuMs() - cpu0;
+    const genMs = genCpu() - gen0;
     const rss = srv.rss();
     const elus = await workers.all('eluStop');
     const sendT = Object.assign({}, ...stops.map((s) => s.sendT));
@@ -129,7 +136,7 @@ async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
       movesPerS: moves / windowS,
       cpuPct: (cpuMs / (t1 - t0)) * 100, rssMB: rss / 2 ** 20,
       closed: closed.length, closeCodes: [...new Set(closed)].join(','), open: reps.reduce((a, r) => a + r.open, 0),
-      eluMax: Math.max(...elus), elus: elus.map((e) => e.toFixed(2)).join(' '),
+      eluMax: Math.max(...elus), elus: elus.map((e) => e.toFixed(2)).join(' '), genCpuPct: (genMs / (t1 - t0)) * 100,
     };
   } finally {
     await workers.closeAll().catch(() => {});
@@ -158,7 +165,7 @@ export async function run(ctx) {
         const m = await oneRun(ctx, sid, p);
         m.load = load;
         rs.push(m);
-        ctx.log(`  P ${p.label} ${sid} run ${r + 1}: keys p50 ${m.keyP50?.toFixed(1)} p99 ${m.keyP99?.toFixed(1)} ms (missing ${m.keysMissing}), presence p50 ${m.presP50?.toFixed(1)} p99 ${m.presP99?.toFixed(1)} ms (${m.presDelivered?.toFixed(3)} delivered), cpu ${m.cpuPct.toFixed(0)} %, rss ${m.rssMB.toFixed(0)} MB, closed ${m.closed} [${m.closeCodes}], elu ${m.elus}, load ${load.toFixed(1)}`);
+        ctx.log(`  P ${p.label} ${sid} run ${r + 1}: keys p50 ${m.keyP50?.toFixed(1)} p99 ${m.keyP99?.toFixed(1)} ms (missing ${m.keysMissing}), presence p50 ${m.presP50?.toFixed(1)} p99 ${m.presP99?.toFixed(1)} ms (${m.presDelivered?.toFixed(3)} delivered), cpu ${m.cpuPct.toFixed(0)} %, rss ${m.rssMB.toFixed(0)} MB, closed ${m.closed} [${m.closeCodes}], elu ${m.elus}, gen cpu ${m.genCpuPct.toFixed(0)} %, load ${load.toFixed(1)}`);
       }
       const m = {};
       for (const key of Object.keys(rs[0])) m[key] = typeof rs[0][key] === 'number' ? median(rs.map((x) => x[key])) : rs[rs.length >> 1][key];
