@@ -1,5 +1,6 @@
-// Keystroke receipts of the fan-out workers (scenarios A and F): the writers' send times
-// (`aSendTimes`), each measuring client's receive times (`aRecvTimes`), and the latencies they make.
+// Keystroke receipts of the fan-out workers (scenarios A, F, S, and P's typists): the writers' send
+// times (`aSendTimes`), each measuring client's receive times (`recordKeys`, `aRecvTimes`), and the
+// latencies they make.
 import * as Y from 'yjs';
 import { nowMs, sleep } from './util.mjs';
 

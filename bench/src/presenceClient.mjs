@@ -86,6 +86,16 @@ export class PresenceClient {
 
   handle(data) {
     this.msgs++;
+    try {
+      this.read(data);
+    } catch (err) {
+      // counted and reported, not fatal: one odd frame must not take 150 clients' process down
+      this.decodeErrors = (this.decodeErrors ?? 0) + 1;
+      if (this.decodeErrors === 1) process.stderr.write(`presence client: undecodable message (${data.length} bytes, head ${Buffer.from(data.subarray(0, 12)).toString('hex')}): ${err.message}\n`);
+    }
+  }
+
+  read(data) {
     const d = decoding.createDecoder(data);
     if (this.proto === 'hocus') decoding.readVarString(d);
     const type = decoding.readVarUint(d);

@@ -48,23 +48,25 @@ export function applyEdits(doc, text, edits, from, batch) {
 }
 
 /**
- * A large document made of the trace: `passes` replays (100 edits per transaction), each by its
- * own Yjs client (ID 1000 + k) into its own root `p<k>`, as separate updates of ~311 KB — a
- * document of many small items, like one long edited for a long time, and deterministic.
- * Returns the updates and, per pass, the client ID and its clock (the expected state vector).
+ * A large document made of the trace: replays (100 edits per transaction) until their updates
+ * reach `bytes`, each by its own Yjs client (ID 1000 + k) into its own root `p<k>`, as separate
+ * updates of ~250 KB — a document of many small items, like one edited for a long time, and
+ * deterministic. Returns the updates and, per replay, the client ID and its clock (the expected
+ * state vector).
  */
-export function traceDocUpdates(passes, trace = readTrace()) {
+export function traceDocUpdates(bytes, trace = readTrace()) {
   const edits = traceEdits(trace, Infinity);
   const updates = [];
   const clocks = [];
-  for (let k = 0; k < passes; k++) {
+  for (let k = 0, total = 0; total < bytes; k++) {
     const doc = new Y.Doc();
     doc.clientID = 1000 + k;
     const text = doc.getText(`p${k}`);
     for (let i = 0; i < edits.length; i += 100) applyEdits(doc, text, edits, i, 100);
     updates.push(Y.encodeStateAsUpdate(doc));
+    total += updates[k].length;
     clocks.push([doc.clientID, Y.getState(doc.store, doc.clientID)]);
     doc.destroy();
   }
-  return { updates, clocks, chars: passes * trace.endContent.length };
+  return { updates, clocks, chars: updates.length * trace.endContent.length };
 }

@@ -21,7 +21,10 @@ export const metrics = [
 const WRITERS = 5;
 const HZ = 50;
 
-/** Connects N clients (light ones first, so the measured real clients sit at the tail of every fan-out loop). */
+/**
+ * Connects N clients to document `name` (light ones first, so the measured real clients sit at the
+ * tail of every fan-out loop); S measures the same way on its own documents.
+ */
 export async function setup(ctx, server, n, key, name = `a-${n}`) {
   const [w0, w1, w2] = ctx.workers.list;
   const { proto } = server.def;

@@ -28,11 +28,11 @@ function holdsAll(update, clocks) {
 /** @param {import('../held.mjs').Held} held */
 export function commands(held) {
   return {
-    /** Makes the document once for `passes` and keeps it in `path` (a cache across runs). */
-    jMake({ passes, path }) {
+    /** Makes the document of `bytes` once and keeps it in `path` (a cache across runs). */
+    jMake({ bytes, path }) {
       const meta = `${path}.json`;
       if (!existsSync(path) || !existsSync(meta)) {
-        const { updates, clocks, chars } = traceDocUpdates(passes);
+        const { updates, clocks, chars } = traceDocUpdates(bytes);
         mkdirSync(dirname(path), { recursive: true });
         const parts = updates.flatMap((u) => {
           const len = Buffer.alloc(4);
@@ -43,26 +43,27 @@ export function commands(held) {
         writeFileSync(meta, JSON.stringify({ clocks, chars }));
       }
       const { clocks, chars } = JSON.parse(readFileSync(meta, 'utf8'));
-      return { clocks, chars, bytes: readUpdates(path).reduce((n, u) => n + u.length, 0) };
+      const updates = readUpdates(path);
+      return { clocks, chars, updates: updates.length, bytes: updates.reduce((n, u) => n + u.length, 0) };
     },
 
     /**
-     * Sends every update through one raw client, then asks for the whole document until it is
-     * all there; `keep`: that client stays connected (an in-memory peer keeps the document only
-     * while someone has it open).
+     * Sends every update through one raw client, then opens a fresh client (Tandem answers a
+     * document over MAX_BUFFERED_BYTES only as a connection's first sync) until the document is
+     * all there; `keep`: the writing client stays connected (an in-memory peer keeps the document
+     * only while someone has it open).
      */
     async jSeed({ proto, url, name, path, clocks, keep = false }) {
-      let step2 = null;
-      const r = held.raw(new RawClient(proto, url, name, { onUpdate: (u, isStep2) => { if (isStep2) step2 = u; } }));
+      const r = held.raw(new RawClient(proto, url, name));
       await withTimeout(r.synced, 30000, 'seeding client sync');
       for (const u of readUpdates(path)) r.sendUpdate(u);
       const t = Date.now();
       for (;;) {
-        step2 = null;
-        r.requestSync();
-        while (!step2 && !r.closed && Date.now() - t < 120000) await sleep(50);
+        let step2 = null;
+        const check = new RawClient(proto, url, name, { onUpdate: (u, isStep2) => { if (isStep2) step2 = u; } });
+        await withTimeout(check.synced, 120000, 'checking client sync').finally(() => check.close());
         if (r.closed) throw new Error(`seeding client closed (${r.closeCode})`);
-        if (step2 && holdsAll(step2, clocks)) break;
+        if (holdsAll(step2, clocks)) break;
         if (Date.now() - t > 120000) throw new Error('the server does not hold the whole document after 120 s');
         await sleep(500);
       }

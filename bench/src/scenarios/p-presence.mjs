@@ -29,6 +29,7 @@ export const metrics = [
   { key: 'cpuPct', label: 'server CPU % of one core', better: 'lower', digits: 0 },
   { key: 'rssMB', label: 'server RSS MB (end of run)', better: 'lower', digits: 0 },
   { key: 'closed', label: 'connections closed by the server', better: 'lower', digits: 0 },
+  { key: 'decodeErrors', label: 'messages the clients could not decode', digits: 0 },
   { key: 'eluMax', label: 'load-gen max ELU', digits: 2 },
   { key: 'elus', label: 'load-gen ELU per process' },
   { key: 'genCpuPct', label: 'load-gen CPU % of its one core (all processes)', digits: 0 },
@@ -135,6 +136,7 @@ async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
       presP50: pct(pres, 50), presP99: pct(pres, 99), presSamples: pres.length, presDelivered: expected ? pres.length / expected : null,
       movesPerS: moves / windowS,
       cpuPct: (cpuMs / (t1 - t0)) * 100, rssMB: rss / 2 ** 20,
+      decodeErrors: reps.reduce((a, r) => a + r.decodeErrors, 0),
       closed: closed.length, closeCodes: [...new Set(closed)].join(','), open: reps.reduce((a, r) => a + r.open, 0),
       eluMax: Math.max(...elus), elus: elus.map((e) => e.toFixed(2)).join(' '), genCpuPct: (genMs / (t1 - t0)) * 100,
     };
@@ -183,6 +185,7 @@ export async function run(ctx) {
 function checkSmoke(m, sid) {
   const bad = [];
   if (m.closed) bad.push(`${m.closed} connections closed by the server`);
+  if (m.decodeErrors) bad.push(`${m.decodeErrors} messages undecodable`);
   if (m.keysMissing || !m.keys) bad.push(`${m.keysMissing} keystroke receipts missing of ${m.keys} keystrokes`);
   if (!(m.presDelivered >= 0.95)) bad.push(`only ${m.presDelivered} of the cursor moves delivered`);
   if (!(m.keyP99 > 0 && m.presP99 > 0)) bad.push('no latency measured');

@@ -105,6 +105,7 @@ export function commands(held) {
         keys: fulls.map((c) => c.recorder.receipts),
         closed: P.closed,
         open: P.clients.filter((c) => c.closeCode === null).length,
+        decodeErrors: P.clients.reduce((n, c) => n + (c.decodeErrors ?? 0), 0),
       };
     },
 
