@@ -138,7 +138,8 @@ export class PresenceClient {
     for (let n = decoding.readVarUint(d); n > 0; n--) {
       const id = decoding.readVarUint(d);
       const clock = decoding.readVarUint(d);
-      d.pos += decoding.readVarUint(d); // the state's JSON, unread
+      const len = decoding.readVarUint(d); // (not `d.pos += read…`: that adds to the position before the read)
+      d.pos += len; // the state's JSON, unread
       if (id !== this.doc.clientID && clock > (this.clocks.get(id) ?? -1)) {
         this.clocks.set(id, clock);
         fresh = true;
