@@ -16,6 +16,11 @@ export class Metrics {
   readonly messagesSent = new Counter({ name: 'tandem_messages_sent_total', help: 'Messages sent', registers: [this.registry] });
   readonly bytesReceived = new Counter({ name: 'tandem_bytes_received_total', help: 'Message bytes received', registers: [this.registry] });
   readonly bytesSent = new Counter({ name: 'tandem_bytes_sent_total', help: 'Message bytes sent', registers: [this.registry] });
+  readonly firstSyncEncodings = new Counter({
+    name: 'tandem_first_sync_encodings_total',
+    help: 'Whole-document sync step 2 messages made for joiners (one serves every joiner of a document at the same state)',
+    registers: [this.registry],
+  });
   readonly documentLoads = new Counter({ name: 'tandem_document_loads_total', help: 'Documents loaded from storage', registers: [this.registry] });
   readonly filesDeleted = new Counter({ name: 'tandem_files_deleted_total', help: 'Uploaded files deleted because neither their document nor a kept version refers to them', registers: [this.registry] });
   private readonly closed = new Counter({
@@ -34,10 +39,22 @@ export class Metrics {
   private readonly receivedByType = new Map<ReceivedType, ReturnType<Counter<'type'>['labels']>>();
 
   messageReceived(type: ReceivedType, bytes: number): void {
+    this.receivedOf(type).inc();
+    this.bytesReceived.inc(bytes);
+  }
+
+  /**
+   * A message counted under its type whose content turned out invalid later: an awareness state
+   * is decoded only when the room keeps it (echoes never are). Counted as invalid as well.
+   */
+  messageInvalid(): void {
+    this.receivedOf('invalid').inc();
+  }
+
+  private receivedOf(type: ReceivedType): ReturnType<Counter<'type'>['labels']> {
     let child = this.receivedByType.get(type);
     if (!child) this.receivedByType.set(type, (child = this.received.labels(type)));
-    child.inc();
-    this.bytesReceived.inc(bytes);
+    return child;
   }
 
   sent(messages: number, bytes: number): void {

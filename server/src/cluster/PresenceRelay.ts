@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from '../logger.js';
-import { decodeMessage } from '../protocol/messages.js';
+import { decodeAwarenessMessage } from '../protocol/messages.js';
 import { OwnedIds } from '../rooms/OwnedIds.js';
 import type { PresenceOwner } from '../rooms/ports.js';
 import type { Room } from '../rooms/Room.js';
@@ -118,10 +118,9 @@ export class PresenceRelay {
       this.announce(name);
     } else if (kind === Kind.Awareness || kind === Kind.States) {
       try {
-        const msg = decodeMessage(payload);
-        if (msg.kind !== 'awareness') return;
-        if (kind === Kind.States) room.presence.replaceRemote(this.ownerOf(from, name), msg.entries);
-        else room.presence.handleRemote(this.ownerOf(from, name), msg.entries);
+        const entries = decodeAwarenessMessage(payload);
+        if (kind === Kind.States) room.presence.replaceRemote(this.ownerOf(from, name), entries);
+        else room.presence.handleRemote(this.ownerOf(from, name), entries);
       } catch (err) {
         this.logger.warn({ doc: name, instance: from, err }, 'undecodable awareness from another instance: dropped');
       }

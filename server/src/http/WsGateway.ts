@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics, ReceivedType } from '../metrics.js';
-import { decodeMessage, type Message } from '../protocol/messages.js';
+import { DecodeError, decodeMessage, type Message } from '../protocol/messages.js';
 import { Connection } from '../rooms/Connection.js';
 import { OutputBudget } from '../rooms/OutputBudget.js';
 import type { Room } from '../rooms/Room.js';
@@ -53,6 +53,8 @@ export class WsGateway {
   /** The places under the per-address and per-credential limits each connection holds. */
   private readonly holders = new Map<Connection, Hold>();
   private readonly heartbeat: NodeJS.Timeout;
+  /** When the heartbeat last ran (ms): how late it runs measures the event loop's lag. */
+  private sweptAt = Date.now();
   private nextId = 1;
   /** Unsent output over all connections (MAX_TOTAL_BUFFERED_BYTES). */
   private readonly budget: OutputBudget;
@@ -170,7 +172,12 @@ export class WsGateway {
       this.metrics.messageReceived(RECEIVED[msg.kind], data.length);
       // Draining (the server is going away): only edits are still taken; nothing is answered.
       if (conn.closed && msg.kind !== 'update' && msg.kind !== 'syncStep2') return;
-      room.handleMessage(conn, msg, now);
+      try {
+        room.handleMessage(conn, msg, now);
+      } catch (err) {
+        if (err instanceof DecodeError) this.metrics.messageInvalid();
+        throw err;
+      }
     } catch (err) {
       this.fail(conn, room, err);
     }
@@ -232,14 +239,35 @@ export class WsGateway {
     if (this.conns.size === 0) this.whenEmpty?.();
   };
 
-  /** Pings everyone; a connection that left the previous ping unanswered is dead. */
+  /**
+   * Pings everyone. A connection that left the previous ping unanswered and has taken none of its
+   * backlog since is dead, and is cut (its presence removed at once), but only once the input
+   * already waiting has been read: the verdict waits for the end of this turn of the event loop
+   * (setImmediate runs after the poll phase), so a pong that arrived while the loop was busy
+   * counts. When the sweep itself runs late by more than half an interval, the server was
+   * overloaded (it could not read pongs, or send pings, in time): nobody is cut this time, the
+   * deadlines move one interval on. Overload degrades delivery, never connections.
+   */
   private readonly sweep = (): void => {
     const now = Date.now();
-    for (const conn of this.conns.keys()) {
-      if (!conn.heartbeat(now)) {
-        this.logger.info({ doc: this.conns.get(conn)?.name, conn: conn.id }, 'no pong: connection dropped');
-        this.release(conn);
-      }
+    const late = now - this.sweptAt - this.config.pingIntervalMs;
+    this.sweptAt = now;
+    const silent: Connection[] = [];
+    for (const conn of this.conns.keys()) if (!conn.heartbeat(now)) silent.push(conn);
+    if (silent.length === 0) return;
+    if (late > this.config.pingIntervalMs / 2) {
+      this.logger.warn({ lateMs: late, silent: silent.length }, 'heartbeat ran late (event loop lag): pong deadlines extended by one interval');
+      return;
+    }
+    setImmediate(this.cutSilent, silent);
+  };
+
+  private readonly cutSilent = (silent: readonly Connection[]): void => {
+    for (const conn of silent) {
+      if (!conn.silent || !this.conns.has(conn)) continue;
+      conn.cut();
+      this.logger.info({ doc: this.conns.get(conn)?.name, conn: conn.id }, 'no pong: connection dropped');
+      this.release(conn);
     }
   };
 

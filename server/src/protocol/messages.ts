@@ -24,11 +24,31 @@ export interface AwarenessEntry {
   json: string;
 }
 
+/** Where one entry of an awareness update sits: its client ID and clock, and its state's bytes (not decoded). */
+export interface AwarenessHead {
+  clientId: number;
+  clock: number;
+  /** Offset of the state's UTF-8 JSON in the update. */
+  at: number;
+  /** Its length in bytes. */
+  length: number;
+}
+
+/**
+ * An awareness update whose framing is checked but whose states are not decoded: most entries a
+ * y-websocket 1.x client sends are echoes of states it heard, which the room drops by client ID
+ * and clock alone, never paying for their JSON (see `readAwarenessState`).
+ */
+export interface AwarenessUpdate {
+  readonly payload: Uint8Array;
+  readonly heads: readonly AwarenessHead[];
+}
+
 export type Message =
   | { kind: 'syncStep1'; stateVector: Uint8Array }
   | { kind: 'syncStep2'; update: Uint8Array }
   | { kind: 'update'; update: Uint8Array }
-  | { kind: 'awareness'; entries: AwarenessEntry[] }
+  | { kind: 'awareness'; update: AwarenessUpdate }
   | { kind: 'queryAwareness' };
 
 /**
@@ -98,27 +118,70 @@ function expectEnd(decoder: decoding.Decoder, what: string): void {
   if (decoding.hasContent(decoder)) throw invalid(`trailing bytes after ${what}`);
 }
 
-export function decodeAwarenessUpdate(bytes: Uint8Array): AwarenessEntry[] {
-  const decoder = decoding.createDecoder(bytes);
-  const entries: AwarenessEntry[] = [];
+/** Reads the client IDs, clocks and where each state lies; throws DecodeError when the framing is bad. */
+export function readAwarenessHeads(payload: Uint8Array): AwarenessUpdate {
+  const decoder = decoding.createDecoder(payload);
+  const heads: AwarenessHead[] = [];
   try {
     const count = decoding.readVarUint(decoder);
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
-      const json = decoding.readVarString(decoder);
-      const state: unknown = JSON.parse(json);
-      if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
-        throw new Error('state is neither an object nor null');
-      }
+      const length = decoding.readVarUint(decoder);
+      const at = decoder.pos;
+      if (length > payload.length - at) throw new Error('state runs past the end');
+      decoder.pos += length;
       if (clientId > 0xffffffff) throw new Error('client id out of range');
-      entries.push({ clientId, clock, state: state as Record<string, unknown> | null, json });
+      heads.push({ clientId, clock, at, length });
     }
   } catch (err) {
     throw invalid('undecodable awareness update', err);
   }
   expectEnd(decoder, 'awareness update');
-  return entries;
+  return { payload, heads };
+}
+
+const NULL_JSON = [0x6e, 0x75, 0x6c, 0x6c]; // "null"
+
+/** Whether the entry removes its client's state: y-protocols writes a removal as the JSON text `null`, exactly. */
+export function isRemoval(update: AwarenessUpdate, head: AwarenessHead): boolean {
+  if (head.length !== 4) return false;
+  for (let i = 0; i < 4; i++) if (update.payload[head.at + i] !== NULL_JSON[i]) return false;
+  return true;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes one entry's state (the costly part: UTF-8 and JSON). Throws DecodeError when it is not
+ * UTF-8 JSON of an object, or is a `null` written otherwise than `isRemoval` reads it.
+ */
+export function readAwarenessState(update: AwarenessUpdate, head: AwarenessHead): AwarenessEntry {
+  const { clientId, clock } = head;
+  if (isRemoval(update, head)) return { clientId, clock, state: null, json: 'null' };
+  let state: unknown;
+  let json: string;
+  try {
+    json = utf8.decode(update.payload.subarray(head.at, head.at + head.length));
+    state = JSON.parse(json);
+  } catch (err) {
+    throw invalid('undecodable awareness state', err);
+  }
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) throw invalid('awareness state is not an object');
+  return { clientId, clock, state: state as Record<string, unknown>, json };
+}
+
+/** Every entry of an awareness update, decoded; throws DecodeError on the first that does not decode. */
+export function decodeAwarenessUpdate(payload: Uint8Array): AwarenessEntry[] {
+  const update = readAwarenessHeads(payload);
+  return update.heads.map((head) => readAwarenessState(update, head));
+}
+
+/** The entries of an awareness message (type 1) as other instances relay them; throws DecodeError. */
+export function decodeAwarenessMessage(bytes: Uint8Array): AwarenessEntry[] {
+  const msg = decodeMessage(bytes);
+  if (msg.kind !== 'awareness') throw new DecodeError(`expected an awareness message, got ${msg.kind}`, 'unsupported');
+  return decodeAwarenessUpdate(msg.update.payload);
 }
 
 /** Decodes one frame; throws DecodeError saying why it is refused. */
@@ -159,7 +222,7 @@ export function decodeMessage(bytes: Uint8Array): Message {
     case MessageType.Awareness: {
       const payload = readPayload(decoder, 'awareness');
       expectEnd(decoder, 'awareness message');
-      return { kind: 'awareness', entries: decodeAwarenessUpdate(payload) };
+      return { kind: 'awareness', update: readAwarenessHeads(payload) };
     }
     case MessageType.QueryAwareness:
       expectEnd(decoder, 'query awareness');

@@ -50,6 +50,8 @@ export class Connection {
   /** A ping is outstanding since `pingSentAt` (ms). */
   private awaitingPong = false;
   private pingSentAt = 0;
+  /** The socket's backlog at the last heartbeat: a smaller one at the next shows the peer reads. */
+  private backlogSeen = 0;
   /** The payload of the outstanding ping: only a pong echoing it answers it. */
   private pingNonce = 0;
   private loggedReadOnlyDrop = false;
@@ -68,6 +70,11 @@ export class Connection {
    * until the queue is empty again.
    */
   private headAllowance = 0;
+  /**
+   * The size of a message shared by every receiver sent while nothing was queued: it heads the
+   * queue, costs one buffer for all its receivers, and so is not this connection's own backlog.
+   */
+  private sharedHead = 0;
 
   constructor(
     readonly id: number,
@@ -161,20 +168,29 @@ export class Connection {
   private hasRoomFor(bytes: number, shared: boolean): boolean {
     if (this.isClosed) return false;
     const queued = Math.max(0, this.socket.backlog);
-    if (queued === 0) this.headAllowance = shared && bytes > this.limits.maxBufferedBytes ? bytes : 0;
+    if (queued === 0) {
+      this.headAllowance = shared && bytes > this.limits.maxBufferedBytes ? bytes : 0;
+      this.sharedHead = shared ? bytes : 0;
+    }
     if (queued + bytes > this.limits.maxBufferedBytes + this.headAllowance) {
       // A peer that does not read: drop it rather than buffer without bound. A close frame
       // would queue behind the backlog, so then the socket is cut.
       this.close(CloseCode.TryAgainLater, 'output buffer full', queued > 0);
       return false;
     }
-    return this.withinBudget(queued, bytes);
+    return this.withinBudget(queued, bytes, shared);
   }
 
-  /** Reports a backlog (or a large send) to the server-wide budget, which may close this connection. */
-  private withinBudget(queued: number, bytes: number): boolean {
-    if (!this.budget || (queued === 0 && bytes < BUDGET_NOTE_BYTES)) return true;
-    this.budget.note(this, queued + bytes);
+  /** Unsent output of this connection's own: what is queued but a shared message at its head (see OutputBudget). */
+  get ownBacklog(): number {
+    const queued = this.socket.backlog;
+    return queued > 0 ? Math.max(0, queued - this.sharedHead) : 0;
+  }
+
+  /** Reports a backlog (or a large send of its own) to the server-wide budget, which may close this connection. */
+  private withinBudget(queued: number, bytes: number, shared: boolean): boolean {
+    if (!this.budget || (queued === 0 && (shared || bytes < BUDGET_NOTE_BYTES))) return true;
+    this.budget.note(this, queued === 0 ? bytes : Math.max(0, queued - this.sharedHead) + bytes);
     return !this.isClosed;
   }
 
@@ -220,23 +236,36 @@ export class Connection {
   }
 
   /**
-   * The heartbeat: pings the peer, or, when the previous ping is still unanswered, cuts the
-   * connection and returns false (the caller forgets it).
+   * The heartbeat: pings the peer. Returns false when the previous ping is still unanswered and
+   * the peer has taken none of its backlog since the last heartbeat: it looks dead (`cut` it,
+   * unless its pong turns up first). A peer that is taking its backlog is alive however slowly
+   * it reads: its pong is queued behind what it has not read yet (a large first sync, a burst
+   * of edits), and under overload cutting it would only make it join again.
    */
   heartbeat(now: number): boolean {
-    if (this.awaitingPong) {
-      this.code ??= ObservedCloseCode.Abnormal;
-      this.isClosed = true;
-      clearTimeout(this.expiryTimer);
-      this.socket.terminate();
-      return false;
-    }
+    const backlog = Math.max(0, this.socket.backlog);
+    const reading = backlog < this.backlogSeen;
+    this.backlogSeen = backlog;
+    if (this.awaitingPong) return reading;
     this.awaitingPong = true;
     this.pingSentAt = now;
     this.pingNonce = (Math.random() * 2 ** 32) >>> 0;
     const n = this.pingNonce;
     this.socket.ping(Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
     return true;
+  }
+
+  /** Whether the ping is still unanswered (and the connection open): the heartbeat's verdict stands. */
+  get silent(): boolean {
+    return this.awaitingPong && !this.isClosed;
+  }
+
+  /** Cuts a connection that looks dead (no close frame: nothing reaches a peer that does not answer). */
+  cut(): void {
+    this.code ??= ObservedCloseCode.Abnormal;
+    this.isClosed = true;
+    clearTimeout(this.expiryTimer);
+    this.socket.terminate();
   }
 
   /** Whether the peer left a ping unanswered for at least `graceMs`. */

@@ -8,15 +8,21 @@ export const BUDGET_NOTE_BYTES = 64 * 1024;
 export interface Sender {
   readonly id: number;
   readonly closed: boolean;
-  /** Its socket's unsent output. */
-  readonly socket: { readonly backlog: number };
+  /**
+   * Its unsent output that is its own: a message every receiver shares (a first sync) costs one
+   * buffer however many sockets send it, so it is not counted per connection.
+   */
+  readonly ownBacklog: number;
   close(code: CloseCode, reason: string, terminate?: boolean): void;
 }
 
 /**
  * The server-wide bound on unsent output (MAX_TOTAL_BUFFERED_BYTES). Each connection's own cap
- * (MAX_BUFFERED_BYTES) does not bound the sum: a thousand sockets that never read each pin a
- * large first sync. Connections report their backlog when they send while something is queued
+ * (MAX_BUFFERED_BYTES) does not bound the sum: a thousand sockets that never read each pin what
+ * was made for them alone (a diff, the updates queued behind a first sync). The bytes every
+ * receiver shares (the whole document's first sync, one buffer for a join storm of 150) are not
+ * counted per connection: counted so, 25 joiners of a 20 MB document passed 512 MiB and the
+ * rest of a join storm was cut. Connections report their backlog when they send while something is queued
  * (or send something large); the figures are refreshed from the sockets every `refreshMs` and
  * whenever the sum passes the bound, and then the connections with the largest backlogs are cut
  * first (1013, they may come back later) until the sum is under it; the one sending at that
@@ -61,7 +67,7 @@ export class OutputBudget {
   private refresh(sending?: Sender): void {
     this.total = 0;
     for (const [conn, noted] of this.backlogs) {
-      const bytes = conn === sending ? noted : conn.closed ? 0 : conn.socket.backlog;
+      const bytes = conn === sending ? noted : conn.closed ? 0 : conn.ownBacklog;
       if (bytes > 0) {
         this.backlogs.set(conn, bytes);
         this.total += bytes;

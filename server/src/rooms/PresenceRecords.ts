@@ -10,6 +10,8 @@ export interface PresenceRecord {
   owner: PresenceOwner | undefined;
   /** When the state was last removed with nobody owning the ID (ms), if it was. */
   freedAt?: number;
+  /** The presence tick whose frame carries its last change (see `PresenceRecords.tick`). */
+  tick: number;
 }
 
 /** One client ID's state as it goes into an awareness message. */
@@ -43,6 +45,8 @@ export class PresenceRecords {
   private whole: Uint8Array | null | undefined;
   /** UTF-8 bytes of every live state's JSON. */
   private liveBytes = 0;
+  /** The tick the changes made now belong to: the next frame sent to the peers carries them. */
+  private currentTick = 1;
 
   constructor(private readonly clock: () => number) {}
 
@@ -60,6 +64,23 @@ export class PresenceRecords {
     return this.records.get(clientId);
   }
 
+  /** Ends the current tick (its frame is being sent); returns its number. */
+  tick(): number {
+    return this.currentTick++;
+  }
+
+  /**
+   * Every state changed since tick `since` began (removals too), newest only, as one message, or
+   * null when none did: what a peer that skipped the frames of those ticks needs to be current.
+   */
+  changedSince(since: number): Uint8Array | null {
+    const out: PresenceEntry[] = [];
+    for (const [clientId, rec] of this.records) {
+      if (rec.tick >= since) out.push({ clientId, clock: rec.clock, json: rec.json });
+    }
+    return out.length > 0 ? encodeAwareness(out) : null;
+  }
+
   /**
    * Gives `clientId` a state (`json`, 'null' to remove it) at `clock`, adding its record if
    * `rec` is undefined; returns the entry to relay, or undefined (nothing changed) when a live
@@ -75,8 +96,9 @@ export class PresenceRecords {
       rec.clock = clock;
       rec.json = json;
       rec.bytes = bytes;
+      rec.tick = this.currentTick;
     } else {
-      this.records.set(clientId, { clock, json, bytes, owner });
+      this.records.set(clientId, { clock, json, bytes, owner, tick: this.currentTick });
     }
     return { clientId, clock, json };
   }

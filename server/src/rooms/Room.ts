@@ -10,6 +10,7 @@ import { corrupt, heal } from './heal.js';
 import { senderOf, type UpdateOrigin } from './origins.js';
 import type { ClusterPort, Outgoing, RoomWatcher, UpdatePolicy, Wire } from './ports.js';
 import { Presence } from './Presence.js';
+import { PresenceDelivery } from './PresenceDelivery.js';
 import { RoomDocument } from './RoomDocument.js';
 import { StoredLog } from './StoredLog.js';
 import { WritePipeline } from './WritePipeline.js';
@@ -65,6 +66,8 @@ export class Room {
   private readonly conns = new Set<Connection>();
   /** The awareness states of this room's peers (and of other instances' peers). */
   readonly presence: Presence;
+  /** Its ticks to the local peers, newest state wins for a peer that is behind. */
+  private readonly presenceOut: PresenceDelivery;
   private readonly log: StoredLog;
   private readonly writes: WritePipeline;
   private destroyed = false;
@@ -79,7 +82,7 @@ export class Room {
     private readonly deps: RoomDeps,
     stored: StoredDocument,
   ) {
-    this.document = new RoomDocument(name, this.handleSnapshotApplied);
+    this.document = new RoomDocument(name, this.handleSnapshotApplied, () => deps.metrics.firstSyncEncodings.inc());
     this.log = new StoredLog(name, deps.store, deps.logger, stored);
     this.presence = new Presence(
       name,
@@ -90,8 +93,9 @@ export class Room {
         maxIdsPerConnection: deps.maxAwarenessIds ?? Number.POSITIVE_INFINITY,
         staleAfterMs: deps.presenceStaleMs,
       },
-      { broadcast: (message) => this.broadcast(message, undefined), publish: (message) => deps.cluster?.publishAwareness(name, message) },
+      { deliver: (frame, tick) => this.presenceOut.deliver(frame, tick), publish: (message) => deps.cluster?.publishAwareness(name, message) },
     );
+    this.presenceOut = new PresenceDelivery(this.conns, deps.wire, deps.metrics, (tick) => this.presence.changedSince(tick));
     const room = this;
     this.writes = new WritePipeline(
       {
@@ -210,7 +214,9 @@ export class Room {
   }
 
   leave(conn: Connection): void {
-    if (this.conns.delete(conn)) this.presence.leave(conn);
+    if (!this.conns.delete(conn)) return;
+    this.presenceOut.forget(conn);
+    this.presence.leave(conn);
   }
 
   /** Subscribes to the changes applied to this room (version history follows it so). */
@@ -228,7 +234,7 @@ export class Room {
         this.writes.accept(conn, msg.update);
         return;
       case 'awareness':
-        this.presence.handleAwareness(conn, msg.entries, now);
+        this.presence.handleAwareness(conn, msg.update, now);
         return;
       case 'queryAwareness':
         this.presence.handleQuery(conn);
@@ -295,6 +301,7 @@ export class Room {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.presence.stop();
     this.watcher?.stop();
     this.document.destroy();
   }

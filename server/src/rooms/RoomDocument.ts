@@ -54,10 +54,13 @@ export class RoomDocument {
   /**
    * @param applied told once a waiting stored snapshot was decoded (`err` when it did not
    *   decode: the document cannot be served).
+   * @param encoded told each time the whole document's sync step 2 is made for joiners (one
+   *   serves every joiner at the same state: tandem_first_sync_encodings_total).
    */
   constructor(
     name: string,
     private readonly applied: (err?: unknown) => void,
+    private readonly encoded: () => void = () => undefined,
   ) {
     this.ydoc = new Y.Doc({ gc: true, guid: name });
     // Every change of the document, whatever applied it, makes the kept encoding stale.
@@ -161,6 +164,7 @@ export class RoomDocument {
     if (!this.message) {
       // The update becomes a view into the message: one buffer for both.
       this.message = encodeSyncStep2(state);
+      this.encoded();
       this.state = this.message.subarray(this.message.byteLength - state.byteLength);
     }
     return this.message;

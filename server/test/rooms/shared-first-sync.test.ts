@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { encodeSyncStep1, decodeMessage } from '../../src/protocol/messages.js';
+import { encodeAwareness, encodeSyncStep1, decodeMessage } from '../../src/protocol/messages.js';
 import { FakeClient, MemoryUpdates, Room, roomDeps } from './support.js';
 
 /** A room whose document `author` wrote `text` into, stored and applied. */
@@ -74,8 +74,7 @@ test('joiners share one encoding of the presence snapshot until a state changes'
   const room = await Room.load('shared-presence', roomDeps(store));
   const owner = new FakeClient();
   owner.connect(room);
-  const state = (name: string) => new TextEncoder().encode(JSON.stringify({ user: { name } }));
-  const awareness = (clock: number, name: string) => ({ kind: 'awareness' as const, entries: [{ clientId: 77, clock, state: { user: { name } }, json: new TextDecoder().decode(state(name)) }] });
+  const awareness = (clock: number, name: string) => decodeMessage(encodeAwareness([{ clientId: 77, clock, json: JSON.stringify({ user: { name } }) }]));
   room.handleMessage(owner.conn!, awareness(1, 'Ada'), Date.now());
   const greet = () => {
     const c = new FakeClient();

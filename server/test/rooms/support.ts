@@ -40,7 +40,7 @@ export function unframe(data: Uint8Array): Uint8Array[] {
 export class FakeSocket implements SocketLike {
   readonly inbox: Uint8Array[] = [];
   closedWith: number | undefined;
-  readonly backlog = 0;
+  readonly backlog: number = 0;
   send(message: Uint8Array): void {
     this.inbox.push(message);
   }

@@ -1,0 +1,108 @@
+import { encodeAwareness } from '../protocol/messages.js';
+import type { PresenceEntry, PresenceRecords } from './PresenceRecords.js';
+
+/**
+ * Presence goes out in ticks: the first change after a quiet spell is sent at the end of the
+ * event loop's turn (setImmediate: no added latency), and the changes that follow within this
+ * long wait for the tick's end and go out together, one frame per peer holding every changed
+ * state. So a peer gets at most 1000 / PRESENCE_TICK_MS frames a second however many people
+ * move their carets: with N people each moving, relaying each change costs N² socket writes a
+ * second, ticks cost N per tick. 50 ms is below what an eye notices of a caret (and y-websocket
+ * renews states every 15 s, so nothing times out).
+ */
+export const PRESENCE_TICK_MS = 50;
+
+/** Where accepted presence changes go, one frame a tick. */
+export interface PresenceOutput {
+  /**
+   * To every local peer, the sender included: the frame of tick `tick` (null when nothing
+   * changed: a chance for peers that fell behind to catch up). Returns whether a peer is still
+   * behind (then it is asked again next tick).
+   */
+  deliver(frame: Uint8Array | null, tick: number): boolean;
+  /** To other instances (scale-out); a no-op without them. */
+  publish(message: Uint8Array): void;
+}
+
+/**
+ * When presence goes out: collects the client IDs changed during a tick and, at its end, sends
+ * one frame with the newest state of each, encoded once for every local peer, and one message
+ * with those a local peer changed to other instances (one publish per room per tick).
+ */
+export class PresenceTicks {
+  /** Client IDs changed this tick, for the local peers… */
+  private readonly ids = new Set<number>();
+  /** …and those of them a local peer changed, for other instances. */
+  private readonly idsHere = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  /** When the last frame went out (performance.now()). */
+  private sentAt = Number.NEGATIVE_INFINITY;
+  private stopped = false;
+
+  constructor(
+    private readonly records: PresenceRecords,
+    private readonly out: PresenceOutput,
+  ) {}
+
+  /** `clientId` changed: it goes out with this tick's frame (to other instances too when `here`). */
+  changed(clientId: number, here: boolean): void {
+    this.ids.add(clientId);
+    if (here) this.idsHere.add(clientId);
+    this.schedule(false);
+  }
+
+  /** What waits goes out at the end of this turn of the event loop, not at the tick's end (a peer left: tell the others at once). */
+  now(): void {
+    this.schedule(true);
+  }
+
+  /** Sends the tick's frame when it is due: now (at the end of this turn) if `urgent` or the last frame is a tick old. */
+  private schedule(urgent: boolean): void {
+    if (this.immediate || this.stopped) return;
+    const wait = urgent ? 0 : this.sentAt + PRESENCE_TICK_MS - performance.now();
+    if (wait > 0) {
+      this.timer ??= setTimeout(this.flush, wait);
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.immediate = setImmediate(this.flush);
+  }
+
+  /** The tick ends: one frame with the newest state of every ID changed, encoded once. */
+  private readonly flush = (): void => {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.sentAt = performance.now();
+    const tick = this.records.tick();
+    const frame = this.ids.size > 0 ? this.encode(this.ids) : null;
+    // The IDs a local peer changed are a subset of all: the same size means the same frame.
+    const here = this.idsHere.size === 0 ? null : this.idsHere.size === this.ids.size ? frame : this.encode(this.idsHere);
+    this.ids.clear();
+    this.idsHere.clear();
+    const behind = this.out.deliver(frame, tick);
+    if (here) this.out.publish(here);
+    if (behind) this.schedule(false);
+  };
+
+  private encode(ids: ReadonlySet<number>): Uint8Array {
+    const out: PresenceEntry[] = [];
+    for (const clientId of ids) {
+      const rec = this.records.get(clientId);
+      if (rec) out.push({ clientId, clock: rec.clock, json: rec.json });
+    }
+    return encodeAwareness(out);
+  }
+
+  /** The room closes: what is waiting goes out now (other instances must hear of removals), and no tick follows. */
+  stop(): void {
+    if (this.stopped) return;
+    if (this.ids.size > 0) this.flush();
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.stopped = true;
+  }
+}

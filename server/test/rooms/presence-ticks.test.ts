@@ -1,0 +1,105 @@
+// Guards issue 28, presence at scale: each awareness change went to every peer as its own
+// frame (N people moving their carets: N² socket writes a second), a peer whose socket was
+// backed up got a queue of stale frames, and every echoed state was JSON-decoded. Now a tick's
+// changes go out as one frame, the same buffer for every peer; a peer that is behind gets the
+// newest states once it drains; echoes are dropped on their client ID and clock alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as decoding from 'lib0/decoding';
+import { OPEN_ACCESS } from '../../src/auth/access.js';
+import { DecodeError, decodeMessage, encodeAwareness } from '../../src/protocol/messages.js';
+import { Connection } from '../../src/rooms/Connection.js';
+import type { Outgoing } from '../../src/rooms/ports.js';
+import { PRESENCE_BEHIND_BYTES } from '../../src/rooms/PresenceDelivery.js';
+import { waitFor } from '../helpers.js';
+import { FakeSocket, MemoryUpdates, Room, roomDeps } from './support.js';
+
+const LIMITS = { maxBufferedBytes: 1 << 30, rateLimitPerSec: 1e9, rateLimitBurst: 1e9, rateLimitBytesPerSec: 1e12, rateLimitBytesBurst: 1e12 };
+
+/** A socket that keeps the broadcast buffers it is handed, and whose backlog the test sets. */
+class WatchedSocket extends FakeSocket {
+  override backlog = 0;
+  readonly shared: Outgoing[] = [];
+  override sendEncoded(out: Outgoing): void {
+    this.shared.push(out);
+    super.sendEncoded(out);
+  }
+  /** The awareness messages received, each as [client ID, clock, JSON] entries. */
+  awareness(): Array<Array<[number, number, string]>> {
+    return this.inbox.filter((m) => m[0] === 1).map(entriesOf);
+  }
+}
+
+function entriesOf(message: Uint8Array): Array<[number, number, string]> {
+  const d = decoding.createDecoder(message);
+  decoding.readVarUint(d);
+  const inner = decoding.createDecoder(decoding.readVarUint8Array(d));
+  const n = decoding.readVarUint(inner);
+  return Array.from({ length: n }, () => [decoding.readVarUint(inner), decoding.readVarUint(inner), decoding.readVarString(inner)]);
+}
+
+let nextId = 1;
+async function roomWithPeers(n: number): Promise<{ room: Room; peers: Array<{ conn: Connection; socket: WatchedSocket }> }> {
+  const store = new MemoryUpdates();
+  await store.open();
+  const room = await Room.load(`ticks-${nextId}`, { ...roomDeps(store), maxAwarenessIds: 1000 });
+  const peers = Array.from({ length: n }, () => {
+    const socket = new WatchedSocket();
+    const conn = new Connection(nextId++, socket, OPEN_ACCESS, '127.0.0.1', LIMITS, Date.now());
+    room.join(conn);
+    socket.inbox.length = 0; // the greeting
+    return { conn, socket };
+  });
+  return { room, peers };
+}
+
+const say = (room: Room, conn: Connection, clientId: number, clock: number, json: string) =>
+  room.handleMessage(conn, decodeMessage(encodeAwareness([{ clientId, clock, json }])), Date.now());
+
+test('changes within one tick reach each peer as one frame holding all of them, the same buffer for every peer', async () => {
+  const { room, peers } = await roomWithPeers(5);
+  // 5 peers each change their state 4 times in one turn of the event loop: 20 changes.
+  for (let clock = 1; clock <= 4; clock++) {
+    for (const [i, { conn }] of peers.entries()) say(room, conn, 100 + i, clock, JSON.stringify({ user: { name: `p${i}` }, clock }));
+  }
+  await waitFor(() => peers.every(({ socket }) => socket.awareness().length > 0), { what: 'the tick sent' });
+  for (const { socket } of peers) {
+    const frames = socket.awareness();
+    assert.equal(frames.length, 1, 'one frame per peer');
+    // Every peer's newest state, the sender's own included.
+    assert.deepEqual(frames[0]!.map(([id, clock]) => [id, clock]).sort(), [100, 101, 102, 103, 104].map((id) => [id, 4]));
+  }
+  const buffers = new Set(peers.map(({ socket }) => socket.shared[0]!.data));
+  assert.equal(buffers.size, 1, 'encoded once: the same bytes for every peer');
+  room.destroy();
+});
+
+test('a peer whose socket is backed up skips the frames and then gets only the newest states', async () => {
+  const { room, peers } = await roomWithPeers(2);
+  const [mover, slow] = peers as [(typeof peers)[0], (typeof peers)[0]];
+  slow.socket.backlog = PRESENCE_BEHIND_BYTES + 1; // it stops reading
+  for (let clock = 1; clock <= 5; clock++) {
+    say(room, mover.conn, 7, clock, JSON.stringify({ cursor: clock }));
+    await waitFor(() => mover.socket.awareness().length === clock, { what: `tick ${clock}` });
+  }
+  assert.equal(slow.socket.awareness().length, 0, 'no queue of old frames');
+  slow.socket.backlog = 0; // it drained
+  await waitFor(() => slow.socket.awareness().length > 0, { what: 'the catch-up' });
+  assert.deepEqual(slow.socket.awareness(), [[[7, 5, '{"cursor":5,"user":{"verified":false}}']]]);
+  room.destroy();
+});
+
+test('an echo of another peer\'s state is dropped without its JSON being read; a kept state that does not decode is refused', async () => {
+  const { room, peers } = await roomWithPeers(2);
+  const [owner, echoer] = peers as [(typeof peers)[0], (typeof peers)[0]];
+  say(room, owner.conn, 1, 3, '{"user":{"name":"Ada"}}');
+  // Not JSON, for a client ID another live connection owns, at a clock no newer: never decoded.
+  say(room, echoer.conn, 1, 3, '{not json');
+  say(room, echoer.conn, 1, 2, '{not json');
+  assert.equal(echoer.socket.closedWith, undefined);
+  // The same bytes as a state the room would keep (its own new ID): decoded, and refused.
+  assert.throws(() => say(room, echoer.conn, 2, 1, '{not json'), (err: unknown) => err instanceof DecodeError && err.failure === 'invalid');
+  await waitFor(() => owner.socket.awareness().length > 0, { what: 'the tick sent' });
+  assert.deepEqual(owner.socket.awareness().flat().map(([id, , json]) => [id, JSON.parse(json).user.name]), [[1, 'Ada']]);
+  room.destroy();
+});
