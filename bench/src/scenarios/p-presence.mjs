@@ -1,7 +1,7 @@
 // P. Presence at scale: N clients on one document, every one moving its cursor once a second,
 // ten of them typing at 5 Hz; keystroke and presence delivery, the server's CPU, RSS and the
 // connections it closed, and each load-generator process's event-loop utilisation.
-// Cases: `--p=100,300,1000,echo300,redis1000` (the default; echo: clients that re-send every new
+// Cases: `--p=100,300,1000,echo300,redis1000` (the default; `--full=40`: measuring clients; echo: clients that re-send every new
 // state as y-websocket 1.x providers do; redis: Tandem only, split over two instances with Redis).
 import os from 'node:os';
 import { ServerProcess } from '../servers.mjs';
@@ -83,7 +83,9 @@ async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
   const k = Math.max(1, Math.ceil(n / PER_WORKER));
   const workers = await new Workers(k).ready();
   try {
-    const full = Math.min(n - 1, FULL); // besides the one that writes the text first
+    // besides the one that writes the text first; fewer with --full= where the generator's
+    // decoding of every state at every full client is what fills its core (N = 1,000)
+    const full = Math.min(n - 1, Number(ctx.opt('full') ?? FULL));
     const typists = Math.min(10, full);
     const share = (total, i) => Math.floor(total / k) + (i < total % k ? 1 : 0);
     const maxKeys = Math.ceil((durationMs / TYPE_MS) * 1.5) + 50;
