@@ -107,6 +107,8 @@ for (const scn of SCENARIOS) {
         appendFileSync(jsonl, JSON.stringify({ date, commit, smoke, scenario: scn.id, case: c.case, server, metrics }) + '\n');
       }
     }
+    // the targets too, so that a run of one scenario says what a full run's RESULTS.md would
+    for (const t of scn.targets?.(cases) ?? []) process.stdout.write(`target ${t.met === null ? '❔' : t.met ? '✅ met' : '❌ missed'} — ${scn.id}: ${t.text}\n`);
     if (budget && ms > budget) ctx.note(`scenario ${scn.id} took ${(ms / 1000).toFixed(0)} s, over its ${(budget / 1000).toFixed(0)} s budget`);
     log(`${scn.id} done in ${(ms / 1000).toFixed(1)} s`);
   } catch (err) {
