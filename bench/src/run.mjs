@@ -20,10 +20,13 @@ import * as E from './scenarios/e-large.mjs';
 import * as F from './scenarios/f-scaleout.mjs';
 import * as G from './scenarios/g-soak.mjs';
 import * as H from './scenarios/h-history.mjs';
+import * as J from './scenarios/j-joinstorm.mjs';
 import * as K from './scenarios/k-keystroke.mjs';
 import * as K300 from './scenarios/k-crowd.mjs';
+import * as P from './scenarios/p-presence.mjs';
+import * as S from './scenarios/s-scaling.mjs';
 
-const SCENARIOS = [A, B, C, D, E, F, G, H, K, K300];
+const SCENARIOS = [A, B, C, D, E, F, G, H, J, K, K300, P, S];
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 const opt = (k) => argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1];
@@ -105,6 +108,8 @@ for (const scn of SCENARIOS) {
         appendFileSync(jsonl, JSON.stringify({ date, commit, smoke, scenario: scn.id, case: c.case, server, metrics }) + '\n');
       }
     }
+    // the targets too, so that a run of one scenario says what a full run's RESULTS.md would
+    for (const t of scn.targets?.(cases) ?? []) process.stdout.write(`target ${t.met === null ? '❔' : t.met ? '✅ met' : '❌ missed'} — ${scn.id}: ${t.text}\n`);
     if (budget && ms > budget) ctx.note(`scenario ${scn.id} took ${(ms / 1000).toFixed(0)} s, over its ${(budget / 1000).toFixed(0)} s budget`);
     log(`${scn.id} done in ${(ms / 1000).toFixed(1)} s`);
   } catch (err) {

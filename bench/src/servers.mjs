@@ -38,6 +38,9 @@ const TANDEM_LIMITS = {
   RATE_LIMIT_PER_SEC: '1000000',
   RATE_LIMIT_BURST: '1000000',
   MAX_CONNECTIONS_PER_IP: '100000',
+  // J writes a 20 MB document through one client: over the default byte budget's 16 MB burst.
+  RATE_LIMIT_BYTES_PER_SEC: '1073741824',
+  RATE_LIMIT_BYTES_BURST: '1073741824',
   // Scenarios spread their clients over many documents from one address, without a token.
   MAX_DOCUMENTS_PER_CREDENTIAL: '100000',
 };

@@ -1,6 +1,7 @@
 // The automerge-paper editing trace (bench/data/README.md), read and replayed in this one place
 // for C (its driver and its worker commands) and H (the paper as an editor document).
 import { readFileSync } from 'node:fs';
+import * as Y from 'yjs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +45,28 @@ export function applyEdits(doc, text, edits, from, batch) {
       if (ins) text.insert(pos, ins);
     }
   });
+}
+
+/**
+ * A large document made of the trace: replays (100 edits per transaction) until their updates
+ * reach `bytes`, each by its own Yjs client (ID 1000 + k) into its own root `p<k>`, as separate
+ * updates of ~250 KB — a document of many small items, like one edited for a long time, and
+ * deterministic. Returns the updates and, per replay, the client ID and its clock (the expected
+ * state vector).
+ */
+export function traceDocUpdates(bytes, trace = readTrace()) {
+  const edits = traceEdits(trace, Infinity);
+  const updates = [];
+  const clocks = [];
+  for (let k = 0, total = 0; total < bytes; k++) {
+    const doc = new Y.Doc();
+    doc.clientID = 1000 + k;
+    const text = doc.getText(`p${k}`);
+    for (let i = 0; i < edits.length; i += 100) applyEdits(doc, text, edits, i, 100);
+    updates.push(Y.encodeStateAsUpdate(doc));
+    total += updates[k].length;
+    clocks.push([doc.clientID, Y.getState(doc.store, doc.clientID)]);
+    doc.destroy();
+  }
+  return { updates, clocks, chars: updates.length * trace.endContent.length };
 }

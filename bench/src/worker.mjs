@@ -11,6 +11,9 @@ import * as D from './scenarios/d-durable.worker.mjs';
 import * as E from './scenarios/e-large.worker.mjs';
 import * as G from './scenarios/g-soak.worker.mjs';
 import * as K300 from './scenarios/k-crowd.worker.mjs';
+import * as J from './scenarios/j-joinstorm.worker.mjs';
+import * as P from './scenarios/p-presence.worker.mjs';
+import * as S from './scenarios/s-scaling.worker.mjs';
 
 // y-websocket's WebsocketProvider adds a process 'exit' listener each; a worker holds dozens.
 process.setMaxListeners(0);
@@ -46,7 +49,7 @@ function merge(tables) {
   return out;
 }
 
-const commands = merge([common, ...[A, B, C, D, E, G, K300].map((m) => m.commands(held))]);
+const commands = merge([common, ...[A, B, C, D, E, G, J, K300, P, S].map((m) => m.commands(held))]);
 
 process.on('message', async ({ id, cmd, args }) => {
   try {

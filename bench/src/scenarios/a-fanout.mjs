@@ -21,11 +21,13 @@ export const metrics = [
 const WRITERS = 5;
 const HZ = 50;
 
-/** Connects N clients (light ones first, so the measured real clients sit at the tail of every fan-out loop). */
-async function setup(ctx, server, n, key) {
+/**
+ * Connects N clients to document `name` (light ones first, so the measured real clients sit at the
+ * tail of every fan-out loop); S measures the same way on its own documents.
+ */
+export async function setup(ctx, server, n, key, name = `a-${n}`) {
   const [w0, w1, w2] = ctx.workers.list;
   const { proto } = server.def;
-  const name = `a-${n}`;
   const observers = Math.min(n - WRITERS, ctx.smoke ? 3 : 15);
   const light = n - WRITERS - observers;
   const durationMs = ctx.smoke ? 1000 : 2000;
@@ -43,7 +45,7 @@ async function setup(ctx, server, n, key) {
   return { writerIds, durationMs, key };
 }
 
-async function oneRun(ctx, server, n, { writerIds, durationMs, key }) {
+export async function oneRun(ctx, server, n, { writerIds, durationMs, key }) {
   const [w0, w1, w2] = ctx.workers.list;
   await Promise.all([w0.call('aArm', { key, writerIds }), w1.call('aArm', { key, writerIds }), w2.call('aArm', { key, writerIds })]);
   await ctx.workers.eluStart();

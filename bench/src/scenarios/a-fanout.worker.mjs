@@ -4,6 +4,7 @@
 // State per `key` (one per server under test, as A has all its servers up at once).
 import * as Y from 'yjs';
 import { openProvider } from '../clients.mjs';
+import { recordKeys } from '../latency.mjs';
 import { nowMs, pool, sleep, withTimeout } from '../util.mjs';
 
 /** @param {import('../held.mjs').Held} held */
@@ -41,25 +42,9 @@ export function commands(held) {
       A.writerIds = writerIds;
       A.recvT = [];
       for (const r of A.reals) {
-        if (r.onUpdate) r.doc.off('update', r.onUpdate); // one recorder per run
-        const idx = new Map(writerIds.map((id, k) => [id, k]));
-        const seen = new Int32Array(writerIds.length);
-        const recv = writerIds.map(() => new Float64Array(A.maxKeys));
-        for (let k = 0; k < writerIds.length; k++) seen[k] = Y.getState(r.doc.store, writerIds[k]);
-        const base = Int32Array.from(seen);
-        r.onUpdate = (u, origin) => {
-          if (origin === null) return; // local change
-          const t = nowMs();
-          const meta = Y.parseUpdateMeta(u);
-          for (const [client, to] of meta.to) {
-            const k = idx.get(client);
-            if (k === undefined || client === r.doc.clientID) continue;
-            for (let c = seen[k]; c < to; c++) if (c - base[k] < A.maxKeys) recv[k][c - base[k]] = t;
-            if (to > seen[k]) seen[k] = to;
-          }
-        };
-        r.doc.on('update', r.onUpdate);
-        A.recvT.push({ self: r.doc.clientID, recv, base, seen });
+        r.recorder?.stop(); // one recorder per run
+        r.recorder = recordKeys(r.doc, writerIds, A.maxKeys);
+        A.recvT.push(r.recorder.receipts);
       }
       for (const l of A.lights) {
         l.msgs = 0;
