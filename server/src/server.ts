@@ -33,7 +33,6 @@ import { Shares } from './shares/Shares.js';
 import { createAuthRoutes } from './http/authRoutes.js';
 import { startSignIn } from './signin/startSignIn.js';
 import { wsWire } from './transport/frames.js';
-import type { RoomWatcher } from './rooms/ports.js';
 
 export interface TandemServer {
   readonly port: number;
