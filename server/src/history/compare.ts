@@ -9,7 +9,9 @@
  * aligned ones are paired and compared inside, down to words of text, marked per character.
  * Attribution is by Yjs ids: an inserted character by the client id of its item in the newer
  * state (the server recorded who wrote with each client id), a deleted one by the recorded
- * deleter of its item's id in the older state; nobody recorded: "Unknown".
+ * deleter of its item's id in the older state (the server records every accepted update's delete
+ * set with its sender); a deletion nobody was recorded making goes to whoever inserted in the
+ * same change, else to "Unknown", as does an insertion by a client id nobody was recorded using.
  */
 import type { Attributed, DeletedRun } from '../storage/kinds/authorship.js';
 import { Attribution } from './attribution.js';

@@ -101,6 +101,7 @@ export function HistoryPanel({ url, document, token, onClose }: HistoryPanelProp
   const olderId = selected && versions ? versions[versions.findIndex((v) => v.id === selected.id) + 1]?.id : undefined;
   useEffect(() => {
     setComparison(null);
+    setCompareTo('now'); // the version picked before may be the one selected now
     if (!selected) return;
     let live = true;
     setPreview(null);
