@@ -13,7 +13,7 @@ import { LevelKV } from '../storage/kv/LevelKV.js';
 
 const USAGE = `usage: npm run tandem -- <command> [--url http://host:port] [--token <jwt>]
   list                                  documents (name, title, updated)
-  export <name> [--format md|html|json|yjs|txt] [--out file]
+  export <name> [--format md|html|json|yjs|txt|docx] [--out file]
   import <name> <file> [--mode replace|append]   .md, .html or .yjs
   versions <name>                       versions, newest first
   comments <name> [--all]               open comment threads (--all: resolved ones too)
