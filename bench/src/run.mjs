@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark harness entry: `node src/run.mjs [--smoke] [--only=A,C] [--servers=tandem,yws]`
 // (`--only=F`: scale-out over Redis, Tandem only, not in the smoke run; `--only=G [--minutes=30]`:
-// the soak, only ever run on its own).
+// the soak, only ever run on its own; `--only=P`, `--only=J`, `--only=S`: presence at scale, the
+// join storm and the scaling curve, never part of a full run, P and J in the smoke at tiny sizes).
 // Full runs (no --only/--servers) rewrite bench/RESULTS.md; a scenario with a section of its own
 // (`ownSection`, G) rewrites just that section whenever it runs; every run appends JSON lines
 // to bench/results/. Exits non-zero if a server fails to start or a scenario errors.
@@ -109,7 +110,7 @@ for (const scn of SCENARIOS) {
       }
     }
     // the targets too, so that a run of one scenario says what a full run's RESULTS.md would
-    for (const t of scn.targets?.(cases) ?? []) process.stdout.write(`target ${t.met === null ? '❔' : t.met ? '✅ met' : '❌ missed'} — ${scn.id}: ${t.text}\n`);
+    if (!smoke) for (const t of scn.targets?.(cases) ?? []) process.stdout.write(`target ${t.met === null ? '❔' : t.met ? '✅ met' : '❌ missed'} — ${scn.id}: ${t.text}\n`);
     if (budget && ms > budget) ctx.note(`scenario ${scn.id} took ${(ms / 1000).toFixed(0)} s, over its ${(budget / 1000).toFixed(0)} s budget`);
     log(`${scn.id} done in ${(ms / 1000).toFixed(1)} s`);
   } catch (err) {

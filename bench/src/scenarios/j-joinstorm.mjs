@@ -26,7 +26,7 @@ export const metrics = [
 const seconds = (ms) => (ms === null ? null : ms / 1000);
 
 export async function run(ctx) {
-  const mb = ctx.smoke ? 1 : Number(ctx.opt('j-mb') ?? 20);
+  const mb = ctx.smoke ? 0.5 : Number(ctx.opt('j-mb') ?? 20);
   const clients = ctx.smoke ? 20 : Number(ctx.opt('j-clients') ?? 150);
   const path = join(benchDir, '.cache', `j-trace-${mb}mb.bin`);
   const [w0] = ctx.workers.list;
