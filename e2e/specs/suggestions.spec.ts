@@ -161,6 +161,14 @@ test("a commenter's Enter, formatting and block paste in Suggesting change nothi
   await expect(writer.editor.locator('p')).toHaveCount(1);
   await expect(writer.editor.locator('strong')).toHaveCount(0);
   await expect(carla.editor.locator('p')).toHaveCount(1);
+  // Pasted paragraphs go in as one line of suggested text.
+  await carla.editor.evaluate((el) => {
+    const transfer = new DataTransfer();
+    transfer.setData('text/html', '<p>First</p><p>Second</p>');
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+  });
+  await expect.poll(() => textOf(writer.page.locator('ins[data-suggestion][data-author="Carla Critic"]'))).toContain('First Second');
+  await expect(writer.editor.locator('p')).toHaveCount(1);
   await expect(carla.status).toHaveAttribute('data-status', 'connected');
   await expect(carla.page.getByRole('alert')).toHaveCount(0);
 });
@@ -190,6 +198,7 @@ test("a writer's formatting and new paragraph are suggestions too, and rejecting
   const bob = await people.open('Bob Stone', doc, { token: tokenFor(doc, 'write', 'Bob Stone') });
   await writeAndSave(alice, 'Make this bold.');
   await suggesting(alice);
+  await alice.editor.focus();
   await alice.editor.evaluate((el) => (el as HTMLElement & { editor: { commands: { setTextSelection(r: { from: number; to: number }): boolean } } }).editor.commands.setTextSelection({ from: 6, to: 10 }));
   await alice.page.keyboard.press('Control+b');
   await expect.poll(() => textOf(bob.page.locator('.ProseMirror [data-suggestion][data-previous]'))).toBe('this');
