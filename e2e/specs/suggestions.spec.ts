@@ -125,6 +125,17 @@ test('a commenter suggests an insertion and a deletion; the writer accepts one, 
   await expect(carla.page.getByRole('button', { name: 'Accept', exact: true })).toHaveCount(0);
   await expect(carla.status).toHaveAttribute('data-status', 'connected');
 
+  // A reply thread on a suggestion: an ordinary thread whose id is the suggestion's.
+  const hers = carla.page.locator('[data-suggestion-card]', { hasText: 'Add “red”' });
+  await hers.getByRole('button', { name: 'Reply' }).click();
+  await hers.getByRole('textbox', { name: 'Reply' }).fill('Red reads better.');
+  await hers.getByRole('button', { name: 'Reply' }).click();
+  const replied = writer.page.locator('[data-suggestion-card]', { hasText: 'Add “red”' });
+  await expect(replied).toContainText('Red reads better.');
+  await expect(replied).toContainText('Carla Critic');
+  await expect(writer.page.locator('[data-thread]')).toHaveCount(0); // not a comment card of its own
+  await expect(carla.status).toHaveAttribute('data-status', 'connected');
+
   await writer.page.locator('[data-suggestion-card]', { hasText: 'Add “red”' }).getByRole('button', { name: 'Accept' }).click();
   await writer.page.locator('[data-suggestion-card]', { hasText: 'Delete “brown”' }).getByRole('button', { name: 'Reject' }).click();
   for (const user of [writer, carla]) {

@@ -224,7 +224,9 @@ class Suggestion {
         this.out.addMark(start, stop, mark);
         return false;
       }
-      if (pos > at && pos < end && pos >= insideNew && SUGGESTIBLE_BLOCKS.includes(node.type.name)) {
+      // Blocks starting inside what was inserted (an image, a pasted paragraph, the second half
+      // of a split) are new; the one it was inserted into starts before it.
+      if (pos >= at && pos < end && pos >= insideNew && SUGGESTIBLE_BLOCKS.includes(node.type.name)) {
         this.setBlock(pos, 'insert', attrs);
         insideNew = pos + node.nodeSize;
       }
