@@ -125,6 +125,17 @@ test('a commenter suggests an insertion and a deletion; the writer accepts one, 
   await expect(carla.page.getByRole('button', { name: 'Accept', exact: true })).toHaveCount(0);
   await expect(carla.status).toHaveAttribute('data-status', 'connected');
 
+  // A reply thread on a suggestion: an ordinary thread whose id is the suggestion's.
+  const hers = carla.page.locator('[data-suggestion-card]', { hasText: 'Add “red”' });
+  await hers.getByRole('button', { name: 'Reply' }).click();
+  await hers.getByRole('textbox', { name: 'Reply' }).fill('Red reads better.');
+  await hers.getByRole('button', { name: 'Reply' }).click();
+  const replied = writer.page.locator('[data-suggestion-card]', { hasText: 'Add “red”' });
+  await expect(replied).toContainText('Red reads better.');
+  await expect(replied).toContainText('Carla Critic');
+  await expect(writer.page.locator('[data-thread]')).toHaveCount(0); // not a comment card of its own
+  await expect(carla.status).toHaveAttribute('data-status', 'connected');
+
   await writer.page.locator('[data-suggestion-card]', { hasText: 'Add “red”' }).getByRole('button', { name: 'Accept' }).click();
   await writer.page.locator('[data-suggestion-card]', { hasText: 'Delete “brown”' }).getByRole('button', { name: 'Reject' }).click();
   for (const user of [writer, carla]) {
@@ -161,6 +172,14 @@ test("a commenter's Enter, formatting and block paste in Suggesting change nothi
   await expect(writer.editor.locator('p')).toHaveCount(1);
   await expect(writer.editor.locator('strong')).toHaveCount(0);
   await expect(carla.editor.locator('p')).toHaveCount(1);
+  // Pasted paragraphs go in as one line of suggested text.
+  await carla.editor.evaluate((el) => {
+    const transfer = new DataTransfer();
+    transfer.setData('text/html', '<p>First</p><p>Second</p>');
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+  });
+  await expect.poll(() => textOf(writer.page.locator('ins[data-suggestion][data-author="Carla Critic"]'))).toContain('First Second');
+  await expect(writer.editor.locator('p')).toHaveCount(1);
   await expect(carla.status).toHaveAttribute('data-status', 'connected');
   await expect(carla.page.getByRole('alert')).toHaveCount(0);
 });
@@ -190,6 +209,7 @@ test("a writer's formatting and new paragraph are suggestions too, and rejecting
   const bob = await people.open('Bob Stone', doc, { token: tokenFor(doc, 'write', 'Bob Stone') });
   await writeAndSave(alice, 'Make this bold.');
   await suggesting(alice);
+  await alice.editor.focus();
   await alice.editor.evaluate((el) => (el as HTMLElement & { editor: { commands: { setTextSelection(r: { from: number; to: number }): boolean } } }).editor.commands.setTextSelection({ from: 6, to: 10 }));
   await alice.page.keyboard.press('Control+b');
   await expect.poll(() => textOf(bob.page.locator('.ProseMirror [data-suggestion][data-previous]'))).toBe('this');

@@ -62,6 +62,9 @@ export const SuggestChanges = Extension.create<Record<string, never>, SuggestCha
     const { mode, author } = this.storage;
     if (mode !== 'suggesting' || !transaction.docChanged || isRemoteChange(transaction) || isSuggested(transaction)) return next(transaction);
     const commentOnly = this.editor.storage.commentTools?.commentOnly === true;
+    // A writer's housekeeping that is no edit of theirs (an uploaded or pasted image pointed at
+    // its stored copy) goes through: as a suggestion it would be lost.
+    if (!commentOnly && transaction.getMeta('addToHistory') === false) return next(transaction);
     const suggested = suggestTransaction(this.editor.state, transaction, { ...author, commentOnly });
     if (!suggested) return;
     copyMeta(transaction, suggested);

@@ -183,8 +183,9 @@ class Suggestion {
     let content = slice;
     if (!inline) {
       if (this.who.commentOnly) {
-        // Paragraphs become one line of text: a commenter never adds a block.
-        const text = slice.content.textBetween(0, slice.content.size, ' ', ' ');
+        // Paragraphs become one line of text: a commenter never adds a block (and Enter, two
+        // empty halves of a paragraph, adds nothing).
+        const text = textblocksOf(slice.content).join(' ');
         if (text === '' || !this.out.doc.resolve(at).parent.inlineContent) return;
         content = new Slice(Fragment.from(this.state.schema.text(text)), 0, 0);
       }
@@ -223,7 +224,9 @@ class Suggestion {
         this.out.addMark(start, stop, mark);
         return false;
       }
-      if (pos > at && pos < end && pos >= insideNew && SUGGESTIBLE_BLOCKS.includes(node.type.name)) {
+      // Blocks starting inside what was inserted (an image, a pasted paragraph, the second half
+      // of a split) are new; the one it was inserted into starts before it.
+      if (pos >= at && pos < end && pos >= insideNew && SUGGESTIBLE_BLOCKS.includes(node.type.name)) {
         this.setBlock(pos, 'insert', attrs);
         insideNew = pos + node.nodeSize;
       }
@@ -259,6 +262,16 @@ class Suggestion {
 /** Marks that are formatting (what `modification.previous` records), not review marks. */
 function isFormatting(mark: Mark): boolean {
   return !SUGGESTION_TYPES.has(mark.type.name) && mark.type.name !== 'comment';
+}
+
+function textblocksOf(content: Fragment): string[] {
+  const texts: string[] = [];
+  content.descendants((node) => {
+    if (!node.isTextblock) return true;
+    if (node.textContent) texts.push(node.textContent);
+    return false;
+  });
+  return texts;
 }
 
 function withMarksOf(content: Fragment, context: readonly Mark[]): Fragment {
