@@ -2,7 +2,7 @@ import { Extension, getMarkRange, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey, TextSelection } from '@tiptap/pm/state';
 import type { EditorView } from '@tiptap/pm/view';
 
-/** Asked of the host UI from the document: open the link box (Ctrl+K, the link bubble's Edit). */
+/** Asked of the host UI from the document: open the link box (Ctrl+K, the link bubble's Edit) or the find box. */
 export const EDITOR_REQUEST_EVENT = 'tandem-request';
 export type EditorRequest = 'link' | 'find' | 'replace';
 

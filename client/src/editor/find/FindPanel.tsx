@@ -1,5 +1,5 @@
 import { useEditorState, type Editor } from '@tiptap/react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { EDITOR_REQUEST_EVENT, requestFromEditor } from '../content/keys';
 import { mod, ToolButton } from '../ui/ToolButton';
 import { findState, replaceAll, replaceCurrent, revealCurrent, search, step } from './findReplace';
@@ -22,6 +22,38 @@ const selectCount = ({ editor }: { editor: Editor }) => {
   return { total: matches.length, current, query, editable: editor.isEditable };
 };
 
+interface BoxInputProps {
+  inputRef: RefObject<HTMLInputElement | null>;
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** Enter; `back` with Shift. */
+  onEnter: (back: boolean) => void;
+  disabled?: boolean;
+}
+
+function BoxInput({ inputRef, label, placeholder, value, onChange, onEnter, disabled }: BoxInputProps) {
+  return (
+    <input
+      ref={inputRef}
+      className="tandem-find__input"
+      type="text"
+      aria-label={label}
+      placeholder={placeholder}
+      disabled={disabled}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          onEnter(e.shiftKey);
+        }
+      }}
+    />
+  );
+}
+
 /** A short selection on one line is what a person wants to find when they open the box. */
 function selectedText(editor: Editor): string {
   const { from, to, empty } = editor.state.selection;
@@ -43,18 +75,23 @@ export function FindPanel({ editor }: { editor: Editor }) {
   const findInput = useRef<HTMLInputElement>(null);
   const replaceInput = useRef<HTMLInputElement>(null);
   const { total, current, editable } = useEditorState({ editor, selector: selectCount });
+  const [focus, setFocus] = useState<'find' | 'replace'>('find');
+  const [focusRequest, setFocusRequest] = useState(0);
+  // Before the browser handles the next key: what is typed right after Ctrl+F goes in the box.
+  useLayoutEffect(() => {
+    if (focusRequest === 0) return;
+    const input = focus === 'replace' ? replaceInput.current : findInput.current;
+    input?.focus();
+    input?.select();
+  }, [focusRequest, focus]);
 
   useEffect(() => {
     const openBox = (kind: 'find' | 'replace') => {
       const picked = selectedText(editor);
       if (picked) setQuery(picked);
       setOpen((was) => (kind === 'replace' || was === 'replace' ? 'replace' : 'find'));
-      // After the render that shows the box.
-      requestAnimationFrame(() => {
-        const input = kind === 'replace' && picked ? replaceInput.current : findInput.current;
-        input?.focus();
-        input?.select();
-      });
+      setFocus(kind === 'replace' && picked ? 'replace' : 'find');
+      setFocusRequest((n) => n + 1);
     };
     const dom = editor.view.dom;
     const handleRequest = (e: Event) => {
@@ -98,90 +135,75 @@ export function FindPanel({ editor }: { editor: Editor }) {
     editor.view.focus();
   };
   const canReplace = editable && total > 0;
-  // The last match replaced disables the button that has the focus: keep it in the box.
-  const afterReplace = () => {
+  // The last match replaced disables the button that has the focus: keep the focus in the box.
+  const replaced = () => {
     if (findState(editor).matches.length === 0) findInput.current?.focus();
+  };
+  const replaceOne = () => {
+    replaceCurrent(editor, replacement);
+    replaced();
+  };
+  const replaceEvery = () => {
+    replaceAll(editor, replacement);
+    replaced();
   };
   const count = !query ? '' : total === 0 ? 'No results' : `${current + 1} of ${total}`;
 
   return (
-    <div
-      className="tandem-find"
-      role="search"
-      aria-label="Find and replace"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          close();
-        }
-      }}
-    >
-      <div className="tandem-find__row">
-        <input
-          ref={findInput}
-          className="tandem-find__input"
-          type="text"
-          aria-label="Find"
-          placeholder="Find in document"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              step(editor, e.shiftKey ? -1 : 1);
-            }
-          }}
-        />
-        <span className="tandem-find__count" aria-live="polite">
-          {count}
-        </span>
-        <button type="button" className="tandem-find__button" aria-label="Previous match" title="Previous match (Shift+Enter)" disabled={total === 0} onClick={() => step(editor, -1)}>
-          ↑
-        </button>
-        <button type="button" className="tandem-find__button" aria-label="Next match" title="Next match (Enter)" disabled={total === 0} onClick={() => step(editor, 1)}>
-          ↓
-        </button>
-        <label className="tandem-find__option">
-          <input type="checkbox" checked={caseSensitive} onChange={(e) => setCaseSensitive(e.target.checked)} />
-          Match case
-        </label>
-        <button type="button" className="tandem-find__button" aria-label="Close find" title="Close (Escape)" onClick={close}>
-          ×
-        </button>
-      </div>
-      {open === 'replace' && (
+    <div className="tandem-find-anchor">
+      <div
+        className="tandem-find"
+        role="search"
+        aria-label="Find and replace"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            e.stopPropagation();
+            close();
+          }
+        }}
+      >
         <div className="tandem-find__row">
-          <input
-            ref={replaceInput}
-            className="tandem-find__input"
-            type="text"
-            aria-label="Replace with"
-            placeholder={editable ? 'Replace with' : 'Read-only: nothing to replace'}
-            disabled={!editable}
-            value={replacement}
-            onChange={(e) => setReplacement(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && canReplace) {
-                e.preventDefault();
-                replaceCurrent(editor, replacement);
-              }
-            }}
-          />
-          <button type="button" className="tandem-find__text-button" disabled={!canReplace} onClick={() => {
-              replaceCurrent(editor, replacement);
-              afterReplace();
-            }}>
-            Replace
+          <BoxInput inputRef={findInput} label="Find" placeholder="Find in document" value={query} onChange={setQuery} onEnter={(back) => step(editor, back ? -1 : 1)} />
+          <span className="tandem-find__count" aria-live="polite">
+            {count}
+          </span>
+          <button type="button" className="tandem-find__button" aria-label="Previous match" title="Previous match (Shift+Enter)" disabled={total === 0} onClick={() => step(editor, -1)}>
+            ↑
           </button>
-          <button type="button" className="tandem-find__text-button" disabled={!canReplace} onClick={() => {
-              replaceAll(editor, replacement);
-              afterReplace();
-            }}>
-            Replace all
+          <button type="button" className="tandem-find__button" aria-label="Next match" title="Next match (Enter)" disabled={total === 0} onClick={() => step(editor, 1)}>
+            ↓
+          </button>
+          <label className="tandem-find__option">
+            <input type="checkbox" checked={caseSensitive} onChange={(e) => setCaseSensitive(e.target.checked)} />
+            Match case
+          </label>
+          <button type="button" className="tandem-find__button" aria-label="Close find" title="Close (Escape)" onClick={close}>
+            ×
           </button>
         </div>
-      )}
+        {open === 'replace' && (
+          <div className="tandem-find__row">
+            <BoxInput
+              inputRef={replaceInput}
+              label="Replace with"
+              placeholder={editable ? 'Replace with' : 'Read-only: nothing to replace'}
+              disabled={!editable}
+              value={replacement}
+              onChange={setReplacement}
+              onEnter={() => {
+                if (canReplace) replaceOne();
+              }}
+            />
+            <button type="button" className="tandem-find__text-button" disabled={!canReplace} onClick={replaceOne}>
+              Replace
+            </button>
+            <button type="button" className="tandem-find__text-button" disabled={!canReplace} onClick={replaceEvery}>
+              Replace all
+            </button>
+          </div>
+        )}
+      </div>
     </div>
   );
 }

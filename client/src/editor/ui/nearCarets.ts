@@ -72,7 +72,6 @@ function visibleSpan(view: EditorView): Span | null {
 function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<DecorationSet> {
   const heads = new Map<number, number | null>(); // clientId → head position when last converted
   let span: Span | null = null;
-
   let drawn = ''; // what the current set shows, to skip dispatches that change nothing
 
   const decorate = (state: EditorState): { set: DecorationSet; sig: string } => {
