@@ -208,7 +208,10 @@ export class SearchIndexer {
     await this.deps.store.writeIndex(data, covered);
   }
 
-  /** Indexes what is queued, stores the index, and stops. The store must stay open until then. */
+  /**
+   * Indexes what is still queued (of documents still open: rooms index what is queued as they
+   * close), stores the index, and stops. The store must stay open until then.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
