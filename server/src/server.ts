@@ -222,8 +222,8 @@ export async function startServer(
       gateway.shutdown();
       await gateway.drained(SHUTDOWN_DRAIN_MS); // edits in flight when the 1001 went out are stored too
       await files.stop();
-      await search.stop(); // indexes what is queued and stores the index
-      await registry.closeAll(); // records the last versions of open documents (in the pool)
+      await registry.closeAll(); // records the last versions of open documents (in the pool), and indexes what is queued
+      await search.stop(); // stores the index
       await cluster?.stop();
       await pool.stop();
       await kv.close();

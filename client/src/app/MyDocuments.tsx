@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { DeleteToast } from './DeleteToast';
-import { ListedDocument, lastEdit, useDocumentPages } from './ServerDocuments';
+import { ListedDocument, MoreDocuments, lastEdit, useDocumentPages } from './ServerDocuments';
 import { useUndoableDelete } from './useUndoableDelete';
 import type { ListedDoc } from './workspaceApi';
 
@@ -42,11 +42,7 @@ export function MyDocuments({ navigate }: { navigate: (path: string) => void }) 
       <DocList id="shared-heading" heading="Shared with me" empty="Documents people share with you appear here.">
         {shown.filter((d) => d.role !== 'owner').map(item)}
       </DocList>
-      {cursor && (
-        <button type="button" className="home__more" onClick={() => void load(cursor)}>
-          More documents
-        </button>
-      )}
+      <MoreDocuments cursor={cursor} load={load} />
       <DeleteToast pending={deleting.pending} onUndo={deleting.undo} onClose={deleting.commit} />
     </>
   );

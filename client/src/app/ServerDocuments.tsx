@@ -57,6 +57,16 @@ export function ListedDocument({ doc, meta, deletable, onDelete, navigate }: { d
   );
 }
 
+/** The next page, when there is one. */
+export function MoreDocuments({ cursor, load }: { cursor: string | null; load: (cursor: string) => Promise<void> }) {
+  if (!cursor) return null;
+  return (
+    <button type="button" className="home__more" onClick={() => void load(cursor)}>
+      More documents
+    </button>
+  );
+}
+
 /** Without sign-in: every document of this server (an open one), newest first, each deletable. */
 export function ServerDocuments({ navigate }: { navigate: (path: string) => void }) {
   const { docs, cursor, state, load, drop } = useDocumentPages();
@@ -71,11 +81,7 @@ export function ServerDocuments({ navigate }: { navigate: (path: string) => void
           <ListedDocument key={d.name} doc={d} meta={lastEdit(d.updatedAt)} deletable onDelete={() => deleting.start({ name: d.name, title: d.title })} navigate={navigate} />
         ))}
       </ul>
-      {cursor && (
-        <button type="button" className="home__more" onClick={() => void load(cursor)}>
-          More documents
-        </button>
-      )}
+      <MoreDocuments cursor={cursor} load={load} />
       <DeleteToast pending={deleting.pending} onUndo={deleting.undo} onClose={deleting.commit} />
     </section>
   );

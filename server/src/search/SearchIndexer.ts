@@ -52,6 +52,8 @@ export interface IndexerDeps {
 export class SearchIndexer {
   private index = SearchIndex.empty();
   private readonly queued = new Map<string, { timer: NodeJS.Timeout; local: boolean }>();
+  /** Deleted since they last changed: an indexing already under way writes nothing more of them. */
+  private readonly forgotten = new Set<string>();
   /** Indexed (or dropped) since the stored index was written. */
   private unsaved = new Set<string>();
   private saveTimer: NodeJS.Timeout | undefined;
@@ -66,7 +68,10 @@ export class SearchIndexer {
 
   /** Loads the stored index and catches up with what changed after it was written; rebuilds without one. */
   async start(): Promise<void> {
-    const stored = await this.deps.store.readIndex();
+    const stored = await this.deps.store.readIndex().catch((err: unknown) => {
+      this.deps.logger.error({ err }, 'reading the stored search index failed: rebuilding it from the documents');
+      return undefined;
+    });
     if (stored) {
       try {
         this.index = SearchIndex.load(stored.toString('utf8'));
@@ -122,6 +127,7 @@ export class SearchIndexer {
   /** A document changed (`local`: through this instance, which then writes its summary and tells the others). */
   changed(name: string, local: boolean): void {
     if (this.stopped) return;
+    this.forgotten.delete(name);
     const entry = this.queued.get(name);
     if (entry) clearTimeout(entry.timer);
     const timer = setTimeout(() => {
@@ -139,11 +145,14 @@ export class SearchIndexer {
     const entry = this.queued.get(name);
     if (entry) clearTimeout(entry.timer);
     this.queued.delete(name);
-    this.index.remove(name);
+    this.forgotten.add(name);
+    this.index.remove(name); // at once: the next search must not find it…
     void this.run(async () => {
-      this.index.remove(name);
+      this.index.remove(name); // …nor what an indexing in flight puts back
       await this.deps.store.dropText(name);
       this.noteUnsaved(name);
+      // Whatever was under way has finished; a later indexing of the name reads the store (gone) anew.
+      this.forgotten.delete(name);
     });
   }
 
@@ -178,10 +187,12 @@ export class SearchIndexer {
 
   /** `size` given: the change was made here, so the summary is written and the others told. */
   private async indexText(name: string, text: SearchText, size: number | undefined): Promise<void> {
+    if (this.forgotten.has(name)) return;
     this.index.put(name, text);
     await this.deps.store.writeText(name, text);
     this.noteUnsaved(name);
-    if (size === undefined) return;
+    // Deleted meanwhile: no summary may bring it back into the list.
+    if (size === undefined || this.forgotten.has(name)) return;
     await this.deps.writeSummary(name, { title: text.title, size, updatedAt: this.deps.now() });
     this.deps.announce?.(name);
   }
@@ -208,7 +219,10 @@ export class SearchIndexer {
     await this.deps.store.writeIndex(data, covered);
   }
 
-  /** Indexes what is queued, stores the index, and stops. The store must stay open until then. */
+  /**
+   * Indexes what is still queued (of documents still open: rooms index what is queued as they
+   * close), stores the index, and stops. The store must stay open until then.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -34,13 +34,13 @@ test('PATCH sets the title: live at a peer, in the metadata and the list; the fi
   const r = await patch(name, { title: 'Quarterly plan' }, w);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json, { name, title: 'Quarterly plan' });
-  await waitFor(() => peer.doc.getText('title').toString() === 'Quarterly plan', { what: 'the title at a peer' });
+  await waitFor(() => peer.doc.getText('title').toString() === 'Quarterly plan', { timeoutMs: 60_000, what: 'the title at a peer' });
   assert.equal((await api(ts, 'GET', doc(name), { token: w })).json.title, 'Quarterly plan');
   // The list reads the summary, written when the change is indexed (a second later).
-  await waitFor(async () => (await api(ts, 'GET', 'docs?order=updated', { token: w })).json.documents.find((d: { name: string }) => d.name === name)?.title === 'Quarterly plan', { what: 'the title in the list' });
+  await waitFor(async () => (await api(ts, 'GET', 'docs?order=updated', { token: w })).json.documents.find((d: { name: string }) => d.name === name)?.title === 'Quarterly plan', { timeoutMs: 60_000, what: 'the title in the list' });
   // Setting it again replaces it whole; '' clears it.
   assert.equal((await patch(name, { title: '' }, w)).status, 200);
-  await waitFor(() => peer.doc.getText('title').toString() === '', { what: 'the title cleared at a peer' });
+  await waitFor(() => peer.doc.getText('title').toString() === '', { timeoutMs: 60_000, what: 'the title cleared at a peer' });
   peer.destroy();
 });
 
@@ -96,9 +96,9 @@ test("a writer's title edit over the WebSocket is applied and keeps the document
   const writer = connect(ts.url, name, { params: { token: w } });
   await writer.synced;
   writer.doc.getText('title').insert(0, 'Typed by a writer');
-  await waitFor(async () => (await api(ts, 'GET', doc(name), { token: w })).json.title === 'Typed by a writer', { what: 'the title at the server' });
+  await waitFor(async () => (await api(ts, 'GET', doc(name), { token: w })).json.title === 'Typed by a writer', { timeoutMs: 60_000, what: 'the title at the server' });
   assert.equal((await patch(name, { title: 'Then by the API' }, w)).status, 200);
-  await waitFor(() => writer.doc.getText('title').toString() === 'Then by the API', { what: 'the API title at the writer' });
+  await waitFor(() => writer.doc.getText('title').toString() === 'Then by the API', { timeoutMs: 60_000, what: 'the API title at the writer' });
   // The comment rules let writers' updates pass unread while the document has no comments root.
   assert.equal(ts.server.registry.get(name)!.doc.share.has('comments'), false);
   assert.equal(writer.provider.wsconnected, true, 'the writer stays connected');

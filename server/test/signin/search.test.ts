@@ -37,7 +37,7 @@ async function found(who: SignedIn, q: string): Promise<string[]> {
 test("a person finds their own documents and those shared with them, never another person's", async () => {
   await write(alice, 'alice/plan', 'The walrus migration plan.');
   await write(bob, 'bob/notes', 'Notes on the walrus.');
-  await waitFor(async () => (await found(alice, 'walrus')).length === 1 && (await found(bob, 'walrus')).length === 1, { what: 'both indexed' });
+  await waitFor(async () => (await found(alice, 'walrus')).length === 1 && (await found(bob, 'walrus')).length === 1, { timeoutMs: 60_000, what: 'both indexed' });
   assert.deepEqual(await found(alice, 'walrus'), ['alice/plan']);
   assert.deepEqual(await found(bob, 'walrus'), ['bob/notes']);
   assert.deepEqual(await found(bob, 'migration'), [], "alice's words do not show bob her document");
