@@ -267,9 +267,9 @@ export class Connection {
     return true;
   }
 
-  /** Whether the ping is still unanswered (and the connection open): the heartbeat's verdict stands. */
+  /** Whether the ping is still unanswered: the heartbeat's verdict stands (a closed socket the peer never let go of is cut too). */
   get silent(): boolean {
-    return this.awaitingPong && !this.isClosed;
+    return this.awaitingPong;
   }
 
   /** Cuts a connection that looks dead (no close frame: nothing reaches a peer that does not answer). */
