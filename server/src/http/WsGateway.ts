@@ -240,10 +240,11 @@ export class WsGateway {
   };
 
   /**
-   * Pings everyone. A connection that left the previous ping unanswered and has taken none of its
-   * backlog since is dead, and is cut (its presence removed at once), but only once the input
-   * already waiting has been read: the verdict waits for the end of this turn of the event loop
-   * (setImmediate runs after the poll phase), so a pong that arrived while the loop was busy
+   * Pings everyone. A connection that left the previous ping unanswered past its deadline (one
+   * interval, more when the ping was queued behind output the peer had not read: see
+   * `Connection.heartbeat`) is dead, and is cut (its presence removed at once), but only once the
+   * input already waiting has been read: the verdict waits for the end of this turn of the event
+   * loop (setImmediate runs after the poll phase), so a pong that arrived while the loop was busy
    * counts. When the sweep itself runs late by more than half an interval, the server was
    * overloaded (it could not read pongs, or send pings, in time): nobody is cut this time, the
    * deadlines move one interval on. Overload degrades delivery, never connections.

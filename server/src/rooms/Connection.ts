@@ -7,6 +7,14 @@ import type { Outgoing, SocketLike } from './ports.js';
 /** The longest delay setTimeout honours. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * The slowest reading a pong deadline allows for (bytes a second, a poor mobile link): a ping
+ * queued behind N unread bytes gets N / this longer to be answered. A peer that is taking a 20 MB
+ * first sync is alive however far its pong lies behind; one that has died is still cut once
+ * even this slow a reader would have answered (160 s later for 20 MB).
+ */
+const SLOWEST_READ_BYTES_PER_SEC = 128 * 1024;
+
 export interface ConnectionLimits {
   maxBufferedBytes: number;
   rateLimitPerSec: number;
@@ -50,8 +58,12 @@ export class Connection {
   /** A ping is outstanding since `pingSentAt` (ms). */
   private awaitingPong = false;
   private pingSentAt = 0;
-  /** The socket's backlog at the last heartbeat: a smaller one at the next shows the peer reads. */
-  private backlogSeen = 0;
+  /** Where the outstanding ping sits in the output stream (bytes sent before it). */
+  private pingAt = 0;
+  /** Bytes the peer has read for sure: everything before the last ping it answered. */
+  private readUpTo = 0;
+  /** How much longer than one heartbeat the outstanding ping may take: the unread bytes ahead of it at the slowest reading rate. */
+  private pongGraceMs = 0;
   /** The payload of the outstanding ping: only a pong echoing it answers it. */
   private pingNonce = 0;
   private loggedReadOnlyDrop = false;
@@ -232,32 +244,32 @@ export class Connection {
    */
   handlePong(data: Uint8Array): void {
     if (!this.awaitingPong || data.length !== 4) return;
-    if (((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0 === this.pingNonce) this.awaitingPong = false;
+    if (((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0 !== this.pingNonce) return;
+    this.awaitingPong = false;
+    this.readUpTo = this.pingAt;
   }
 
   /**
-   * The heartbeat: pings the peer. Returns false when the previous ping is still unanswered and
-   * the peer has taken none of its backlog since the last heartbeat: it looks dead (`cut` it,
-   * unless its pong turns up first). A peer that is taking its backlog is alive however slowly
-   * it reads: its pong is queued behind what it has not read yet (a large first sync, a burst
-   * of edits), and under overload cutting it would only make it join again.
+   * The heartbeat: pings the peer. Returns false when the previous ping is still unanswered past
+   * its deadline, the next heartbeat, or later when the ping was queued behind unread output
+   * (a large first sync, a burst of edits): the pong comes only once the peer has read all that,
+   * and a slow reader is alive. The peer then looks dead (`cut` it, unless its pong turns up first).
    */
   heartbeat(now: number): boolean {
-    const backlog = Math.max(0, this.socket.backlog);
-    const reading = backlog < this.backlogSeen;
-    this.backlogSeen = backlog;
-    if (this.awaitingPong) return reading;
+    if (this.awaitingPong) return now - this.pingSentAt < this.pongGraceMs;
     this.awaitingPong = true;
     this.pingSentAt = now;
+    this.pingAt = this.socket.sent;
+    this.pongGraceMs = (Math.max(0, this.pingAt - this.readUpTo) * 1000) / SLOWEST_READ_BYTES_PER_SEC;
     this.pingNonce = (Math.random() * 2 ** 32) >>> 0;
     const n = this.pingNonce;
     this.socket.ping(Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
     return true;
   }
 
-  /** Whether the ping is still unanswered (and the connection open): the heartbeat's verdict stands. */
+  /** Whether the ping is still unanswered: the heartbeat's verdict stands (a closed socket the peer never let go of is cut too). */
   get silent(): boolean {
-    return this.awaitingPong && !this.isClosed;
+    return this.awaitingPong;
   }
 
   /** Cuts a connection that looks dead (no close frame: nothing reaches a peer that does not answer). */

@@ -101,11 +101,6 @@ export class Presence {
     if (this.removeOwnedBy(conn, true)) this.ticks.now();
   }
 
-  /** `clientId` changed: it goes out with this tick's frame (to other instances too when `here`). */
-  private changedNow(clientId: number, here: boolean): void {
-    this.ticks.changed(clientId, here);
-  }
-
   /**
    * Every state changed since tick `since` began, newest only, as one message (or null): what a
    * peer that skipped those ticks' frames (its socket was backed up) gets instead of them.
@@ -175,7 +170,7 @@ export class Presence {
         const newer = clock > rec.clock || (clock === rec.clock && removal && rec.json !== 'null');
         if (!newer) continue;
         if (!this.records.set(clientId, rec, clock, this.jsonOf(conn, update, head, removal), undefined, limit)) return 'full';
-        this.changedNow(clientId, true);
+        this.ticks.changed(clientId, true);
         continue;
       }
       if (owner && !owner.closed && !owner.missedPong(now, this.limits.staleAfterMs)) {
@@ -190,7 +185,7 @@ export class Presence {
         // A removal: of a silent owner's state it is welcome; otherwise an echo or a no-op.
         if (rec && owner && rec.json !== 'null' && clock > rec.clock) {
           this.records.set(clientId, rec, clock, 'null');
-          this.changedNow(clientId, true);
+          this.ticks.changed(clientId, true);
         }
         continue;
       }
@@ -213,7 +208,7 @@ export class Presence {
         rec.owner = conn;
         rec.freedAt = undefined;
       }
-      this.changedNow(clientId, true);
+      this.ticks.changed(clientId, true);
     }
     return undefined;
   }
@@ -238,7 +233,7 @@ export class Presence {
       kept.owner = next;
       if (next) kept.freedAt = undefined;
       else this.records.free(clientId, kept);
-      this.changedNow(clientId, false);
+      this.ticks.changed(clientId, false);
     }
   }
 

@@ -43,6 +43,8 @@ export interface SocketLike {
   ping(data?: Uint8Array): void;
   /** Output queued and not yet taken by the peer. */
   readonly backlog: number;
+  /** Bytes sent so far, those still queued included: where the next message sits in the stream. */
+  readonly sent: number;
 }
 
 /**

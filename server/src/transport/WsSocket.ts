@@ -48,6 +48,11 @@ export class WsSocket extends WebSocket implements SocketLike {
     return this.bufferedAmount - this.corkedBytes;
   }
 
+  /** Bytes written to the peer so far, those still queued included (Node counts its write queue in). */
+  get sent(): number {
+    return rawSocketOf(this)?.bytesWritten ?? 0;
+  }
+
   /** End of the tick: the corked frames go out in one write. */
   uncorked(): void {
     this.corkedBytes = 0;

@@ -41,6 +41,7 @@ export class FakeSocket implements SocketLike {
   readonly inbox: Uint8Array[] = [];
   closedWith: number | undefined;
   readonly backlog: number = 0;
+  readonly sent: number = 0;
   send(message: Uint8Array): void {
     this.inbox.push(message);
   }
