@@ -8,6 +8,9 @@
  * What each change is follows from where its struct lands: the root map `comments` (a thread
  * set or deleted), a thread's map (its fields), a thread's `comments` array (a comment added or
  * deleted), a comment's map (its fields), the body (text, or a comment mark on it), anything else.
+ * What a `comment` connection does to the body is judged by the suggestion rules
+ * (review/suggestionRules.ts); an update of one that builds on changes the document does not hold
+ * yet is `missing` (its connection waits for them: rooms/CommentReviews.ts).
  */
 import * as Y from 'yjs';
 import { COMMENT_ID, COMMENTS, MAX_COMMENT_BODY } from '@tandem/schema';
@@ -226,7 +229,6 @@ class Check {
     }
   }
 }
-
 
 /**
  * Throws Missing when the update builds on structs this document does not hold: a client's

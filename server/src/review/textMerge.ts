@@ -70,7 +70,8 @@ export class TextMerge {
     if (!list) return;
     for (const { clock, len } of ranges) {
       const end = clock + len;
-      if (!list.some((n) => n.clock < end && clock < n.clock + n.len)) continue;
+      // A delete set may hold a whole history (a sync step 2): skip ranges missing this text at once.
+      if (!this.overlaps(list, clock, end)) continue;
       // Split at the range's ends so that whole nodes are marked.
       const first = this.find(Y.createID(client, clock), false);
       if (first && first.clock < clock) this.split(first, clock - first.clock);
@@ -108,6 +109,18 @@ export class TextMerge {
       out.push(n);
     }
     return out;
+  }
+
+  /** Whether any node of `list` (in clock order) holds a clock in [clock, end). */
+  private overlaps(list: readonly TextNode[], clock: number, end: number): boolean {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.clock + list[mid]!.len <= clock) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length && list[lo]!.clock < end;
   }
 
   private index(node: TextNode): void {

@@ -8,6 +8,7 @@ import type { Connection } from './Connection.js';
 import { CLUSTER_ORIGIN, SERVER_ORIGIN, senderOf, type UpdateOrigin } from './origins.js';
 import type { ClusterPort, UpdatePolicy } from './ports.js';
 import type { StoredLog } from './StoredLog.js';
+import { CommentReviews } from './CommentReviews.js';
 
 /** The updates of one room that went into one group-committed store batch. */
 export interface Batch {
@@ -39,18 +40,6 @@ export interface PipelineDeps {
   reviewWaitMs?: number | undefined;
 }
 
-/**
- * A `comment` connection's updates not yet judged, in order: each is checked against the
- * document holding every update accepted before it, so it waits for the batches that were in
- * flight when it came up (`after`), and, when it builds on changes this instance does not hold
- * yet, for those (`missingTimer`, then 1011).
- */
-interface Review {
-  updates: Uint8Array[];
-  after: Set<Batch>;
-  missingTimer?: NodeJS.Timeout | undefined;
-}
-
 /** What the pipeline hands back to its room. */
 export interface PipelineRoom {
   readonly name: string;
@@ -80,18 +69,39 @@ export class WritePipeline {
   private readonly unapplied: Batch[] = [];
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
-  private readonly reviews = new Map<Connection, Review>();
+  /** `comment` connections' updates waiting to be judged (writers never wait). */
+  private readonly reviews: CommentReviews | undefined;
 
   constructor(
     private readonly room: PipelineRoom,
     private readonly log: StoredLog,
     private readonly deps: PipelineDeps,
-  ) {}
+  ) {
+    const pipeline = this;
+    if (!deps.policy) return;
+    this.reviews = new CommentReviews(
+      {
+        name: room.name,
+        doc: () => room.doc(),
+        get open() {
+          return room.open;
+        },
+        inFlight: () => pipeline.unapplied,
+        filling: () => pipeline.pending,
+        admit: (conn, update) => pipeline.admit(conn, update),
+        refuse: (conn, reason) => pipeline.refuse(conn, reason),
+      },
+      deps.policy,
+      deps.logger,
+      deps.reviewWaitMs ?? 1000,
+    );
+  }
 
   /**
    * A peer's update: dropped for a read-only connection (logged once), refused with its
    * connection closed when it may not write it or it would take the document past
-   * MAX_DOCUMENT_BYTES, else persisted.
+   * MAX_DOCUMENT_BYTES, else persisted. A `comment` connection's is judged once the batches in
+   * flight are applied (CommentReviews); a writer's at once.
    */
   accept(conn: Connection, update: Uint8Array): void {
     if (conn.access.mode === 'read') {
@@ -99,12 +109,9 @@ export class WritePipeline {
       return;
     }
     if (isEmptyUpdate(update)) return;
-    if (conn.access.mode === 'comment' && this.deps.policy) {
+    if (conn.access.mode === 'comment' && this.reviews) {
       // Suggestions are judged against everything accepted before them (writers never wait).
-      const review = this.reviews.get(conn);
-      if (review) review.updates.push(update);
-      else this.reviews.set(conn, { updates: [update], after: new Set(this.unapplied) });
-      this.review(conn);
+      this.reviews.push(conn, update);
       return;
     }
     const verdict = this.deps.policy ? this.deps.policy(this.room.doc(), update, conn.access, () => this.unappliedUpdates()) : conn.access.mode === 'comment' ? { refuse: 'comment access may not edit the document' } : undefined;
@@ -113,64 +120,13 @@ export class WritePipeline {
   }
 
   /** The contract closes the sender (1008) with nothing of the update applied or relayed. */
-  private refuse(conn: Connection, reason: string): void {
+  refuse(conn: Connection, reason: string): void {
     this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.PolicyViolation, reason }, 'document update against the rules: refused, closing');
     conn.close(CloseCode.PolicyViolation, Buffer.from(reason).subarray(0, 120).toString()); // a close reason fits 123 bytes
   }
 
-  /**
-   * Judges a `comment` connection's waiting updates in order, as far as the document allows:
-   * each once the batches in flight when it came up are applied, against the document alone.
-   */
-  private review(conn: Connection): void {
-    const review = this.reviews.get(conn);
-    if (!review) return;
-    while (review.updates.length > 0) {
-      if (conn.closed || !this.room.open) return this.endReview(conn);
-      for (const batch of review.after) if (!this.unapplied.includes(batch)) review.after.delete(batch);
-      if (review.after.size > 0) return;
-      const verdict = this.deps.policy!(this.room.doc(), review.updates[0]!, conn.access, () => []);
-      if (verdict !== undefined && 'missing' in verdict) {
-        // Checked again as changes arrive (batches applied, other instances' updates).
-        review.missingTimer ??= setTimeout(() => this.giveUp(conn, verdict.missing), this.deps.reviewWaitMs ?? 1000);
-        return;
-      }
-      clearTimeout(review.missingTimer);
-      review.missingTimer = undefined;
-      const update = review.updates.shift()!;
-      if (verdict !== undefined) {
-        this.endReview(conn);
-        return this.refuse(conn, verdict.refuse);
-      }
-      this.admit(conn, update);
-      // The next one builds on this one: it waits until this one's batch is applied.
-      if (this.pending) review.after.add(this.pending);
-    }
-    this.endReview(conn);
-  }
-
-  /** A `comment` connection's update still builds on changes not here after REDIS_TIMEOUT_MS (contract: 1011). */
-  private giveUp(conn: Connection, reason: string): void {
-    if (!this.reviews.has(conn)) return;
-    this.endReview(conn);
-    this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.InternalError, reason }, 'update builds on changes that did not arrive: closing');
-    conn.close(CloseCode.InternalError, 'update builds on changes this server does not have');
-  }
-
-  private endReview(conn: Connection): void {
-    const review = this.reviews.get(conn);
-    if (!review) return;
-    clearTimeout(review.missingTimer);
-    this.reviews.delete(conn);
-  }
-
-  /** Reviews every waiting `comment` connection again: the document changed. */
-  private reviewAll(): void {
-    for (const conn of [...this.reviews.keys()]) this.review(conn);
-  }
-
   /** An update that passed the rules: stored, unless it would take the document past MAX_DOCUMENT_BYTES. */
-  private admit(conn: Connection, update: Uint8Array): void {
+  admit(conn: Connection, update: Uint8Array): void {
     if (this.log.wouldExceed(update.byteLength, this.deps.maxDocumentBytes)) {
       this.deps.logger.warn({ doc: this.room.name, conn: conn.id, code: CloseCode.DocumentTooLarge, bytes: update.byteLength, stored: this.log.bytes }, 'update would take the document past MAX_DOCUMENT_BYTES: refused');
       conn.close(CloseCode.DocumentTooLarge, 'document too large');
@@ -219,7 +175,7 @@ export class WritePipeline {
     if (applied.length === 0) return;
     this.room.handleApplied(applied, applied.map(() => CLUSTER_ORIGIN));
     for (const update of applied) this.persist(update, CLUSTER_ORIGIN);
-    this.reviewAll();
+    this.reviews?.judgeAll();
   }
 
   /** Appends an update to the store batch; it is applied and fanned out once that batch is written. */
@@ -291,7 +247,7 @@ export class WritePipeline {
       this.acknowledge(doc, batch.origins);
       this.maybeCompact();
       for (const w of batch.waiters ?? []) w.resolve();
-      this.reviewAll();
+      this.reviews?.judgeAll();
     } catch (err) {
       for (const w of batch.waiters ?? []) w.reject(err);
       throw err;
@@ -346,7 +302,7 @@ export class WritePipeline {
     const senders = new Set(batch.origins.map(senderOf).filter((c) => c !== undefined));
     this.deps.logger.error({ doc: this.room.name, updates: batch.updates.length, conns: [...senders].map((c) => c.id), err }, 'persisting updates failed; they are not applied');
     for (const conn of senders) conn.close(CloseCode.InternalError, 'storage failure');
-    this.reviewAll();
+    this.reviews?.judgeAll();
     this.settle();
   }
 
