@@ -103,7 +103,7 @@ test('History panel: name a version, preview its differences, restore it for eve
 
   await page.getByRole('button', { name: 'File' }).click();
   const menu = page.getByRole('menu', { name: 'File' });
-  await expect(menu.getByRole('menuitem')).toHaveText(['Download as Markdown', 'Download as HTML', 'Download as text', 'Print']);
+  await expect(menu.getByRole('menuitem')).toHaveText(['Download as Markdown', 'Download as HTML', 'Download as text', 'Download .docx', 'Import…', 'Print']);
   const [download] = await Promise.all([page.waitForEvent('download'), menu.getByRole('menuitem', { name: 'Download as Markdown' }).click()]);
   expect(download.suggestedFilename()).toBe(`${doc}.md`);
 

@@ -105,10 +105,11 @@ export function TandemEditor({ onTitleChange, onDocument, toolbar = true, classN
       }}
     >
       <div className="tandem-bar">
-        {editor && access.kind === 'granted' && <ModeSwitch modes={modes} mode={editorMode} onChange={chooseMode} />}
         {editor && toolbar !== false && !readOnly && (typeof toolbar === 'function' ? toolbar({ editor, editable }) : <Toolbar editor={editor} editable={editable} />)}
         {/* Beside the formatting toolbar, not in it: readers, who get no toolbar, can find too. */}
         {editor && toolbar !== false && <FindButton editor={editor} />}
+        {/* After the toolbar, as Google Docs' mode menu: Tab from the header still lands in the formatting toolbar first. */}
+        {editor && access.kind === 'granted' && <ModeSwitch modes={modes} mode={editorMode} onChange={chooseMode} />}
         <span className="tandem-bar__spacer" />
         {narrow && panel && (
           <button type="button" className="tandem-comments-toggle" aria-expanded={drawerOpen} onClick={() => setDrawerOpen((o) => !o)}>

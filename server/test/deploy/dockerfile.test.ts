@@ -152,7 +152,8 @@ function importedPackages(dir: string, found = new Set<string>()): Set<string> {
     if (entry.isDirectory()) importedPackages(path, found);
     else if (entry.name.endsWith('.js')) {
       const src = readFileSync(path, 'utf8');
-      const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
+      // `from` only as a keyword (after a space or `}`), not inside a string such as get('from').
+      const re = /(?:(?:^|[\s}])from\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]([^'"]+)['"]/gm;
       for (const m of src.matchAll(re)) {
         const spec = m[1]!;
         if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:')) continue;

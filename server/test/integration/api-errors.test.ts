@@ -49,7 +49,7 @@ test('errors are JSON with the right status', async () => {
   assert.equal((await append()).status, 200);
   assert.equal((await append()).status, 200);
   refused(await append(), 413, 'too_large');
-  refused(await api(ts, 'PATCH', doc('e/doc'), { token: writer }), 405, 'method_not_allowed');
+  refused(await api(ts, 'PUT', doc('e/doc'), { token: writer }), 405, 'method_not_allowed');
   refused(await api(ts, 'GET', doc('e/doc')), 401, 'unauthorized');
   refused(await api(ts, 'GET', doc('e/doc'), { token: 'not.a.token' }), 401, 'unauthorized');
   refused(await api(ts, 'GET', doc('elsewhere'), { token: writer }), 403, 'forbidden');
