@@ -117,31 +117,24 @@ function suggestionAttributes() {
   };
 }
 
-export const InsertionMark = Mark.create({
-  name: INSERTION,
-  excludes: ALL,
-  inclusive: false,
-  addAttributes: suggestionAttributes,
-  parseHTML() {
-    return [{ tag: `ins[${SUGGESTION_ATTRIBUTE}]` }];
-  },
-  renderHTML({ HTMLAttributes }) {
-    return ['ins', mergeAttributes({ class: 'suggestion-insertion' }, HTMLAttributes), 0];
-  },
-});
+/** An insertion or a deletion: the same attributes, rendered as `<ins>` or `<del>`. */
+function textSuggestionMark(name: typeof INSERTION | typeof DELETION, tag: 'ins' | 'del', className: string) {
+  return Mark.create({
+    name,
+    excludes: ALL,
+    inclusive: false,
+    addAttributes: suggestionAttributes,
+    parseHTML() {
+      return [{ tag: `${tag}[${SUGGESTION_ATTRIBUTE}]` }];
+    },
+    renderHTML({ HTMLAttributes }) {
+      return [tag, mergeAttributes({ class: className }, HTMLAttributes), 0];
+    },
+  });
+}
 
-export const DeletionMark = Mark.create({
-  name: DELETION,
-  excludes: ALL,
-  inclusive: false,
-  addAttributes: suggestionAttributes,
-  parseHTML() {
-    return [{ tag: `del[${SUGGESTION_ATTRIBUTE}]` }];
-  },
-  renderHTML({ HTMLAttributes }) {
-    return ['del', mergeAttributes({ class: 'suggestion-deletion' }, HTMLAttributes), 0];
-  },
-});
+export const InsertionMark = textSuggestionMark(INSERTION, 'ins', 'suggestion-insertion');
+export const DeletionMark = textSuggestionMark(DELETION, 'del', 'suggestion-deletion');
 
 export const ModificationMark = Mark.create({
   name: MODIFICATION,
