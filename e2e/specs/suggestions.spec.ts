@@ -234,6 +234,34 @@ test("a writer's formatting and new paragraph are suggestions too, and rejecting
   }
 });
 
+test("a writer's heading in Suggesting is a format suggestion: rejected it is a paragraph again, accepted it stays", async ({ people }) => {
+  const doc = docName('heading');
+  const alice = await people.open('Alice Martin', doc, { token: tokenFor(doc, 'write', 'Alice Martin') });
+  const bob = await people.open('Bob Stone', doc, { token: tokenFor(doc, 'write', 'Bob Stone') });
+  await writeAndSave(alice, 'A plain line');
+  await suggesting(alice);
+  await caretAfter(alice, 'plain');
+  const heading = async () => {
+    await alice.page.getByRole('button', { name: 'Heading 1', exact: true }).click();
+    await expect.poll(() => textOf(bob.page.locator('.ProseMirror h1[data-suggestion-kind="format"][data-author="Alice Martin"]'))).toBe('A plain line');
+  };
+  await heading();
+  const card = bob.page.locator('[data-suggestion-card]', { hasText: 'Format: heading 1' });
+  await card.getByRole('button', { name: 'Reject' }).click();
+  for (const user of [alice, bob]) {
+    await expect(user.page.locator('.ProseMirror h1')).toHaveCount(0);
+    await expect.poll(() => textOf(user.page.locator('.ProseMirror p'))).toBe('A plain line');
+    await expect(user.page.locator('.ProseMirror [data-suggestion]')).toHaveCount(0);
+  }
+  await caretAfter(alice, 'plain');
+  await heading();
+  await card.getByRole('button', { name: 'Accept' }).click();
+  for (const user of [alice, bob]) {
+    await expect.poll(() => textOf(user.page.locator('.ProseMirror h1'))).toBe('A plain line');
+    await expect(user.page.locator('.ProseMirror [data-suggestion]')).toHaveCount(0);
+  }
+});
+
 test('undo takes back a suggestion in one step, and an accept', async ({ people }) => {
   const doc = docName('undo');
   const alice = await people.open('Alice Martin', doc, { token: tokenFor(doc, 'write', 'Alice Martin') });

@@ -12,8 +12,10 @@
  * The three exclude each other and themselves, so y-tiptap stores each under its plain name as a
  * formatting attribute of the `Y.XmlText` (`insertion`, `deletion`, `modification`), which is what
  * the server's rules read. y-tiptap keeps marks only on text: a block proposed for insertion or
- * deletion by a writer (a new paragraph, a removed list item) carries the node attribute
- * `suggestion` instead, a JSON string of `BlockSuggestion`.
+ * deletion by a writer (a new paragraph, a removed list item), or whose type or attributes a
+ * writer proposes to change (a paragraph made a heading, a new alignment: kind `format`, with the
+ * block's type and attributes before it in `previous`), carries the node attribute `suggestion`
+ * instead, a JSON string of `BlockSuggestion`.
  */
 import { Extension, Mark, mergeAttributes } from '@tiptap/core';
 
@@ -45,7 +47,16 @@ export interface SuggestionAttrs {
 }
 
 export interface BlockSuggestion extends SuggestionAttrs {
-  kind: 'insert' | 'delete';
+  kind: 'insert' | 'delete' | 'format';
+  /** `format`: the block's type and attributes (without `suggestion`) before the change. */
+  previous?: { type: string; attrs: Record<string, unknown> };
+}
+
+function readPrevious(value: unknown): BlockSuggestion['previous'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type, attrs } = value as { type?: unknown; attrs?: unknown };
+  if (typeof type !== 'string' || !SUGGESTIBLE_BLOCKS.includes(type) || typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return undefined;
+  return { type, attrs: attrs as Record<string, unknown> };
 }
 
 /** The blocks that may carry a block suggestion. */
@@ -67,12 +78,15 @@ export const SUGGESTIBLE_BLOCKS = [
 
 /** A block suggestion read from a node attribute; undefined when absent or malformed. */
 export function readBlockSuggestion(value: unknown): BlockSuggestion | undefined {
-  if (typeof value !== 'string' || value.length > 2_000) return undefined;
+  if (typeof value !== 'string' || value.length > 4_000) return undefined;
   try {
     const s = JSON.parse(value) as Partial<BlockSuggestion>;
-    if ((s.kind !== 'insert' && s.kind !== 'delete') || typeof s.id !== 'string' || !SUGGESTION_ID.test(s.id)) return undefined;
+    if ((s.kind !== 'insert' && s.kind !== 'delete' && s.kind !== 'format') || typeof s.id !== 'string' || !SUGGESTION_ID.test(s.id)) return undefined;
+    const previous = s.kind === 'format' ? readPrevious(s.previous) : undefined;
+    if (s.kind === 'format' && !previous) return undefined;
     return {
       kind: s.kind,
+      ...(previous ? { previous } : {}),
       id: s.id,
       author: typeof s.author === 'string' ? s.author : '',
       authorId: typeof s.authorId === 'string' ? s.authorId : '',
@@ -84,7 +98,7 @@ export function readBlockSuggestion(value: unknown): BlockSuggestion | undefined
 }
 
 export function writeBlockSuggestion(s: BlockSuggestion): string {
-  return JSON.stringify({ kind: s.kind, id: s.id, author: s.author, authorId: s.authorId, createdAt: s.createdAt });
+  return JSON.stringify({ kind: s.kind, id: s.id, author: s.author, authorId: s.authorId, createdAt: s.createdAt, ...(s.previous ? { previous: s.previous } : {}) });
 }
 
 const ALL = SUGGESTION_MARKS.join(' ');

@@ -47,3 +47,13 @@ test('a document whose every block is a suggested insertion is one empty paragra
   const only: JSONNode = { type: 'doc', content: [doc.content![2]!] };
   assert.deepEqual(acceptedJSON(only), { type: 'doc', content: [{ type: 'paragraph' }] });
 });
+
+test('a block whose format a writer proposed to change is its type and attributes before in the accepted text, as it is now when shown', () => {
+  const formatted: JSONNode = {
+    type: 'doc',
+    content: [{ type: 'heading', attrs: { level: 2, textAlign: 'center', suggestion: writeBlockSuggestion({ kind: 'format', ...by, previous: { type: 'paragraph', attrs: { textAlign: null, indent: 1 } } }) }, content: [text('Title')] }],
+  };
+  assert.ok(hasSuggestions(formatted));
+  assert.deepEqual(acceptedJSON(formatted).content, [{ type: 'paragraph', attrs: { textAlign: null, indent: 1 }, content: [text('Title')] }]);
+  assert.deepEqual(plainSuggestionsJSON(formatted).content, [{ type: 'heading', attrs: { level: 2, textAlign: 'center' }, content: [text('Title')] }]);
+});

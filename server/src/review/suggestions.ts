@@ -7,8 +7,9 @@
  *
  * The accepted text is the document as if every pending suggestion were rejected: suggested
  * insertions (text under an `insertion` mark, blocks whose `suggestion` is of kind insert) are
- * left out, suggested deletions are kept as ordinary text and blocks, and text under a
- * `modification` gets back the marks it had before (`previous`).
+ * left out, suggested deletions are kept as ordinary text and blocks, text under a
+ * `modification` gets back the marks it had before (`previous`), and a block whose format a
+ * writer proposed to change (kind format) its type and attributes before.
  */
 import { BLOCK_SUGGESTION, DELETION, INSERTION, MODIFICATION, SUGGESTION_MARKS, readBlockSuggestion } from '@tandem/schema';
 
@@ -49,7 +50,11 @@ function rewrite(node: JSONNode, view: 'accepted' | 'plain'): JSONNode | undefin
   const suggestion = node.attrs ? readBlockSuggestion(node.attrs[BLOCK_SUGGESTION]) : undefined;
   if (view === 'accepted' && suggestion?.kind === 'insert') return undefined;
   const out: JSONNode = { ...node };
-  if (node.attrs && BLOCK_SUGGESTION in node.attrs) {
+  if (view === 'accepted' && suggestion?.kind === 'format' && suggestion.previous) {
+    // A block's type or attributes a writer proposed to change: as it was before.
+    out.type = suggestion.previous.type;
+    out.attrs = { ...suggestion.previous.attrs };
+  } else if (node.attrs && BLOCK_SUGGESTION in node.attrs) {
     const { [BLOCK_SUGGESTION]: _dropped, ...attrs } = node.attrs;
     if (Object.keys(attrs).length > 0) out.attrs = attrs;
     else delete out.attrs;

@@ -9,7 +9,7 @@ import type { Editor } from '@tiptap/core';
 import { Mark, type Node as PMNode, type Schema } from '@tiptap/pm/model';
 import { canJoin } from '@tiptap/pm/transform';
 import type { Transaction } from '@tiptap/pm/state';
-import { BLOCK_SUGGESTION, DELETION, INSERTION, MODIFICATION, readBlockSuggestion } from '@tandem/schema';
+import { BLOCK_SUGGESTION, DELETION, INSERTION, MODIFICATION, readBlockSuggestion, type BlockSuggestion } from '@tandem/schema';
 import { newUndoStep, SUGGESTED_META } from './SuggestChanges';
 
 export interface SuggestionSummary {
@@ -27,7 +27,7 @@ export interface SuggestionSummary {
 
 type Change =
   | { kind: typeof INSERTION | typeof DELETION | typeof MODIFICATION; id: string; from: number; to: number; mark: Mark }
-  | { kind: 'block'; id: string; pos: number; node: PMNode; insert: boolean; allNew: boolean };
+  | { kind: 'block'; id: string; pos: number; node: PMNode; insert: boolean; allNew: boolean; previous?: BlockSuggestion['previous'] };
 
 function markNames(marks: readonly Mark[]): Set<string> {
   return new Set(marks.filter((m) => !SUGGESTION_NAMES.has(m.type.name) && m.type.name !== 'comment').map((m) => m.type.name));
@@ -78,7 +78,7 @@ function changesOf(doc: PMNode): Change[] {
       return false;
     }
     const block = readBlockSuggestion(node.attrs[BLOCK_SUGGESTION]);
-    if (block) changes.push({ kind: 'block', id: block.id, pos, node, insert: block.kind === 'insert', allNew: block.kind === 'insert' && allInserted(node, block.id) });
+    if (block) changes.push({ kind: 'block', id: block.id, pos, node, insert: block.kind === 'insert', allNew: block.kind === 'insert' && allInserted(node, block.id), previous: block.previous });
     return true;
   });
   changesCache.set(doc, changes);
@@ -89,6 +89,13 @@ const NODE_NAMES: Record<string, string> = { listItem: 'list item', taskItem: 'c
 
 function nodeName(node: PMNode): string {
   return NODE_NAMES[node.type.name] ?? node.type.name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+}
+
+/** What a block's format change makes it: "heading 2", "paragraph", or the attributes that change ("text align center"). */
+function blockFormatName(node: PMNode, previous: NonNullable<BlockSuggestion['previous']>): string {
+  if (node.type.name !== previous.type || node.attrs.level !== previous.attrs.level) return node.type.name === 'heading' ? `heading ${String(node.attrs.level)}` : nodeName(node);
+  const changed = Object.keys(node.attrs).filter((k) => k !== BLOCK_SUGGESTION && JSON.stringify(node.attrs[k]) !== JSON.stringify(previous.attrs[k]));
+  return changed.map((k) => `${k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${String(node.attrs[k] ?? 'none')}`).join(', ') || nodeName(node);
 }
 
 const summaryCache = new WeakMap<PMNode, SuggestionSummary[]>();
@@ -105,7 +112,8 @@ export function suggestionsOf(doc: PMNode): SuggestionSummary[] {
       s = { id: change.id, author: attrs.author, authorId: attrs.authorId, createdAt: attrs.createdAt, inserted: '', deleted: '', formats: [], blocksAdded: [], blocksDeleted: [] };
       byId.set(change.id, s);
     }
-    if (change.kind === 'block') (change.insert ? s.blocksAdded : s.blocksDeleted).push(nodeName(change.node));
+    if (change.kind === 'block' && change.previous) s.formats.push(blockFormatName(change.node, change.previous));
+    else if (change.kind === 'block') (change.insert ? s.blocksAdded : s.blocksDeleted).push(nodeName(change.node));
     else if (change.kind === INSERTION) s.inserted += doc.textBetween(change.from, change.to, ' ', ' ');
     else if (change.kind === DELETION) s.deleted += doc.textBetween(change.from, change.to, ' ', ' ');
     else {
@@ -147,6 +155,13 @@ function settle(tr: Transaction, c: Change, accept: boolean, schema: Schema): vo
     const pos = map(c.pos);
     const node = tr.doc.nodeAt(pos);
     if (!node) return;
+    if (c.previous) {
+      // A format change: accepting keeps the block as it is now, rejecting puts back what it was.
+      const type = schema.nodes[c.previous.type];
+      if (accept || !type) tr.setNodeAttribute(pos, BLOCK_SUGGESTION, null);
+      else tr.setNodeMarkup(pos, type, { ...c.previous.attrs, [BLOCK_SUGGESTION]: null });
+      return;
+    }
     if (accept === c.insert) {
       tr.setNodeAttribute(pos, BLOCK_SUGGESTION, null);
     } else if (!c.insert || c.allNew) {

@@ -20,6 +20,7 @@ import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/st
 import { AddMarkStep, Mapping, RemoveMarkStep, ReplaceStep, type Step } from '@tiptap/pm/transform';
 import { BLOCK_SUGGESTION, DELETION, INSERTION, MODIFICATION, SUGGESTIBLE_BLOCKS, writeBlockSuggestion, type SuggestionAttrs } from '@tandem/schema';
 import { newCommentId } from '../comments/threads';
+import { suggestBlockFormat } from './blockFormat';
 
 /** Who suggests: the name shown, and the identity the server checks ("" without one). */
 export interface Suggester {
@@ -329,6 +330,14 @@ function flatten(slice: Slice): Slice {
   return new Slice(content, 0, 0);
 }
 
+/** The mapping from the document before step `index` of `tr` onto what was written instead. */
+function stepMapping(index: number, original: Transaction, written: Transaction): Mapping {
+  const mapping = new Mapping();
+  mapping.appendMappingInverted(new Mapping(original.steps.slice(0, index).map((step) => step.getMap())));
+  mapping.appendMapping(written.mapping);
+  return mapping;
+}
+
 /** Maps a position of the document before step `index` of `tr` onto what was written instead. */
 function rebase(pos: number, index: number, original: Transaction, written: Transaction, assoc: number): number {
   // Built from the step maps: Mapping.slice(0, 0) keeps every map in some prosemirror-transform versions.
@@ -355,9 +364,12 @@ export function suggestTransaction(state: EditorState, tr: Transaction, who: Sug
       const to = rebase(step.to, index, tr, s.out, -1);
       if (step.mark.type.name === 'comment' || SUGGESTION_TYPES.has(step.mark.type.name)) s.out.step(step instanceof AddMarkStep ? new AddMarkStep(from, to, step.mark) : new RemoveMarkStep(from, to, step.mark));
       else if (!who.commentOnly && from < to) s.format(step, from, to);
+    } else if (!who.commentOnly) {
+      // A block made a heading, aligned or indented (a writer's): made, with what it was kept
+      // for a reject. Anything else (wrapped in a list, lifted) is a change of structure that a
+      // suggestion cannot hold yet: left out rather than made untracked.
+      suggestBlockFormat(s.out, step, stepMapping(index, tr, s.out), s.fresh());
     }
-    // Anything else (a block turned into a heading, wrapped in a list, an attribute) is a change
-    // of structure that a suggestion cannot hold yet: left out rather than made untracked.
   });
   // Nothing to suggest (a commenter's Enter), or only a caret to move past deleted text.
   if (!s.out.docChanged && s.caret === null) return null;

@@ -171,8 +171,10 @@ function detectImageTypeName(bytes: Uint8Array): 'png' | 'jpg' | 'gif' | undefin
   return type && type in EMBEDDED ? EMBEDDED[type as keyof typeof EMBEDDED] : undefined;
 }
 
+/** A block suggested for insertion or deletion; a proposed format change is written as the block is now (Word's tracked formatting is not written). */
 function changeOfBlock(node: PMNode): Change | undefined {
-  return readBlockSuggestion(node.attrs?.suggestion);
+  const s = readBlockSuggestion(node.attrs?.suggestion);
+  return s && s.kind !== 'format' ? { kind: s.kind, id: s.id, author: s.author, authorId: s.authorId, createdAt: s.createdAt } : undefined;
 }
 
 function levels(format: (typeof LevelFormat)[keyof typeof LevelFormat], text: (level: number) => string): ILevelsOptions[] {
