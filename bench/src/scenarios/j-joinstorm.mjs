@@ -19,6 +19,7 @@ export const metrics = [
   { key: 'peakMB', label: 'peak server RSS MB (sampled every 100 ms)', better: 'lower', digits: 0 },
   { key: 'baseMB', label: 'server RSS before the storm MB (after GC)', digits: 0 },
   { key: 'cpuS', label: 'server CPU-seconds', better: 'lower', digits: 1 },
+  { key: 'genCpuS', label: 'load generator CPU-seconds (all its processes, receiving)', digits: 1 },
   { key: 'docMB', label: 'first sync size MB', digits: 1 },
   { key: 'verified', label: 'first syncs checked whole (state vector)' },
 ];
@@ -42,7 +43,7 @@ export async function run(ctx) {
       const m = await storm(ctx, sid, { warm, clients, path, clocks: doc.clocks });
       m.load = load;
       c.results[sid] = m;
-      ctx.log(`  J ${warm ? 'warm' : 'cold'} ${sid}: p50 ${m.p50?.toFixed(2)} p95 ${m.p95?.toFixed(2)} s, ${m.completed}, peak ${m.peakMB.toFixed(0)} MB, ${m.cpuS.toFixed(1)} CPU-s, load ${load.toFixed(1)}`);
+      ctx.log(`  J ${warm ? 'warm' : 'cold'} ${sid}: p50 ${m.p50?.toFixed(2)} p95 ${m.p95?.toFixed(2)} s, ${m.completed}, peak ${m.peakMB.toFixed(0)} MB, ${m.cpuS.toFixed(1)} CPU-s (generator ${m.genCpuS.toFixed(1)}), load ${load.toFixed(1)}`);
       if (ctx.smoke && (m.done !== clients || m.verified !== 'yes')) throw new Error(`J smoke on ${sid}: ${m.completed} synced, first syncs whole: ${m.verified}`);
     }
     cases.push(c);
@@ -85,6 +86,7 @@ async function storm(ctx, sid, { warm, clients, path, clocks }) {
       p50: seconds(pct(ms, 50)), p95: seconds(pct(ms, 95)), max: seconds(ms[ms.length - 1] ?? null),
       done: ms.length, completed: `${ms.length} / ${clients}`,
       peakMB: peak / 2 ** 20, baseMB, cpuS,
+      genCpuS: rs.reduce((sum, r) => sum + (r.genCpuMs ?? 0), 0) / 1000,
       docMB: Math.max(...rs.map((r) => r.bytes ?? 0)) / 2 ** 20,
       verified: checked.length && checked.every((r) => r.ok) ? 'yes' : `no (${checked.filter((r) => r.ok).length} of ${checked.length})`,
     };
