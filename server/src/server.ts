@@ -83,8 +83,9 @@ const SHUTDOWN_DRAIN_MS = 2000;
 const CONVERSION_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /**
- * Search indexes a document a second after its last change (so a burst of typing is read once,
- * and a title is listed everywhere well within the contract's 5 s). Storing the whole index
+ * Search indexes a document a second after the first change of a burst (so steady typing is read
+ * about once a second, never held back while it lasts, and a title is listed everywhere well
+ * within the contract's 5 s). Storing the whole index
  * blocks the event loop (10,000 documents: 20 MB of JSON, bench/src/searchCost.mjs), so it is
  * stored seldom — every 1,000 documents indexed or 5 minutes after the first of them, and at
  * stop — and what was indexed since is found again at start from the pending marks.

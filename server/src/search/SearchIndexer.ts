@@ -128,8 +128,14 @@ export class SearchIndexer {
   changed(name: string, local: boolean): void {
     if (this.stopped) return;
     this.forgotten.delete(name);
+    // Indexed a debounce after the *first* change of a burst, not the last: someone typing without
+    // a pause would otherwise keep the document out of search for as long as they type (the
+    // contract: current within 5 s), and the message path would reset a timer on every batch.
     const entry = this.queued.get(name);
-    if (entry) clearTimeout(entry.timer);
+    if (entry) {
+      entry.local ||= local;
+      return;
+    }
     const timer = setTimeout(() => {
       const current = this.queued.get(name);
       if (current?.timer !== timer) return;
@@ -137,7 +143,7 @@ export class SearchIndexer {
       void this.run(() => this.indexNow(name, current.local));
     }, this.deps.options.debounceMs);
     timer.unref();
-    this.queued.set(name, { timer, local: local || (entry?.local ?? false) });
+    this.queued.set(name, { timer, local });
   }
 
   /** The document was deleted: out of the index at once. */

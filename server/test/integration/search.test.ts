@@ -8,7 +8,7 @@ import { mintToken } from '../../src/auth/tokens.js';
 import { LevelKV } from '../../src/storage/kv/LevelKV.js';
 import { storesOver } from '../../src/storage/Stores.js';
 import { api, doc } from '../api.js';
-import { type TestServer, useTestServer, waitFor } from '../helpers.js';
+import { connect, type TestServer, useTestServer, waitFor } from '../helpers.js';
 
 const SECRET = 'search-test-secret-that-is-long-enough';
 let ts: TestServer;
@@ -86,6 +86,29 @@ test('an edit is found after indexing; a deleted document is never found again',
   assert.deepEqual(await search('quetzal', tok), []);
 });
 
+test('a document edited without a pause is searchable while the typing goes on, not only once it stops', async () => {
+  const tok = await admin();
+  const typist = connect(ts.url, 'team/busy', { params: { token: tok } });
+  await typist.synced;
+  let typing = true;
+  const typed = (async () => {
+    // A keystroke every 100 ms, well inside the indexing debounce (1 s), for up to 30 s.
+    for (let i = 0; i < 300 && typing; i++) {
+      typist.text.insert(typist.text.length, i === 0 ? 'Wombat ' : 'x');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return typing;
+  })();
+  try {
+    await waitFor(async () => (await search('wombat', tok)).length === 1, { timeoutMs: 60_000, what: 'the busy document indexed' });
+    typing = false;
+    assert.equal(await typed, false, 'found while the typing was still going on');
+  } finally {
+    typing = false;
+    typist.destroy();
+  }
+});
+
 test('the index survives a restart without a rebuild, and is rebuilt from the documents when deleted', async (t) => {
   // The servers started here are this test's to stop (the file's own hook stops the first one).
   t.after(() => ts.stop());
@@ -112,3 +135,4 @@ test('the index survives a restart without a rebuild, and is rebuilt from the do
   assert.equal(found[0]!.title, 'Okapi');
   assert.deepEqual(names(await search('zebra', tok)), ['other', 'team/zebra']);
 });
+
