@@ -99,7 +99,6 @@ test('a commenter trying anything but its own inline suggestions is closed with 
     ['add a modification', (p, tr) => tr.addMark(p.find('quick'), p.find('quick') + 5, modification(attrs('cora'), '[]'))],
     ["write an insertion with another person's authorId", (p, tr) => typeAt(tr, p.find('fox'), 'red ', [insertion(attrs('dana'))])],
   ];
-  await waitFor(() => wes.client.provider.synced);
   const before = await exported(name, 'json', true);
   for (const [what, change] of cases) {
     const cora = await join(name, 'comment', 'cora');
