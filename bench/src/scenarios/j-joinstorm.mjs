@@ -12,6 +12,7 @@ export const budgetMs = 900000;
 export const smokeBudgetMs = 20000;
 export const inFull = false; // minutes of 3 GB servers: run on its own (`--only=J`)
 export const metrics = [
+  { key: 'min', label: 'connect → synced, first joiner s', better: 'lower', digits: 2 },
   { key: 'p50', label: 'connect → synced p50 s', better: 'lower', digits: 2 },
   { key: 'p95', label: 'connect → synced p95 s', better: 'lower', digits: 2 },
   { key: 'max', label: 'connect → synced max s', better: 'lower', digits: 2 },
@@ -43,7 +44,7 @@ export async function run(ctx) {
       const m = await storm(ctx, sid, { warm, clients, path, clocks: doc.clocks });
       m.load = load;
       c.results[sid] = m;
-      ctx.log(`  J ${warm ? 'warm' : 'cold'} ${sid}: p50 ${m.p50?.toFixed(2)} p95 ${m.p95?.toFixed(2)} s, ${m.completed}, peak ${m.peakMB.toFixed(0)} MB, ${m.cpuS.toFixed(1)} CPU-s (generator ${m.genCpuS.toFixed(1)}), load ${load.toFixed(1)}`);
+      ctx.log(`  J ${warm ? 'warm' : 'cold'} ${sid}: first ${m.min?.toFixed(2)} p50 ${m.p50?.toFixed(2)} p95 ${m.p95?.toFixed(2)} s, ${m.completed}, peak ${m.peakMB.toFixed(0)} MB, ${m.cpuS.toFixed(1)} CPU-s (generator ${m.genCpuS.toFixed(1)}), load ${load.toFixed(1)}`);
       if (ctx.smoke && (m.done !== clients || m.verified !== 'yes')) throw new Error(`J smoke on ${sid}: ${m.completed} synced, first syncs whole: ${m.verified}`);
     }
     cases.push(c);
@@ -83,7 +84,7 @@ async function storm(ctx, sid, { warm, clients, path, clocks }) {
     if (failed.length) ctx.note(`J ${sid}: ${failed.length} joins failed (${[...new Set(failed.map((f) => f.error))].join('; ')})`);
     const checked = rs.filter((r) => r.ok !== undefined);
     return {
-      p50: seconds(pct(ms, 50)), p95: seconds(pct(ms, 95)), max: seconds(ms[ms.length - 1] ?? null),
+      min: seconds(ms[0] ?? null), p50: seconds(pct(ms, 50)), p95: seconds(pct(ms, 95)), max: seconds(ms[ms.length - 1] ?? null),
       done: ms.length, completed: `${ms.length} / ${clients}`,
       peakMB: peak / 2 ** 20, baseMB, cpuS,
       genCpuS: rs.reduce((sum, r) => sum + (r.genCpuMs ?? 0), 0) / 1000,

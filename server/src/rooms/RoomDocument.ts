@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { encodeSyncStep2 } from '../protocol/messages.js';
 import type { Connection } from './Connection.js';
+import { JoinLine, LINE_MIN_BYTES } from './JoinLine.js';
 
 /**
  * A compacted document's stored snapshot is applied this long after the load at the latest;
@@ -24,8 +25,9 @@ const FULL_STATE_IDLE_MS = 30_000;
  * updates to `doc`; this unit notices every change and drops what it encoded.
  *
  * Fresh joiners of a cold document get the stored bytes as they are; decoding them into the
- * Y.Doc (tens of ms for a large document in a fresh process) waits until the first of them has
- * been answered, or APPLY_STORED_AFTER_MS. Everything that reads the Y.Doc goes through `doc`.
+ * Y.Doc (tens of ms for a large document in a fresh process, seconds for 20 MB) waits until the
+ * first of them has been answered, or APPLY_STORED_AFTER_MS, and then until the line of joiners
+ * of a large document (JoinLine) is empty. Everything that reads the Y.Doc goes through `doc`.
  *
  * The whole document is encoded once into one buffer (the update is a view into its sync step 2
  * message) shared by every joiner while the document is unchanged, and dropped on change. It is
@@ -43,6 +45,10 @@ export class RoomDocument {
   /** The stored snapshot, not yet decoded into `ydoc`. */
   private unapplied: Uint8Array | undefined;
   private applyTimer: NodeJS.Timeout | undefined;
+  /** Decoding the stored snapshot waits for the line to empty. */
+  private applyQueued = false;
+  /** Joiners of a large document, answered in turn. */
+  private readonly line = new JoinLine((conn) => this.serveJoiner(conn));
   /** The whole document as one update, while held (a view into `message` once that is made). */
   private state: Uint8Array | undefined;
   /** The sync step 2 message of `state`, once a joiner asked for it. */
@@ -75,7 +81,7 @@ export class RoomDocument {
     if (updates.length === 1) {
       this.unapplied = updates[0]!;
       this.keep(updates[0]!);
-      this.applyTimer = setTimeout(this.applyNow, APPLY_STORED_AFTER_MS);
+      this.applyTimer = setTimeout(this.applySoon, APPLY_STORED_AFTER_MS);
       return;
     }
     this.ydoc.transact(() => {
@@ -112,8 +118,14 @@ export class RoomDocument {
     const diff = this.diffFor(stateVector);
     const message = diff && encodeSyncStep2(diff);
     if (message && (!first || conn.fits(message.byteLength))) conn.send(message);
-    else if (first) conn.sendShared(this.wholeMessage());
-    else conn.send(this.wholeMessage());
+    else if (!first) conn.send(this.wholeMessage());
+    else if (this.line.busy || this.whole().byteLength >= LINE_MIN_BYTES) this.line.join(conn);
+    else conn.sendShared(this.wholeMessage());
+  }
+
+  /** A joiner's turn in the line: the whole document as it is now. */
+  private serveJoiner(conn: Connection): void {
+    if (!conn.closed) conn.sendShared(this.wholeMessage());
   }
 
   /** What a peer with `stateVector` lacks, or undefined when that is best sent as the shared whole. */
@@ -125,6 +137,19 @@ export class RoomDocument {
     }
     return undefined;
   }
+
+  /**
+   * Decodes the waiting snapshot when the line of joiners is empty: decoding a large document
+   * takes seconds in which no socket is written, and the joiners are answered from its bytes.
+   * Anything that needs the Y.Doc meanwhile (an update, a diff) decodes it at once (`doc`).
+   */
+  private readonly applySoon = (): void => {
+    if (!this.unapplied || this.applyQueued) return;
+    this.applyQueued = true;
+    clearTimeout(this.applyTimer);
+    // Looked at after this turn: the joiner being answered now may be about to join the line.
+    setImmediate(() => this.line.whenIdle(this.applyNow));
+  };
 
   /** Decodes the waiting snapshot into the Y.Doc now (no-op when none waits). */
   readonly applyNow = (): void => {
@@ -147,8 +172,8 @@ export class RoomDocument {
 
   /** The whole document as one update (shared by the joiners of a burst, and by exports). */
   whole(): Uint8Array {
-    // Answered from the stored bytes; decode them as soon as this answer is written.
-    if (this.unapplied) setImmediate(this.applyNow);
+    // Answered from the stored bytes; decode them once the joiners in line have theirs.
+    if (this.unapplied) this.applySoon();
     if (this.state) {
       if (this.state.byteLength <= FULL_STATE_SMALL_BYTES) this.dropTimer?.refresh();
       return this.state;
@@ -212,6 +237,7 @@ export class RoomDocument {
   destroy(): void {
     this.ydoc.off('afterTransaction', this.afterTransaction);
     clearTimeout(this.applyTimer);
+    this.line.clear();
     this.unapplied = undefined;
     this.drop();
     this.ydoc.destroy();
