@@ -70,6 +70,14 @@ export function parse(proto, data) {
   return { type, sub: -1, payload: null };
 }
 
+/** Decodes only the type and sub-type of a message from its first bytes: { type, sub }. */
+export function parseHead(proto, head) {
+  const d = decoding.createDecoder(head);
+  if (proto === 'hocus') decoding.readVarString(d);
+  const type = decoding.readVarUint(d);
+  return { type, sub: type === MSG_SYNC || type === MSG_AUTH ? decoding.readVarUint(d) : -1 };
+}
+
 /**
  * A Yjs update (v1) appending one character 'a' to Y.Text 't' right after the client's
  * previous character: hand-encoded so a writer can produce tens of thousands per second

@@ -1,0 +1,195 @@
+// A WebSocket client for the load generator that reads only what it must: the head of each
+// message (its first bytes) and its length, over a bare TCP socket. `ws` assembles every message
+// into a Buffer of its own — for a join storm, 150 copies of a 20 MB document (3 GB allocated,
+// copied and collected on the generator's one core, which made the harness, not the server, the
+// floor of scenario J). Here the bytes are counted as they arrive and dropped, unless the caller
+// asks to keep a message whole (the few clients that check what they got).
+//
+// RFC 6455 client side: the opening handshake, masked frames out, unmasked frames in, pings
+// answered with pongs, the close frame's code reported. Server messages are not fragmented by
+// the servers measured here (ws sends each message as one frame); continuation frames are still
+// read as part of their message.
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+/** How many bytes of each message's head are kept for the caller to parse. */
+const HEAD_BYTES = 48;
+
+export class LiteSocket {
+  /**
+   * @param {string} url ws://host:port/path
+   * @param {{ onOpen?: () => void, onMessage: (head: Buffer, length: number, whole: Buffer | null) => void,
+   *   onClose?: (code: number) => void, keepWhole?: (head: Buffer, length: number) => boolean }} o
+   */
+  constructor(url, { onOpen, onMessage, onClose, keepWhole }) {
+    const u = new URL(url);
+    Object.assign(this, { onOpen, onMessage, onClose, keepWhole });
+    this.open = false;
+    this.closed = false;
+    this.closeCode = null;
+    this.handshake = Buffer.alloc(0);
+    this.header = Buffer.alloc(0); // a frame header split across chunks
+    this.frame = null; // { opcode, fin, remaining }
+    this.message = null; // the message being read: its head, its length, and its parts if kept whole
+    this.control = null; // a ping, pong or close frame being read
+    this.socket = net.connect(Number(u.port), u.hostname);
+    this.socket.setNoDelay(true);
+    this.socket.on('connect', () => {
+      const key = randomBytes(16).toString('base64');
+      this.socket.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    this.socket.on('data', (chunk) => (this.open ? this.read(chunk) : this.readHandshake(chunk)));
+    this.socket.on('error', () => this.ended(1006));
+    this.socket.on('close', () => this.ended(1006));
+  }
+
+  readHandshake(chunk) {
+    this.handshake = Buffer.concat([this.handshake, chunk]);
+    const end = this.handshake.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const status = this.handshake.subarray(0, this.handshake.indexOf('\r\n')).toString();
+    if (!/^HTTP\/1\.1 101/.test(status)) {
+      this.ended(Number(status.split(' ')[1]) || 1006);
+      this.socket.destroy();
+      return;
+    }
+    const rest = this.handshake.subarray(end + 4);
+    this.handshake = null;
+    this.open = true;
+    this.onOpen?.();
+    if (rest.length) this.read(rest);
+  }
+
+  read(chunk) {
+    let at = 0;
+    while (at < chunk.length && !this.closed) {
+      if (!this.frame) {
+        const taken = this.readHeader(chunk, at);
+        if (taken < 0) return; // the header continues in the next chunk
+        at = taken;
+        if (this.frame.remaining === 0) this.endFrame();
+        continue;
+      }
+      const n = Math.min(this.frame.remaining, chunk.length - at);
+      this.take(chunk.subarray(at, at + n));
+      at += n;
+      this.frame.remaining -= n;
+      if (this.frame.remaining === 0) this.endFrame();
+    }
+  }
+
+  /** Reads a frame header at `at` (joined with a part from the last chunk): where its payload starts, or -1. */
+  readHeader(chunk, at) {
+    const b = this.header.length ? Buffer.concat([this.header, chunk.subarray(at, at + 14)]) : chunk.subarray(at, at + 14);
+    if (b.length < 2) return this.keepHeader(chunk, at);
+    let len = b[1] & 0x7f;
+    let size = 2;
+    if (len === 126) {
+      if (b.length < 4) return this.keepHeader(chunk, at);
+      len = b.readUInt16BE(2);
+      size = 4;
+    } else if (len === 127) {
+      if (b.length < 10) return this.keepHeader(chunk, at);
+      len = Number(b.readBigUInt64BE(2));
+      size = 10;
+    }
+    const fromChunk = size - this.header.length;
+    this.header = Buffer.alloc(0);
+    const opcode = b[0] & 0x0f;
+    const fin = (b[0] & 0x80) !== 0;
+    this.frame = { opcode, fin, remaining: len };
+    if (opcode >= 8) this.control = { opcode, parts: [], length: len };
+    else if (!this.message) this.message = { opcode, length: 0, head: [], headLen: 0, whole: null, early: [], decided: false };
+    return at + fromChunk;
+  }
+
+  keepHeader(chunk, at) {
+    this.header = Buffer.concat([this.header, chunk.subarray(at)]);
+    return -1;
+  }
+
+  take(part) {
+    if (this.frame.opcode >= 8) {
+      this.control.parts.push(part);
+      return;
+    }
+    // Chunks from the socket are never reused by Node: keeping views of them copies nothing.
+    const m = this.message;
+    m.length += part.length;
+    if (m.headLen < HEAD_BYTES) {
+      const h = part.subarray(0, HEAD_BYTES - m.headLen);
+      m.head.push(h);
+      m.headLen += h.length;
+    }
+    if (m.whole) {
+      m.whole.push(part);
+      return;
+    }
+    if (m.decided) return;
+    m.early.push(part);
+    const rest = this.frame.remaining - part.length; // of this frame, after this part
+    if (m.headLen < HEAD_BYTES && rest > 0) return;
+    m.decided = true;
+    if (this.keepWhole?.(Buffer.concat(m.head), m.length + rest)) m.whole = m.early;
+    m.early = null;
+  }
+
+  endFrame() {
+    const { opcode, fin } = this.frame;
+    this.frame = null;
+    if (opcode >= 8) {
+      const payload = Buffer.concat(this.control.parts);
+      this.control = null;
+      if (opcode === 0x9) this.sendFrame(0xa, payload);
+      else if (opcode === 0x8) {
+        const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+        this.closeCode ??= code;
+        this.sendFrame(0x8, payload.subarray(0, 2));
+        this.socket.end();
+      }
+      return;
+    }
+    if (!fin) return;
+    const m = this.message;
+    this.message = null;
+    this.onMessage(Buffer.concat(m.head), m.length, m.whole && Buffer.concat(m.whole));
+  }
+
+  /** Sends a binary message. */
+  send(payload) {
+    this.sendFrame(0x2, payload);
+  }
+
+  sendFrame(opcode, payload) {
+    if (!this.open || this.socket.destroyed) return;
+    const len = payload.length;
+    const size = len < 126 ? 2 : len < 65536 ? 4 : 10;
+    const out = Buffer.allocUnsafe(size + 4 + len);
+    out[0] = 0x80 | opcode;
+    if (size === 2) out[1] = 0x80 | len;
+    else if (size === 4) {
+      out[1] = 0x80 | 126;
+      out.writeUInt16BE(len, 2);
+    } else {
+      out[1] = 0x80 | 127;
+      out.writeBigUInt64BE(BigInt(len), 2);
+    }
+    const mask = randomBytes(4);
+    mask.copy(out, size);
+    for (let i = 0; i < len; i++) out[size + 4 + i] = payload[i] ^ mask[i & 3];
+    this.socket.write(out);
+  }
+
+  ended(code) {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeCode ??= code;
+    this.onClose?.(this.closeCode);
+  }
+
+  /** Drops the connection at once (as ws's `terminate`). */
+  terminate() {
+    this.socket.destroy();
+    this.ended(1006);
+  }
+}
