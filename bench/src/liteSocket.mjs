@@ -14,23 +14,27 @@ import { randomBytes } from 'node:crypto';
 
 /** How many bytes of each message's head are kept for the caller to parse. */
 const HEAD_BYTES = 48;
+const EMPTY = Buffer.alloc(0);
 
 export class LiteSocket {
   /**
    * @param {string} url ws://host:port/path
-   * @param {{ onOpen?: () => void, onMessage: (head: Buffer, length: number, whole: Buffer | null) => void,
-   *   onClose?: (code: number) => void, keepWhole?: (head: Buffer, length: number) => boolean }} o
+   * `onHead(bytes, at, length)` is shown the head of each message (its first bytes, from `at` in
+   * `bytes`, and the message's length) and says whether to keep the message whole;
+   * `onMessage(length, whole)` is told when it has arrived (`whole` if kept, else null).
+   * @param {{ onOpen?: () => void, onHead: (bytes: Buffer, at: number, length: number) => boolean,
+   *   onMessage: (length: number, whole: Buffer | null) => void, onClose?: (code: number) => void }} o
    */
-  constructor(url, { onOpen, onMessage, onClose, keepWhole }) {
+  constructor(url, { onOpen, onHead, onMessage, onClose }) {
     const u = new URL(url);
-    Object.assign(this, { onOpen, onMessage, onClose, keepWhole });
+    Object.assign(this, { onOpen, onHead, onMessage, onClose });
     this.open = false;
     this.closed = false;
     this.closeCode = null;
     this.handshake = Buffer.alloc(0);
-    this.header = Buffer.alloc(0); // a frame header split across chunks
-    this.frame = null; // { opcode, fin, remaining }
-    this.message = null; // the message being read: its head, its length, and its parts if kept whole
+    this.header = EMPTY; // a frame header split across chunks
+    this.frame = { active: false, opcode: 0, fin: true, remaining: 0 }; // the frame being read (one object, reused)
+    this.message = { active: false, length: 0, decided: false, early: null, whole: null }; // the message being read
     this.control = null; // a ping, pong or close frame being read
     this.socket = net.connect(Number(u.port), u.hostname);
     this.socket.setNoDelay(true);
@@ -63,7 +67,7 @@ export class LiteSocket {
   read(chunk) {
     let at = 0;
     while (at < chunk.length && !this.closed) {
-      if (!this.frame) {
+      if (!this.frame.active) {
         const taken = this.readHeader(chunk, at);
         if (taken < 0) return; // the header continues in the next chunk
         at = taken;
@@ -71,7 +75,8 @@ export class LiteSocket {
         continue;
       }
       const n = Math.min(this.frame.remaining, chunk.length - at);
-      this.take(chunk.subarray(at, at + n));
+      if (this.frame.opcode >= 8) this.control.parts.push(chunk.subarray(at, at + n));
+      else this.take(chunk, at, n);
       at += n;
       this.frame.remaining -= n;
       if (this.frame.remaining === 0) this.endFrame();
@@ -80,26 +85,29 @@ export class LiteSocket {
 
   /** Reads a frame header at `at` (joined with a part from the last chunk): where its payload starts, or -1. */
   readHeader(chunk, at) {
-    const b = this.header.length ? Buffer.concat([this.header, chunk.subarray(at, at + 14)]) : chunk.subarray(at, at + 14);
-    if (b.length < 2) return this.keepHeader(chunk, at);
-    let len = b[1] & 0x7f;
+    const b = this.header.length ? Buffer.concat([this.header, chunk.subarray(at, at + 14)]) : chunk;
+    const o = this.header.length ? 0 : at;
+    if (b.length - o < 2) return this.keepHeader(chunk, at);
+    let len = b[o + 1] & 0x7f;
     let size = 2;
     if (len === 126) {
-      if (b.length < 4) return this.keepHeader(chunk, at);
-      len = b.readUInt16BE(2);
+      if (b.length - o < 4) return this.keepHeader(chunk, at);
+      len = b.readUInt16BE(o + 2);
       size = 4;
     } else if (len === 127) {
-      if (b.length < 10) return this.keepHeader(chunk, at);
-      len = Number(b.readBigUInt64BE(2));
+      if (b.length - o < 10) return this.keepHeader(chunk, at);
+      len = Number(b.readBigUInt64BE(o + 2));
       size = 10;
     }
     const fromChunk = size - this.header.length;
-    this.header = Buffer.alloc(0);
-    const opcode = b[0] & 0x0f;
-    const fin = (b[0] & 0x80) !== 0;
-    this.frame = { opcode, fin, remaining: len };
-    if (opcode >= 8) this.control = { opcode, parts: [], length: len };
-    else if (!this.message) this.message = { opcode, length: 0, head: [], headLen: 0, whole: null, early: [], decided: false };
+    if (this.header.length) this.header = EMPTY;
+    const opcode = b[o] & 0x0f;
+    this.frame.opcode = opcode;
+    this.frame.fin = (b[o] & 0x80) !== 0;
+    this.frame.remaining = len;
+    this.frame.active = true;
+    if (opcode >= 8) this.control = { opcode, parts: [] };
+    else if (!this.message.active) Object.assign(this.message, { active: true, length: 0, decided: false, early: null, whole: null });
     return at + fromChunk;
   }
 
@@ -108,35 +116,35 @@ export class LiteSocket {
     return -1;
   }
 
-  take(part) {
-    if (this.frame.opcode >= 8) {
-      this.control.parts.push(part);
-      return;
-    }
-    // Chunks from the socket are never reused by Node: keeping views of them copies nothing.
+  /**
+   * `n` bytes of the message being read, at `at` in `chunk`. Its head is shown to `onHead` once
+   * (where the first part holds it, as a view: nothing is copied), which says whether to keep it.
+   * Chunks from the socket are never reused by Node: keeping views of them copies nothing.
+   */
+  take(chunk, at, n) {
     const m = this.message;
-    m.length += part.length;
-    if (m.headLen < HEAD_BYTES) {
-      const h = part.subarray(0, HEAD_BYTES - m.headLen);
-      m.head.push(h);
-      m.headLen += h.length;
+    const rest = this.frame.remaining - n; // of this frame, after this part
+    if (m.whole) m.whole.push(chunk.subarray(at, at + n));
+    else if (!m.decided) {
+      if (!m.early && (n >= HEAD_BYTES || rest === 0)) {
+        m.decided = true;
+        if (this.onHead(chunk, at, m.length + n + rest)) m.whole = [chunk.subarray(at, at + n)];
+      } else {
+        (m.early ??= []).push(chunk.subarray(at, at + n));
+        const early = Buffer.concat(m.early);
+        if (early.length >= HEAD_BYTES || rest === 0) {
+          m.decided = true;
+          if (this.onHead(early, 0, m.length + n + rest)) m.whole = m.early;
+          m.early = null;
+        }
+      }
     }
-    if (m.whole) {
-      m.whole.push(part);
-      return;
-    }
-    if (m.decided) return;
-    m.early.push(part);
-    const rest = this.frame.remaining - part.length; // of this frame, after this part
-    if (m.headLen < HEAD_BYTES && rest > 0) return;
-    m.decided = true;
-    if (this.keepWhole?.(Buffer.concat(m.head), m.length + rest)) m.whole = m.early;
-    m.early = null;
+    m.length += n;
   }
 
   endFrame() {
     const { opcode, fin } = this.frame;
-    this.frame = null;
+    this.frame.active = false;
     if (opcode >= 8) {
       const payload = Buffer.concat(this.control.parts);
       this.control = null;
@@ -151,8 +159,10 @@ export class LiteSocket {
     }
     if (!fin) return;
     const m = this.message;
-    this.message = null;
-    this.onMessage(Buffer.concat(m.head), m.length, m.whole && Buffer.concat(m.whole));
+    m.active = false;
+    const whole = m.whole && (m.whole.length === 1 ? m.whole[0] : Buffer.concat(m.whole));
+    m.whole = null;
+    this.onMessage(m.length, whole);
   }
 
   /** Sends a binary message. */

@@ -14,6 +14,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { LiteSocket } from './liteSocket.mjs';
 import * as wire from './wire.mjs';
 import { nowMs } from './util.mjs';
 
@@ -23,9 +24,9 @@ const SYNC_REPLY = 4; // Hocuspocus: a sync message that asks for no step 1 back
 export class PresenceClient {
   /**
    * @param {{ proto: string, url: string, name: string, full: boolean, echo?: boolean,
-   *   label: string, onPresence?: (ms: number, sentAt: number) => void }} o
+   *   label: string, onPresence?: (ms: number, sentAt: number) => void, onClose?: (code: number) => void }} o
    */
-  constructor({ proto, url, name, full, echo = false, label, onPresence }) {
+  constructor({ proto, url, name, full, echo = false, label, onPresence, onClose }) {
     Object.assign(this, { proto, name, full, echo, onPresence });
     this.doc = new Y.Doc();
     this.text = this.doc.getText('t');
@@ -40,28 +41,57 @@ export class PresenceClient {
       this.rejectSynced = reject;
     });
     this.synced.catch(() => {});
-    this.ws = new WebSocket(proto === 'hocus' ? url : `${url}/${encodeURIComponent(name)}`, { perMessageDeflate: false });
-    this.ws.binaryType = 'nodebuffer';
-    this.ws.on('open', () => {
-      if (proto === 'hocus') this.ws.send(wire.authMsg(proto, name));
-      this.send(wire.MSG_SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc));
-      this.sendAwareness();
-    });
-    this.ws.on('message', (data) => this.handle(data));
-    this.ws.on('error', (err) => this.rejectSynced(err));
-    this.ws.on('close', (code) => {
+    const url_ = proto === 'hocus' ? url : `${url}/${encodeURIComponent(name)}`;
+    const closed = (code) => {
       this.closeCode ??= code;
       this.rejectSynced(new Error(`closed ${code} before sync`));
-    });
+      if (!this.closing) onClose?.(code);
+    };
+    if (full) {
+      this.ws = new WebSocket(url_, { perMessageDeflate: false });
+      this.ws.binaryType = 'nodebuffer';
+      this.ws.on('open', () => this.opened());
+      this.ws.on('message', (data) => this.handle(data));
+      this.ws.on('error', (err) => this.rejectSynced(err));
+      this.ws.on('close', closed);
+    } else {
+      // The crowd reads the head of each message and only keeps what it acts on (LiteSocket).
+      this.lite = new LiteSocket(url_, {
+        onOpen: () => this.opened(),
+        onHead: (bytes, at) => this.wants(bytes, at),
+        onMessage: (_length, whole) => (whole ? this.handle(whole) : this.msgs++),
+        onClose: closed,
+      });
+    }
     if (full && onPresence) this.awareness.on('update', (changes, origin) => this.timePresence(changes, origin));
     this.doc.on('update', (update, origin) => {
       if (origin !== this) this.send(wire.MSG_SYNC, (e) => syncProtocol.writeUpdate(e, update));
     });
   }
 
+  opened() {
+    if (this.proto === 'hocus') this.sendRaw(wire.authMsg(this.proto, this.name));
+    this.send(wire.MSG_SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc));
+    this.sendAwareness();
+  }
+
+  /**
+   * Whether a crowd client reads a message whole: the sync messages but updates (its cursor needs
+   * the text of the first sync), and awareness only when it echoes.
+   */
+  wants(bytes, at) {
+    const { type, sub } = wire.parseHead(this.proto, bytes, at);
+    if (type === wire.MSG_SYNC || type === SYNC_REPLY) return sub !== wire.SYNC_UPDATE;
+    return type === wire.MSG_AWARENESS && this.echo;
+  }
+
+  sendRaw(bytes) {
+    if (this.lite) this.lite.send(bytes);
+    else if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes);
+  }
+
   send(type, write) {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(wire.frame(this.proto, this.name, (e) => {
+    this.sendRaw(wire.frame(this.proto, this.name, (e) => {
       encoding.writeVarUint(e, type);
       write(e);
     }));
@@ -78,9 +108,16 @@ export class PresenceClient {
     const a = Math.floor(Math.random() * (len + 1));
     const h = Math.min(len, a + (Math.random() < 0.2 ? Math.floor(Math.random() * 20) : 0));
     const rel = (i) => Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(this.text, i));
-    const state = this.awareness.getLocalState();
-    this.awareness.setLocalState({ ...state, cursor: { anchor: rel(a), head: rel(h) }, sentAt: nowMs() });
-    this.sendAwareness();
+    const state = { ...this.awareness.getLocalState(), cursor: { anchor: rel(a), head: rel(h) }, sentAt: nowMs() };
+    if (this.full) {
+      this.awareness.setLocalState(state);
+      this.sendAwareness();
+    } else {
+      // The same bytes y-protocols would send, without its bookkeeping (a deep comparison of
+      // the old and new state, events): a thousand moves a second on the generator's one core.
+      this.clock = (this.clock ?? this.awareness.meta.get(this.doc.clientID).clock) + 1;
+      this.sendRaw(wire.awarenessMsg(this.proto, this.name, this.doc.clientID, this.clock, state));
+    }
     this.moves++;
   }
 
@@ -152,7 +189,8 @@ export class PresenceClient {
     this.closing = true;
     this.awareness.destroy();
     try {
-      this.ws.terminate();
+      if (this.lite) this.lite.terminate();
+      else this.ws.terminate();
     } catch {
       // already gone
     }

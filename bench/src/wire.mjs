@@ -70,9 +70,10 @@ export function parse(proto, data) {
   return { type, sub: -1, payload: null };
 }
 
-/** Decodes only the type and sub-type of a message from its first bytes: { type, sub }. */
-export function parseHead(proto, head) {
-  const d = decoding.createDecoder(head);
+/** Decodes only the type and sub-type of a message from its first bytes (at `at` in `bytes`): { type, sub }. */
+export function parseHead(proto, bytes, at = 0) {
+  const d = decoding.createDecoder(bytes);
+  d.pos = at;
   if (proto === 'hocus') decoding.readVarString(d);
   const type = decoding.readVarUint(d);
   return { type, sub: type === MSG_SYNC || type === MSG_AUTH ? decoding.readVarUint(d) : -1 };

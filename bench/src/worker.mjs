@@ -2,7 +2,11 @@
 // answers { id, ok, result | error }. Each scenario's commands are in its own
 // scenarios/<id>-<name>.worker.mjs (named with its letter: aSetup, bOpen, cLoad, …; a scenario may
 // call another's, as F calls A's and D's); what they share is one Held (../held.mjs).
+import { Session } from 'node:inspector';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchDir } from './servers.mjs';
 import { Held } from './held.mjs';
 import * as A from './scenarios/a-fanout.worker.mjs';
 import * as B from './scenarios/b-idle.worker.mjs';
@@ -22,14 +26,28 @@ const held = new Held();
 held.tickBatches();
 
 let elu = null;
+// BENCH_GEN_PROF=1: each worker profiles its CPU over the measured window (eluStart → eluStop)
+// into bench/.work/prof/gen-<pid>-<n>.cpuprofile (open in Chrome's DevTools).
+const profiler = process.env.BENCH_GEN_PROF ? new Session() : null;
+let profiles = 0;
+profiler?.connect();
+const post = (method) => new Promise((resolve, reject) => profiler.post(method, (err, r) => (err ? reject(err) : resolve(r))));
 const common = {
   ping: () => process.pid,
-  eluStart() {
+  async eluStart() {
+    if (profiler) await post('Profiler.enable').then(() => post('Profiler.start'));
     elu = performance.eventLoopUtilization();
     return true;
   },
-  eluStop() {
-    return performance.eventLoopUtilization(elu).utilization;
+  async eluStop() {
+    const used = performance.eventLoopUtilization(elu).utilization;
+    if (profiler) {
+      const { profile } = await post('Profiler.stop');
+      const dir = join(benchDir, '.work', 'prof');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `gen-${process.pid}-${profiles++}.cpuprofile`), JSON.stringify(profile));
+    }
+    return used;
   },
   closeAll() {
     held.closeAll();

@@ -36,21 +36,20 @@ function holdsAll(update, clocks) {
 function join(proto, url, name, keep) {
   let socket;
   const synced = new Promise((resolve, reject) => {
-    const step2 = (head) => {
-      const m = wire.parseHead(proto, head);
-      return m.type === wire.MSG_SYNC && m.sub === wire.SYNC_STEP2;
-    };
+    let head;
     socket = new LiteSocket(proto === 'hocus' ? url : `${url}/${encodeURIComponent(name)}`, {
       onOpen: () => {
         if (proto === 'hocus') socket.send(wire.authMsg(proto, name));
         socket.send(wire.step1Msg(proto, name));
       },
-      keepWhole: (head) => keep && step2(head),
-      onMessage: (head, length, whole) => {
-        const m = wire.parseHead(proto, head);
-        if (m.type !== wire.MSG_SYNC) return;
-        if (m.sub === wire.SYNC_STEP1) socket.send(wire.step2Msg(proto, name));
-        else if (m.sub === wire.SYNC_STEP2) resolve({ bytes: length, update: whole && wire.parse(proto, whole).payload });
+      onHead: (bytes, at) => {
+        head = wire.parseHead(proto, bytes, at);
+        return keep && head.type === wire.MSG_SYNC && head.sub === wire.SYNC_STEP2;
+      },
+      onMessage: (length, whole) => {
+        if (head.type !== wire.MSG_SYNC) return;
+        if (head.sub === wire.SYNC_STEP1) socket.send(wire.step2Msg(proto, name));
+        else if (head.sub === wire.SYNC_STEP2) resolve({ bytes: length, update: whole && wire.parse(proto, whole).payload });
       },
       onClose: (code) => reject(new Error(`closed ${code} before sync`)),
     });

@@ -24,10 +24,7 @@ export function commands(held) {
     async pSetup({ proto, url, name, crowd, full, typists, echo = false, seedChars = 0, maxKeys }) {
       P ??= { clients: [], presence: [], maxKeys, closed: [] };
       const open = async (isFull, i) => {
-        const c = new PresenceClient({ proto, url, name, full: isFull, echo, label: `bench ${process.pid}-${i}`, onPresence: (ms, sentAt) => P?.presence.push(ms, sentAt) });
-        c.ws.on('close', (code) => {
-          if (!c.closing) P?.closed.push(code);
-        });
+        const c = new PresenceClient({ proto, url, name, full: isFull, echo, label: `bench ${process.pid}-${i}`, onPresence: (ms, sentAt) => P?.presence.push(ms, sentAt), onClose: (code) => P?.closed.push(code) });
         await withTimeout(c.synced, 30000, 'presence client sync');
         return c;
       };
