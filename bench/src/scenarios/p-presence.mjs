@@ -1,7 +1,7 @@
 // P. Presence at scale: N clients on one document, every one moving its cursor once a second,
 // ten of them typing at 5 Hz; keystroke and presence delivery, the server's CPU, RSS and the
 // connections it closed, and each load-generator process's event-loop utilisation.
-// Cases: `--p=100,300,1000,echo300,redis1000` (the default; `--full=40`: measuring clients; echo: clients that re-send every new
+// Cases: `--p=100,300,1000,echo300,redis1000` (the default; `--full=12`: measuring clients; echo: clients that re-send every new
 // state as y-websocket 1.x providers do; redis: Tandem only, split over two instances with Redis).
 import os from 'node:os';
 import { ServerProcess } from '../servers.mjs';
@@ -39,7 +39,7 @@ export const metrics = [
 const MOVE_MS = 1000;
 const TYPE_MS = 200;
 const PER_WORKER = 150;
-const FULL = 40; // measuring clients (at most), spread over the processes
+const FULL = 12; // measuring clients (at most), spread over the processes: 10 typists and 2 more
 
 function plan(ctx) {
   if (ctx.smoke) return [{ n: 20, label: 'N=20 (smoke)' }];
