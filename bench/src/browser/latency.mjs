@@ -47,7 +47,9 @@ async function launch(chromium) {
     }
   };
   const own = taskset('-cp', String(process.pid))?.match(/list:\s*(\S+)/)?.[1];
-  taskset('-cp', `0-${cpus().length - 1}`, String(process.pid));
+  // BENCH_BROWSER_CPUS (e.g. "1"): the browsers on those cores only, off the server's core 0,
+  // to see what sharing a core with the server costs them.
+  taskset('-cp', process.env.BENCH_BROWSER_CPUS ?? `0-${cpus().length - 1}`, String(process.pid));
   try {
     return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   } finally {
