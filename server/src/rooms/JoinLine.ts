@@ -8,12 +8,15 @@ const LINE_SLOTS = 2;
 const LINE_POLL_MS = 5;
 /**
  * A joiner that has not taken its first sync after this long (a slow link) stops holding its
- * slot: it goes on receiving, and the next joiner starts beside it.
+ * slot: it goes on receiving, and the next joiner starts beside it. A waiting joiner passed over
+ * this long (it does not read what it was sent meanwhile) is served anyway, and the output cap
+ * decides, as for any other message.
  */
 const LINE_SLOT_MS = 1000;
 
-interface Sending {
+interface InLine {
   conn: Connection;
+  /** When it joined the line, or when its first sync started. */
   since: number;
 }
 
@@ -25,12 +28,12 @@ interface Sending {
  * joiner shares, so the line costs no memory, and what is sent to a joiner meanwhile (updates,
  * presence) reaches it before its first sync, which Yjs holds until then.
  *
- * `serve(conn)` answers a joiner when its turn comes (it may find the connection closed: it then
- * sends nothing). `idle` is told when nothing is waiting or being written any more.
+ * `serve(conn)` answers a joiner when its turn comes. `whenIdle` waits until nothing is waiting
+ * or being written any more.
  */
 export class JoinLine {
-  private readonly waiting: Connection[] = [];
-  private readonly sending: Sending[] = [];
+  private readonly waiting: InLine[] = [];
+  private readonly sending: InLine[] = [];
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
 
@@ -43,7 +46,7 @@ export class JoinLine {
 
   /** Puts a joiner in line; it is served at once when a slot is free. */
   join(conn: Connection): void {
-    this.waiting.push(conn);
+    this.waiting.push({ conn, since: Date.now() });
     this.pump();
   }
 
@@ -63,8 +66,8 @@ export class JoinLine {
     // A joiner with output still queued (frames sent to it while it waited) is passed over for
     // now: its first sync may be larger than the output cap only when it heads an empty queue.
     for (let i = 0; i < this.waiting.length && this.sending.length < LINE_SLOTS; ) {
-      const conn = this.waiting[i]!;
-      if (!conn.closed && conn.socket.backlog > 0) {
+      const { conn, since } = this.waiting[i]!;
+      if (!conn.closed && conn.socket.backlog > 0 && now - since < LINE_SLOT_MS) {
         i++;
         continue;
       }

@@ -79,7 +79,7 @@ test('joiners of a large document are answered two at a time, in the order they 
   room.destroy();
 });
 
-test('a joiner that does not read gives its slot up after a second; the others are not held', async () => {
+test('a joiner that does not read gives its slot up after a second, one with output queued is passed over for a second; the others are not held', async () => {
   const store = new MemoryUpdates();
   await store.open();
   const room = await largeRoom(store);
@@ -88,6 +88,19 @@ test('a joiner that does not read gives its slot up after a second; the others a
   const t = Date.now();
   await waitFor(() => js[2]!.socket.hasWhole, { timeoutMs: 5000, what: 'the third joiner served past two that never read' });
   assert.ok(Date.now() - t >= 900, 'it waited for the slot');
+
+  // A waiting joiner that does not read what it was sent meanwhile is passed over, then served anyway.
+  for (const j of js) j.socket.read();
+  await new Promise((resolve) => setTimeout(resolve, 30)); // the line notices: both slots free
+  const busy = [joiner(room), joiner(room)];
+  assert.deepEqual(whole(busy), [true, true]);
+  const next = joiner(room);
+  next.socket.backlog = 10;
+  const after = joiner(room);
+  for (const j of busy) j.socket.read();
+  await waitFor(() => after.socket.hasWhole, { what: 'the joiner behind it served first' });
+  assert.equal(next.socket.hasWhole, false, 'passed over while it has output queued');
+  await waitFor(() => next.socket.hasWhole, { timeoutMs: 5000, what: 'served after a second anyway' });
   room.destroy();
 });
 
