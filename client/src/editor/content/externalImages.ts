@@ -1,5 +1,5 @@
 import type { Editor } from '@tiptap/core';
-import { IMAGE_TYPES } from './imageUpload';
+import { IMAGE_TYPES } from './imageTypes';
 
 /** An image on another site (not one of our `/files/` paths): copied into the document when pasted. */
 export function isExternalImage(src: string): boolean {
