@@ -7,11 +7,11 @@
 // WebSocket frames are timestamped too, which splits each latency into: A (keydown → update
 // sent), relay (sent by A → received by B: network + server) and B (received → in DOM).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../servers.mjs';
+import { repoRoot, workDir } from '../servers.mjs';
 import { pct } from '../util.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -101,19 +101,24 @@ export async function measure(chromium, { label, urlA, urlB, waitReady, keys, de
 
     await b.evaluate(() => {
       const editor = document.querySelector('.ProseMirror');
-      // Peers' caret labels are text in the DOM too; count only the document's own text.
-      const skipCarets = { acceptNode: (n) => (n.parentElement?.closest('.collaboration-carets__caret') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) };
+      // Peers' caret labels are text in the DOM too; count only the document's own text. (Read
+      // natively: a tree walk over 300 carets cost the page more than what it measured.)
+      const labels = editor.getElementsByClassName('collaboration-carets__label');
       const textLength = () => {
-        const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT, skipCarets);
-        let n = 0;
-        while (walker.nextNode()) n += walker.currentNode.length;
+        let n = editor.textContent.length;
+        for (const label of labels) n -= label.textContent.length;
         return n;
       };
       window.__arrivals = [];
       window.__updatesReceived.length = 0;
       const before = textLength(); // a document may start with text (K's crowd variant)
-      new MutationObserver(() => {
+      // Moving a peer's caret adds and removes only caret elements: no need to count again.
+      const caret = (n) => n.nodeType === 1 && n.classList.contains('collaboration-carets__caret');
+      const inCaret = (n) => Boolean((n.nodeType === 1 ? n : n.parentElement)?.closest('.collaboration-carets__caret'));
+      const mayCount = (r) => !inCaret(r.target) && (r.type === 'characterData' || [...r.addedNodes, ...r.removedNodes].some((n) => !caret(n)));
+      new MutationObserver((records) => {
         const t = performance.timeOrigin + performance.now();
+        if (!records.some(mayCount)) return;
         const n = textLength() - before;
         while (window.__arrivals.length < n) window.__arrivals.push(t);
       }).observe(editor, { childList: true, subtree: true, characterData: true });
@@ -125,11 +130,13 @@ export async function measure(chromium, { label, urlA, urlB, waitReady, keys, de
       window.addEventListener('keydown', () => window.__sent.push(performance.timeOrigin + performance.now()), true);
     });
 
+    const probes = await Promise.all([startProbe(a, 'A'), startProbe(b, 'B')]);
     const sentence = 'the quick brown fox jumps over the lazy dog ';
     const text = sentence.repeat(Math.ceil(keys / sentence.length)).slice(0, keys);
     log(`${label}: typing ${keys} keys, ${delayMs} ms apart`);
     await a.keyboard.type(text, { delay: delayMs });
     await b.waitForFunction((n) => window.__arrivals.length >= n, keys, { timeout: 30_000 });
+    for (const probe of probes) await probe.stop(label, log);
 
     const sent = await a.evaluate(() => window.__sent);
     const upSent = await a.evaluate(() => window.__updatesSent);
@@ -155,6 +162,40 @@ export async function measure(chromium, { label, urlA, urlB, waitReady, keys, de
   } finally {
     await Promise.all([browserA.close(), browserB.close()]);
   }
+}
+
+/**
+ * Where a page's time goes while the keys are typed: Chromium's own counters (script, layout,
+ * style) logged per page, and with BENCH_PAGE_PROF=1 a CPU profile of each page written to
+ * bench/.work/prof/ (open it in Chromium's DevTools). Reading them costs the page nothing that
+ * is measured: both are read before and after the typing.
+ */
+async function startProbe(page, who) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const read = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const before = await read();
+  const profile = Boolean(process.env.BENCH_PAGE_PROF);
+  if (profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
+  return {
+    async stop(label, log) {
+      const after = await read();
+      const d = (k) => ((after[k] - before[k]) * 1000).toFixed(0);
+      log(`${label}, page ${who}: task ${d('TaskDuration')} ms, script ${d('ScriptDuration')}, layout ${d('LayoutDuration')} (${after.LayoutCount - before.LayoutCount}×), style ${d('RecalcStyleDuration')} (${after.RecalcStyleCount - before.RecalcStyleCount}×) over ${d('Timestamp')} ms`);
+      if (profile) {
+        const { profile: p } = await cdp.send('Profiler.stop');
+        const dir = join(workDir, 'prof');
+        mkdirSync(dir, { recursive: true });
+        const file = join(dir, `page-${who}-${label.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-${Date.now()}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(p));
+        log(`  profile: ${file}`);
+      }
+      await cdp.detach();
+    },
+  };
 }
 
 /** The scenario's metrics (see k-keystroke.mjs) over all rounds' rows. */
