@@ -125,6 +125,50 @@ test('closing a tab removes that person’s caret and avatar from the others wit
   await expect(alice.page.locator('.tandem-avatar[data-user-name="Alice Martin"]')).toBeVisible();
 });
 
+test('a peer’s caret keeps its place in the text while someone else types before it', async ({ people }) => {
+  const doc = docName('caret-place');
+  const alice = await people.open('Alice Martin', doc);
+  const bob = await people.open('Bob Chen', doc);
+  const carol = await people.open('Carol Diaz', doc);
+  await alice.editor.click();
+  await alice.page.keyboard.type('Hello world');
+  await caretToEnd(bob);
+  for (let i = 0; i < 'world'.length; i++) await bob.page.keyboard.press('ArrowLeft');
+  // The text before Bob's caret, as Carol sees it (other carets and their labels left out).
+  const beforeBob = () =>
+    carol.editor.evaluate((editor) => {
+      const caret = editor.querySelector('.collaboration-carets__caret[data-user-name="Bob Chen"]');
+      if (!caret) return null;
+      let text = '';
+      for (let n = caret.previousSibling; n; n = n.previousSibling) if (!(n instanceof Element && n.classList.contains('collaboration-carets__caret'))) text = (n.textContent ?? '') + text;
+      return text;
+    });
+  await expect.poll(beforeBob).toBe('Hello ');
+
+  // Each of Alice's keys reaches Carol as a remote edit, and the carets it passes move with the
+  // text in that same change, not a frame later: Carol's page notes where Bob's caret is after
+  // every change to its DOM.
+  await carol.editor.evaluate((editor) => {
+    const seen: (string | null)[] = [];
+    (window as unknown as { seenBeforeBob: typeof seen }).seenBeforeBob = seen;
+    new MutationObserver(() => {
+      const caret = editor.querySelector('.collaboration-carets__caret[data-user-name="Bob Chen"]');
+      let text = '';
+      for (let n = caret?.previousSibling; n; n = n.previousSibling) if (!(n instanceof Element && n.classList.contains('collaboration-carets__caret'))) text = (n.textContent ?? '') + text;
+      seen.push(caret ? text : null);
+    }).observe(editor, { childList: true, subtree: true, characterData: true });
+  });
+  await alice.page.keyboard.press('Home');
+  await alice.page.keyboard.type('Oh, ', { delay: 50 });
+  await expect.poll(() => documentText(carol)).toBe('Oh, Hello world');
+  await expect.poll(beforeBob).toBe('Oh, Hello ');
+  const seen = await carol.page.evaluate(() => (window as unknown as { seenBeforeBob: (string | null)[] }).seenBeforeBob);
+  expect(seen.length).toBeGreaterThanOrEqual(4);
+  for (const text of seen) expect(['Hello ', 'OHello ', 'OhHello ', 'Oh,Hello ', 'Oh, Hello ']).toContain(text);
+  await bob.page.keyboard.type('big ');
+  await expect.poll(beforeBob).toBe('Oh, Hello big ');
+});
+
 test('undo reverts only my own changes, not the other person’s', async ({ people }) => {
   const doc = docName('undo');
   const alice = await people.open('Alice Martin', doc);

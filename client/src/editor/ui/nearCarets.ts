@@ -3,9 +3,13 @@
 // their cursors that is 300 position conversions 300 times a second, and 300 caret elements in
 // the DOM. Here only carets near the visible part of the page are drawn, position conversions
 // are cached per peer and redone only for peers whose cursor moved, and the rebuilds are
-// coalesced to one per animation frame.
+// coalesced to one per animation frame (in a crowd, one per CROWD_FRAME_MS). A remote edit
+// moves the drawn carets along with the text instead of rebuilding them: it is on the path of
+// every keystroke that arrives.
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state';
+import { Mapping, StepMap } from '@tiptap/pm/transform';
+import type { Node as PMNode } from '@tiptap/pm/model';
 import { Decoration, DecorationSet, type DecorationAttrs, type EditorView } from '@tiptap/pm/view';
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
@@ -39,6 +43,14 @@ export const nearCaretsKey = new PluginKey<DecorationSet>('tandemNearCarets');
 const MARGIN_SCREENS = 1;
 /** Cached positions drift as others type; a full recount at most this often. */
 const RECOUNT_MS = 500;
+/** More people than this is a crowd: positions are recounted in part, and redraws spaced. */
+const CROWD = 50;
+/**
+ * In a crowd, carets are redrawn at most this often. Every redraw costs the page a layout and a
+ * paint; presence arrives 20 times a second, and 300 cursors moving once a second read the same
+ * at 5 frames a second.
+ */
+const CROWD_FRAME_MS = 200;
 
 function syncState(state: EditorState): SyncState | null {
   const y = ySyncPluginKey.getState(state) as SyncState | undefined;
@@ -65,6 +77,36 @@ function visibleSpan(view: EditorView): Span | null {
   return { from: from - extra, to: to + extra };
 }
 
+/** What a set of carets shows, to skip dispatches that would change nothing. */
+function signature(set: DecorationSet): string {
+  return set
+    .find()
+    .map((d) => `${String((d.spec as { key?: string }).key)}@${d.from}-${d.to}`)
+    .sort()
+    .join(';');
+}
+
+/**
+ * How a remote edit moved the text: y-tiptap replaces the whole document, whose mapping would
+ * drop every caret, so the change is found by comparing the two documents (unchanged blocks are
+ * the same nodes, so this is quick). Null when nothing changed.
+ */
+function changeMap(before: PMNode, after: PMNode): Mapping | null {
+  const start = before.content.findDiffStart(after.content);
+  if (start == null) return null;
+  let { a: endA, b: endB } = before.content.findDiffEnd(after.content)!; // not null: they differ
+  // The two scans may overlap where the text repeats (typing "a" after "a"): ProseMirror's rule.
+  if (endA < start) {
+    endB += start - endA;
+    endA = start;
+  }
+  if (endB < start) {
+    endA += start - endB;
+    endB = start;
+  }
+  return new Mapping([new StepMap([start, endA - start, endB - start])]);
+}
+
 /**
  * The carets plugin: decorations for the peers whose cursor is in `span`, built from cached
  * head positions. The view keeps the cache and the span, and dispatches the new set.
@@ -72,14 +114,15 @@ function visibleSpan(view: EditorView): Span | null {
 function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<DecorationSet> {
   const heads = new Map<number, number | null>(); // clientId → head position when last converted
   let span: Span | null = null;
-  let drawn = ''; // what the current set shows, to skip dispatches that change nothing
+  // What the current set shows, to skip dispatches that change nothing; null after a remote
+  // edit moved the set, until the next redraw reads it (off the path of the keystroke).
+  let drawn: string | null = '';
 
   const decorate = (state: EditorState): { set: DecorationSet; sig: string } => {
     const y = syncState(state);
     if (!y || !span) return { set: DecorationSet.empty, sig: '' };
     const max = Math.max(state.doc.content.size - 1, 0);
     const out: Decoration[] = [];
-    let sig = '';
     awareness.getStates().forEach((aw, clientId) => {
       const cursor = (aw as { cursor?: Cursor | null }).cursor;
       const cached = heads.get(clientId);
@@ -92,11 +135,11 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
       const a = Math.min(anchor, max);
       // The key names the look too: a peer who renames gets a new label.
       const key = `${clientId}:${String(user.name)}:${String(user.color)}`;
-      sig += `${key}@${a}-${h};`;
       out.push(Decoration.widget(h, () => build.caret(user), { key, side: 10 }));
-      out.push(Decoration.inline(Math.min(a, h), Math.max(a, h), build.selection(user), { inclusiveEnd: true, inclusiveStart: false }));
+      out.push(Decoration.inline(Math.min(a, h), Math.max(a, h), build.selection(user), { key: `selection ${key}`, inclusiveEnd: true, inclusiveStart: false }));
     });
-    return { set: DecorationSet.create(state.doc, out), sig };
+    const set = DecorationSet.create(state.doc, out);
+    return { set, sig: signature(set) };
   };
 
   /** Converts the heads of `ids`, or of everyone: the expensive part. */
@@ -116,18 +159,20 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
     key: nearCaretsKey,
     state: {
       init: () => DecorationSet.empty,
-      apply(tr, prev, _old, next) {
+      apply(tr, prev, old, next) {
         const meta = tr.getMeta(nearCaretsKey) as { set: DecorationSet; sig: string } | undefined;
         if (meta) {
           drawn = meta.sig;
           return meta.set;
         }
-        // A remote change replaces the whole document (y-tiptap), so mapping would drop every
-        // caret: redraw from cached heads, which costs only the carets on screen.
+        // A remote change replaces the whole document (y-tiptap): the carets move with the
+        // text as it really changed, and the next redraw (the view schedules one) converts
+        // their positions afresh.
         if (tr.docChanged && (ySyncPluginKey.getState(next) as SyncState | undefined)?.isChangeOrigin) {
-          const { set, sig } = decorate(next);
-          drawn = sig;
-          return set;
+          const moved = changeMap(old.doc, next.doc);
+          if (!moved) return prev; // the same text: the same positions
+          drawn = null;
+          return prev.map(moved, next.doc);
         }
         return tr.docChanged ? prev.map(tr.mapping, tr.doc) : prev;
       },
@@ -135,17 +180,23 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
     props: { decorations: (state) => nearCaretsKey.getState(state) },
     view(view) {
       let frame = 0;
+      let spaced: ReturnType<typeof setTimeout> | undefined; // a crowd's next redraw, waiting its turn
       let timer: ReturnType<typeof setTimeout> | undefined;
       let changed = new Set<number>();
       let stale = true; // the document changed since the last full recount
       let lastRecount = -Infinity;
+      let lastRedraw = -Infinity;
+      let moved = true; // scrolled or resized since the visible span was measured
+      let spanAt = -Infinity;
       const redraw = () => {
         frame = 0;
         if (view.isDestroyed) return;
         const now = performance.now();
+        lastRedraw = now;
+        const crowd = awareness.getStates().size > CROWD;
         // Few people: recount all each time. A crowd: at most every RECOUNT_MS, the peers who
         // moved in between are recounted alone (the others have drifted by a few characters).
-        const full = stale && (awareness.getStates().size <= 50 || now - lastRecount >= RECOUNT_MS);
+        const full = stale && (!crowd || now - lastRecount >= RECOUNT_MS);
         recount(view.state, full ? null : changed);
         if (full) {
           stale = false;
@@ -157,12 +208,31 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
           }, RECOUNT_MS);
         }
         changed = new Set();
-        span = visibleSpan(view);
+        // Measuring the visible span makes the browser lay the page out: only after a scroll or
+        // a resize, or at most every RECOUNT_MS as the text changes (the span reaches a screen
+        // beyond what is visible, so a few lines of drift do not matter).
+        if (moved || now - spanAt >= RECOUNT_MS) {
+          span = visibleSpan(view);
+          spanAt = now;
+          moved = false;
+        }
         const next = decorate(view.state);
+        drawn ??= signature(nearCaretsKey.getState(view.state) ?? DecorationSet.empty);
         if (next.sig !== drawn) view.dispatch(view.state.tr.setMeta(nearCaretsKey, next));
       };
       const schedule = () => {
-        if (!frame) frame = requestAnimationFrame(redraw);
+        if (frame || spaced) return;
+        const wait = awareness.getStates().size > CROWD ? lastRedraw + CROWD_FRAME_MS - performance.now() : 0;
+        if (wait <= 0) frame = requestAnimationFrame(redraw);
+        else
+          spaced = setTimeout(() => {
+            spaced = undefined;
+            schedule();
+          }, wait);
+      };
+      const handleMove = () => {
+        moved = true;
+        schedule();
       };
       const handleAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
         for (const id of [...added, ...updated, ...removed]) changed.add(id);
@@ -173,8 +243,8 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
       const handleFocusOut = (e: FocusEvent) => publish(e.relatedTarget as Element | null);
       const handleFocusIn = () => publish();
       awareness.on('change', handleAwareness);
-      win?.addEventListener('scroll', schedule, { capture: true, passive: true });
-      win?.addEventListener('resize', schedule, { passive: true });
+      win?.addEventListener('scroll', handleMove, { capture: true, passive: true });
+      win?.addEventListener('resize', handleMove, { passive: true });
       view.dom.addEventListener('focusin', handleFocusIn);
       view.dom.ownerDocument.addEventListener('focusout', handleFocusOut, true);
       schedule();
@@ -190,10 +260,11 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
         },
         destroy() {
           if (frame) cancelAnimationFrame(frame);
+          clearTimeout(spaced);
           clearTimeout(timer);
           awareness.off('change', handleAwareness);
-          win?.removeEventListener('scroll', schedule, { capture: true });
-          win?.removeEventListener('resize', schedule);
+          win?.removeEventListener('scroll', handleMove, { capture: true });
+          win?.removeEventListener('resize', handleMove);
           view.dom.removeEventListener('focusin', handleFocusIn);
           view.dom.ownerDocument.removeEventListener('focusout', handleFocusOut, true);
           awareness.setLocalStateField('cursor', null);
