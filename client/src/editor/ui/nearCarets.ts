@@ -169,10 +169,10 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
         // text as it really changed, and the next redraw (the view schedules one) converts
         // their positions afresh.
         if (tr.docChanged && (ySyncPluginKey.getState(next) as SyncState | undefined)?.isChangeOrigin) {
-          const moved = changeMap(old.doc, next.doc);
-          if (!moved) return prev; // the same text: the same positions
+          const change = changeMap(old.doc, next.doc);
+          if (!change) return prev; // the same text: the same positions
           drawn = null;
-          return prev.map(moved, next.doc);
+          return prev.map(change, next.doc);
         }
         return tr.docChanged ? prev.map(tr.mapping, tr.doc) : prev;
       },
