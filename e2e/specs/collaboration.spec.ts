@@ -134,35 +134,34 @@ test('a peer’s caret keeps its place in the text while someone else types befo
   await alice.page.keyboard.type('Hello world');
   await caretToEnd(bob);
   for (let i = 0; i < 'world'.length; i++) await bob.page.keyboard.press('ArrowLeft');
-  // The text before Bob's caret, as Carol sees it (other carets and their labels left out).
-  const beforeBob = () =>
-    carol.editor.evaluate((editor) => {
-      const caret = editor.querySelector('.collaboration-carets__caret[data-user-name="Bob Chen"]');
-      if (!caret) return null;
-      let text = '';
-      for (let n = caret.previousSibling; n; n = n.previousSibling) if (!(n instanceof Element && n.classList.contains('collaboration-carets__caret'))) text = (n.textContent ?? '') + text;
-      return text;
-    });
+  // The text before Bob's caret as Carol sees it (other carets and their labels left out), and
+  // what it was after every change to her editor's DOM: each of Alice's keys reaches Carol as a
+  // remote edit, and the carets it passes must move with the text in that same change, not a
+  // frame later.
+  type Watch = { beforeBob(): string | null; seen: (string | null)[] };
+  await carol.editor.evaluate((editor) => {
+    const watch: Watch = {
+      beforeBob() {
+        const caret = editor.querySelector('.collaboration-carets__caret[data-user-name="Bob Chen"]');
+        if (!caret) return null;
+        let text = '';
+        for (let n = caret.previousSibling; n; n = n.previousSibling) if (!(n instanceof Element && n.classList.contains('collaboration-carets__caret'))) text = (n.textContent ?? '') + text;
+        return text;
+      },
+      seen: [],
+    };
+    (window as unknown as { watch: Watch }).watch = watch;
+    new MutationObserver(() => watch.seen.push(watch.beforeBob())).observe(editor, { childList: true, subtree: true, characterData: true });
+  });
+  const beforeBob = () => carol.page.evaluate(() => (window as unknown as { watch: Watch }).watch.beforeBob());
   await expect.poll(beforeBob).toBe('Hello ');
 
-  // Each of Alice's keys reaches Carol as a remote edit, and the carets it passes move with the
-  // text in that same change, not a frame later: Carol's page notes where Bob's caret is after
-  // every change to its DOM.
-  await carol.editor.evaluate((editor) => {
-    const seen: (string | null)[] = [];
-    (window as unknown as { seenBeforeBob: typeof seen }).seenBeforeBob = seen;
-    new MutationObserver(() => {
-      const caret = editor.querySelector('.collaboration-carets__caret[data-user-name="Bob Chen"]');
-      let text = '';
-      for (let n = caret?.previousSibling; n; n = n.previousSibling) if (!(n instanceof Element && n.classList.contains('collaboration-carets__caret'))) text = (n.textContent ?? '') + text;
-      seen.push(caret ? text : null);
-    }).observe(editor, { childList: true, subtree: true, characterData: true });
-  });
+  await carol.page.evaluate(() => ((window as unknown as { watch: Watch }).watch.seen = []));
   await alice.page.keyboard.press('Home');
   await alice.page.keyboard.type('Oh, ', { delay: 50 });
   await expect.poll(() => documentText(carol)).toBe('Oh, Hello world');
   await expect.poll(beforeBob).toBe('Oh, Hello ');
-  const seen = await carol.page.evaluate(() => (window as unknown as { seenBeforeBob: (string | null)[] }).seenBeforeBob);
+  const seen = await carol.page.evaluate(() => (window as unknown as { watch: Watch }).watch.seen);
   expect(seen.length).toBeGreaterThanOrEqual(4);
   for (const text of seen) expect(['Hello ', 'OHello ', 'OhHello ', 'Oh,Hello ', 'Oh, Hello ']).toContain(text);
   await bob.page.keyboard.type('big ');

@@ -172,8 +172,8 @@ export async function measure(chromium, { label, urlA, urlB, waitReady, keys, de
 /**
  * Where a page's time goes while the keys are typed: Chromium's own counters (script, layout,
  * style) logged per page, and with BENCH_PAGE_PROF=1 a CPU profile of each page written to
- * bench/.work/prof/ (open it in Chromium's DevTools). Reading them costs the page nothing that
- * is measured: both are read before and after the typing.
+ * bench/.work/prof/ (open it in Chromium's DevTools). The counters are read before and after
+ * the typing; a profile slows the page while it runs, so rounds profiled are not for the record.
  */
 async function startProbe(page, who) {
   const cdp = await page.context().newCDPSession(page);
