@@ -8,7 +8,7 @@ import { CommentForm, ThreadCard, type ThreadActions } from './ThreadCard';
 import { deleteComment, editComment, reply, replyToSuggestion, setResolved, type CommentAuthor, type CommentMode, type Thread } from './threads';
 import { useAuthorColors } from './useThreads';
 import { review, type SuggestionSummary } from '../suggestions/review';
-import { SuggestionCard, type SuggestionActions } from '../suggestions/SuggestionCard';
+import { SuggestionCard, type SuggestionActions } from './SuggestionCard';
 import { revealSuggestion, SuggestionColors } from '../suggestions/useSuggestions';
 
 const GAP = 8;

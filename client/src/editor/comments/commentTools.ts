@@ -11,7 +11,8 @@ import { AddMarkStep, RemoveMarkStep } from '@tiptap/pm/transform';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
-import { newCommentId, newThread, threadsMap, type CommentAuthor } from './threads';
+import { newId } from '../ids';
+import { newThread, threadsMap, type CommentAuthor } from './threads';
 import { isSuggested } from '../suggestions/SuggestChanges';
 
 export interface Range {
@@ -204,7 +205,7 @@ export function submitComment(editor: Editor, doc: Y.Doc, author: CommentAuthor,
   const draft = commentUi(editor)?.draft;
   if (!draft) return null;
   const { state } = editor;
-  const id = newCommentId();
+  const id = newId();
   const quote = state.doc.textBetween(draft.from, draft.to, ' ', ' ').trim();
   doc.transact(() => {
     threadsMap(doc).set(id, newThread(quote, author, body));

@@ -6,6 +6,7 @@
  */
 import * as Y from 'yjs';
 import { COMMENT_ID, COMMENTS, MAX_COMMENT_BODY } from '@tandem/schema';
+import { newId } from '../ids';
 
 export interface CommentAuthor {
   /** The identity (a token's `sub`, `oidc:<sub>`); null when the person only typed a name. */
@@ -31,12 +32,6 @@ export interface Thread {
   comments: ThreadComment[];
   /** The reply thread of a suggestion (its id is the suggestion's; it has no comment mark). */
   suggestion: boolean;
-}
-
-/** A random URL-safe id: 16 characters of base64url (96 bits). */
-export function newCommentId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 /** Why a body cannot be sent, or null when it can (1–10,000 characters after trimming). */
@@ -92,7 +87,7 @@ export function readThreads(doc: Y.Doc): Thread[] {
 
 function newComment(author: CommentAuthor, body: string): Y.Map<unknown> {
   const comment = new Y.Map<unknown>();
-  comment.set('id', newCommentId());
+  comment.set('id', newId());
   comment.set('author', { ...author });
   comment.set('body', body.trim());
   comment.set('createdAt', new Date().toISOString());

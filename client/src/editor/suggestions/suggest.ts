@@ -19,7 +19,7 @@ import { Fragment, Slice, type Mark, type MarkType, type Node as PMNode, type Sc
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { AddMarkStep, Mapping, RemoveMarkStep, ReplaceStep, type Step } from '@tiptap/pm/transform';
 import { BLOCK_SUGGESTION, DELETION, INSERTION, MODIFICATION, SUGGESTIBLE_BLOCKS, writeBlockSuggestion, type SuggestionAttrs } from '@tandem/schema';
-import { newCommentId } from '../comments/threads';
+import { newId } from '../ids';
 import { suggestBlockFormat } from './blockFormat';
 
 /** Who suggests: the name shown, and the identity the server checks ("" without one). */
@@ -60,7 +60,7 @@ class Suggestion {
   readonly out: Transaction;
   private readonly types: Types;
   /** One id for everything this transaction suggests, unless it continues an adjacent suggestion. */
-  private readonly freshId = newCommentId();
+  private readonly freshId = newId();
   private readonly createdAt = Date.now();
   /** Where the caret goes: the end of what was inserted, or the edge of what was deleted. */
   caret: number | null = null;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { CommentForm, CommentItem, type ThreadActions } from '../comments/ThreadCard';
-import type { CommentAuthor, CommentMode, Thread } from '../comments/threads';
-import { describe, type SuggestionSummary } from './review';
+import { CommentForm, CommentItem, type ThreadActions } from './ThreadCard';
+import type { CommentAuthor, CommentMode, Thread } from './threads';
+import { describe, type SuggestionSummary } from '../suggestions/review';
 
 export interface SuggestionActions {
   accept: (id: string) => void;
