@@ -5,8 +5,6 @@ import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { FILES_PREFIX, fileOwner, storedImageSrc } from '@tandem/schema';
 import { copyExternalImage, isExternalImage, keepImageAsLink } from './externalImages';
 
-export { IMAGE_TYPES } from './imageTypes';
-
 /** Uploads one file; resolves to the path the document stores (`/files/<name>/<sha256>`) or rejects with a message for people. */
 export type UploadFile = (file: File) => Promise<string>;
 
