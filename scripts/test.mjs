@@ -53,8 +53,9 @@ function failureLines(out) {
   for (const l of lines) {
     if (/^✖ failing tests:/.test(l)) inNodeFailures = true;
     else if (/^(ℹ |=== )/.test(l)) inNodeFailures = false;
-    // fast-check's report adds the seed and the error the property hit ("Got error: …").
-    else if (inNodeFailures && /^test at |^\s*✖ |^\s+(\w*Error\b|AssertionError|error:|\{ seed: |Got error: )/.test(l)) picked.push(l);
+    // fast-check's report adds the seed and the error the property hit ("Got error: …"); a test
+    // stopped by the runner says why in quotes ('test timed out after …', 'test did not finish …').
+    else if (inNodeFailures && /^test at |^\s*✖ |^\s+(\w*Error\b|AssertionError|error:|\{ seed: |Got error: |'test |'Promise )/.test(l)) picked.push(l);
   }
   lines.forEach((l, i) => {
     if (/^\s+\d+\) .*›/.test(l)) picked.push(l, ...lines.slice(i + 1, i + 8).filter((x) => /Error|expect\(/.test(x)).slice(0, 2));

@@ -6,18 +6,18 @@ import * as Y from 'yjs';
 import { fileRefs } from '../files/fileRefs.js';
 import { compareStates } from './compare.js';
 import { ConversionError, changeTo, digest, exportState, importChange, restoreChange, stateToJSON } from './formats.js';
-import type { Job, JobResult } from './jobs.js';
+import { CONVERSION_NICE, type Job, type JobResult } from './jobs.js';
 
 /**
  * Conversions yield the CPU to the message path: on Linux a thread has its own nice value, and
- * this thread takes the lowest priority (19). Where the server has one core (or is pinned to
+ * this thread takes CONVERSION_NICE (jobs.ts). Where the server has one core (or is pinned to
  * one), ten exports then leave typing on other documents as it was instead of taking turns
  * with it; where cores are free, nothing changes.
  */
 export function lowerThisThreadsPriority(): void {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid)) setPriority(tid, 19);
+    if (Number.isInteger(tid)) setPriority(tid, CONVERSION_NICE);
   } catch {
     // not Linux (no /proc/thread-self): the worker runs at the process's priority
   }

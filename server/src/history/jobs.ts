@@ -3,6 +3,16 @@ import type { Digest } from './formats.js';
 import type { DocxImport, DocxImportLimits } from './docx/import.js';
 import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 
+/**
+ * The nice value a conversion worker gives its own thread (Linux: nice is per thread). At 10 its
+ * CPU weight is a ninth of the event loop's (110 against 1024), so ten exports leave typing on
+ * other documents as it was (H: p99 6–8 ms during them, 8–9 alone). Not 19 (a 68th): when the
+ * host was busy with anything else, conversions starved — an export's p50 went from 4.7 ms to
+ * 490 ms beside four busy processes on two cores (34 ms at 10), and a stop waited 10 s on the
+ * last versions.
+ */
+export const CONVERSION_NICE = 10;
+
 /** What the conversion worker does, and what each job answers. */
 export type Job =
   | { op: 'export'; state: Uint8Array; format: ExportFormat; title: string; suggestions: SuggestionsView }

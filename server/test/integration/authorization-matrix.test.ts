@@ -214,7 +214,9 @@ describe('authorization matrix: every route × every credential', () => {
       write: await mintToken(SECRET, { doc: 'm/*', mode: 'write', ...ME }, 3600),
       operator,
     });
-    for (const [i, route] of apiRoutes.entries()) fixtures.set(`${route.method} ${route.path}`, await seed(`m/${i}`));
+    // All at once: a seed mostly waits (storage, the conversion workers), so on a busy machine
+    // one after another was most of this file's budget.
+    await Promise.all(apiRoutes.map(async (route, i) => fixtures.set(`${route.method} ${route.path}`, await seed(`m/${i}`))));
     await new Promise((r) => setTimeout(r, 1100)); // the expiring links' records expire
   });
   after(async () => {
