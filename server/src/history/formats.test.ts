@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { digest, exportState, importChange, restoreChange, stateToJSON } from './formats.js';
+import { digest } from './digest.js';
+import { exportState, importChange, restoreChange, stateToJSON } from './formats.js';
 import { insertJSON, type PMNode } from './yjsJson.js';
 
 function stateOf(content: PMNode[]): Uint8Array {

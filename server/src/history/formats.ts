@@ -3,8 +3,7 @@
  * the editor's own schema (@tandem/schema). Pure functions, run in a worker thread
  * (convert.worker.ts): a large document's conversion never holds up the message path.
  */
-import { createHash } from 'node:crypto';
-import { FRAGMENT, TITLE, tandemExtensions } from '@tandem/schema';
+import { FRAGMENT, tandemExtensions } from '@tandem/schema';
 import { getSchema } from '@tiptap/core';
 import { generateHTML, generateJSON } from '@tiptap/html/server';
 import { MarkdownManager } from '@tiptap/markdown';
@@ -13,26 +12,13 @@ import * as Y from 'yjs';
 import { validateUpdate } from '../protocol/messages.js';
 import { acceptedJSON, hasSuggestions, plainSuggestionsJSON } from '../review/suggestions.js';
 import { readThreads, restoreThreads } from '../review/threads.js';
+import { ConversionError, docOf } from './conversion.js';
 import { checkImportLimits } from './importLimits.js';
 import { toKnown, textOf } from './known.js';
 import { fragmentToJSON, insertJSON, type PMNode } from './yjsJson.js';
 
 export { EXPORT_FORMATS, IMPORT_TYPES, type ExportFormat, type ImportKind, type ImportMode, type SuggestionsView } from './formatTypes.js';
 import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
-
-/**
- * Content that cannot be converted (bad Markdown/HTML/update): the request's fault, a 400, or
- * the status that says more (a .docx: 413 too large, 415 not one, 422 unreadable).
- */
-export class ConversionError extends Error {
-  override name = 'ConversionError';
-  constructor(
-    message: string,
-    readonly status: 400 | 413 | 415 | 422 = 400,
-  ) {
-    super(message);
-  }
-}
 
 let cached: { schema: Schema; markdown: MarkdownManager; extensions: ReturnType<typeof tandemExtensions> } | undefined;
 function tools() {
@@ -41,17 +27,6 @@ function tools() {
     cached = { extensions, schema: getSchema(extensions), markdown: new MarkdownManager({ extensions }) };
   }
   return cached;
-}
-
-function docOf(state: Uint8Array): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
-  try {
-    Y.applyUpdate(doc, state);
-  } catch (err) {
-    doc.destroy();
-    throw new ConversionError(`not a Yjs update: ${(err as Error).message}`);
-  }
-  return doc;
 }
 
 /** The body of a state as ProseMirror JSON, every node type kept. */
@@ -197,28 +172,3 @@ export function restoreChange(current: Uint8Array, version: Uint8Array): Uint8Ar
   }
 }
 
-export interface Digest {
-  /** Of the content (not of the Yjs history): identical content, identical hash. */
-  hash: string;
-  title: string;
-  size: number;
-}
-
-export function digest(state: Uint8Array): Digest {
-  const doc = docOf(state);
-  try {
-    const json = fragmentToJSON(doc.getXmlFragment(FRAGMENT));
-    // The title is its own root (DESIGN.md, "Contract — workspace"), part of what a version holds.
-    const title = doc.share.has(TITLE) ? doc.getText(TITLE).toString() : '';
-    const hash = createHash('sha256').update(JSON.stringify(json));
-    // Untitled documents hash as they did before titles existed (no spurious new version).
-    if (title !== '') hash.update('\u0000').update(title);
-    return {
-      hash: hash.digest('base64url'),
-      title,
-      size: state.byteLength,
-    };
-  } finally {
-    doc.destroy();
-  }
-}

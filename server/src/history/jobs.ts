@@ -1,5 +1,5 @@
 import type { CompareAuthorship, CompareResult } from './compare.js';
-import type { Digest } from './formats.js';
+import type { Digest } from './digest.js';
 import type { DocxImport, DocxImportLimits } from './docx/import.js';
 import type { ExportFormat, ImportKind, ImportMode, SuggestionsView } from './formatTypes.js';
 

@@ -26,7 +26,7 @@ import { FRAGMENT, readBlockSuggestion } from '@tandem/schema';
 import * as Y from 'yjs';
 import { detectImageType } from '../../files/imageType.js';
 import { readThreads, type ThreadView } from '../../review/threads.js';
-import { ConversionError } from '../formats.js';
+import { ConversionError } from '../conversion.js';
 import { fragmentToJSON, type PMNode } from '../yjsJson.js';
 import { ownFile, shownSize } from './images.js';
 import { commentAnchors, inlineRuns, type Change, type RunContext } from './runs.js';

@@ -6,7 +6,7 @@
  * archive, so its own zip reader never inflates anything.
  */
 import { inflateRawSync } from 'node:zlib';
-import { ConversionError } from '../formats.js';
+import { ConversionError } from '../conversion.js';
 
 /** An OLE compound file: Word's password-protected (encrypted) .docx, or an old binary .doc. */
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
