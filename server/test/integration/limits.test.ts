@@ -27,12 +27,16 @@ test('the rate limit closes a flood with 1013 and spares the others', async () =
   const flooder = await rawSocket(ts.url, 'flood');
   const closed = closeCode(flooder);
   const doc = new Y.Doc();
+  const started = performance.now();
   for (let i = 0; i < 500; i++) {
     const before = Y.encodeStateVector(doc);
     editorText(doc).insert(0, 'f');
     flooder.send(encodeUpdate(Y.encodeStateAsUpdate(doc, before)));
   }
   const { code, reason } = await closed;
+  // The bucket refills at 50 a second while the flood arrives: on a busy machine that takes long
+  // enough for a few more to pass (still far from the 500 sent).
+  const refilled = Math.ceil((50 * (performance.now() - started)) / 1000);
   assert.equal(code, 1013);
   assert.match(reason, /rate/);
   // The calm client types once it holds every flood update the server took: typed at the front
@@ -45,7 +49,7 @@ test('the rate limit closes a flood with 1013 and spares the others', async () =
   await waitFor(() => other.text.toString().startsWith('c'.repeat(20)), { what: 'the calm client\'s text' });
   assert.equal(calmDrops, 0);
   const received = editorText(room.doc).toString().replaceAll('c', '').length;
-  assert.ok(received <= 101, `at most the burst got through (${received})`);
+  assert.ok(received <= 101 + refilled, `at most the burst and its refill got through (${received}, refill ${refilled})`);
   calm.destroy();
   other.destroy();
   await ts.stop();
