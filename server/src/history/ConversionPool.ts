@@ -1,18 +1,8 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { ConversionError } from './conversion.js';
 import type { Job, JobResult, JobValue } from './jobs.js';
-
-/** A conversion the request got wrong (bad Markdown, not a Yjs update): answered with 400 or the status the worker gave. */
-export class BadContentError extends Error {
-  override name = 'BadContentError';
-  constructor(
-    message: string,
-    readonly status: 400 | 413 | 415 | 422 = 400,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The pool cannot take or finish this conversion now (queue full, too slow, out of memory): a
@@ -179,8 +169,9 @@ export class ConversionPool {
       slot.busy = undefined;
       clearTimeout(slot.timer);
       slot.timer = undefined;
+      // A job's ConversionError crosses the thread as `bad`: the request's fault, with its status.
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(reply.bad ? new BadContentError(reply.message, reply.status) : new Error(reply.message));
+      else pending.reject(reply.bad ? new ConversionError(reply.message, reply.status) : new Error(reply.message));
       this.pump();
     });
     const fail = (err: Error & { code?: string }): void => {

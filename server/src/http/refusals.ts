@@ -1,6 +1,6 @@
 import { ApiError, AuthError, CapacityError, DocumentTooLargeError, ERROR_CODE, ProtocolError, UnavailableError, RefusedChangeError, type RefusalStatus } from '../errors.js';
 import { CloseCode } from '../closeCodes.js';
-import { BadContentError } from '../history/ConversionPool.js';
+import { ConversionError } from '../history/conversion.js';
 import { NotFoundError } from '../history/DocumentService.js';
 import { DecodeError, type DecodeFailure } from '../protocol/messages.js';
 import { RequestError } from './RequestError.js';
@@ -44,7 +44,7 @@ export function refusalOf(err: unknown): Refusal | undefined {
   if (err instanceof AuthError || err instanceof RequestError) return as(err.status, err.message);
   if (err instanceof CapacityError || err instanceof UnavailableError) return as(503, err.message);
   if (err instanceof NotFoundError) return as(404, err.message);
-  if (err instanceof BadContentError) return err.status === 400 ? as(400, err.message, 'bad_content') : as(err.status, err.message);
+  if (err instanceof ConversionError) return err.status === 400 ? as(400, err.message, 'bad_content') : as(err.status, err.message);
   if (err instanceof DocumentTooLargeError) return as(413, err.message);
   if (err instanceof RefusedChangeError) return as(403, err.message);
   return undefined;
