@@ -162,7 +162,8 @@ export class ConversionPool {
       const pending = slot.busy;
       if (!pending || reply.id !== slot.id) return;
       if ('started' in reply) {
-        // Counted from here: a fresh worker's start-up (loading the schema) is not the job's time.
+        // Counted from here: a fresh worker's start-up, and loading the libraries the job needs,
+        // are not the job's time.
         if (this.limits.timeoutMs > 0) slot.timer = setTimeout(() => this.stopSlow(slot, pending), this.limits.timeoutMs);
         return;
       }
