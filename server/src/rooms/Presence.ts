@@ -109,6 +109,11 @@ export class Presence {
     return this.records.changedSince(since);
   }
 
+  /** A document update is going out to every peer now: waiting presence goes in the same write (PresenceTicks.ride). */
+  rideAlong(): void {
+    this.ticks.ride();
+  }
+
   /** The room closes: what is waiting goes out now (other instances must hear of removals), and no tick follows. */
   stop(): void {
     this.ticks.stop();

@@ -248,11 +248,12 @@ export class Room {
 
   /**
    * Updates are applied: each peer gets every update but its own, in one socket write (runs of
-   * one sender are encoded together, and sockets stay corked until the tick ends), and the
-   * subscribers hear of it.
+   * one sender are encoded together, and sockets stay corked until the tick ends) that carries
+   * the presence waiting for its tick too, and the subscribers hear of it.
    */
   private handleApplied(updates: readonly Uint8Array[], origins: readonly UpdateOrigin[]): void {
     this.fanOut(updates, origins);
+    if (this.conns.size > 1) this.presence.rideAlong(); // not to a writer alone: it has no write to share
     this.lastChangeAt = Date.now();
     for (const listener of this.appliedListeners) listener(origins, updates);
   }

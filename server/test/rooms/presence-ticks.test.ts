@@ -7,22 +7,39 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as decoding from 'lib0/decoding';
 import { OPEN_ACCESS } from '../../src/auth/access.js';
-import { DecodeError, decodeMessage, encodeAwareness } from '../../src/protocol/messages.js';
+import * as Y from 'yjs';
+import { DecodeError, decodeMessage, encodeAwareness, encodeUpdate } from '../../src/protocol/messages.js';
 import { Connection } from '../../src/rooms/Connection.js';
 import type { Outgoing } from '../../src/rooms/ports.js';
 import { PRESENCE_BEHIND_BYTES } from '../../src/rooms/PresenceDelivery.js';
+import { PresenceRecords } from '../../src/rooms/PresenceRecords.js';
+import { PresenceTicks } from '../../src/rooms/PresenceTicks.js';
 import { waitFor } from '../helpers.js';
 import { FakeSocket, MemoryUpdates, Room, roomDeps } from './support.js';
 
 const LIMITS = { maxBufferedBytes: 1 << 30, rateLimitPerSec: 1e9, rateLimitBurst: 1e9, rateLimitBytesPerSec: 1e12, rateLimitBytesBurst: 1e12 };
 
-/** A socket that keeps the broadcast buffers it is handed, and whose backlog the test sets. */
+/**
+ * A socket that keeps the broadcast buffers it is handed, and whose backlog the test sets. Like
+ * WsSocket it is "corked" from its first write of a turn to the end of that turn: `writes`
+ * numbers each message with the socket write that would carry it.
+ */
 class WatchedSocket extends FakeSocket {
   override backlog = 0;
   readonly shared: Outgoing[] = [];
+  readonly writes: number[] = [];
+  private write = 0;
+  private corked = false;
   override sendEncoded(out: Outgoing): void {
     this.shared.push(out);
+    if (!this.corked) {
+      this.corked = true;
+      this.write++;
+      process.nextTick(() => (this.corked = false));
+    }
+    const before = this.inbox.length;
     super.sendEncoded(out);
+    for (let i = before; i < this.inbox.length; i++) this.writes.push(this.write);
   }
   /** The awareness messages received, each as [client ID, clock, JSON] entries. */
   awareness(): Array<Array<[number, number, string]>> {
@@ -103,3 +120,56 @@ test('an echo of another peer\'s state is dropped without its JSON being read; a
   assert.deepEqual(owner.socket.awareness().flat().map(([id, , json]) => [id, JSON.parse(json).user.name]), [[1, 'Ada']]);
   room.destroy();
 });
+
+test('presence waiting for its tick goes out in the same socket write as a document update to every peer', async () => {
+  const { room, peers } = await roomWithPeers(3);
+  const [mover, typist, watcher] = peers as [(typeof peers)[0], (typeof peers)[0], (typeof peers)[0]];
+  say(room, mover.conn, 7, 1, '{"cursor":1}'); // after a quiet spell: at once
+  await waitFor(() => watcher.socket.awareness().length === 1, { what: 'the first frame' });
+  // Within the tick: this change waits for the tick's end (50 ms)…
+  say(room, mover.conn, 7, 2, '{"cursor":2}');
+  // …unless an update goes to every peer first (stored, then fanned out, within this turn of the loop).
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, 'x');
+  room.handleMessage(typist.conn, decodeMessage(encodeUpdate(Y.encodeStateAsUpdate(doc))), Date.now());
+  await waitFor(() => watcher.socket.awareness().length === 2, { what: 'the second frame' });
+  const { inbox, writes } = watcher.socket;
+  const update = inbox.findIndex((m) => m[0] === 0);
+  assert.ok(update >= 0, 'the update reached the watcher');
+  assert.equal(inbox[update + 1]?.[0], 1, 'the presence frame right behind it');
+  assert.deepEqual(entriesOf(inbox[update + 1]!).map(([id, clock]) => [id, clock]), [[7, 2]]);
+  assert.equal(writes[update + 1], writes[update], 'in the same socket write');
+  // The typist (who gets no update of its own) and the mover have it too, and nothing is sent twice.
+  for (const { socket } of [mover, typist, watcher]) assert.deepEqual(socket.awareness().map((f) => f.map(([, clock]) => clock)), [[1], [2]]);
+  await new Promise((r) => setTimeout(r, 80)); // past the tick's end
+  for (const { socket } of [mover, typist, watcher]) assert.equal(socket.awareness().length, 2, 'the tick sends nothing more');
+  room.destroy();
+});
+
+test('after a ride, the tick still tells other instances what the local peers changed, and only that', async () => {
+  const records = new PresenceRecords(() => Date.now());
+  const delivered: Array<Array<[number, number, string]>> = [];
+  const published: Array<Array<[number, number, string]>> = [];
+  const ticks = new PresenceTicks(records, {
+    deliver: (frame) => {
+      if (frame) delivered.push(entriesOf(frame));
+      return false;
+    },
+    publish: (message) => published.push(entriesOf(message)),
+  });
+  const change = (clientId: number, clock: number, here: boolean) => {
+    records.set(clientId, records.get(clientId), clock, `{"c":${clock}}`);
+    ticks.changed(clientId, here);
+  };
+  change(1, 1, true); // a local peer: the first change goes out at the end of the turn
+  await waitFor(() => delivered.length === 1 && published.length === 1, { what: 'the first frame' });
+  change(1, 2, true); // within the tick
+  ticks.ride(); // an update goes out: the local peers get it now
+  assert.deepEqual(delivered[1], [[1, 2, '{"c":2}']]);
+  change(2, 1, false); // another instance's peer, within the same tick
+  await waitFor(() => published.length === 2, { what: 'the tick\'s publish' });
+  assert.deepEqual(published[1], [[1, 2, '{"c":2}']], 'what the local peer changed, not what came from elsewhere');
+  assert.deepEqual(delivered[2], [[2, 1, '{"c":1}']]);
+  ticks.stop();
+});
+
