@@ -13,6 +13,9 @@ import type { PresenceEntry, PresenceRecords } from './PresenceRecords.js';
  */
 export const PRESENCE_TICK_MS = 50;
 
+/** A frame rides on a document update only once this share of a tick has passed since the last frame. */
+export const RIDE_AFTER_TICKS = 0.5;
+
 /** Where accepted presence changes go, one frame a tick. */
 export interface PresenceOutput {
   /**
@@ -64,12 +67,18 @@ export class PresenceTicks {
    * A document update is going out to every local peer now, their sockets corked until the end
    * of the turn: what waits for the tick's end goes in the same write instead (a presence frame
    * costs a peer a socket write of its own, and socket writes are the largest cost of fan-out).
-   * In a room where people type, nearly every tick rides on a keystroke, and carets arrive with
-   * it instead of up to a tick later. Other instances still hear at the tick's end: one publish
-   * per room per tick.
+   * In a room where people type, most ticks ride on a keystroke (any in the second half of the
+   * tick), and carets arrive with it instead of at the tick's end. Other instances still hear at
+   * the tick's end: one publish per room per tick.
    */
   ride(): void {
     if (this.ids.size === 0 || this.stopped) return;
+    // Not sooner than half a tick after the last frame: each frame costs every peer's client a
+    // message to handle (and a y-websocket 1.x client an echo), so riding on every keystroke
+    // would trade the writes saved for more frames.
+    const now = performance.now();
+    if (now < this.sentAt + PRESENCE_TICK_MS * RIDE_AFTER_TICKS) return;
+    this.sentAt = now;
     const tick = this.records.tick();
     const frame = this.encode(this.ids);
     this.ids.clear();

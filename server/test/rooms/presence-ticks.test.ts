@@ -13,7 +13,7 @@ import { Connection } from '../../src/rooms/Connection.js';
 import type { Outgoing } from '../../src/rooms/ports.js';
 import { PRESENCE_BEHIND_BYTES } from '../../src/rooms/PresenceDelivery.js';
 import { PresenceRecords } from '../../src/rooms/PresenceRecords.js';
-import { PresenceTicks } from '../../src/rooms/PresenceTicks.js';
+import { PRESENCE_TICK_MS, PresenceTicks, RIDE_AFTER_TICKS } from '../../src/rooms/PresenceTicks.js';
 import { waitFor } from '../helpers.js';
 import { FakeSocket, MemoryUpdates, Room, roomDeps } from './support.js';
 
@@ -121,28 +121,37 @@ test('an echo of another peer\'s state is dropped without its JSON being read; a
   room.destroy();
 });
 
-test('presence waiting for its tick goes out in the same socket write as a document update to every peer', async () => {
+test('presence waiting for its tick goes out in the same socket write as a document update to every peer, once half a tick has passed', async () => {
   const { room, peers } = await roomWithPeers(3);
   const [mover, typist, watcher] = peers as [(typeof peers)[0], (typeof peers)[0], (typeof peers)[0]];
-  say(room, mover.conn, 7, 1, '{"cursor":1}'); // after a quiet spell: at once
-  await waitFor(() => watcher.socket.awareness().length === 1, { what: 'the first frame' });
-  // Within the tick: this change waits for the tick's end (50 ms)…
+  let text = 0;
+  const type = () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, String(text++));
+    room.handleMessage(typist.conn, decodeMessage(encodeUpdate(Y.encodeStateAsUpdate(doc))), Date.now());
+  };
+  /** Each update the watcher got, and whether the awareness frame right behind it came in the same write. */
+  const rides = () => {
+    const { inbox, writes } = watcher.socket;
+    return inbox.flatMap((m, i) => (m[0] === 0 ? [inbox[i + 1]?.[0] === 1 && writes[i + 1] === writes[i]] : []));
+  };
+  say(room, mover.conn, 7, 1, '{"cursor":1}'); // after a quiet spell: at the end of this turn
+  await new Promise((r) => setImmediate(r)); // (queued behind the frame's)
+  assert.equal(watcher.socket.awareness().length, 1, 'the first frame');
+  // Right after a frame, an update does not take the next one along: it waits for the tick's end.
+  type(); // (stored and fanned out in the next turn of the event loop)
   say(room, mover.conn, 7, 2, '{"cursor":2}');
-  // …unless an update goes to every peer first (stored, then fanned out, within this turn of the loop).
-  const doc = new Y.Doc();
-  doc.getText('t').insert(0, 'x');
-  room.handleMessage(typist.conn, decodeMessage(encodeUpdate(Y.encodeStateAsUpdate(doc))), Date.now());
   await waitFor(() => watcher.socket.awareness().length === 2, { what: 'the second frame' });
-  const { inbox, writes } = watcher.socket;
-  const update = inbox.findIndex((m) => m[0] === 0);
-  assert.ok(update >= 0, 'the update reached the watcher');
-  assert.equal(inbox[update + 1]?.[0], 1, 'the presence frame right behind it');
-  assert.deepEqual(entriesOf(inbox[update + 1]!).map(([id, clock]) => [id, clock]), [[7, 2]]);
-  assert.equal(writes[update + 1], writes[update], 'in the same socket write');
-  // The typist (who gets no update of its own) and the mover have it too, and nothing is sent twice.
-  for (const { socket } of [mover, typist, watcher]) assert.deepEqual(socket.awareness().map((f) => f.map(([, clock]) => clock)), [[1], [2]]);
-  await new Promise((r) => setTimeout(r, 80)); // past the tick's end
-  for (const { socket } of [mover, typist, watcher]) assert.equal(socket.awareness().length, 2, 'the tick sends nothing more');
+  assert.deepEqual(rides(), [false]);
+  // Half a tick after a frame, it does.
+  await new Promise((r) => setTimeout(r, PRESENCE_TICK_MS * RIDE_AFTER_TICKS + 5));
+  type();
+  say(room, mover.conn, 7, 3, '{"cursor":3}');
+  await waitFor(() => watcher.socket.awareness().length === 3, { what: 'the third frame' });
+  assert.deepEqual(rides(), [false, true]);
+  // The typist (who gets no update of its own) and the mover have each frame too, and nothing is sent twice.
+  await new Promise((r) => setTimeout(r, PRESENCE_TICK_MS + 30)); // past the tick's end
+  for (const { socket } of [mover, typist, watcher]) assert.deepEqual(socket.awareness().map((f) => f.map(([, clock]) => clock)), [[1], [2], [3]]);
   room.destroy();
 });
 
@@ -163,6 +172,7 @@ test('after a ride, the tick still tells other instances what the local peers ch
   };
   change(1, 1, true); // a local peer: the first change goes out at the end of the turn
   await waitFor(() => delivered.length === 1 && published.length === 1, { what: 'the first frame' });
+  await new Promise((r) => setTimeout(r, PRESENCE_TICK_MS * RIDE_AFTER_TICKS + 5));
   change(1, 2, true); // within the tick
   ticks.ride(); // an update goes out: the local peers get it now
   assert.deepEqual(delivered[1], [[1, 2, '{"c":2}']]);
