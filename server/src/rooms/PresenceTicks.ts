@@ -6,9 +6,9 @@ import type { PresenceEntry, PresenceRecords } from './PresenceRecords.js';
  * event loop's turn (setImmediate: no added latency), and the changes that follow within this
  * long wait for the tick's end and go out together, one frame per peer holding every changed
  * state, or sooner with a document update going out (`ride`). So a peer gets at most
- * 1000 / PRESENCE_TICK_MS socket writes of presence a second however many people move their
- * carets: with N people each moving, relaying each change costs N² socket writes a second,
- * ticks cost N per tick. 50 ms is below what an eye notices of a caret (and y-websocket
+ * 1000 / PRESENCE_TICK_MS socket writes of presence alone a second (and, with rides, at most
+ * twice as many frames) however many people move their carets: with N people each moving,
+ * relaying each change costs N² socket writes a second, ticks cost N per tick. 50 ms is below what an eye notices of a caret (and y-websocket
  * renews states every 15 s, so nothing times out).
  */
 export const PRESENCE_TICK_MS = 50;
