@@ -8,15 +8,18 @@
 //   ws send    — ws's WebSocket#send per peer (the y-websocket server's and Hocuspocus' path).
 // The server is a child process pinned to core 0 (as the harness pins every server); the 200
 // readers are this process, on core 1. Figures, not assertions.
+// Other shapes: `--peers=1000 --hz=20 --bytes=12429` is P's presence ticks at N = 1,000 (a tick's
+// frame of 50 states); `--bytes=` shows what the size of a write adds to its cost.
 import { fork, execFileSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket } from 'ws';
 
-const PEERS = 200;
-const HZ = 250; // 5 writers at 50 Hz
+const opt = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const PEERS = opt('peers', 200);
+const HZ = opt('hz', 250); // 5 writers at 50 Hz
 const SECONDS = 3;
-const FRAME = Buffer.alloc(30, 1); // a one-character Yjs update as a WebSocket frame is ~25-35 bytes
+const FRAME = Buffer.alloc(opt('bytes', 30), 1); // a one-character Yjs update as a WebSocket frame is ~25-35 bytes
 
 if (process.argv[2] === 'server') {
   const mode = process.argv[3];
@@ -72,7 +75,7 @@ if (process.argv[2] === 'server') {
   const results = {};
   for (let round = 0; round < 3; round++) {
     for (const mode of ['net write', 'net cork', 'ws send']) {
-      const child = fork(fileURLToPath(import.meta.url), ['server', mode], { stdio: 'inherit' });
+      const child = fork(fileURLToPath(import.meta.url), ['server', mode, ...process.argv.slice(2)], { stdio: 'inherit' });
       execFileSync('taskset', ['-cp', '0', String(child.pid)], { stdio: 'ignore' });
       const { port } = await new Promise((r) => child.once('message', r));
       const readers = [];
@@ -92,6 +95,6 @@ if (process.argv[2] === 'server') {
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   for (const [mode, xs] of Object.entries(results)) {
-    console.log(`${mode.padEnd(10)} server CPU µs per delivery: median ${median(xs).toFixed(2)} (runs ${xs.map((x) => x.toFixed(2)).join(', ')}) = ${median(xs).toFixed(2)} ms per 1,000`);
+    console.log(`${PEERS} peers × ${HZ}/s × ${FRAME.length} B, ${mode.padEnd(10)} server CPU µs per delivery: median ${median(xs).toFixed(2)} (runs ${xs.map((x) => x.toFixed(2)).join(', ')}) = ${median(xs).toFixed(2)} ms per 1,000`);
   }
 }
