@@ -1,5 +1,6 @@
 // Load-generator worker processes, pinned to core 1 with a raised fd limit.
 import { fork, execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,10 +33,25 @@ export class Worker {
     });
   }
 
+  /**
+   * Runs this process at `niceness` (a simulated crowd yields its core to what is measured:
+   * the crowd stands for people on other machines). Back to 0 needs root; elsewhere it stays.
+   */
+  nice(niceness) {
+    try {
+      os.setPriority(this.proc.pid, niceness);
+    } catch {
+      /* not root: lowering it back is not allowed, and a nicer process only yields more */
+    }
+  }
+
   kill() {
     this.proc.kill('SIGKILL');
   }
 }
+
+/** The niceness of a simulated crowd's processes: CFS weight 110 of 1024 beside what is measured. */
+export const CROWD_NICE = 10;
 
 /** n workers; closes everything they opened on `closeAll`. */
 export class Workers {

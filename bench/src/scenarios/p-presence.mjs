@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { ServerProcess } from '../servers.mjs';
 import { RedisProcess, redisServerOnPath } from '../redis.mjs';
-import { Workers } from '../workers.mjs';
+import { CROWD_NICE, Workers } from '../workers.mjs';
 import { cpuMs as procCpuMs } from '../proc.mjs';
 import { latencies, sentCount } from '../latency.mjs';
 import { median, pct, sleep } from '../util.mjs';
@@ -40,8 +40,6 @@ const MOVE_MS = 1000;
 const TYPE_MS = 200;
 const PER_WORKER = 150;
 const FULL = 12; // measuring clients (at most), in a process of their own: 10 typists and 2 more
-/** The crowd's generator processes yield the core to the measuring one (CFS weight 110 of 1024). */
-const CROWD_NICE = 10;
 
 function plan(ctx) {
   if (ctx.smoke) return [{ n: 20, label: 'N=20 (smoke)' }];
@@ -89,7 +87,7 @@ async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
   // processes, and at N = 1,000 the generator's full core set the keystroke tail)
   const workers = await new Workers(k + 1).ready();
   const measuring = workers.list[k];
-  for (const w of workers.list.slice(0, k)) os.setPriority(w.proc.pid, CROWD_NICE);
+  for (const w of workers.list.slice(0, k)) w.nice(CROWD_NICE);
   try {
     // besides the one that writes the text first; fewer with --full= where the generator's
     // decoding of every state at every full client is what fills its core (N = 1,000)
