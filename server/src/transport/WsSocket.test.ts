@@ -63,3 +63,101 @@ test('a WsSocket keeps its listeners in its own `_events` holder, and every even
   wss.close();
   http.close();
 });
+
+/** A WsSocket server and a client of it; `onServer` runs on the server side of the connection. */
+async function pair(onServer: (ws: WsSocket) => void): Promise<{ client: WebSocket; done: () => void }> {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false, WebSocket: WsSocket });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  wss.once('connection', onServer);
+  const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  return {
+    client,
+    done: () => {
+      client.terminate();
+      wss.close();
+      http.close();
+    },
+  };
+}
+
+test('the frames of one turn go out in one socket write, a frame alone in a plain write, and the turn waits for none of them twice', async () => {
+  const writes: string[] = [];
+  let server!: WsSocket;
+  const { client, done } = await pair((ws) => {
+    server = ws;
+    const raw = rawSocketOf(ws)!;
+    // What Node's stream machinery hands the socket's handle: one call, one system call.
+    const write = raw._write.bind(raw);
+    const writev = raw._writev!.bind(raw);
+    raw._write = (chunk, encoding, cb) => (writes.push(`write ${chunk.length}`), write(chunk, encoding, cb));
+    raw._writev = (chunks, cb) => (writes.push(`writev ${chunks.map((c) => c.chunk.length).join('+')}`), writev(chunks, cb));
+  });
+  const got: number[][] = [];
+  client.on('message', (d: Buffer) => got.push([...d]));
+  await new Promise<void>((r) => client.once('open', () => r()));
+  await waitUntil(() => server !== undefined);
+  const before = server.sent; // the handshake's response
+  server.sendEncoded(frameMessage(new Uint8Array([1])));
+  server.sendEncoded(frameMessage(new Uint8Array([2, 2])));
+  server.sendEncoded(frameMessage(new Uint8Array([3, 3, 3])));
+  assert.equal(server.sent - before, 3 + 4 + 5, 'what waits counts as sent (a ping sent now would sit behind it)');
+  assert.equal(server.backlog, 0, 'what waits is not a backlog');
+  assert.deepEqual(writes, [], 'nothing is written before the end of the turn');
+  await new Promise((r) => setImmediate(r));
+  server.sendEncoded(frameMessage(new Uint8Array([4])));
+  await waitUntil(() => got.length === 4);
+  assert.deepEqual(got, [[1], [2, 2], [3, 3, 3], [4]]);
+  assert.deepEqual(writes, ['write 12', 'write 3']);
+  done();
+});
+
+test('what ws writes itself (a message of the connection\'s own, the close frame) goes after the frames waiting for the end of the turn', async () => {
+  const { client, done } = await pair((ws) => {
+    ws.sendEncoded(frameMessage(new Uint8Array([1])));
+    ws.send(new Uint8Array([2]));
+    ws.sendEncoded(frameMessage(new Uint8Array([3])));
+    ws.close(4000, 'bye');
+  });
+  const got: number[][] = [];
+  client.on('message', (d: Buffer) => got.push([...d]));
+  const code = await new Promise<number>((r) => client.once('close', (c: number) => r(c)));
+  assert.equal(code, 4000);
+  assert.deepEqual(got, [[1], [2], [3]]);
+  done();
+});
+
+test('peers waiting for different frames in one turn each get their own, those waiting for the same share one joined buffer', async () => {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false, WebSocket: WsSocket });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const servers: WsSocket[] = [];
+  wss.on('connection', (ws: WsSocket) => servers.push(ws));
+  const clients = [0, 1, 2].map(() => new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`));
+  const got: number[][][] = clients.map(() => []);
+  clients.forEach((c, i) => c.on('message', (d: Buffer) => got[i]!.push([...d])));
+  await Promise.all(clients.map((c) => new Promise<void>((r) => c.once('open', () => r()))));
+  await waitUntil(() => servers.length === 3);
+  const written: Buffer[] = [];
+  for (const ws of servers) {
+    const raw = rawSocketOf(ws)!;
+    const write = raw._write.bind(raw);
+    raw._write = (chunk, encoding, cb) => (written.push(chunk), write(chunk, encoding, cb));
+  }
+  const [a, b, c] = [frameMessage(new Uint8Array([1])), frameMessage(new Uint8Array([2])), frameMessage(new Uint8Array([3]))];
+  const [s0, s1, s2] = servers as [WsSocket, WsSocket, WsSocket];
+  for (const [ws, frames] of [[s0, [a, b]], [s1, [a, c]], [s2, [a, c]]] as const) for (const f of frames) ws.sendEncoded(f);
+  await waitUntil(() => got.every((g) => g.length === 2));
+  assert.deepEqual(got.map((g) => JSON.stringify(g)).sort(), ['[[1],[2]]', '[[1],[3]]', '[[1],[3]]']);
+  assert.equal(written.length, 3, 'one write each');
+  assert.notEqual(written[0], written[1], 'different frames, different buffers');
+  assert.equal(written[1], written[2], 'the same frames, the same buffer');
+  for (const c of clients) c.terminate();
+  wss.close();
+  http.close();
+});
+
+async function waitUntil(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(ok(), 'in time');
+}
