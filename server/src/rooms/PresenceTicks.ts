@@ -9,12 +9,23 @@ import type { PresenceEntry, PresenceRecords } from './PresenceRecords.js';
  * 1000 / PRESENCE_TICK_MS socket writes of presence alone a second (and, with rides, at most
  * twice as many frames) however many people move their carets: with N people each moving,
  * relaying each change costs N² socket writes a second, ticks cost N per tick. 50 ms is below what an eye notices of a caret (and y-websocket
- * renews states every 15 s, so nothing times out).
+ * renews states every 15 s, so nothing times out). While people type, a tick waits longer for a
+ * ride (RIDE_WAIT_TICKS).
  */
 export const PRESENCE_TICK_MS = 50;
 
 /** A frame rides on a document update only once this share of a tick has passed since the last frame. */
 export const RIDE_AFTER_TICKS = 0.5;
+
+/**
+ * While the document is busy (an update went to every peer within as long), what waits
+ * goes out alone only this many ticks after the last frame, not one: the next update will most
+ * likely come first and carry it. With ten people typing, a tick's frame of its own cost every
+ * peer a socket write ~15 times a second on top of the keystrokes' 50 (bench P, N = 100), and
+ * those writes are most of what presence costs the server; carets then arrive with the next
+ * keystroke, at most 100 ms after the last frame.
+ */
+export const RIDE_WAIT_TICKS = 2;
 
 /** Where accepted presence changes go, one frame a tick. */
 export interface PresenceOutput {
@@ -45,6 +56,12 @@ export class PresenceTicks {
   private stopped = false;
   /** A ride sent `ids` since the last frame, and `idsHere` (waiting to be published) is no longer a subset of them. */
   private rode = false;
+  /** When a document update last went to every local peer (performance.now()): a chance to ride. */
+  private updateAt = Number.NEGATIVE_INFINITY;
+  /** The timer (or immediate) is the local frame's; after a ride it is only the publish's. */
+  private frameDue = false;
+  /** Some peer skipped frames and waits to catch up (asked again each tick). */
+  private catchingUp = false;
 
   constructor(
     private readonly records: PresenceRecords,
@@ -68,63 +85,98 @@ export class PresenceTicks {
    * of the turn: what waits for the tick's end goes in the same write instead (a presence frame
    * costs a peer a socket write of its own, and socket writes are the largest cost of fan-out).
    * In a room where people type, most ticks ride on a keystroke (any in the second half of the
-   * tick), and carets arrive with it instead of at the tick's end. Other instances still hear at
-   * the tick's end: one publish per room per tick.
+   * tick), and carets arrive with it instead of at the tick's end. Other instances still hear
+   * when the frame would have gone out: at most one publish per room per tick.
    */
   ride(): void {
+    const now = performance.now();
+    this.updateAt = now;
     if (this.ids.size === 0 || this.stopped) return;
     // Not sooner than half a tick after the last frame: each frame costs every peer's client a
     // message to handle (and a y-websocket 1.x client an echo), so riding on every keystroke
     // would trade the writes saved for more frames.
-    const now = performance.now();
     if (now < this.sentAt + PRESENCE_TICK_MS * RIDE_AFTER_TICKS) return;
     this.sentAt = now;
     const tick = this.records.tick();
     const frame = this.encode(this.ids);
     this.ids.clear();
     this.rode = this.idsHere.size > 0;
+    this.frameDue = false;
     if (!this.rode) {
       clearTimeout(this.timer);
       clearImmediate(this.immediate);
       this.timer = undefined;
       this.immediate = undefined;
     }
-    if (this.out.deliver(frame, tick)) this.schedule(false);
+    this.catchingUp = this.out.deliver(frame, tick);
+    if (this.catchingUp) this.schedule(false);
   }
 
-  /** Sends the tick's frame when it is due: now (at the end of this turn) if `urgent` or the last frame is a tick old. */
+  /**
+   * Sends the tick's frame when it is due: now (at the end of this turn) if `urgent` or the last
+   * frame is a tick old (RIDE_WAIT_TICKS old while updates go out, which it will likely ride).
+   */
   private schedule(urgent: boolean): void {
-    if (this.immediate || this.stopped) return;
-    const wait = urgent ? 0 : this.sentAt + PRESENCE_TICK_MS - performance.now();
+    if (this.stopped) return;
+    if (this.immediate) {
+      this.frameDue = true;
+      return;
+    }
+    const now = performance.now();
+    const wait = urgent ? 0 : this.sentAt + PRESENCE_TICK_MS * this.waitTicks(now) - now;
     if (wait > 0) {
-      this.timer ??= setTimeout(this.flush, wait);
+      if (this.timer) return; // due sooner (a publish after a ride: the frame is rescheduled then)
+      this.frameDue = true;
+      this.timer = setTimeout(this.flush, wait);
       return;
     }
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.frameDue = true;
     this.immediate = setImmediate(this.flush);
   }
 
-  /** The tick ends: one frame with the newest state of every ID changed, encoded once. */
+  /**
+   * The tick ends: one frame with the newest state of every ID changed, encoded once, and what
+   * the local peers changed to other instances. After a ride, the publish may be due before the
+   * next local frame (the ride took what waited): then only it goes, and the frame waits on.
+   */
   private readonly flush = (): void => {
     clearTimeout(this.timer);
     clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    this.sentAt = performance.now();
-    const tick = this.records.tick();
-    const frame = this.ids.size > 0 ? this.encode(this.ids) : null;
+    const local = this.frameDue;
+    this.frameDue = false;
+    let frame: Uint8Array | null = null;
+    let tick = 0;
+    if (local) {
+      this.sentAt = performance.now();
+      tick = this.records.tick();
+      frame = this.ids.size > 0 ? this.encode(this.ids) : null;
+    }
     // The IDs a local peer changed are a subset of all, unless a ride took those: then the
     // same size means the same frame.
-    const same = !this.rode && this.idsHere.size === this.ids.size;
+    const same = local && !this.rode && this.idsHere.size === this.ids.size;
     const here = this.idsHere.size === 0 ? null : same ? frame : this.encode(this.idsHere);
     this.rode = false;
-    this.ids.clear();
     this.idsHere.clear();
-    const behind = this.out.deliver(frame, tick);
+    if (local) {
+      this.ids.clear();
+      this.catchingUp = this.out.deliver(frame, tick);
+    }
     if (here) this.out.publish(here);
-    if (behind) this.schedule(false);
+    if (this.catchingUp || this.ids.size > 0) this.schedule(false);
   };
+
+  /**
+   * How many ticks after the last frame what waits goes out alone: more while updates go out to
+   * ride on (one went within as long: ten typists at 5 Hz leave gaps longer than a tick ~4 times
+   * a second, and within two ticks one comes nearly always).
+   */
+  private waitTicks(now: number): number {
+    return now - this.updateAt < PRESENCE_TICK_MS * RIDE_WAIT_TICKS ? RIDE_WAIT_TICKS : 1;
+  }
 
   private encode(ids: ReadonlySet<number>): Uint8Array {
     const out: PresenceEntry[] = [];
@@ -138,7 +190,10 @@ export class PresenceTicks {
   /** The room closes: what is waiting goes out now (other instances must hear of removals), and no tick follows. */
   stop(): void {
     if (this.stopped) return;
-    if (this.ids.size > 0) this.flush();
+    if (this.ids.size > 0 || this.idsHere.size > 0) {
+      this.frameDue = true;
+      this.flush();
+    }
     clearTimeout(this.timer);
     clearImmediate(this.immediate);
     this.stopped = true;

@@ -13,7 +13,7 @@ import { Connection } from '../../src/rooms/Connection.js';
 import type { Outgoing } from '../../src/rooms/ports.js';
 import { PRESENCE_BEHIND_BYTES } from '../../src/rooms/PresenceDelivery.js';
 import { PresenceRecords } from '../../src/rooms/PresenceRecords.js';
-import { PRESENCE_TICK_MS, PresenceTicks, RIDE_AFTER_TICKS } from '../../src/rooms/PresenceTicks.js';
+import { PRESENCE_TICK_MS, PresenceTicks, RIDE_AFTER_TICKS, RIDE_WAIT_TICKS } from '../../src/rooms/PresenceTicks.js';
 import { waitFor } from '../helpers.js';
 import { FakeSocket, MemoryUpdates, Room, roomDeps } from './support.js';
 
@@ -179,7 +179,74 @@ test('after a ride, the tick still tells other instances what the local peers ch
   change(2, 1, false); // another instance's peer, within the same tick
   await waitFor(() => published.length === 2, { what: 'the tick\'s publish' });
   assert.deepEqual(published[1], [[1, 2, '{"c":2}']], 'what the local peer changed, not what came from elsewhere');
+  await waitFor(() => delivered.length === 3, { what: 'the next frame' }); // (an update went out: it waited for another)
   assert.deepEqual(delivered[2], [[2, 1, '{"c":1}']]);
   ticks.stop();
 });
 
+
+test('while document updates go out, a change waits for one to ride on up to RIDE_WAIT_TICKS after the last frame, not one tick', async () => {
+  const records = new PresenceRecords(() => Date.now());
+  const delivered: Array<{ at: number; entries: Array<[number, number, string]> }> = [];
+  const ticks = new PresenceTicks(records, {
+    deliver: (frame) => {
+      if (frame) delivered.push({ at: performance.now(), entries: entriesOf(frame) });
+      return false;
+    },
+    publish: () => {},
+  });
+  const change = (clock: number) => {
+    records.set(1, records.get(1), clock, `{"c":${clock}}`);
+    ticks.changed(1, true);
+  };
+  change(1); // after a quiet spell: at the end of the turn
+  await waitFor(() => delivered.length === 1, { what: 'the first frame' });
+  // An update goes to every peer (nothing waits to ride on it): the document is busy.
+  ticks.ride();
+  const updateAt = performance.now();
+  change(2);
+  await new Promise((r) => setTimeout(r, PRESENCE_TICK_MS * 1.4));
+  assert.equal(delivered.length, 1, 'not at the tick\'s end: an update is likely to come and carry it');
+  // None comes: it goes alone, RIDE_WAIT_TICKS after the last frame.
+  await waitFor(() => delivered.length === 2, { what: 'the frame on its own' });
+  // (a timer counts from the event loop's clock, read when its turn began: it may fire a few ms early)
+  assert.ok(delivered[1]!.at - delivered[0]!.at >= PRESENCE_TICK_MS * RIDE_WAIT_TICKS - 5, `${delivered[1]!.at - delivered[0]!.at} ms after the first`);
+  // RIDE_WAIT_TICKS since the last update: the document is quiet again, a change waits one tick.
+  await new Promise((r) => setTimeout(r, Math.max(0, updateAt + PRESENCE_TICK_MS * RIDE_WAIT_TICKS + 5 - performance.now())));
+  change(3);
+  await waitFor(() => delivered.length === 3, { what: 'the next tick\'s frame' });
+  const gap = delivered[2]!.at - delivered[1]!.at;
+  assert.ok(gap >= PRESENCE_TICK_MS - 5 && gap < PRESENCE_TICK_MS * RIDE_WAIT_TICKS, `${gap} ms after the last frame`);
+  assert.deepEqual(delivered.map((d) => d.entries[0]![1]), [1, 2, 3]);
+  ticks.stop();
+});
+
+test('after a ride, what changes next waits for the next ride or RIDE_WAIT_TICKS, while the publish goes when the ridden frame was due', async () => {
+  const records = new PresenceRecords(() => Date.now());
+  const delivered: Array<Array<[number, number, string]>> = [];
+  const published: Array<Array<[number, number, string]>> = [];
+  const ticks = new PresenceTicks(records, {
+    deliver: (frame) => {
+      if (frame) delivered.push(entriesOf(frame));
+      return false;
+    },
+    publish: (message) => published.push(entriesOf(message)),
+  });
+  const change = (clientId: number, clock: number) => {
+    records.set(clientId, records.get(clientId), clock, `{"c":${clock}}`);
+    ticks.changed(clientId, true);
+  };
+  change(1, 1);
+  await waitFor(() => delivered.length === 1 && published.length === 1, { what: 'the first frame' });
+  await new Promise((r) => setTimeout(r, PRESENCE_TICK_MS * RIDE_AFTER_TICKS + 5));
+  change(1, 2); // due at the tick's end
+  ticks.ride(); // an update takes it along
+  change(2, 1); // and this one waits for the next
+  assert.deepEqual(delivered[1], [[1, 2, '{"c":2}']]);
+  await waitFor(() => published.length === 2, { what: 'the publish, at the tick\'s end' });
+  assert.deepEqual(published[1], [[1, 2, '{"c":2}'], [2, 1, '{"c":1}']], 'all a local peer changed');
+  assert.equal(delivered.length, 2, 'the local peers wait for the next update, or RIDE_WAIT_TICKS after the ride');
+  await waitFor(() => delivered.length === 3, { what: 'the frame on its own' });
+  assert.deepEqual(delivered[2], [[2, 1, '{"c":1}']]);
+  ticks.stop();
+});
