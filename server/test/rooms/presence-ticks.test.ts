@@ -155,21 +155,32 @@ test('presence waiting for its tick goes out in the same socket write as a docum
   room.destroy();
 });
 
-test('after a ride, the tick still tells other instances what the local peers changed, and only that', async () => {
+/** PresenceTicks alone, with what it delivers locally (and when) and publishes to other instances. */
+function watchedTicks() {
   const records = new PresenceRecords(() => Date.now());
   const delivered: Array<Array<[number, number, string]>> = [];
+  const deliveredAt: number[] = [];
   const published: Array<Array<[number, number, string]>> = [];
   const ticks = new PresenceTicks(records, {
     deliver: (frame) => {
-      if (frame) delivered.push(entriesOf(frame));
+      if (frame) {
+        delivered.push(entriesOf(frame));
+        deliveredAt.push(performance.now());
+      }
       return false;
     },
     publish: (message) => published.push(entriesOf(message)),
   });
-  const change = (clientId: number, clock: number, here: boolean) => {
+  /** `clientId` moves to `clock`; `here`: a local peer's change. */
+  const change = (clientId: number, clock: number, here = true) => {
     records.set(clientId, records.get(clientId), clock, `{"c":${clock}}`);
     ticks.changed(clientId, here);
   };
+  return { ticks, delivered, deliveredAt, published, change };
+}
+
+test('after a ride, the tick still tells other instances what the local peers changed, and only that', async () => {
+  const { ticks, delivered, published, change } = watchedTicks();
   change(1, 1, true); // a local peer: the first change goes out at the end of the turn
   await waitFor(() => delivered.length === 1 && published.length === 1, { what: 'the first frame' });
   await new Promise((r) => setTimeout(r, PRESENCE_TICK_MS * RIDE_AFTER_TICKS + 5));
@@ -184,58 +195,32 @@ test('after a ride, the tick still tells other instances what the local peers ch
   ticks.stop();
 });
 
-
 test('while document updates go out, a change waits for one to ride on up to RIDE_WAIT_TICKS after the last frame, not one tick', async () => {
-  const records = new PresenceRecords(() => Date.now());
-  const delivered: Array<{ at: number; entries: Array<[number, number, string]> }> = [];
-  const ticks = new PresenceTicks(records, {
-    deliver: (frame) => {
-      if (frame) delivered.push({ at: performance.now(), entries: entriesOf(frame) });
-      return false;
-    },
-    publish: () => {},
-  });
-  const change = (clock: number) => {
-    records.set(1, records.get(1), clock, `{"c":${clock}}`);
-    ticks.changed(1, true);
-  };
-  change(1); // after a quiet spell: at the end of the turn
+  const { ticks, delivered, deliveredAt: at, change } = watchedTicks();
+  change(1, 1); // after a quiet spell: at the end of the turn
   await waitFor(() => delivered.length === 1, { what: 'the first frame' });
   // An update goes to every peer (nothing waits to ride on it): the document is busy.
   ticks.ride();
   const updateAt = performance.now();
-  change(2);
+  change(1, 2);
   await new Promise((r) => setTimeout(r, PRESENCE_TICK_MS * 1.4));
   assert.equal(delivered.length, 1, 'not at the tick\'s end: an update is likely to come and carry it');
   // None comes: it goes alone, RIDE_WAIT_TICKS after the last frame.
   await waitFor(() => delivered.length === 2, { what: 'the frame on its own' });
   // (a timer counts from the event loop's clock, read when its turn began: it may fire a few ms early)
-  assert.ok(delivered[1]!.at - delivered[0]!.at >= PRESENCE_TICK_MS * RIDE_WAIT_TICKS - 5, `${delivered[1]!.at - delivered[0]!.at} ms after the first`);
+  assert.ok(at[1]! - at[0]! >= PRESENCE_TICK_MS * RIDE_WAIT_TICKS - 5, `${at[1]! - at[0]!} ms after the first`);
   // RIDE_WAIT_TICKS since the last update: the document is quiet again, a change waits one tick.
   await new Promise((r) => setTimeout(r, Math.max(0, updateAt + PRESENCE_TICK_MS * RIDE_WAIT_TICKS + 5 - performance.now())));
-  change(3);
+  change(1, 3);
   await waitFor(() => delivered.length === 3, { what: 'the next tick\'s frame' });
-  const gap = delivered[2]!.at - delivered[1]!.at;
+  const gap = at[2]! - at[1]!;
   assert.ok(gap >= PRESENCE_TICK_MS - 5 && gap < PRESENCE_TICK_MS * RIDE_WAIT_TICKS, `${gap} ms after the last frame`);
-  assert.deepEqual(delivered.map((d) => d.entries[0]![1]), [1, 2, 3]);
+  assert.deepEqual(delivered.map((d) => d[0]![1]), [1, 2, 3]);
   ticks.stop();
 });
 
 test('after a ride, what changes next waits for the next ride or RIDE_WAIT_TICKS, while the publish goes when the ridden frame was due', async () => {
-  const records = new PresenceRecords(() => Date.now());
-  const delivered: Array<Array<[number, number, string]>> = [];
-  const published: Array<Array<[number, number, string]>> = [];
-  const ticks = new PresenceTicks(records, {
-    deliver: (frame) => {
-      if (frame) delivered.push(entriesOf(frame));
-      return false;
-    },
-    publish: (message) => published.push(entriesOf(message)),
-  });
-  const change = (clientId: number, clock: number) => {
-    records.set(clientId, records.get(clientId), clock, `{"c":${clock}}`);
-    ticks.changed(clientId, true);
-  };
+  const { ticks, delivered, published, change } = watchedTicks();
   change(1, 1);
   await waitFor(() => delivered.length === 1 && published.length === 1, { what: 'the first frame' });
   await new Promise((r) => setTimeout(r, PRESENCE_TICK_MS * RIDE_AFTER_TICKS + 5));
