@@ -123,11 +123,15 @@ test(`${FRAMES} fuzzed frames: the process stays up and the pair's document is e
     ws?.close();
   }
   await Promise.all([fuzzer('fuzz-own', ownTok), fuzzer('pair', readTok), fuzzer('fuzz-own', ownTok), fuzzer('pair', readTok)]);
-  // Every frame was dealt with on purpose: the connection answered the probe after it, or the
-  // decoder closed it with 1003/1007 — never a cut connection (1006) or any other ending.
+  // Every frame was dealt with on purpose: the connection answered the probe after it, the
+  // decoder closed it with 1003/1007, or a rule did with 1008 (a mutated update that still decodes
+  // and breaks the document's rules, or a connection's fifth awareness client ID past
+  // MAX_AWARENESS_IDS; a run of 2026-12-05 saw one such frame in 10,000, when the interleaving of
+  // the four fuzzers let a connection live that long) — never a cut connection (1006) or any
+  // other ending.
   console.log('frame outcomes', Object.fromEntries(outcomes));
-  const handled = (outcomes.get('answered') ?? 0) + (outcomes.get(1003) ?? 0) + (outcomes.get(1007) ?? 0);
-  assert.equal(handled, FRAMES, `each of the ${FRAMES} frames answered or refused by the decoder`);
+  const handled = (outcomes.get('answered') ?? 0) + (outcomes.get(1003) ?? 0) + (outcomes.get(1007) ?? 0) + (outcomes.get(1008) ?? 0);
+  assert.equal(handled, FRAMES, `each of the ${FRAMES} frames answered or refused by the decoder or a rule`);
   assert.ok((outcomes.get('answered') ?? 0) > 0, 'some frames were accepted');
 
   await waitFor(() => a.text.toString() === b.text.toString() && a.text.length === expectedA.length + expectedB.length, { timeoutMs: 20_000, what: 'the pair to converge' });
