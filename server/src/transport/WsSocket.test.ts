@@ -81,7 +81,7 @@ async function pair(onServer: (ws: WsSocket) => void): Promise<{ client: WebSock
   };
 }
 
-test('the frames of one turn go out in one socket write, a frame alone in a plain write, and the turn waits for none of them twice', async () => {
+test('the frames of one turn go out at its end in one socket write, a frame alone in a plain write', async () => {
   const writes: string[] = [];
   let server!: WsSocket;
   const { client, done } = await pair((ws) => {
