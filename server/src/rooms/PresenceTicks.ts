@@ -81,11 +81,11 @@ export class PresenceTicks {
   }
 
   /**
-   * A document update is going out to every local peer now, their sockets corked until the end
-   * of the turn: what waits for the tick's end goes in the same write instead (a presence frame
-   * costs a peer a socket write of its own, and socket writes are the largest cost of fan-out).
-   * In a room where people type, most ticks ride on a keystroke (any in the second half of the
-   * tick), and carets arrive with it instead of at the tick's end. Other instances still hear
+   * A document update is going out to every local peer now, its frames waiting for the end of
+   * the turn (WsSocket): what waits for the tick's end goes in the same write instead (a
+   * presence frame costs a peer a socket write of its own, and socket writes are the largest
+   * cost of fan-out). In a room where people type, nearly every frame rides on a keystroke (any
+   * from half a tick after the last frame), and carets arrive with it instead of at the tick's end. Other instances still hear
    * when the frame would have gone out: at most one publish per room per tick.
    */
   ride(): void {

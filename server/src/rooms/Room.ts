@@ -248,8 +248,8 @@ export class Room {
 
   /**
    * Updates are applied: each peer gets every update but its own, in one socket write (runs of
-   * one sender are encoded together, and sockets stay corked until the tick ends) that carries
-   * the presence waiting for its tick too, and the subscribers hear of it.
+   * one sender are encoded together, and frames wait for the end of the turn: WsSocket) that
+   * carries the presence waiting for its tick too, and the subscribers hear of it.
    */
   private handleApplied(updates: readonly Uint8Array[], origins: readonly UpdateOrigin[]): void {
     this.fanOut(updates, origins);

@@ -21,8 +21,8 @@ const LIMITS = { maxBufferedBytes: 1 << 30, rateLimitPerSec: 1e9, rateLimitBurst
 
 /**
  * A socket that keeps the broadcast buffers it is handed, and whose backlog the test sets. Like
- * WsSocket it is "corked" from its first write of a turn to the end of that turn: `writes`
- * numbers each message with the socket write that would carry it.
+ * WsSocket it gathers what it is sent from its first frame of a turn to the end of that turn
+ * into one write: `writes` numbers each message with the socket write that would carry it.
  */
 class WatchedSocket extends FakeSocket {
   override backlog = 0;
