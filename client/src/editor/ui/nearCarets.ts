@@ -119,12 +119,17 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
   // What the current set shows, to skip dispatches that change nothing; null after a remote
   // edit moved the set, until the next redraw reads it (off the path of the keystroke).
   let drawn: string | null = '';
+  // Each peer's caret element, kept while the peer is drawn: ProseMirror matches widgets in
+  // order, so when one caret moves it makes new views for the carets after it in the paragraph;
+  // given the same element, it leaves those in place instead of re-creating them.
+  let elements = new Map<string, HTMLElement>();
 
   const decorate = (state: EditorState): { set: DecorationSet; sig: string } => {
     const y = syncState(state);
     if (!y || !span) return { set: DecorationSet.empty, sig: '' };
     const max = Math.max(state.doc.content.size - 1, 0);
     const out: Decoration[] = [];
+    const kept = new Map<string, HTMLElement>();
     awareness.getStates().forEach((aw, clientId) => {
       const cursor = (aw as { cursor?: Cursor | null }).cursor;
       const cached = heads.get(clientId);
@@ -137,9 +142,12 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
       const a = Math.min(anchor, max);
       // The key names the look too: a peer who renames gets a new label.
       const key = `${clientId}:${String(user.name)}:${String(user.color)}`;
-      out.push(Decoration.widget(h, () => build.caret(user), { key, side: 10 }));
+      const element = elements.get(key) ?? build.caret(user);
+      kept.set(key, element);
+      out.push(Decoration.widget(h, element, { key, side: 10 }));
       out.push(Decoration.inline(Math.min(a, h), Math.max(a, h), build.selection(user), { key: `selection ${key}`, inclusiveEnd: true, inclusiveStart: false }));
     });
+    elements = kept;
     const set = DecorationSet.create(state.doc, out);
     return { set, sig: signature(set) };
   };
