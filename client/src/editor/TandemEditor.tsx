@@ -7,7 +7,7 @@ import { Presence } from './ui/Presence';
 import { ShortcutsDialog } from './ui/ShortcutsDialog';
 import { AccessNotice, StatusBadge, statusText } from './ui/StatusBadge';
 import { Toolbar } from './ui/Toolbar';
-import { EDITOR_NOTICE_EVENT, useLatest, useTandem } from './useTandem';
+import { EDITOR_NOTICE_EVENT, useLatest, useTandemSession } from './useTandem';
 import { useSynced, WordCount } from './ui/WordCount';
 import type { TandemAccess, TandemEditorProps } from './types';
 import { CommentBubble } from './comments/CommentBubble';
@@ -36,7 +36,7 @@ const hasDraft = ({ editor }: { editor: Editor | null }) => (editor ? Boolean(co
  */
 export function TandemEditor({ onTitleChange, onDocument, toolbar = true, className, autofocus = false, ...options }: TandemEditorProps) {
   const [chosenMode, chooseMode] = useChosenMode(options.url, options.document);
-  const { doc, editor, awareness, provider, status, saved, access, discardUnsent, editable, mode: editorMode, modes } = useTandem({ ...options, mode: chosenMode ?? options.mode });
+  const { doc, editor, awareness, provider, status, savedSource, access, discardUnsent, editable, mode: editorMode, modes } = useTandemSession({ ...options, mode: chosenMode ?? options.mode }, false);
   const synced = useSynced(provider);
   const [notice, setNotice] = useState<{ kind: 'upload' | 'saved'; text: string } | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
@@ -95,7 +95,7 @@ export function TandemEditor({ onTitleChange, onDocument, toolbar = true, classN
         // say where the edits are instead of letting the browser save the page.
         if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's') {
           e.preventDefault();
-          setNotice({ kind: 'saved', text: statusText(status, saved) });
+          setNotice({ kind: 'saved', text: statusText(status, savedSource?.get() ?? 'saved') });
         }
         // Ctrl+Alt+M, as in Google Docs (by key position: Alt changes the letter on a Mac).
         if ((e.ctrlKey || e.metaKey) && e.altKey && e.code === 'KeyM' && editor && mode !== 'read') {
@@ -118,7 +118,7 @@ export function TandemEditor({ onTitleChange, onDocument, toolbar = true, classN
         )}
         {awareness && <Presence awareness={awareness} markUnverified={options.token !== undefined} />}
         <AccessNotice access={access} onDiscard={discardUnsent} />
-        <StatusBadge status={status} saved={saved} />
+        <StatusBadge status={status} saved={savedSource} />
       </div>
       {editor && <FindPanel editor={editor} />}
       {editor && (

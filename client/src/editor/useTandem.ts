@@ -25,7 +25,7 @@ import { CommentTools } from './comments/commentTools';
 import { newUndoStep, SuggestChanges } from './suggestions/SuggestChanges';
 import { modesFor } from './suggestions/ModeSwitch';
 import { FindReplace } from './find/findReplace';
-import { useCollaboration, type CollaborationSession } from './sync/useCollaboration';
+import { useCollaboration, type CollaborationSession, type SavedSource } from './sync/useCollaboration';
 import type { TandemHandle, TandemUser, UseTandemOptions } from './types';
 
 /** The latest value without making it an effect dependency (hosts pass inline lambdas and arrays). */
@@ -95,8 +95,17 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
  * status and the page; hosts that want their own UI use the hook directly.
  */
 export function useTandem(options: UseTandemOptions): TandemHandle {
+  return useTandemSession(options, true);
+}
+
+/**
+ * useTandem, and the session's `saved` to follow outside React. With `savedInState` false the
+ * handle's `saved` is not kept current (TandemEditor's status follows `savedSource` instead, so
+ * that a keystroke commits nothing in React: useCollaboration says why).
+ */
+export function useTandemSession(options: UseTandemOptions, savedInState: boolean): TandemHandle & { savedSource: SavedSource | null } {
   const { url, document, user, token, editable = true, extensions, onStatus, mode: asked } = options;
-  const { session, status, saved, access, discardUnsent } = useCollaboration(url, document, token);
+  const { session, status, saved, access, discardUnsent } = useCollaboration(url, document, token, savedInState);
   const onStatusRef = useLatest(onStatus);
   useEffect(() => {
     // Braces: a host's callback may return a value, which React would take for a cleanup.
@@ -160,5 +169,6 @@ export function useTandem(options: UseTandemOptions): TandemHandle {
     editable: canEdit,
     mode,
     modes,
+    savedSource: session?.saved ?? null,
   };
 }

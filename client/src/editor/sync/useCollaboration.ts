@@ -13,6 +13,27 @@ export interface CollaborationSession {
   doc: Y.Doc;
   provider: WebsocketProvider;
   persistence: IndexeddbPersistence;
+  /** `saved` as it changes, for a view that follows it without re-rendering (StatusBadge). */
+  saved: SavedSource;
+}
+
+/** A value read now and followed from outside React. */
+export interface SavedSource {
+  get(): TandemSaved;
+  /** Calls `listener` after every change; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
+}
+
+function savedSource(read: () => TandemSaved): SavedSource & { changed(): void } {
+  const listeners = new Set<() => void>();
+  return {
+    get: read,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    changed: () => listeners.forEach((listener) => listener()),
+  };
 }
 
 export interface CollaborationState {
@@ -64,8 +85,14 @@ function muteAwarenessEcho(provider: WebsocketProvider): void {
  * the component unmounts or `url`/`document`/`token` change. Also tracks the connection status
  * truthfully: "connecting" only until the first attempt settles, "offline" whenever the socket is
  * down after having been up or the server cannot be reached.
+ *
+ * `saved` changes twice per keystroke ("saving", then "saved" when the server's acknowledgement
+ * comes). With `savedInState` false it is not state (the component does not re-render for it):
+ * `session.saved` follows it instead. Every React commit while the editor has the focus saves
+ * and restores the selection, walking the editor's DOM up to it; in a document with 300 people,
+ * whose carets are in that DOM, two commits a keystroke cost the typist's page ~1 ms each.
  */
-export function useCollaboration(url: string, document: string, token: string | undefined): CollaborationState {
+export function useCollaboration(url: string, document: string, token: string | undefined, savedInState = true): CollaborationState {
   // Bumped by discardUnsent: a new Y.Doc, provider and (empty) offline copy.
   const [generation, setGeneration] = useState(0);
   const key = `${url}\n${document}\n${token ?? ''}\n${generation}`;
@@ -91,7 +118,8 @@ export function useCollaboration(url: string, document: string, token: string | 
     const persistence = new IndexeddbPersistence(offlineStoreName(url, document), doc);
     const flushOfflineCopy = deferRemoteWrites(persistence, doc, provider);
     muteAwarenessEcho(provider);
-    const session: CollaborationSession = { doc, provider, persistence };
+    const saved = savedSource(() => savedWatch.saved);
+    const session: CollaborationSession = { doc, provider, persistence, saved };
     const aborter = new AbortController();
     let status: TandemStatus = provider.wsconnected ? 'connected' : 'connecting';
     let access: TandemAccess = { kind: 'unknown' };
@@ -113,11 +141,14 @@ export function useCollaboration(url: string, document: string, token: string | 
     const publish = () => {
       if (!aborter.signal.aborted) setState({ key, session, status, saved: savedWatch.saved, access, discardUnsent });
     };
-    const savedWatch = watchSaved(doc, provider, persistence, () => status === 'connected', publish);
+    const savedWatch = watchSaved(doc, provider, persistence, () => status === 'connected', () => {
+      saved.changed();
+      if (savedInState) publish();
+    });
     const setStatus = (next: TandemStatus) => {
       if (next !== status) {
         status = next;
-        savedWatch.recompute();
+        if (savedWatch.recompute()) saved.changed();
         publish();
       }
     };
@@ -127,7 +158,7 @@ export function useCollaboration(url: string, document: string, token: string | 
       access = next;
       provider.disconnect(); // shouldConnect = false: no more retries
       status = 'offline';
-      savedWatch.recompute();
+      if (savedWatch.recompute()) saved.changed();
       publish();
     };
 
@@ -215,7 +246,7 @@ export function useCollaboration(url: string, document: string, token: string | 
       void persistence.destroy();
       doc.destroy();
     };
-  }, [key, url, document, token]);
+  }, [key, url, document, token, savedInState]);
 
   // Never hand out a session that belongs to the previous document.
   if (state.key !== key) return { session: null, status: 'connecting', saved: 'saved', access: { kind: 'unknown' }, discardUnsent: noop };

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
+import type { SavedSource } from '../sync/useCollaboration';
 import type { TandemAccess, TandemSaved, TandemStatus } from '../types';
 
 const TEXT: Record<TandemStatus, string> = {
@@ -13,13 +14,30 @@ export function statusText(status: TandemStatus, saved: TandemSaved): string {
   return saved === 'saved' ? 'All changes saved' : 'Saving…';
 }
 
-export function StatusBadge({ status, saved }: { status: TandemStatus; saved: TandemSaved }) {
-  return (
-    <span className={`tandem-status tandem-status--${status}`} role="status" data-status={status} data-saved={saved}>
-      <span className="tandem-status__dot" aria-hidden="true" />
-      {statusText(status, saved)}
-    </span>
-  );
+/**
+ * The status and where our edits are. `saved` changes twice per keystroke: the badge follows it
+ * by writing its own text and `data-saved`, not by re-rendering (useCollaboration says why), so
+ * React renders only the element and never its content.
+ */
+export function StatusBadge({ status, saved }: { status: TandemStatus; saved: SavedSource | null }) {
+  const ref = useRef<HTMLSpanElement>(null);
+  useLayoutEffect(() => {
+    const badge = ref.current!;
+    const dot = document.createElement('span');
+    dot.className = 'tandem-status__dot';
+    dot.setAttribute('aria-hidden', 'true');
+    const text = document.createTextNode('');
+    badge.replaceChildren(dot, text);
+    const show = () => {
+      const now = saved?.get() ?? 'saved';
+      const words = statusText(status, now);
+      if (badge.dataset.saved !== now) badge.dataset.saved = now;
+      if (text.data !== words) text.data = words; // a live region: unchanged words are not announced again
+    };
+    show();
+    return saved?.subscribe(show);
+  }, [status, saved]);
+  return <span ref={ref} className={`tandem-status tandem-status--${status}`} role="status" data-status={status} />;
 }
 
 /**
