@@ -1,5 +1,6 @@
 // Load-generator worker processes, pinned to core 1 with a raised fd limit.
 import { fork, execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +8,15 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 
 export class Worker {
-  constructor() {
-    this.proc = fork(join(here, 'worker.mjs'), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /**
+   * `session`: the worker leads a session of its own. Linux's autogroups (on by default) share
+   * the CPU between sessions first and by niceness only within one: a worker in the bench's
+   * session yields to the server beside it, not to the browsers, which Chromium starts in
+   * sessions of their own. A worker of its own session yields to everything (`nice`).
+   */
+  constructor({ session = false } = {}) {
+    this.session = session;
+    this.proc = fork(join(here, 'worker.mjs'), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: session });
     this.pending = new Map();
     this.seq = 0;
     this.proc.on('message', ({ id, ok, result, error }) => {
@@ -40,6 +48,9 @@ export class Worker {
   nice(niceness) {
     try {
       os.setPriority(this.proc.pid, niceness);
+      // The session's share against other sessions (see the constructor); where autogroups are
+      // off or absent, the file is missing and the process's niceness is all there is.
+      if (this.session && existsSync(`/proc/${this.proc.pid}/autogroup`)) writeFileSync(`/proc/${this.proc.pid}/autogroup`, String(niceness));
     } catch {
       /* not root: lowering it back is not allowed, and a nicer process only yields more */
     }

@@ -5,7 +5,7 @@
 // difference is the crowd's cost: the server relaying 300 moves a second to everyone, and the
 // browsers taking them in (carets near the viewport only, presence collapsed to "+N").
 import { ServerProcess } from '../servers.mjs';
-import { CROWD_NICE } from '../workers.mjs';
+import { CROWD_NICE, Worker } from '../workers.mjs';
 import { findChromium, measure, summarize } from '../browser/latency.mjs';
 import { appSetup, buildApp, metrics as kMetrics } from './k-keystroke.mjs';
 
@@ -37,11 +37,14 @@ export async function run(ctx) {
   const warmup = Math.min(20, Math.floor(keys / 10));
   const worker = ctx.workers.list[0];
   const server = await new ServerProcess('tandem').start();
-  // The crowd stands for 300 people on other machines: its process yields core 1 to the
-  // browsers, as P's crowd does to its measuring clients (before 2026-12-05 13:00 it did not,
-  // and the browsers waited for it behind 300 sockets' reads).
-  worker.nice(CROWD_NICE);
+  // The crowd stands for 300 people on other machines: its process yields the cores to the
+  // browsers and the server, as P's crowd does to its measuring clients. It needs a session of
+  // its own for that (Worker): until 2026-12-05 16:10 its niceness made it yield to the server
+  // only, not to the browsers.
+  const crowd = new Worker({ session: true });
   try {
+    await crowd.call('ping');
+    crowd.nice(CROWD_NICE);
     const url = `ws://127.0.0.1:${server.port}`;
     const app = appSetup(server);
     const rows = { [NONE]: [], [CROWD]: [] };
@@ -60,7 +63,7 @@ export async function run(ctx) {
             if (label !== CROWD) return;
             // The crowd comes once both pages are loaded (pages load slowly on a busy machine
             // while the server relays 300 moves a second to 300 sockets).
-            const { peers } = await worker.call('kCrowd', { proto: 'yws', url, name: doc, peers: PEERS, hz: HZ });
+            const { peers } = await crowd.call('kCrowd', { proto: 'yws', url, name: doc, peers: PEERS, hz: HZ });
             ctx.log(`K300: ${peers} simulated people on ${doc}`);
             // Everyone is in B's presence: itself, the typist, the crowd.
             await b.locator('.tandem-people__more', { hasText: `+${PEERS + 2 - 3}` }).waitFor({ timeout: 60_000 });
@@ -72,6 +75,7 @@ export async function run(ctx) {
         });
         rows[label].push(...measured);
         await ctx.workers.closeAll();
+        await crowd.call('closeAll');
       }
     }
     const suffix = ` — ${PARAGRAPHS}-paragraph document, ${rounds} × ${keys} keystrokes ${delayMs} ms apart, first ${warmup} of each round dropped`;
@@ -79,7 +83,7 @@ export async function run(ctx) {
     ctx.log(explain(cases)); // RESULTS.md carries it only after a full run
     return cases;
   } finally {
-    worker.nice(0);
+    crowd.kill();
     await server.stop();
     server.cleanup();
   }
