@@ -13,6 +13,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './ui/carets';
 import { NearCarets } from './ui/nearCarets';
+import { DeferredScroll } from './ui/deferredScroll';
 import { TandemApi } from './api/TandemApi';
 import { fileFetchInit, ImageBlobs, imageUrl } from './api/authorizedImages';
 import { adopter, uploader } from './api/files';
@@ -71,6 +72,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       }),
       Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
       NearCarets.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
+      DeferredScroll,
       ...extra,
     ],
     editable,
