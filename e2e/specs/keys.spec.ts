@@ -110,3 +110,20 @@ test('Ctrl+S says where the edits are, Ctrl+\\ clears formatting, underline and 
   const dialog = alice.page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   for (const what of ['Underline', 'Clear formatting', 'Link', 'Align centre', 'Increase indent']) await expect(dialog.getByRole('rowheader', { name: what, exact: true })).toHaveCount(1);
 });
+
+test('Enter at the bottom of the window keeps the caret in view', async ({ people }) => {
+  // ProseMirror's scroll to the selection runs in the next frame (ui/deferredScroll.ts): it must
+  // still run. Enter is ProseMirror's own key, so the browser's native scroll on typing does not
+  // bring the caret back into view: only ProseMirror's does.
+  const alice = await people.open('Alice Martin', docName('scroll'));
+  await alice.editor.click();
+  for (let i = 0; i < 60; i++) await alice.page.keyboard.press('Enter');
+  // The caret's line: the empty paragraph the selection is in (nothing typed, as typing scrolls natively).
+  const caretInView = () =>
+    alice.page.evaluate(() => {
+      const node = getSelection()!.anchorNode!;
+      const r = (node instanceof Element ? node : node.parentElement!).getBoundingClientRect();
+      return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;
+    });
+  await expect.poll(caretInView).toBe(true);
+});
