@@ -4,7 +4,9 @@
 // else to do: no Yjs, no storage, no protocol. `node bench/src/floor.mjs` prints server CPU µs per
 // delivery for three ways of writing:
 //   net write  — socket.write(frame) per peer (the least a Node server can do per delivery);
-//   net cork   — cork, write, uncork at the end of the tick (Tandem's fan-out path);
+//   net cork   — cork, write, uncork at the end of the tick (Tandem's fan-out path before 2026-12-05);
+//   handle     — the socket's handle written past Node's stream (Tandem's fan-out path since then:
+//                server/src/transport/handleWrite.ts; needs `npm run build`);
 //   ws send    — ws's WebSocket#send per peer (the y-websocket server's and Hocuspocus' path).
 // The server is a child process pinned to core 0 (as the harness pins every server); the 200
 // readers are this process, on core 1. Figures, not assertions.
@@ -14,6 +16,7 @@ import { fork, execFileSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket } from 'ws';
+import { write as handleWrite } from '../../server/dist/transport/handleWrite.js';
 
 const opt = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const PEERS = opt('peers', 200);
@@ -39,6 +42,9 @@ if (process.argv[2] === 'server') {
     const send = {
       'net write': () => {
         for (let i = 1; i < sockets.length; i++) sockets[i].write(FRAME);
+      },
+      handle: () => {
+        for (let i = 1; i < sockets.length; i++) handleWrite(sockets[i], FRAME);
       },
       'net cork': () => {
         for (let i = 1; i < sockets.length; i++) {
@@ -74,7 +80,7 @@ if (process.argv[2] === 'server') {
   }
   const results = {};
   for (let round = 0; round < 3; round++) {
-    for (const mode of ['net write', 'net cork', 'ws send']) {
+    for (const mode of ['net write', 'net cork', 'handle', 'ws send']) {
       const child = fork(fileURLToPath(import.meta.url), ['server', mode, ...process.argv.slice(2)], { stdio: 'inherit' });
       execFileSync('taskset', ['-cp', '0', String(child.pid)], { stdio: 'ignore' });
       const { port } = await new Promise((r) => child.once('message', r));

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { Socket, type AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { frameMessage } from './frames.js';
+import * as handleWrite from './handleWrite.js';
 import { rawSocketOf, WsSocket } from './WsSocket.js';
 
 test("ws keeps the server-side TCP socket in `_socket`, and frames written there arrive", async () => {
@@ -86,12 +87,8 @@ test('the frames of one turn go out at its end in one socket write, a frame alon
   let server!: WsSocket;
   const { client, done } = await pair((ws) => {
     server = ws;
-    const raw = rawSocketOf(ws)!;
-    // What Node's stream machinery hands the socket's handle: one call, one system call.
-    const write = raw._write.bind(raw);
-    const writev = raw._writev!.bind(raw);
-    raw._write = (chunk, encoding, cb) => (writes.push(`write ${chunk.length}`), write(chunk, encoding, cb));
-    raw._writev = (chunks, cb) => (writes.push(`writev ${chunks.map((c) => c.chunk.length).join('+')}`), writev(chunks, cb));
+    // What the socket's handle is asked to write (by Node's stream or past it): one call, one system call.
+    onHandleWrites(ws, (kind, sizes) => writes.push(`${kind} ${sizes.join('+')}`));
   });
   const got: number[][] = [];
   client.on('message', (d: Buffer) => got.push([...d]));
@@ -138,12 +135,8 @@ test('peers waiting for different frames in one turn each get their own, those w
   clients.forEach((c, i) => c.on('message', (d: Buffer) => got[i]!.push([...d])));
   await Promise.all(clients.map((c) => new Promise<void>((r) => c.once('open', () => r()))));
   await waitUntil(() => servers.length === 3);
-  const written: Buffer[] = [];
-  for (const ws of servers) {
-    const raw = rawSocketOf(ws)!;
-    const write = raw._write.bind(raw);
-    raw._write = (chunk, encoding, cb) => (written.push(chunk), write(chunk, encoding, cb));
-  }
+  const written: Uint8Array[] = [];
+  for (const ws of servers) onHandleWrites(ws, (_kind, _sizes, data) => written.push(data));
   const [a, b, c] = [frameMessage(new Uint8Array([1])), frameMessage(new Uint8Array([2])), frameMessage(new Uint8Array([3]))];
   const [s0, s1, s2] = servers as [WsSocket, WsSocket, WsSocket];
   for (const [ws, frames] of [[s0, [a, b]], [s1, [a, c]], [s2, [a, c]]] as const) for (const f of frames) ws.sendEncoded(f);
@@ -156,6 +149,62 @@ test('peers waiting for different frames in one turn each get their own, those w
   wss.close();
   http.close();
 });
+
+test('a frame goes straight to the socket\'s handle on an idle socket; what libuv cannot write at once counts as backlog, and later writes go behind it', async () => {
+  assert.equal(handleWrite.available, true, 'this Node offers the stream_wrap binding (else every frame takes Node\'s stream, at more CPU)');
+  let server!: WsSocket;
+  const { client, done } = await pair((ws) => {
+    server = ws;
+  });
+  const got: number[] = [];
+  client.on('message', (d: Buffer) => got.push(d.length > 1000 ? -1 : d[0]!));
+  await new Promise<void>((r) => client.once('open', () => r()));
+  await waitUntil(() => server !== undefined);
+  const raw = rawSocketOf(server)!;
+  const viaStream: number[] = [];
+  const streamWrite = raw._write.bind(raw);
+  raw._write = (chunk, encoding, cb) => (viaStream.push(chunk.length), streamWrite(chunk, encoding, cb));
+  const handleWrites: number[] = [];
+  onHandleWrites(server, (_kind, sizes) => handleWrites.push(...sizes));
+
+  server.sendEncoded(frameMessage(new Uint8Array([1])));
+  await waitUntil(() => got.length === 1);
+  assert.deepEqual(handleWrites, [3]);
+  assert.deepEqual(viaStream, [], 'an idle socket: past the stream');
+
+  // The client stops reading: a large frame fills the kernel's buffers and libuv keeps the rest.
+  (client as unknown as { _socket: Socket })._socket.pause();
+  const big = new Uint8Array(16 * 2 ** 20).fill(7);
+  const before = server.sent;
+  server.sendEncoded(frameMessage(big));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(viaStream.length, 0, 'still past the stream');
+  assert.ok(server.backlog > 0, `what libuv holds is backlog (${server.backlog})`);
+  assert.ok(server.sent - before >= big.length, 'and counts as sent');
+  server.sendEncoded(frameMessage(new Uint8Array([3])));
+  server.send(new Uint8Array([4]));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(viaStream, [3], 'a socket with a write in libuv: the next frame through the stream, behind it (and ws\'s message in the stream\'s queue)');
+
+  (client as unknown as { _socket: Socket })._socket.resume();
+  await waitUntil(() => got.length === 4);
+  assert.deepEqual(got, [1, -1, 3, 4], 'in the order sent');
+  await waitUntil(() => server.backlog === 0);
+  done();
+});
+
+/** Reports each write the socket's handle is asked for (a buffer, or several in a writev). */
+function onHandleWrites(ws: WsSocket, report: (kind: 'write' | 'writev', sizes: number[], data: Uint8Array) => void): void {
+  const handle = (rawSocketOf(ws) as unknown as { _handle: Record<string, (...args: unknown[]) => number> })._handle;
+  const writeBuffer = handle.writeBuffer!.bind(handle);
+  const writev = handle.writev!.bind(handle);
+  handle.writeBuffer = (req, data) => (report('write', [(data as Uint8Array).length], data as Uint8Array), writeBuffer(req, data));
+  handle.writev = (req, chunks, allBuffers) => {
+    const list = (allBuffers ? chunks : (chunks as unknown[]).filter((_, i) => i % 2 === 0)) as Uint8Array[];
+    report('writev', list.map((c) => c.length), list[0]!);
+    return writev(req, chunks, allBuffers);
+  };
+}
 
 async function waitUntil(ok: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));

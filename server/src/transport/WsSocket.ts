@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { Outgoing, SocketLike } from '../rooms/ports.js';
+import * as handleWrite from './handleWrite.js';
 
 /**
  * The TCP socket under a `ws` WebSocket. ws keeps it in the private field `_socket` and offers
@@ -24,8 +25,10 @@ export function rawSocketOf(ws: WebSocket): Socket | undefined {
  * largest cost of fan-out). A frame alone is written as it is; before 2026-12-05 every frame
  * corked its socket and queued an uncork of its own, which cost ~1–2 µs more per write than this
  * list (a loop like bench/src/floor.mjs's: 13.3 against 11.5 µs a write to 100 peers, 8.0
- * against 6.6 to 1,000), and most turns write a peer one frame. Anything ws itself writes (a
- * message of this connection's own, a ping, the close frame) goes after what waits, in order.
+ * against 6.6 to 1,000), and most turns write a peer one frame. The write goes to the socket's
+ * handle, past Node's stream, when the stream holds nothing (see handleWrite). Anything ws itself
+ * writes (a message of this connection's own, a ping, the close frame) goes after what waits, in
+ * order.
  */
 export class WsSocket extends WebSocket implements SocketLike {
   /** Frames waiting for the end of the turn (one, or several in order). */
@@ -54,7 +57,7 @@ export class WsSocket extends WebSocket implements SocketLike {
     this.waiting = undefined;
     const socket = rawSocketOf(this);
     if (this.readyState !== WebSocket.OPEN || !socket) return;
-    socket.write(Array.isArray(waiting) ? joined(waiting) : waiting);
+    handleWrite.write(socket, Array.isArray(waiting) ? joined(waiting) : waiting);
   }
 
   override send(data: SendData, cb?: SendCallback): void;
@@ -79,14 +82,19 @@ export class WsSocket extends WebSocket implements SocketLike {
     super.terminate();
   }
 
-  /** Output the peer has not taken yet (what this turn is about to send does not count). */
+  /**
+   * Output the peer has not taken yet (what this turn is about to send does not count): ws's
+   * count (its socket's stream) and what libuv holds of the writes that went past the stream.
+   */
   get backlog(): number {
-    return this.bufferedAmount;
+    const socket = rawSocketOf(this);
+    return this.bufferedAmount + (socket ? handleWrite.pendingOf(socket) : 0);
   }
 
   /**
    * Bytes written to the peer so far, those still queued or waiting included (Node counts its
-   * write queue in; what waits is already where the next message sits in the stream).
+   * write queue in, and the handle's count includes the writes past the stream; what waits is
+   * already where the next message sits in the stream).
    */
   get sent(): number {
     const waiting = this.waiting;

@@ -1,0 +1,114 @@
+import type { Socket } from 'node:net';
+
+/**
+ * Writes a buffer straight to a TCP socket's libuv handle, past Node's Writable stream: the
+ * fan-out's one write per peer per turn (WsSocket). Node's `socket.write` runs the stream's
+ * machinery around that same handle call (its state, a callback, a request object per write);
+ * bench P at N = 1,000 writes ~50,000 times a second, and there the machinery was ~9 % of the
+ * server's samples (`perf`, 2026-12-05 17:25). Server CPU in P at N = 1,000, runs alternating in
+ * the same minutes (this machine's speed drifts by a third within an hour): 17:33–17:37, through
+ * the stream 43, 44, 41, 61, 45 % against straight 41, 38, 42, 42, 40 %; 17:49–17:51, 52, 52, 45,
+ * 52 % against 48, 50, 50, 45 %. `node bench/src/floor.mjs --peers=1000 --hz=50 --bytes=40`:
+ * 7.96 against 6.80 µs a write (medians of 3); at 100 peers 9.7 against 8.1.
+ *
+ * Node's own path is kept whenever it has something of its own: a write it still holds (its
+ * stream's queue, or bytes libuv has not taken yet) goes first, so this path is taken only on an
+ * idle socket, and order holds (libuv writes its queue in order). What libuv takes but cannot
+ * write at once stays queued there; `pendingOf` counts it until it is written (the stream does
+ * not know of it). A failed write destroys the socket, as Node does (ws then sees it close).
+ *
+ * The handle's write and its request class are Node's internal `stream_wrap` binding
+ * (`process.binding`: deprecated, yet offered by Node 20, which this project runs on, without a
+ * warning; it throws under the permission model). Where it is missing, `available` is false and
+ * every write takes `socket.write`: `transport/WsSocket.test.ts` fails then, so the change is
+ * noticed rather than costing CPU silently.
+ */
+
+interface WriteRequest {
+  handle: unknown;
+  oncomplete: (this: WriteRequest, status: number) => void;
+  buffer?: Uint8Array | undefined;
+  socket?: Socket | undefined;
+  bytes?: number;
+}
+
+interface StreamHandle {
+  writeBuffer(req: WriteRequest, data: Uint8Array): number;
+  writeQueueSize: number;
+}
+
+interface StreamWrapBinding {
+  WriteWrap: new () => WriteRequest;
+  streamBaseState: Int32Array;
+  kLastWriteWasAsync: number;
+}
+
+function loadBinding(): StreamWrapBinding | undefined {
+  try {
+    const binding = (process as unknown as { binding(name: string): Partial<StreamWrapBinding> }).binding('stream_wrap');
+    if (typeof binding.WriteWrap !== 'function' || !binding.streamBaseState || typeof binding.kLastWriteWasAsync !== 'number') return undefined;
+    return binding as StreamWrapBinding;
+  } catch {
+    return undefined;
+  }
+}
+
+const binding = loadBinding();
+
+/** Whether writes can go straight to the handle on this Node (else `write` is `socket.write`). */
+export const available = binding !== undefined;
+
+/** Bytes written straight to each socket's handle that libuv still holds (see `write`). */
+const pending = new WeakMap<Socket, number>();
+
+/** Bytes of this socket's straight writes that libuv has queued and not yet written. */
+export function pendingOf(socket: Socket): number {
+  return pending.get(socket) ?? 0;
+}
+
+/**
+ * A request for writes that complete at once (libuv copies nothing then, and Node binds no native
+ * object to it): one serves them all, and a write that libuv queues keeps it, a fresh one taking
+ * its place.
+ */
+let shared: WriteRequest | undefined;
+
+function onQueuedWriteDone(this: WriteRequest, status: number): void {
+  const socket = this.socket!;
+  const left = pendingOf(socket) - this.bytes!;
+  if (left > 0) pending.set(socket, left);
+  else pending.delete(socket);
+  this.buffer = undefined;
+  this.socket = undefined;
+  if (status < 0) socket.destroy();
+}
+
+function onImmediateWriteDone(): void {
+  // Not called: libuv reports only queued writes.
+}
+
+/** Writes `data` to `socket`: straight to its handle when it is idle, else through its stream. */
+export function write(socket: Socket, data: Uint8Array): void {
+  const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
+  if (!binding || !handle || typeof handle.writeBuffer !== 'function' || socket.writableLength !== 0 || handle.writeQueueSize !== 0 || !socket.writable || pendingOf(socket) !== 0) {
+    socket.write(data);
+    return;
+  }
+  const req = (shared ??= new binding.WriteWrap());
+  req.handle = handle;
+  req.oncomplete = onImmediateWriteDone;
+  const err = handle.writeBuffer(req, data);
+  if (err !== 0) {
+    socket.destroy();
+    return;
+  }
+  if (binding.streamBaseState[binding.kLastWriteWasAsync]) {
+    // libuv holds the rest of `data` and reports when it is written: keep the bytes alive and counted.
+    req.oncomplete = onQueuedWriteDone;
+    req.buffer = data;
+    req.socket = socket;
+    req.bytes = data.length;
+    pending.set(socket, pendingOf(socket) + data.length);
+    shared = undefined;
+  }
+}
