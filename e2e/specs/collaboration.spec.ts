@@ -125,6 +125,37 @@ test('closing a tab removes that person’s caret and avatar from the others wit
   await expect(alice.page.locator('.tandem-avatar[data-user-name="Alice Martin"]')).toBeVisible();
 });
 
+test('a peer’s name label fades once their cursor has been still for a few seconds, and comes back when they move it', async ({ people }) => {
+  const doc = docName('label-fade');
+  const alice = await people.open('Alice Martin', doc);
+  const bob = await people.open('Bob Chen', doc);
+  await alice.editor.click();
+  await alice.page.keyboard.type('Hello');
+  await caretToEnd(bob);
+  await bob.page.keyboard.type(' there');
+  await expect.poll(() => documentText(alice)).toBe('Hello there');
+  const stillSince = Date.now();
+  const bobCaret = alice.editor.locator('.collaboration-carets__caret', { has: alice.page.locator('.collaboration-carets__label', { hasText: 'Bob Chen' }) });
+  const bobLabel = bobCaret.locator('.collaboration-carets__label');
+  await expect(bobLabel).toHaveCSS('opacity', '1');
+  await expect(bobCaret).not.toHaveClass(/collaboration-carets__caret--idle/);
+
+  // Bob stops: after ~3 s his label fades; his caret stays.
+  await expect(bobCaret).toHaveClass(/collaboration-carets__caret--idle/, { timeout: 8_000 });
+  expect(Date.now() - stillSince).toBeGreaterThanOrEqual(2_500);
+  await expect(bobLabel).toHaveCSS('opacity', '0');
+  await expect(bobCaret).toHaveCount(1);
+
+  // Alice typing elsewhere does not bring it back; Bob typing does.
+  await alice.page.keyboard.type('!');
+  await expect.poll(() => documentText(bob)).toBe('Hello! there');
+  await expect(bobCaret).toHaveClass(/collaboration-carets__caret--idle/);
+  await bob.page.keyboard.type('?');
+  await expect.poll(() => documentText(alice)).toBe('Hello! there?');
+  await expect(bobCaret).not.toHaveClass(/collaboration-carets__caret--idle/);
+  await expect(bobLabel).toHaveCSS('opacity', '1');
+});
+
 test('a peer’s caret keeps its place in the text while someone else types before it', async ({ people }) => {
   const doc = docName('caret-place');
   const alice = await people.open('Alice Martin', doc);

@@ -53,6 +53,13 @@ const CROWD = 50;
  * fell by ~0.5 ms).
  */
 const CROWD_FRAME_MS = 500;
+/**
+ * A caret's name label shows while its person is active and fades once their cursor has been
+ * still this long (as in Google Docs): a document full of idle people shows their carets, not a
+ * wall of names. The caret gets IDLE_CLASS; the stylesheet fades the label.
+ */
+export const LABEL_IDLE_MS = 3000;
+export const IDLE_CLASS = 'collaboration-carets__caret--idle';
 
 function syncState(state: EditorState): SyncState | null {
   const y = ySyncPluginKey.getState(state) as SyncState | undefined;
@@ -123,6 +130,38 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
   // order, so when one caret moves it makes new views for the carets after it in the paragraph;
   // given the same element, it leaves those in place instead of re-creating them.
   let elements = new Map<string, HTMLElement>();
+  // When each peer's cursor last moved (or the peer arrived), and where it was, for the labels' fading.
+  const movedAt = new Map<number, number>();
+  const cursorAt = new Map<number, string>();
+  /** Notes the peers whose cursor moved (a state change that leaves it, a rename say, is not a move). */
+  const noteMoves = (ids: Iterable<number>, now: number) => {
+    const states = awareness.getStates();
+    for (const id of ids) {
+      const cursor = (states.get(id) as { cursor?: Cursor | null } | undefined)?.cursor;
+      const where = cursor ? JSON.stringify(cursor) : '';
+      if (cursorAt.get(id) === where) continue;
+      cursorAt.set(id, where);
+      movedAt.set(id, now);
+    }
+  };
+  const forget = (id: number) => {
+    movedAt.delete(id);
+    cursorAt.delete(id);
+  };
+  // Each drawn caret's peer, to fade its label in place (no redraw).
+  let drawnPeers = new Map<HTMLElement, number>();
+
+  /** Marks each drawn caret idle or not; returns when the next one turns idle (or Infinity). */
+  const markIdle = (now: number): number => {
+    let next = Infinity;
+    drawnPeers.forEach((clientId, element) => {
+      const idleAt = (movedAt.get(clientId) ?? -Infinity) + LABEL_IDLE_MS;
+      if (idleAt > now) next = Math.min(next, idleAt);
+      // (toggle with a force that changes nothing leaves the element alone: no style recalc)
+      element.classList.toggle(IDLE_CLASS, idleAt <= now);
+    });
+    return next;
+  };
 
   const decorate = (state: EditorState): { set: DecorationSet; sig: string } => {
     const y = syncState(state);
@@ -130,6 +169,7 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
     const max = Math.max(state.doc.content.size - 1, 0);
     const out: Decoration[] = [];
     const kept = new Map<string, HTMLElement>();
+    const peers = new Map<HTMLElement, number>();
     awareness.getStates().forEach((aw, clientId) => {
       const cursor = (aw as { cursor?: Cursor | null }).cursor;
       const cached = heads.get(clientId);
@@ -144,10 +184,12 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
       const key = `${clientId}:${String(user.name)}:${String(user.color)}`;
       const element = elements.get(key) ?? build.caret(user);
       kept.set(key, element);
+      peers.set(element, clientId);
       out.push(Decoration.widget(h, element, { key, side: 10 }));
       out.push(Decoration.inline(Math.min(a, h), Math.max(a, h), build.selection(user), { key: `selection ${key}`, inclusiveEnd: true, inclusiveStart: false }));
     });
     elements = kept;
+    drawnPeers = peers;
     const set = DecorationSet.create(state.doc, out);
     return { set, sig: signature(set) };
   };
@@ -198,6 +240,15 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
       let lastRedraw = -Infinity;
       let moved = true; // scrolled or resized since the visible span was measured
       let spanAt = -Infinity;
+      let fade: ReturnType<typeof setTimeout> | undefined; // the next label to fade
+      const fadeLabels = () => {
+        clearTimeout(fade);
+        fade = undefined;
+        if (view.isDestroyed) return;
+        const now = performance.now();
+        const next = markIdle(now);
+        if (next !== Infinity) fade = setTimeout(fadeLabels, next - now);
+      };
       const redraw = () => {
         frame = 0;
         if (view.isDestroyed) return;
@@ -229,6 +280,7 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
         const next = decorate(view.state);
         drawn ??= signature(nearCaretsKey.getState(view.state) ?? DecorationSet.empty);
         if (next.sig !== drawn) view.dispatch(view.state.tr.setMeta(nearCaretsKey, next));
+        fadeLabels();
       };
       const schedule = () => {
         if (frame || spaced) return;
@@ -245,13 +297,17 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
         schedule();
       };
       const handleAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+        const now = performance.now();
         for (const id of [...added, ...updated, ...removed]) changed.add(id);
+        noteMoves([...added, ...updated], now);
+        removed.forEach(forget);
         schedule();
       };
       const win = view.dom.ownerDocument.defaultView;
       const publish = (focused?: Element | null) => publishCursor(view, awareness, focused);
       const handleFocusOut = (e: FocusEvent) => publish(e.relatedTarget as Element | null);
       const handleFocusIn = () => publish();
+      noteMoves(awareness.getStates().keys(), performance.now()); // those already here show their names first
       awareness.on('change', handleAwareness);
       win?.addEventListener('scroll', handleMove, { capture: true, passive: true });
       win?.addEventListener('resize', handleMove, { passive: true });
@@ -272,6 +328,7 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
           if (frame) cancelAnimationFrame(frame);
           clearTimeout(spaced);
           clearTimeout(timer);
+          clearTimeout(fade);
           awareness.off('change', handleAwareness);
           win?.removeEventListener('scroll', handleMove, { capture: true });
           win?.removeEventListener('resize', handleMove);
