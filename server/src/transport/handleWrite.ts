@@ -25,7 +25,6 @@ import type { Socket } from 'node:net';
  */
 
 interface WriteRequest {
-  handle: unknown;
   oncomplete: (this: WriteRequest, status: number) => void;
   buffer?: Uint8Array | undefined;
   socket?: Socket | undefined;
@@ -67,11 +66,17 @@ export function pendingOf(socket: Socket): number {
 }
 
 /**
- * A request for writes that complete at once (libuv copies nothing then, and Node binds no native
- * object to it): one serves them all, and a write that libuv queues keeps it, a fresh one taking
- * its place.
+ * A request for writes that complete at once (Node binds no native object to it then, and
+ * nothing is reported): one serves them all, and a write that libuv queues keeps it, a fresh one
+ * taking its place. It holds nothing of a socket between writes.
  */
 let shared: WriteRequest | undefined;
+
+function freshRequest(binding: StreamWrapBinding): WriteRequest {
+  const req = new binding.WriteWrap();
+  req.oncomplete = onQueuedWriteDone;
+  return req;
+}
 
 function onQueuedWriteDone(this: WriteRequest, status: number): void {
   const socket = this.socket!;
@@ -83,10 +88,6 @@ function onQueuedWriteDone(this: WriteRequest, status: number): void {
   if (status < 0) socket.destroy();
 }
 
-function onImmediateWriteDone(): void {
-  // Not called: libuv reports only queued writes.
-}
-
 /** Writes `data` to `socket`: straight to its handle when it is idle, else through its stream. */
 export function write(socket: Socket, data: Uint8Array): void {
   const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
@@ -94,9 +95,7 @@ export function write(socket: Socket, data: Uint8Array): void {
     socket.write(data);
     return;
   }
-  const req = (shared ??= new binding.WriteWrap());
-  req.handle = handle;
-  req.oncomplete = onImmediateWriteDone;
+  const req = (shared ??= freshRequest(binding));
   const err = handle.writeBuffer(req, data);
   if (err !== 0) {
     socket.destroy();
@@ -104,7 +103,6 @@ export function write(socket: Socket, data: Uint8Array): void {
   }
   if (binding.streamBaseState[binding.kLastWriteWasAsync]) {
     // libuv holds the rest of `data` and reports when it is written: keep the bytes alive and counted.
-    req.oncomplete = onQueuedWriteDone;
     req.buffer = data;
     req.socket = socket;
     req.bytes = data.length;
