@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { caretToEnd, docName, documentText, expect, test } from '../support/fixtures';
+import { caretToEnd, docName, documentText, expect, test, type People, type User } from '../support/fixtures';
 import { gradientPng } from '../support/png';
 import { REPO_ROOT } from '../support/server';
 
@@ -105,15 +105,20 @@ test('two people see each other’s typing, formatting, carets and presence; a t
   await expect(carol.page.locator('.tandem-avatar[data-user-name="Alice Martin"]')).toBeVisible();
 });
 
-test('closing a tab removes that person’s caret and avatar from the others within seconds', async ({ people }) => {
-  const doc = docName('leave');
+/** Alice writes "Hello" and Bob adds " there" after it: both are in the document, each with a caret. */
+async function helloThere(people: People, doc: string): Promise<{ alice: User; bob: User }> {
   const alice = await people.open('Alice Martin', doc);
   const bob = await people.open('Bob Chen', doc);
   await alice.editor.click();
   await alice.page.keyboard.type('Hello');
   await caretToEnd(bob);
   await bob.page.keyboard.type(' there');
-  await expect(alice.editor).toContainText('Hello there');
+  await expect.poll(() => documentText(alice)).toBe('Hello there');
+  return { alice, bob };
+}
+
+test('closing a tab removes that person’s caret and avatar from the others within seconds', async ({ people }) => {
+  const { alice, bob } = await helloThere(people, docName('leave'));
   const bobAvatar = alice.page.locator('.tandem-avatar[data-user-name="Bob Chen"]');
   const bobLabel = alice.editor.locator('.collaboration-carets__label', { hasText: 'Bob Chen' });
   await expect(bobAvatar).toBeVisible();
@@ -126,14 +131,7 @@ test('closing a tab removes that person’s caret and avatar from the others wit
 });
 
 test('a peer’s name label fades once they have been still for a few seconds, and comes back when they type', async ({ people }) => {
-  const doc = docName('label-fade');
-  const alice = await people.open('Alice Martin', doc);
-  const bob = await people.open('Bob Chen', doc);
-  await alice.editor.click();
-  await alice.page.keyboard.type('Hello');
-  await caretToEnd(bob);
-  await bob.page.keyboard.type(' there');
-  await expect.poll(() => documentText(alice)).toBe('Hello there');
+  const { alice, bob } = await helloThere(people, docName('label-fade'));
   await bob.page.keyboard.press('Home'); // a move: Bob's caret before "Hello"
   const stillSince = Date.now();
   const bobCaret = alice.editor.locator('.collaboration-carets__caret', { has: alice.page.locator('.collaboration-carets__label', { hasText: 'Bob Chen' }) });
