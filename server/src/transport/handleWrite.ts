@@ -91,7 +91,7 @@ function onQueuedWriteDone(this: WriteRequest, status: number): void {
 /** Writes `data` to `socket`: straight to its handle when it is idle, else through its stream. */
 export function write(socket: Socket, data: Uint8Array): void {
   const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
-  if (!binding || !handle || typeof handle.writeBuffer !== 'function' || socket.writableLength !== 0 || handle.writeQueueSize !== 0 || !socket.writable || pendingOf(socket) !== 0) {
+  if (!binding || !handle || typeof handle.writeBuffer !== 'function' || socket.writableLength !== 0 || handle.writeQueueSize !== 0 || !socket.writable) {
     socket.write(data);
     return;
   }

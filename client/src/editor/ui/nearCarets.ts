@@ -129,33 +129,25 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
   // Each peer's caret element, kept while the peer is drawn: ProseMirror matches widgets in
   // order, so when one caret moves it makes new views for the carets after it in the paragraph;
   // given the same element, it leaves those in place instead of re-creating them.
-  let elements = new Map<string, HTMLElement>();
-  // When each peer's cursor last moved (or the peer arrived), and where it was, for the labels' fading.
-  const movedAt = new Map<number, number>();
-  const cursorAt = new Map<number, string>();
+  // (with its peer, whose label it fades in place: no redraw)
+  let elements = new Map<string, { element: HTMLElement; clientId: number }>();
+  // Where each peer's cursor was and when it last moved (or the peer arrived), for the labels' fading.
+  const moves = new Map<number, { where: string; at: number }>();
   /** Notes the peers whose cursor moved (a state change that leaves it, a rename say, is not a move). */
   const noteMoves = (ids: Iterable<number>, now: number) => {
     const states = awareness.getStates();
     for (const id of ids) {
       const cursor = (states.get(id) as { cursor?: Cursor | null } | undefined)?.cursor;
       const where = cursor ? JSON.stringify(cursor) : '';
-      if (cursorAt.get(id) === where) continue;
-      cursorAt.set(id, where);
-      movedAt.set(id, now);
+      if (moves.get(id)?.where !== where) moves.set(id, { where, at: now });
     }
   };
-  const forget = (id: number) => {
-    movedAt.delete(id);
-    cursorAt.delete(id);
-  };
-  // Each drawn caret's peer, to fade its label in place (no redraw).
-  let drawnPeers = new Map<HTMLElement, number>();
 
   /** Marks each drawn caret idle or not; returns when the next one turns idle (or Infinity). */
   const markIdle = (now: number): number => {
     let next = Infinity;
-    drawnPeers.forEach((clientId, element) => {
-      const idleAt = (movedAt.get(clientId) ?? -Infinity) + LABEL_IDLE_MS;
+    elements.forEach(({ element, clientId }) => {
+      const idleAt = (moves.get(clientId)?.at ?? -Infinity) + LABEL_IDLE_MS;
       if (idleAt > now) next = Math.min(next, idleAt);
       // (toggle with a force that changes nothing leaves the element alone: no style recalc)
       element.classList.toggle(IDLE_CLASS, idleAt <= now);
@@ -168,8 +160,7 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
     if (!y || !span) return { set: DecorationSet.empty, sig: '' };
     const max = Math.max(state.doc.content.size - 1, 0);
     const out: Decoration[] = [];
-    const kept = new Map<string, HTMLElement>();
-    const peers = new Map<HTMLElement, number>();
+    const kept = new Map<string, { element: HTMLElement; clientId: number }>();
     awareness.getStates().forEach((aw, clientId) => {
       const cursor = (aw as { cursor?: Cursor | null }).cursor;
       const cached = heads.get(clientId);
@@ -182,14 +173,12 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
       const a = Math.min(anchor, max);
       // The key names the look too: a peer who renames gets a new label.
       const key = `${clientId}:${String(user.name)}:${String(user.color)}`;
-      const element = elements.get(key) ?? build.caret(user);
-      kept.set(key, element);
-      peers.set(element, clientId);
+      const element = elements.get(key)?.element ?? build.caret(user);
+      kept.set(key, { element, clientId });
       out.push(Decoration.widget(h, element, { key, side: 10 }));
       out.push(Decoration.inline(Math.min(a, h), Math.max(a, h), build.selection(user), { key: `selection ${key}`, inclusiveEnd: true, inclusiveStart: false }));
     });
     elements = kept;
-    drawnPeers = peers;
     const set = DecorationSet.create(state.doc, out);
     return { set, sig: signature(set) };
   };
@@ -300,7 +289,7 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
         const now = performance.now();
         for (const id of [...added, ...updated, ...removed]) changed.add(id);
         noteMoves([...added, ...updated], now);
-        removed.forEach(forget);
+        for (const id of removed) moves.delete(id);
         schedule();
       };
       const win = view.dom.ownerDocument.defaultView;
