@@ -1,4 +1,4 @@
-// Load-generator worker processes, pinned to core 1 with a raised fd limit.
+// Load-generator worker processes, pinned to core 1 (or a core of their own) with a raised fd limit.
 import { fork, execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,8 +13,10 @@ export class Worker {
    * the CPU between sessions first and by niceness only within one: a worker in the bench's
    * session yields to the server beside it, not to the browsers, which Chromium starts in
    * sessions of their own. A worker of its own session yields to everything (`nice`).
+   * `core`: the core it runs on, every thread of it (by default only its main thread is pinned,
+   * to core 1, the load generators' core).
    */
-  constructor({ session = false } = {}) {
+  constructor({ session = false, core } = {}) {
     this.session = session;
     this.proc = fork(join(here, 'worker.mjs'), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: session });
     this.pending = new Map();
@@ -30,7 +32,7 @@ export class Worker {
       for (const p of this.pending.values()) p.reject(new Error(`worker exited (${code})`));
       this.pending.clear();
     });
-    execFileSync('taskset', ['-cp', '1', String(this.proc.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', core === undefined ? ['-cp', '1', String(this.proc.pid)] : ['-acp', String(core), String(this.proc.pid)], { stdio: 'ignore' });
   }
 
   call(cmd, args) {

@@ -5,6 +5,7 @@
 // difference is the crowd's cost: the server relaying 300 moves a second to everyone, and the
 // browsers taking them in (carets near the viewport only, presence collapsed to "+N").
 import { ServerProcess } from '../servers.mjs';
+import { cpuMs } from '../proc.mjs';
 import { CROWD_NICE, Worker } from '../workers.mjs';
 import { findChromium, measure, summarize } from '../browser/latency.mjs';
 import { appSetup, buildApp, metrics as kMetrics } from './k-keystroke.mjs';
@@ -40,8 +41,11 @@ export async function run(ctx) {
   // The crowd stands for 300 people on other machines: its process yields the cores to the
   // browsers and the server, as P's crowd does to its measuring clients. It needs a session of
   // its own for that (Worker): until 2026-12-05 16:10 its niceness made it yield to the server
-  // only, not to the browsers.
-  const crowd = new Worker({ session: true });
+  // only, not to the browsers. It shares the server's core: on core 1 (until 2026-12-05 20:30)
+  // its reads of each keystroke's and each tick's 300 frames came right when the server's
+  // fan-out held core 0 and B's browser wanted a core to read its own frame; on core 0 it reads
+  // after the fan-out, when the server is idle, and the browsers keep core 1.
+  const crowd = new Worker({ session: true, core: 0 });
   try {
     await crowd.call('ping');
     crowd.nice(CROWD_NICE);
@@ -52,6 +56,8 @@ export async function run(ctx) {
       const order = round % 2 ? [CROWD, NONE] : [NONE, CROWD];
       for (const label of order) {
         const doc = `crowd-${Date.now()}-${round}`;
+        const t0 = performance.now();
+        const cpu0 = [cpuMs(crowd.proc.pid), server.cpuMs()];
         const { last } = await worker.call('kSeed', { proto: 'yws', url, name: doc, paragraphs: PARAGRAPHS });
         const measured = await measure(chromium, {
           label,
@@ -74,6 +80,11 @@ export async function run(ctx) {
           log: ctx.log,
         });
         rows[label].push(...measured);
+        // what the crowd and the server took of core 0 over the round (the crowd yields it)
+        const share = (ms) => `${((100 * ms) / (performance.now() - t0)).toFixed(0)} %`;
+        const use = `server ${share(server.cpuMs() - cpu0[1])}, crowd ${share(cpuMs(crowd.proc.pid) - cpu0[0])} of a core`;
+        if (label === CROWD) ctx.log(`K300: the crowd moved ${(await crowd.call('kCrowdRate')).toFixed(0)} times a second (${PEERS * HZ} asked); ${use}`);
+        else ctx.log(`K300: no one else; ${use}`);
         await ctx.workers.closeAll();
         await crowd.call('closeAll');
       }

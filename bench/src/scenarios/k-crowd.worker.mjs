@@ -27,6 +27,8 @@ function cursorIn(targets) {
 /** @param {import('../held.mjs').Held} held */
 export function commands(held) {
   let mover = null;
+  // the moves sent since the crowd came, to show that its process kept up (it yields its core)
+  let moved = { n: 0, since: 0 };
   held.onClose(() => {
     clearInterval(mover);
     mover = null;
@@ -76,6 +78,7 @@ export function commands(held) {
         },
       );
       // One timer for everyone: each person moves once per period, at its own phase.
+      moved = { n: 0, since: performance.now() };
       mover = setInterval(() => {
         const now = performance.now();
         for (const p of people) {
@@ -83,9 +86,15 @@ export function commands(held) {
           p.next += 1000 / hz;
           p.state.cursor = cursorIn(targets);
           p.r.send(wire.awarenessMsg(proto, name, p.clientID, ++p.clock, p.state));
+          moved.n++;
         }
       }, 20);
       return { peers: people.length, paragraphs: targets.length };
+    },
+
+    /** The crowd's moves a second since it came. */
+    kCrowdRate() {
+      return moved.n / ((performance.now() - moved.since) / 1000);
     },
   };
 }
