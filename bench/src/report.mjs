@@ -16,7 +16,7 @@ export function ratio(c, sid, m) {
   if (!m.better) return null;
   const v = c.results[sid]?.[m.key];
   const peers = Object.entries(c.results)
-    .filter(([p, r]) => !isTandem(p) && typeof r?.[m.key] === 'number' && Number.isFinite(r[m.key]))
+    .filter(([p, r]) => !isTandem(p) && !SERVERS[p]?.reference && typeof r?.[m.key] === 'number' && Number.isFinite(r[m.key]))
     .map(([, r]) => r[m.key]);
   if (typeof v !== 'number' || !peers.length) return null;
   const best = m.better === 'lower' ? Math.min(...peers) : Math.max(...peers);
@@ -27,8 +27,8 @@ export function ratio(c, sid, m) {
 /** Markdown table for one case. */
 export function table(scn, c) {
   const sids = Object.keys(c.results);
-  // ratio columns only when a peer is in the table (F compares Tandem with itself)
-  const tandems = sids.some((s) => !isTandem(s)) ? sids.filter(isTandem) : [];
+  // ratio columns only when a peer is in the table (F compares Tandem with itself; the floor is no peer)
+  const tandems = sids.some((s) => !isTandem(s) && !SERVERS[s]?.reference) ? sids.filter(isTandem) : [];
   const head = ['', ...sids.map((s) => SERVERS[s].label), ...tandems.map((t) => `${SERVERS[t].label} ÷ best peer`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`];
   for (const m of scn.metrics) {

@@ -10,7 +10,7 @@ import { mkdirSync, appendFileSync, readFileSync, writeFileSync, existsSync, rmS
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import os from 'node:os';
-import { benchDir, repoRoot, workDir, tandemBuilt } from './servers.mjs';
+import { SERVERS, benchDir, repoRoot, workDir, tandemBuilt } from './servers.mjs';
 import { Workers } from './workers.mjs';
 import { table } from './report.mjs';
 import * as A from './scenarios/a-fanout.mjs';
@@ -64,9 +64,9 @@ const ctx = {
     log(`note: ${s}`);
   },
   // Smoke drives every server in scenario A (so each must start and serve) and only Tandem
-  // in the others, to stay well under a minute.
+  // in the others, to stay well under a minute. A reference (the floor) runs only where named.
   servers: (list, { allInSmoke = false } = {}) =>
-    list.filter((s) => (!serverFilter || serverFilter.includes(s)) && (!s.startsWith('tandem') || tandemBuilt()) && (!smoke || allInSmoke || s.startsWith('tandem'))),
+    list.filter((s) => (SERVERS[s]?.reference ? serverFilter?.includes(s) : !serverFilter || serverFilter.includes(s)) && (!s.startsWith('tandem') || tandemBuilt()) && (!smoke || allInSmoke || s.startsWith('tandem'))),
 };
 
 let commit = 'unknown';

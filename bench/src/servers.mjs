@@ -88,6 +88,13 @@ export const SERVERS = {
     entry: () => join(benchDir, 'node_modules/y-websocket/bin/server.js'), cwd: () => benchDir,
     env: (dataDir) => ({ YPERSISTENCE: dataDir }),
   },
+  // A reference, not a peer: what a relay that does nothing but forward gets on this machine
+  // (peers/floor.mjs). Only where named in --servers, and never in a "best peer" ratio.
+  floor: {
+    label: 'bare relay (the floor)', proto: 'yws', persistent: false, health: '/', reference: true,
+    entry: () => join(here, 'peers/floor.mjs'), cwd: () => benchDir,
+    env: () => ({}),
+  },
   hocus: {
     label: 'Hocuspocus 4.7', proto: 'hocus', persistent: false, health: '/',
     entry: () => join(here, 'peers/hocuspocus.mjs'), cwd: () => benchDir,
