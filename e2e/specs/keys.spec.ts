@@ -127,3 +127,26 @@ test('Enter at the bottom of the window keeps the caret in view', async ({ peopl
     });
   await expect.poll(caretInView).toBe(true);
 });
+
+test('a key pressed right after the browser moved the cursor acts where the cursor is now', async ({ people }) => {
+  const alice = await people.open('Alice Martin', docName('key-selection'));
+  await alice.editor.click();
+  await alice.page.keyboard.type('Hello');
+  await alice.page.keyboard.press('Enter');
+  await alice.page.keyboard.type('world');
+  await alice.page.keyboard.press('Home');
+  // Tiptap puts the editor on its element (the functions below run in the page)
+  type Editor = HTMLElement & { editor: { state: { selection: { head: number }; doc: { textContent: string; childCount: number } } } };
+  await expect.poll(() => alice.editor.evaluate((el) => (el as Editor).editor.state.selection.head)).toBe(8); // the start of "world"
+  // The browser moves the cursor to the end of "world" (as End does) and Backspace comes in the
+  // same task, before the browser's `selectionchange` (as a quick End, Backspace may): it must act
+  // at the end of "world", not join "world" to "Hello" from where the cursor was.
+  const after = await alice.editor.evaluate((el) => {
+    const text = el.querySelectorAll('p')[1]!.firstChild!;
+    el.ownerDocument.getSelection()!.collapse(text, text.textContent!.length);
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Backspace', code: 'Backspace', keyCode: 8, bubbles: true, cancelable: true }));
+    const { state } = (el as Editor).editor;
+    return { head: state.selection.head, paragraphs: state.doc.childCount, text: state.doc.textContent };
+  });
+  expect(after).toEqual({ head: 13, paragraphs: 2, text: 'Helloworld' });
+});

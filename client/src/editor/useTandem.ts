@@ -14,6 +14,7 @@ import { useEffect, useRef, useState } from 'react';
 import { renderCaret, renderSelection } from './ui/carets';
 import { NearCarets } from './ui/nearCarets';
 import { DeferredScroll } from './ui/deferredScroll';
+import { KeySelection } from './ui/keySelection';
 import { TandemApi } from './api/TandemApi';
 import { fileFetchInit, ImageBlobs, imageUrl } from './api/authorizedImages';
 import { adopter, uploader } from './api/files';
@@ -73,6 +74,7 @@ function createEditor(session: CollaborationSession, place: Place, user: TandemU
       Collaboration.configure({ fragment: doc.getXmlFragment(FRAGMENT) }),
       NearCarets.configure({ provider, user: { ...user }, render: renderCaret, selectionRender: renderSelection }),
       DeferredScroll,
+      KeySelection,
       ...extra,
     ],
     editable,
