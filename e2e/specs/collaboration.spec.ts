@@ -155,6 +155,24 @@ test('a peer’s name label fades once they have been still for a few seconds, a
   await expect(bobLabel).toHaveCSS('opacity', '1');
 });
 
+test('a peer’s caret stays when someone deletes the character right after it', async ({ people }) => {
+  const doc = docName('caret-stays');
+  const alice = await people.open('Alice Martin', doc);
+  const bob = await people.open('Bob Chen', doc);
+  await alice.editor.click();
+  await alice.page.keyboard.type('Hello world');
+  await alice.page.keyboard.press('Home');
+  const aliceCaret = bob.editor.locator('.collaboration-carets__caret[data-user-name="Alice Martin"]');
+  await expect.poll(() => aliceCaret.evaluate((caret) => caret.previousSibling === null)).toBe(true); // before "Hello"
+  // Bob deletes the "H" from the same place: ProseMirror drops a caret whose next character goes.
+  await caretToEnd(bob);
+  await bob.page.keyboard.press('Home');
+  await bob.page.keyboard.press('Delete');
+  await expect.poll(() => documentText(alice)).toBe('ello world');
+  await expect(aliceCaret).toHaveCount(1);
+  await expect.poll(() => aliceCaret.evaluate((caret) => caret.nextSibling?.textContent)).toBe('ello world');
+});
+
 test('a peer’s caret keeps its place in the text while someone else types before it', async ({ people }) => {
   const doc = docName('caret-place');
   const alice = await people.open('Alice Martin', doc);

@@ -215,7 +215,12 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
           drawn = null;
           return prev.map(change, next.doc);
         }
-        return tr.docChanged ? prev.map(tr.mapping, tr.doc) : prev;
+        if (!tr.docChanged) return prev;
+        // ProseMirror drops a caret whose character on its side (the next one) is deleted, here
+        // as this person types: what is drawn is no longer what was signed, and the next redraw
+        // must compare against it, or that caret would stay away until its person moved.
+        drawn = null;
+        return prev.map(tr.mapping, tr.doc);
       },
     },
     props: { decorations: (state) => nearCaretsKey.getState(state) },
