@@ -86,6 +86,13 @@ function visibleSpan(view: EditorView): Span | null {
   return { from: from - extra, to: to + extra };
 }
 
+/** Whether any of the steps removed something (a deleted range, not only an insertion). */
+function deletes(maps: readonly StepMap[]): boolean {
+  let any = false;
+  for (const map of maps) map.forEach((oldStart, oldEnd) => (any ||= oldEnd > oldStart));
+  return any;
+}
+
 /** What a set of carets shows, to skip dispatches that would change nothing. */
 function signature(set: DecorationSet): string {
   return set
@@ -217,9 +224,10 @@ function nearCaretsPlugin(awareness: Awareness, build: Builders): Plugin<Decorat
         }
         if (!tr.docChanged) return prev;
         // ProseMirror drops a caret whose character on its side (the next one) is deleted, here
-        // as this person types: what is drawn is no longer what was signed, and the next redraw
-        // must compare against it, or that caret would stay away until its person moved.
-        drawn = null;
+        // by this person: what is drawn is then no longer what was signed, and the next redraw
+        // must compare against it, or that caret would stay away until its person moved. Typing
+        // deletes nothing, and keeps the cheaper comparison.
+        if (deletes(tr.mapping.maps)) drawn = null;
         return prev.map(tr.mapping, tr.doc);
       },
     },
