@@ -95,7 +95,7 @@ export async function run(ctx) {
         for (const k of Object.keys(rs[0])) m[k] = median(rs.map((x) => x[k]));
         m.runs = rs;
         c.results[sid] = m;
-        ctx.log(`  A N=${n} ${sid}: p50 ${m.p50?.toFixed(2)} p99 ${m.p99?.toFixed(2)} max ${m.max?.toFixed(1)} ms, ${m.deliveriesPerS.toFixed(0)} deliv/s, cpu ${m.cpuPer1k.toFixed(2)} ms/1k, missing ${m.missing}, elu ${m.workerElu.toFixed(2)}; runs p99 ${rs.map((x) => x.p99.toFixed(1)).join(" ")}`);
+        ctx.log(`  A N=${n} ${sid}: p50 ${m.p50?.toFixed(2)} p99 ${m.p99?.toFixed(2)} max ${m.max?.toFixed(1)} ms, ${m.deliveriesPerS.toFixed(0)} deliv/s, cpu ${m.cpuPer1k.toFixed(2)} ms/1k, missing ${m.missing}, elu ${m.workerElu.toFixed(2)}; runs p99 ${rs.map((x) => x.p99.toFixed(1)).join(' ')}`);
       }
     } finally {
       await ctx.workers.closeAll();

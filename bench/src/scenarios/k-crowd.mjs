@@ -41,7 +41,7 @@ export async function run(ctx) {
   // The crowd stands for 300 people on other machines: its process yields the cores to the
   // browsers and the server, as P's crowd does to its measuring clients. It needs a session of
   // its own for that (Worker): until 2026-12-05 16:10 its niceness made it yield to the server
-  // only, not to the browsers. It shares the server's core: on core 1 (until 2026-12-05 20:30)
+  // only, not to the browsers. It shares the server's core: on core 1 (until 2026-12-05 20:20)
   // its reads of each keystroke's and each tick's 300 frames came right when the server's
   // fan-out held core 0 and B's browser wanted a core to read its own frame; on core 0 it reads
   // after the fan-out, when the server is idle, and the browsers keep core 1.

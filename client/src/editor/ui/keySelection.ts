@@ -1,9 +1,9 @@
 // A key pressed right after the browser moved the cursor on its own (End, Ctrl+End, Home, the
 // arrows) can reach ProseMirror before the browser's `selectionchange` does. ProseMirror then
 // runs the key's command on the selection from before the move: Backspace at the start of the
-// line the cursor has just left joins it to the line above, and a native Backspace beside a
-// peer's caret deleted the caret's element instead of a character (e2e compare.spec.ts lost a
-// Backspace after Ctrl+End, or typed at the old place after Ctrl+Home, one run in four).
+// line the cursor has just left joins it to the line above, and beside a peer's caret a
+// Backspace was lost (e2e compare.spec.ts lost one after Ctrl+End, or typed at the old place
+// after Ctrl+Home, one run in four).
 // ProseMirror's own keydown handler only flushes a `selectionchange` it has already seen; this
 // reads the browser's selection into the editor before any keymap acts on it.
 import { Extension } from '@tiptap/core';
