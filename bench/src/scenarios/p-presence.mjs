@@ -1,7 +1,7 @@
 // P. Presence at scale: N clients on one document, every one moving its cursor once a second,
 // ten of them typing at 5 Hz; keystroke and presence delivery, the server's CPU, RSS and the
 // connections it closed, and each load-generator process's event-loop utilisation.
-// Cases: `--p=100,300,1000,echo300,redis1000` (the default; `--full=12`: measuring clients; echo: clients that re-send every new
+// Cases: `--p=100,300,1000,echo300,redis1000` (the default; `--full=12`: measuring clients; `--p-warm=2`: seconds of warm-up; echo: clients that re-send every new
 // state as y-websocket 1.x providers do; redis: Tandem only, split over two instances with Redis).
 import os from 'node:os';
 import { ServerProcess } from '../servers.mjs';
@@ -75,7 +75,7 @@ async function startServers(sid, redis) {
   };
 }
 
-/** One run: fresh server(s), fresh clients, 2 s of warm-up, then the timed window. */
+/** One run: fresh server(s), fresh clients, 2 s of warm-up (`--p-warm=` seconds), then the timed window. */
 async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
   const durationMs = ctx.smoke ? 3000 : 10000;
   const srv = await startServers(sid, redis);
@@ -107,7 +107,9 @@ async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
     const typistIds = setups.flatMap((s) => s.typistIds);
     const start = () => workers.all('pStart', { typistIds, moveMs: MOVE_MS, typeMs: TYPE_MS });
     await start();
-    await sleep(ctx.smoke ? 1000 : 2000); // warm-up, excluded
+    // warm-up, excluded; a longer one (`--p-warm=30`) measures servers whose JIT has settled:
+    // Tandem's code is larger than the peers', and a fresh Tandem spends more of the window compiling
+    await sleep(ctx.smoke ? 1000 : Number(ctx.opt('p-warm') ?? 2) * 1000);
     await workers.all('pStop');
 
     // ELU counts a process that is runnable but not running as idle: on a loaded machine the
