@@ -18,7 +18,7 @@ export interface VersionOptions {
 export interface VersionDeps {
   versions: VersionStore;
   /** The document list's summary is written with each version. */
-  documents: Pick<DocumentIndex, 'writeSummary'>;
+  documents: Pick<DocumentIndex, 'writeSummary' | 'readSummary'>;
   pool: ConversionPool;
   logger: Logger;
   options: VersionOptions;
@@ -42,6 +42,8 @@ export interface VersionDeps {
 export class VersionRecorder implements RoomWatcher {
   private readonly authors = new Map<string, VersionAuthor>();
   private dirty = false;
+  /** When the document last changed while open here (the summary's `updatedAt`). */
+  private changedAt: number | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private everyTimer: NodeJS.Timeout | undefined;
   /** Records run one after another. */
@@ -60,6 +62,7 @@ export class VersionRecorder implements RoomWatcher {
   changed(author: VersionAuthor | undefined): void {
     if (this.stopped) return;
     this.dirty = true;
+    this.changedAt = this.deps.options.now();
     if (author && !this.authors.has(author.name + (author.verified ? '\u0001' : ''))) this.authors.set(author.name + (author.verified ? '\u0001' : ''), author);
     const { idleMs, everyMs } = this.deps.options;
     clearTimeout(this.idleTimer);
@@ -108,20 +111,27 @@ export class VersionRecorder implements RoomWatcher {
   record(label: string | null): Promise<VersionMeta | undefined> {
     const state = this.state();
     const authors = [...this.authors.values()];
+    const changedAt = this.changedAt;
     this.authors.clear();
     this.dirty = false;
-    const run = this.chain.then(() => this.store(state, authors, label));
+    const run = this.chain.then(() => this.store(state, authors, label, changedAt));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async store(state: Uint8Array, authors: VersionAuthor[], label: string | null): Promise<VersionMeta | undefined> {
+  /**
+   * `changedAt`: when the document last changed before `state` was read. The summary keeps that
+   * time, not the time of this version: a version named later, or one whose digest waited for a
+   * busy worker, does not make the document newer in the list (`?order=updated`).
+   */
+  private async store(state: Uint8Array, authors: VersionAuthor[], label: string | null, changedAt: number | undefined): Promise<VersionMeta | undefined> {
     const { versions: store, documents, pool, options } = this.deps;
     const digest = await pool.run({ op: 'digest', state });
     const versions = await this.list();
     const last = versions[versions.length - 1];
     const now = options.now();
-    await documents.writeSummary(this.name, { title: digest.title, size: digest.size, updatedAt: now });
+    const updatedAt = changedAt ?? (await documents.readSummary(this.name))?.updatedAt ?? now;
+    await documents.writeSummary(this.name, { title: digest.title, size: digest.size, updatedAt });
     if (last && last.hash === digest.hash) {
       if (label === null) return undefined;
       const named: VersionMeta = { ...last, name: label, authors: mergeAuthors(last.authors, authors) };

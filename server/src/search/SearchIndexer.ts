@@ -51,7 +51,8 @@ export interface IndexerDeps {
  */
 export class SearchIndexer {
   private index = SearchIndex.empty();
-  private readonly queued = new Map<string, { timer: NodeJS.Timeout; local: boolean }>();
+  /** Documents waiting for their debounce; `changedAt`: their last change (the summary's `updatedAt`). */
+  private readonly queued = new Map<string, { timer: NodeJS.Timeout; local: boolean; changedAt: number }>();
   /** Deleted since they last changed: an indexing already under way writes nothing more of them. */
   private readonly forgotten = new Set<string>();
   /** Indexed (or dropped) since the stored index was written. */
@@ -101,7 +102,7 @@ export class SearchIndexer {
     let count = 0;
     for await (const name of this.deps.allNames()) {
       if (this.stopped) return;
-      await this.run(() => this.indexNow(name, false));
+      await this.run(() => this.indexNow(name, undefined));
       count++;
     }
     await this.run(() => this.save());
@@ -118,7 +119,7 @@ export class SearchIndexer {
         if (!entry || this.stopped) return;
         clearTimeout(entry.timer);
         this.queued.delete(room.name);
-        await this.run(() => this.indexText(room.name, searchTextOf(room.doc), entry.local ? room.wholeState().byteLength : undefined));
+        await this.run(() => this.indexText(room.name, searchTextOf(room.doc), entry.local ? { size: room.wholeState().byteLength, changedAt: entry.changedAt } : undefined));
       },
       stop: () => undefined,
     };
@@ -131,19 +132,21 @@ export class SearchIndexer {
     // Indexed a debounce after the *first* change of a burst, not the last: someone typing without
     // a pause would otherwise keep the document out of search for as long as they type (the
     // contract: current within 5 s), and the message path would reset a timer on every batch.
+    const now = this.deps.now();
     const entry = this.queued.get(name);
     if (entry) {
       entry.local ||= local;
+      entry.changedAt = now;
       return;
     }
     const timer = setTimeout(() => {
       const current = this.queued.get(name);
       if (current?.timer !== timer) return;
       this.queued.delete(name);
-      void this.run(() => this.indexNow(name, current.local));
+      void this.run(() => this.indexNow(name, current.local ? current.changedAt : undefined));
     }, this.deps.options.debounceMs);
     timer.unref();
-    this.queued.set(name, { timer, local });
+    this.queued.set(name, { timer, local, changedAt: now });
   }
 
   /** The document was deleted: out of the index at once. */
@@ -178,9 +181,10 @@ export class SearchIndexer {
     return next;
   }
 
-  private async indexNow(name: string, local: boolean): Promise<void> {
+  /** `localChangeAt`: the change was made here, then (its summary is written); undefined otherwise. */
+  private async indexNow(name: string, localChangeAt: number | undefined): Promise<void> {
     const room = this.deps.openRoom(name);
-    if (room) return this.indexText(name, searchTextOf(room.doc), local ? room.wholeState().byteLength : undefined);
+    if (room) return this.indexText(name, searchTextOf(room.doc), localChangeAt === undefined ? undefined : { size: room.wholeState().byteLength, changedAt: localChangeAt });
     const state = await this.deps.readState(name);
     if (state === undefined) {
       this.index.remove(name);
@@ -188,18 +192,21 @@ export class SearchIndexer {
       this.noteUnsaved(name);
       return;
     }
-    await this.indexText(name, searchTextOfState(state), local ? state.byteLength : undefined);
+    await this.indexText(name, searchTextOfState(state), localChangeAt === undefined ? undefined : { size: state.byteLength, changedAt: localChangeAt });
   }
 
-  /** `size` given: the change was made here, so the summary is written and the others told. */
-  private async indexText(name: string, text: SearchText, size: number | undefined): Promise<void> {
+  /**
+   * `local` given: the change was made here, so the summary is written (with the time of the
+   * change, not of this indexing, which a busy instance may run later) and the others told.
+   */
+  private async indexText(name: string, text: SearchText, local: { size: number; changedAt: number } | undefined): Promise<void> {
     if (this.forgotten.has(name)) return;
     this.index.put(name, text);
     await this.deps.store.writeText(name, text);
     this.noteUnsaved(name);
     // Deleted meanwhile: no summary may bring it back into the list.
-    if (size === undefined || this.forgotten.has(name)) return;
-    await this.deps.writeSummary(name, { title: text.title, size, updatedAt: this.deps.now() });
+    if (local === undefined || this.forgotten.has(name)) return;
+    await this.deps.writeSummary(name, { title: text.title, size: local.size, updatedAt: local.changedAt });
     this.deps.announce?.(name);
   }
 
@@ -234,11 +241,11 @@ export class SearchIndexer {
     this.stopped = true;
     const queued = [...this.queued.entries()];
     this.queued.clear();
-    for (const [name, { timer, local }] of queued) {
+    for (const [name, { timer, local, changedAt }] of queued) {
       clearTimeout(timer);
       // Only documents still open here: reading one from the store would load it while stopping.
       const room = this.deps.openRoom(name);
-      if (room) await this.run(() => this.indexText(name, searchTextOf(room.doc), local ? room.wholeState().byteLength : undefined));
+      if (room) await this.run(() => this.indexText(name, searchTextOf(room.doc), local ? { size: room.wholeState().byteLength, changedAt } : undefined));
     }
     await this.rebuilding;
     await this.run(() => this.save());

@@ -81,3 +81,19 @@ test('?order=updated pages newest first, with the same titles', async () => {
   const team = await mintToken(SECRET, { doc: 'team/*', mode: 'read' }, 600);
   assert.ok((await api(ts, 'GET', 'docs?order=updated', { token: team })).json.documents.every((d: { name: string }) => d.name.startsWith('team/')));
 });
+
+test('a document keeps the time of its last change: a version named later does not move it up the list', async () => {
+  const settle = () => new Promise((r) => setTimeout(r, 1500)); // past the search indexer's debounce and the room's unloading
+  for (const name of ['late/x', 'late/y']) {
+    const r = await api(ts, 'PUT', `${doc(name)}/import`, { token: admin, type: 'text/markdown', body: `text of ${name}` });
+    assert.equal(r.status, 200, r.text);
+    await settle();
+  }
+  const changedLast = Date.parse((await api(ts, 'GET', doc('late/y'), { token: admin })).json.updatedAt);
+  const v = await api(ts, 'POST', `${doc('late/x')}/versions`, { token: admin, type: 'application/json', body: '{"name":"named later"}' });
+  assert.equal(v.status, 201, v.text);
+  await settle();
+  const listed = (await api(ts, 'GET', 'docs?order=updated', { token: admin })).json.documents as Array<{ name: string; updatedAt: string }>;
+  assert.deepEqual(listed.filter((d) => d.name.startsWith('late/')).map((d) => d.name), ['late/y', 'late/x']);
+  assert.ok(Date.parse(listed.find((d) => d.name === 'late/x')!.updatedAt) < changedLast);
+});
