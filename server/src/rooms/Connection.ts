@@ -55,9 +55,15 @@ export class Connection {
   private draining = false;
   /** The code it was closed with by us or by ws, if any. */
   private code: number | undefined;
-  /** A ping is outstanding since `pingSentAt` (ms). */
+  /**
+   * A ping is outstanding since `pingSentAt` (ms). That field holds a time from the constructor
+   * on, and the grace and the nonce below are whole numbers under 2³¹: a field that starts as a
+   * small integer and later takes a time or a fraction changes the hidden class of every
+   * connection at the first heartbeat, and V8 then drops the optimised code of everything that
+   * reads connections (seen at 15 s with `--trace-deopt`).
+   */
   private awaitingPong = false;
-  private pingSentAt = 0;
+  private pingSentAt: number;
   /** Where the outstanding ping sits in the output stream (bytes sent before it). */
   private pingAt = 0;
   /** Bytes the peer has read for sure: everything before the last ping it answered. */
@@ -103,6 +109,7 @@ export class Connection {
     this.tokens = limits.rateLimitBurst;
     this.byteTokens = limits.rateLimitBytesBurst;
     this.refilledAt = now;
+    this.pingSentAt = now;
   }
 
   get origin(): ConnectionOrigin {
@@ -260,8 +267,8 @@ export class Connection {
     this.awaitingPong = true;
     this.pingSentAt = now;
     this.pingAt = this.socket.sent;
-    this.pongGraceMs = (Math.max(0, this.pingAt - this.readUpTo) * 1000) / SLOWEST_READ_BYTES_PER_SEC;
-    this.pingNonce = (Math.random() * 2 ** 32) >>> 0;
+    this.pongGraceMs = Math.ceil((Math.max(0, this.pingAt - this.readUpTo) * 1000) / SLOWEST_READ_BYTES_PER_SEC);
+    this.pingNonce = Math.floor(Math.random() * 2 ** 31);
     const n = this.pingNonce;
     this.socket.ping(Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
     return true;
