@@ -1,21 +1,39 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type ReceivedType = 'sync_step1' | 'sync_step2' | 'update' | 'awareness' | 'query_awareness' | 'invalid';
+const RECEIVED_TYPES = ['sync_step1', 'sync_step2', 'update', 'awareness', 'query_awareness', 'invalid'] as const;
+export type ReceivedType = (typeof RECEIVED_TYPES)[number];
+
+/** Counts not yet handed to prom-client (see `Metrics.traffic`). */
+class Traffic {
+  readonly received: Record<ReceivedType, number> = { sync_step1: 0, sync_step2: 0, update: 0, awareness: 0, query_awareness: 0, invalid: 0 };
+  messagesSent = 0;
+  bytesReceived = 0;
+  bytesSent = 0;
+}
 
 /** The metrics DESIGN.md promises (prefix `tandem_`), on a registry of this server's own. */
 export class Metrics {
   readonly registry = new Registry();
   readonly connections = new Gauge({ name: 'tandem_connections', help: 'Open WebSocket connections', registers: [this.registry] });
   readonly documentsLoaded = new Gauge({ name: 'tandem_documents_loaded', help: 'Documents held in memory', registers: [this.registry] });
+  /**
+   * The message path's counts, added up here as plain numbers and handed to the four traffic
+   * counters below whenever they are read (prom-client calls `collect` before every read): an
+   * `inc` of prom-client builds a label hash and two objects each time, and these four were
+   * counted for every message received and every broadcast (~2 % of the main thread's samples,
+   * bench P at N = 100). The figures read are the same.
+   */
+  private readonly traffic = new Traffic();
   private readonly received = new Counter({
     name: 'tandem_messages_received_total',
     help: 'Messages received, by type',
     labelNames: ['type'] as const,
     registers: [this.registry],
+    collect: () => this.collectTraffic(),
   });
-  readonly messagesSent = new Counter({ name: 'tandem_messages_sent_total', help: 'Messages sent', registers: [this.registry] });
-  readonly bytesReceived = new Counter({ name: 'tandem_bytes_received_total', help: 'Message bytes received', registers: [this.registry] });
-  readonly bytesSent = new Counter({ name: 'tandem_bytes_sent_total', help: 'Message bytes sent', registers: [this.registry] });
+  private readonly messagesSent = new Counter({ name: 'tandem_messages_sent_total', help: 'Messages sent', registers: [this.registry], collect: () => this.collectTraffic() });
+  private readonly bytesReceived = new Counter({ name: 'tandem_bytes_received_total', help: 'Message bytes received', registers: [this.registry], collect: () => this.collectTraffic() });
+  private readonly bytesSent = new Counter({ name: 'tandem_bytes_sent_total', help: 'Message bytes sent', registers: [this.registry], collect: () => this.collectTraffic() });
   readonly firstSyncEncodings = new Counter({
     name: 'tandem_first_sync_encodings_total',
     help: 'Whole-document sync step 2 messages made for joiners (one serves every joiner of a document at the same state)',
@@ -35,12 +53,10 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
-  // Label children resolved once: the per-message path only increments.
-  private readonly receivedByType = new Map<ReceivedType, ReturnType<Counter<'type'>['labels']>>();
-
   messageReceived(type: ReceivedType, bytes: number): void {
-    this.receivedOf(type).inc();
-    this.bytesReceived.inc(bytes);
+    const t = this.traffic;
+    t.received[type]++;
+    t.bytesReceived += bytes;
   }
 
   /**
@@ -48,18 +64,27 @@ export class Metrics {
    * is decoded only when the room keeps it (echoes never are). Counted as invalid as well.
    */
   messageInvalid(): void {
-    this.receivedOf('invalid').inc();
-  }
-
-  private receivedOf(type: ReceivedType): ReturnType<Counter<'type'>['labels']> {
-    let child = this.receivedByType.get(type);
-    if (!child) this.receivedByType.set(type, (child = this.received.labels(type)));
-    return child;
+    this.traffic.received.invalid++;
   }
 
   sent(messages: number, bytes: number): void {
-    this.messagesSent.inc(messages);
-    this.bytesSent.inc(bytes);
+    const t = this.traffic;
+    t.messagesSent += messages;
+    t.bytesSent += bytes;
+  }
+
+  /** Moves the counts added up since the last read into the counters. */
+  private collectTraffic(): void {
+    const t = this.traffic;
+    for (const type of RECEIVED_TYPES) {
+      const n = t.received[type];
+      if (n > 0) this.received.inc({ type }, n);
+      t.received[type] = 0;
+    }
+    if (t.messagesSent > 0) this.messagesSent.inc(t.messagesSent);
+    if (t.bytesReceived > 0) this.bytesReceived.inc(t.bytesReceived);
+    if (t.bytesSent > 0) this.bytesSent.inc(t.bytesSent);
+    t.messagesSent = t.bytesReceived = t.bytesSent = 0;
   }
 
   connectionClosed(code: number): void {
