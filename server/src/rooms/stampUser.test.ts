@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { TABLE_REPAIR_FIELD, stampUser } from './stampUser.js';
 
 test('only a connection with write access may offer to repair tables', () => {
-  const state = { user: { name: 'Cora' }, [TABLE_REPAIR_FIELD]: true };
-  assert.equal(JSON.parse(stampUser(state, undefined, false))[TABLE_REPAIR_FIELD], false);
-  assert.equal(JSON.parse(stampUser(state, 'Wes', true))[TABLE_REPAIR_FIELD], true);
-  assert.equal(JSON.parse(stampUser({ ...state, [TABLE_REPAIR_FIELD]: false }, undefined, true))[TABLE_REPAIR_FIELD], false);
+  // A fresh state each time: stampUser changes the one it is given (a fresh parse, in Presence).
+  const state = () => ({ user: { name: 'Cora' }, [TABLE_REPAIR_FIELD]: true });
+  assert.equal(JSON.parse(stampUser(state(), undefined, false))[TABLE_REPAIR_FIELD], false);
+  assert.equal(JSON.parse(stampUser(state(), 'Wes', true))[TABLE_REPAIR_FIELD], true);
+  assert.equal(JSON.parse(stampUser({ ...state(), [TABLE_REPAIR_FIELD]: false }, undefined, true))[TABLE_REPAIR_FIELD], false);
   assert.equal(TABLE_REPAIR_FIELD in JSON.parse(stampUser({ user: { name: 'Cora' } }, undefined, false)), false, 'no field is added to a state without one');
 });
