@@ -12,6 +12,12 @@ export interface PresenceRecord {
   freedAt?: number;
   /** The presence tick whose frame carries its last change (see `PresenceRecords.tick`). */
   tick: number;
+  /**
+   * The `user.name` `json` declares, once asked (`declaredName`; null: none; undefined: not read
+   * since `json` changed). Every applied update asks for its author's name twice (versions,
+   * authorship), and a cursor's state is parsed again only when it changed.
+   */
+  name: string | null | undefined;
 }
 
 /** One client ID's state as it goes into an awareness message. */
@@ -97,8 +103,9 @@ export class PresenceRecords {
       rec.json = json;
       rec.bytes = bytes;
       rec.tick = this.currentTick;
+      rec.name = undefined;
     } else {
-      this.records.set(clientId, { clock, json, bytes, owner, tick: this.currentTick });
+      this.records.set(clientId, { clock, json, bytes, owner, tick: this.currentTick, name: undefined });
     }
     return { clientId, clock, json };
   }
@@ -155,13 +162,20 @@ export class PresenceRecords {
     for (const clientId of owner.owned.list()) {
       const rec = this.records.get(clientId);
       if (!rec || rec.json === 'null') continue;
-      try {
-        const name = (JSON.parse(rec.json) as { user?: { name?: unknown } }).user?.name;
-        if (typeof name === 'string' && name.trim() !== '') return name.trim().slice(0, 200);
-      } catch {
-        // a state that is not JSON was refused on the way in; nothing to name
-      }
+      const name = (rec.name ??= nameIn(rec.json));
+      if (name !== null) return name;
     }
     return undefined;
   }
+}
+
+/** The `user.name` a state's JSON declares, trimmed and at most 200 characters, or null. */
+function nameIn(json: string): string | null {
+  try {
+    const name = (JSON.parse(json) as { user?: { name?: unknown } }).user?.name;
+    if (typeof name === 'string' && name.trim() !== '') return name.trim().slice(0, 200);
+  } catch {
+    // a state that is not JSON was refused on the way in; nothing to name
+  }
+  return null;
 }
