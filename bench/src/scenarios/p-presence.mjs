@@ -180,7 +180,7 @@ export async function run(ctx) {
         const m = await oneRun(ctx, sid, p);
         m.load = load;
         rs.push(m);
-        ctx.log(`  P ${p.label} ${sid} run ${r + 1}: keys p50 ${m.keyP50?.toFixed(1)} p99 ${m.keyP99?.toFixed(1)} ms (missing ${m.keysMissing}), presence p50 ${m.presP50?.toFixed(1)} p99 ${m.presP99?.toFixed(1)} ms (${m.presDelivered?.toFixed(3)} delivered), cpu ${m.cpuPct.toFixed(0)} %, rss ${m.rssMB.toFixed(0)} MB, closed ${m.closed} [${m.closeCodes}], elu ${m.elus}, gen cpu ${m.genCpuPct.toFixed(0)} %, load ${load.toFixed(1)}`);
+        ctx.log(`  P ${p.label} ${sid} run ${r + 1}: keys p50 ${m.keyP50?.toFixed(1)} p99 ${m.keyP99?.toFixed(1)} ms (missing ${m.keysMissing}), presence p50 ${m.presP50?.toFixed(1)} p99 ${m.presP99?.toFixed(1)} ms (${m.presDelivered?.toFixed(3)} delivered), cpu ${m.cpuPct.toFixed(1)} %, rss ${m.rssMB.toFixed(0)} MB, closed ${m.closed} [${m.closeCodes}], elu ${m.elus}, gen cpu ${m.genCpuPct.toFixed(0)} %, load ${load.toFixed(1)}`);
       }
       const m = {};
       for (const key of Object.keys(rs[0])) m[key] = typeof rs[0][key] === 'number' ? median(rs.map((x) => x[key])) : rs[rs.length >> 1][key];
