@@ -65,9 +65,12 @@ export class VersionRecorder implements RoomWatcher {
     this.changedAt = this.deps.options.now();
     if (author && !this.authors.has(author.name + (author.verified ? '\u0001' : ''))) this.authors.set(author.name + (author.verified ? '\u0001' : ''), author);
     const { idleMs, everyMs } = this.deps.options;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(this.fire, idleMs);
-    this.idleTimer.unref();
+    // The pause restarts: the same timer re-armed (a fresh one per keystroke cost a timer object and two list operations).
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(this.fire, idleMs);
+      this.idleTimer.unref();
+    }
     if (!this.everyTimer) {
       this.everyTimer = setTimeout(this.fire, everyMs);
       this.everyTimer.unref();
