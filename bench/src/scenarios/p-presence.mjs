@@ -171,17 +171,24 @@ export async function run(ctx) {
     }
     const c = { case: p.label, results: {} };
     const sids = p.redis ? ctx.servers(['tandem-redis']) : ctx.servers(servers);
-    for (const sid of sids) {
-      // Tandem gets the median of `--runs` (3); the peers one run each unless --peer-runs says more
-      const runs = sid.startsWith('tandem') ? runsOpt : Number(ctx.opt('peer-runs') ?? 1);
-      const rs = [];
-      for (let r = 0; r < runs; r++) {
+    // Tandem gets the median of `--runs` (3); the peers one run each unless --peer-runs says more.
+    // The servers take turns, run by run (Tandem, Hocuspocus, y-websocket, Tandem, …): this
+    // machine's speed drifts by a third within minutes, and three runs of one server and then
+    // three of the next put the drift between servers rather than within each one's runs.
+    const runsOf = (sid) => (sid.startsWith('tandem') ? runsOpt : Number(ctx.opt('peer-runs') ?? 1));
+    const rsOf = new Map(sids.map((sid) => [sid, []]));
+    for (let r = 0; r < Math.max(...sids.map(runsOf)); r++) {
+      for (const sid of sids) {
+        if (r >= runsOf(sid)) continue;
         const load = os.loadavg()[0];
         const m = await oneRun(ctx, sid, p);
         m.load = load;
-        rs.push(m);
+        rsOf.get(sid).push(m);
         ctx.log(`  P ${p.label} ${sid} run ${r + 1}: keys p50 ${m.keyP50?.toFixed(1)} p99 ${m.keyP99?.toFixed(1)} ms (missing ${m.keysMissing}), presence p50 ${m.presP50?.toFixed(1)} p99 ${m.presP99?.toFixed(1)} ms (${m.presDelivered?.toFixed(3)} delivered), cpu ${m.cpuPct.toFixed(1)} %, rss ${m.rssMB.toFixed(0)} MB, closed ${m.closed} [${m.closeCodes}], elu ${m.elus}, gen cpu ${m.genCpuPct.toFixed(0)} %, load ${load.toFixed(1)}`);
       }
+    }
+    for (const sid of sids) {
+      const rs = rsOf.get(sid);
       const m = {};
       for (const key of Object.keys(rs[0])) m[key] = typeof rs[0][key] === 'number' ? median(rs.map((x) => x[key])) : rs[rs.length >> 1][key];
       m.runsP99 = rs.map((x) => `${x.keyP99?.toFixed(1) ?? '—'} / ${x.presP99?.toFixed(1) ?? '—'}`).join(' · ');
