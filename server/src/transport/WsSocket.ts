@@ -30,9 +30,11 @@ export function rawSocketOf(ws: WebSocket): Socket | undefined {
  * writes (a message of this connection's own, a ping, the close frame) goes after what waits, in
  * order.
  */
-export class WsSocket extends WebSocket implements SocketLike {
+export class WsSocket extends WebSocket implements SocketLike, handleWrite.StraightWrites {
   /** Frames waiting for the end of the turn (one, or several in order). */
   private waiting: Uint8Array | Uint8Array[] | undefined = undefined;
+  /** Bytes of the frames written straight to the handle that libuv has not written yet (handleWrite). */
+  straightQueued = 0;
 
   /**
    * Replaces the listener store EventEmitter made in the constructor (ws adds no listener to a
@@ -57,7 +59,7 @@ export class WsSocket extends WebSocket implements SocketLike {
     this.waiting = undefined;
     const socket = rawSocketOf(this);
     if (this.readyState !== WebSocket.OPEN || !socket) return;
-    handleWrite.write(socket, Array.isArray(waiting) ? joined(waiting) : waiting);
+    handleWrite.write(socket, Array.isArray(waiting) ? joined(waiting) : waiting, this);
   }
 
   override send(data: SendData, cb?: SendCallback): void;
@@ -87,8 +89,7 @@ export class WsSocket extends WebSocket implements SocketLike {
    * count (its socket's stream) and what libuv holds of the writes that went past the stream.
    */
   get backlog(): number {
-    const socket = rawSocketOf(this);
-    return this.bufferedAmount + (socket ? handleWrite.pendingOf(socket) : 0);
+    return this.bufferedAmount + this.straightQueued;
   }
 
   /**

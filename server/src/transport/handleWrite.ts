@@ -14,8 +14,8 @@ import type { Socket } from 'node:net';
  * Node's own path is kept whenever it has something of its own: a write it still holds (its
  * stream's queue, or bytes libuv has not taken yet) goes first, so this path is taken only on an
  * idle socket, and order holds (libuv writes its queue in order). What libuv takes but cannot
- * write at once stays queued there; `pendingOf` counts it until it is written (the stream does
- * not know of it). A failed write destroys the socket, as Node does (ws then sees it close).
+ * write at once stays queued there; the socket's `StraightWrites` counts it until it is written
+ * (the stream does not know of it). A failed write destroys the socket, as Node does (ws then sees it close).
  *
  * The handle's write and its request class are Node's internal `stream_wrap` binding
  * (`process.binding`: deprecated, yet offered by Node 20, which this project runs on, without a
@@ -28,12 +28,21 @@ interface WriteRequest {
   oncomplete: (this: WriteRequest, status: number) => void;
   buffer?: Uint8Array | undefined;
   socket?: Socket | undefined;
+  counter?: StraightWrites | undefined;
   bytes?: number;
+}
+
+/**
+ * Where a socket's straight writes that libuv still holds are counted (WsSocket keeps it as a
+ * field of its own: a read per peer per broadcast, where a WeakMap keyed by socket cost a lookup).
+ */
+export interface StraightWrites {
+  /** Bytes written straight to the handle that libuv has queued and not yet written. */
+  straightQueued: number;
 }
 
 interface StreamHandle {
   writeBuffer(req: WriteRequest, data: Uint8Array): number;
-  writeQueueSize: number;
 }
 
 interface StreamWrapBinding {
@@ -57,14 +66,6 @@ const binding = loadBinding();
 /** Whether writes can go straight to the handle on this Node (else `write` is `socket.write`). */
 export const available = binding !== undefined;
 
-/** Bytes written straight to each socket's handle that libuv still holds (see `write`). */
-const pending = new WeakMap<Socket, number>();
-
-/** Bytes of this socket's straight writes that libuv has queued and not yet written. */
-export function pendingOf(socket: Socket): number {
-  return pending.get(socket) ?? 0;
-}
-
 /**
  * A request for writes that complete at once (Node binds no native object to it then, and
  * nothing is reported): one serves them all, and a write that libuv queues keeps it, a fresh one
@@ -80,18 +81,21 @@ function freshRequest(binding: StreamWrapBinding): WriteRequest {
 
 function onQueuedWriteDone(this: WriteRequest, status: number): void {
   const socket = this.socket!;
-  const left = pendingOf(socket) - this.bytes!;
-  if (left > 0) pending.set(socket, left);
-  else pending.delete(socket);
+  this.counter!.straightQueued -= this.bytes!;
   this.buffer = undefined;
   this.socket = undefined;
+  this.counter = undefined;
   if (status < 0) socket.destroy();
 }
 
-/** Writes `data` to `socket`: straight to its handle when it is idle, else through its stream. */
-export function write(socket: Socket, data: Uint8Array): void {
+/**
+ * Writes `data` to `socket`: straight to its handle when it is idle, else through its stream.
+ * Idle: nothing of Node's stream waits or is in libuv (`writableLength` counts a write until it
+ * completes) and nothing of ours is in libuv (`counter`); that is all libuv's queue can hold.
+ */
+export function write(socket: Socket, data: Uint8Array, counter: StraightWrites): void {
   const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
-  if (!binding || !handle || typeof handle.writeBuffer !== 'function' || socket.writableLength !== 0 || handle.writeQueueSize !== 0 || !socket.writable) {
+  if (!binding || !handle || typeof handle.writeBuffer !== 'function' || counter.straightQueued !== 0 || socket.writableLength !== 0 || !socket.writable) {
     socket.write(data);
     return;
   }
@@ -105,8 +109,9 @@ export function write(socket: Socket, data: Uint8Array): void {
     // libuv holds the rest of `data` and reports when it is written: keep the bytes alive and counted.
     req.buffer = data;
     req.socket = socket;
+    req.counter = counter;
     req.bytes = data.length;
-    pending.set(socket, pendingOf(socket) + data.length);
+    counter.straightQueued += data.length;
     shared = undefined;
   }
 }
