@@ -16,8 +16,9 @@ export const TABLE_REPAIR_FIELD = 'tableRepair';
  * Returns the JSON to relay.
  *
  * `state` is changed in place: it is a fresh parse of the client's JSON (Presence), and copying
- * it and its `user` with spreads cost as much as the parse (bench P: 100 cursor moves a second at
- * N = 100). Keys keep their order, so the JSON is the one the copies made.
+ * it and its `user` with spreads was a quarter of the cost of parsing, stamping and stringifying a
+ * cursor's state (4.8 against 3.6 µs; bench P moves 100 cursors a second at N = 100). Keys keep
+ * their order, so the JSON is the one the copies made (stampUser.test.ts).
  */
 export function stampUser(state: Record<string, unknown>, verifiedName: string | undefined, mayWrite = true): string {
   const user = state.user;
