@@ -42,8 +42,6 @@ export interface VersionDeps {
 export class VersionRecorder implements RoomWatcher {
   private readonly authors = new Map<string, VersionAuthor>();
   private dirty = false;
-  /** When the document last changed while open here (the summary's `updatedAt`). */
-  private changedAt: number | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private everyTimer: NodeJS.Timeout | undefined;
   /** Records run one after another. */
@@ -56,14 +54,21 @@ export class VersionRecorder implements RoomWatcher {
     private readonly deps: VersionDeps,
     /** The document's state now, as one update (read synchronously when a version is made). */
     private readonly state: () => Uint8Array,
+    /**
+     * When the document last changed while open here (ms since the epoch; 0: not since it
+     * loaded): the room's own record of it (Room.lastChangeAt), the summary's `updatedAt`.
+     */
+    private readonly lastChangeAt: () => number,
   ) {}
 
   /** The document changed (`author` when known). Cheap: a map entry and a timer reset. */
   changed(author: VersionAuthor | undefined): void {
     if (this.stopped) return;
     this.dirty = true;
-    this.changedAt = this.deps.options.now();
-    if (author && !this.authors.has(author.name + (author.verified ? '\u0001' : ''))) this.authors.set(author.name + (author.verified ? '\u0001' : ''), author);
+    if (author) {
+      const key = author.name + (author.verified ? '\u0001' : '');
+      if (!this.authors.has(key)) this.authors.set(key, author);
+    }
     const { idleMs, everyMs } = this.deps.options;
     // The pause restarts: the same timer re-armed (a fresh one per keystroke cost a timer object and two list operations).
     if (this.idleTimer) this.idleTimer.refresh();
@@ -114,7 +119,7 @@ export class VersionRecorder implements RoomWatcher {
   record(label: string | null): Promise<VersionMeta | undefined> {
     const state = this.state();
     const authors = [...this.authors.values()];
-    const changedAt = this.changedAt;
+    const changedAt = this.lastChangeAt() || undefined;
     this.authors.clear();
     this.dirty = false;
     const run = this.chain.then(() => this.store(state, authors, label, changedAt));

@@ -9,6 +9,8 @@ export interface RecordedRoom {
   readonly name: string;
   /** The whole document as one update, read when a version is made. */
   wholeState(): Uint8Array;
+  /** When a change was last applied (ms since the epoch; 0: none since loading). */
+  readonly lastChangeAt: number;
   /** Subscribes to the changes applied to the room: where each update came from, in order. */
   onApplied(listener: (origins: readonly UpdateOrigin[]) => void): void;
   /** The name a connection's awareness state declares, if any. */
@@ -26,7 +28,7 @@ export class VersionRecorders {
 
   /** The watcher of a room that has just loaded. */
   readonly watch = (room: RecordedRoom): RoomWatcher => {
-    const recorder = new VersionRecorder(room.name, this.deps, () => room.wholeState());
+    const recorder = new VersionRecorder(room.name, this.deps, () => room.wholeState(), () => room.lastChangeAt);
     this.open.set(room.name, recorder);
     room.onApplied((origins) => noteAuthors(room, recorder, origins));
     // A room loaded again while its predecessor unloads replaces it here; the old one must not remove it.
