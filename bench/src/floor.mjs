@@ -44,7 +44,8 @@ if (process.argv[2] === 'server') {
         for (let i = 1; i < sockets.length; i++) sockets[i].write(FRAME);
       },
       handle: () => {
-        for (let i = 1; i < sockets.length; i++) handleWrite(sockets[i], FRAME);
+        // Each socket counts its own writes that libuv still holds, as WsSocket does (its `straightQueued`).
+        for (let i = 1; i < sockets.length; i++) handleWrite(sockets[i], FRAME, (sockets[i].straight ??= { straightQueued: 0 }));
       },
       'net cork': () => {
         for (let i = 1; i < sockets.length; i++) {
