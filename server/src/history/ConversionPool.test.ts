@@ -1,22 +1,11 @@
 // The conversion workers run at a low CPU priority (CONVERSION_NICE), the event loop's thread at its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import * as Y from 'yjs';
+import { niceByThread } from '../../test/threads.js';
 import { silentLogger } from '../logger.js';
 import { ConversionPool } from './ConversionPool.js';
 import { CONVERSION_NICE } from './jobs.js';
-
-/** The nice value of each thread of this process (field 19 of /proc/self/task/<tid>/stat). */
-function niceByThread(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(Number(tid), Number(fields[16]));
-  }
-  return out;
-}
 
 test('conversion workers yield the CPU to the message path (CONVERSION_NICE on their own thread only)', { skip: process.platform !== 'linux' && 'per-thread nice values are Linux' }, async () => {
   const before = niceByThread();

@@ -1,6 +1,7 @@
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { startWorker } from '../workerThreads.js';
 import { ConversionError } from './conversion.js';
 import type { Job, JobResult, JobValue } from './jobs.js';
 
@@ -45,15 +46,10 @@ interface Slot {
   timer: NodeJS.Timeout | undefined;
 }
 
-// Built, the worker is JavaScript. Under tsx (tests) it is TypeScript, and a worker does not
-// get tsx's loader from the main thread's --import: it registers it itself first.
-const TYPESCRIPT = import.meta.url.endsWith('.ts');
-const WORKER = new URL(TYPESCRIPT ? './convert.worker.ts' : './convert.worker.js', import.meta.url);
+const WORKER = new URL('./convert.worker.js', import.meta.url);
 
-function startWorker(): Worker {
-  if (!TYPESCRIPT) return new Worker(WORKER, { resourceLimits: WORKER_LIMITS });
-  const api = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER.href)}); })`, { eval: true, resourceLimits: WORKER_LIMITS });
+function startConversionWorker(): Worker {
+  return startWorker(WORKER, import.meta.url, { resourceLimits: WORKER_LIMITS });
 }
 
 /**
@@ -155,7 +151,7 @@ export class ConversionPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker();
+    const worker = startConversionWorker();
     const slot: Slot = { worker, busy: undefined, id: 0, timer: undefined };
     worker.unref();
     worker.on('message', (reply: JobResult) => {

@@ -1,9 +1,8 @@
 // The conversion worker: runs formats.ts off the server's event loop (ConversionPool).
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { fileRefs } from '../files/fileRefs.js';
+import { lowerThisThreadsPriority } from '../workerThreads.js';
 import { ConversionError } from './conversion.js';
 import { digest } from './digest.js';
 import { CONVERSION_NICE, type Job, type JobResult } from './jobs.js';
@@ -13,21 +12,9 @@ import { CONVERSION_NICE, type Job, type JobResult } from './jobs.js';
 // (at every stop, for instance) is ready in a third of the time.
 const formats = () => import('./formats.js');
 
-/**
- * Conversions yield the CPU to the message path: on Linux a thread has its own nice value, and
- * this thread takes CONVERSION_NICE (jobs.ts). Where the server has one core (or is pinned to
- * one), ten exports then leave typing on other documents as it was instead of taking turns
- * with it; where cores are free, nothing changes.
- */
-export function lowerThisThreadsPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid)) setPriority(tid, CONVERSION_NICE);
-  } catch {
-    // not Linux (no /proc/thread-self): the worker runs at the process's priority
-  }
-}
-lowerThisThreadsPriority();
+// Conversions yield the CPU to the message path: ten exports on a server pinned to one core then
+// leave typing on other documents as it was instead of taking turns with it (CONVERSION_NICE).
+lowerThisThreadsPriority(CONVERSION_NICE);
 
 /**
  * Loads what `job` needs and returns the job itself. The loading is not the job's time: the
