@@ -36,7 +36,7 @@ const OPTIONS: Options<Entry> = {
 /**
  * The full-text index of this instance's documents (MiniSearch, in memory), ranked by BM25 over
  * titles and text. Serialized whole to be stored (SearchIndexer decides when), loaded back at
- * start.
+ * start. The server keeps it in a thread of its own (index.worker.ts, IndexThread).
  */
 export class SearchIndex {
   private constructor(private readonly index: MiniSearch<Entry>) {}
@@ -70,7 +70,19 @@ export class SearchIndex {
 
   /** The best `limit` documents for `query` (normalised) among those `mayRead` allows. */
   search(query: string, limit: number, mayRead: (name: string) => boolean): Hit[] {
-    const results: SearchResult[] = this.index.search(query, { filter: (r) => mayRead(r.id as string) });
-    return results.slice(0, limit).map((r) => ({ name: r.id as string, title: (r.title as string | undefined) ?? '', terms: r.terms }));
+    return this.index.search(query, { filter: (r) => mayRead(r.id as string) }).slice(0, limit).map(hitOf);
   }
+
+  /**
+   * Every document matching `query` (normalised), best first: `search` without the filter, for a
+   * caller that filters as it reads them (the index's thread, IndexThread). The order is the same,
+   * since a filter does not change the scores.
+   */
+  rank(query: string): Hit[] {
+    return this.index.search(query).map(hitOf);
+  }
+}
+
+function hitOf(r: SearchResult): Hit {
+  return { name: r.id as string, title: (r.title as string | undefined) ?? '', terms: r.terms };
 }

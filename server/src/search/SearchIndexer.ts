@@ -5,7 +5,8 @@ import type { RoomWatcher } from '../rooms/ports.js';
 import type { DocSummary } from '../storage/kinds/documents.js';
 import type { SearchStore, SearchText } from '../storage/kinds/search.js';
 import { searchTextOf, searchTextOfState } from './documentText.js';
-import { SearchIndex, type Hit } from './SearchIndex.js';
+import { IndexThread } from './IndexThread.js';
+import type { Hit } from './SearchIndex.js';
 
 /** What the indexer reads of an open document. */
 export interface IndexedRoom {
@@ -48,9 +49,12 @@ export interface IndexerDeps {
  * announced the change, indexed, and stored with a pending mark; the serialized index is stored
  * every `saveEvery` documents or `saveAfterMs`, and at stop. At start it loads the stored index
  * and indexes the pending documents again; without a stored index it rebuilds from the documents.
+ * The index itself lives in a thread of its own (IndexThread); should that thread end, a new one
+ * is filled the same way.
  */
 export class SearchIndexer {
-  private index = SearchIndex.empty();
+  /** The index, in a thread of its own (started on first use). */
+  private readonly index: IndexThread;
   /** Documents waiting for their debounce; `changedAt`: their last change (the summary's `updatedAt`). */
   private readonly queued = new Map<string, { timer: NodeJS.Timeout; local: boolean; changedAt: number }>();
   /** Deleted since they last changed: an indexing already under way writes nothing more of them. */
@@ -65,32 +69,53 @@ export class SearchIndexer {
   /** Where the index came from at start: the stored one, or a rebuild from the documents. */
   startedFrom: 'stored' | 'rebuilt' = 'stored';
 
-  constructor(private readonly deps: IndexerDeps) {}
+  constructor(private readonly deps: IndexerDeps) {
+    this.index = new IndexThread(deps.logger, () => this.lost());
+  }
 
   /** Loads the stored index and catches up with what changed after it was written; rebuilds without one. */
   async start(): Promise<void> {
+    if (await this.restore()) return;
+    this.startedFrom = 'rebuilt';
+    this.rebuilding = this.rebuild().catch((err: unknown) => this.deps.logger.error({ err }, 'rebuilding the search index failed'));
+  }
+
+  /**
+   * Fills the index from the stored one and indexes again the documents pending since it was
+   * stored; false when there is no stored index or it does not load (the index is then empty).
+   */
+  private async restore(): Promise<boolean> {
     const stored = await this.deps.store.readIndex().catch((err: unknown) => {
       this.deps.logger.error({ err }, 'reading the stored search index failed: rebuilding it from the documents');
       return undefined;
     });
-    if (stored) {
-      try {
-        this.index = SearchIndex.load(stored.toString('utf8'));
-        for (const name of await this.deps.store.pending()) {
-          const text = await this.deps.store.readText(name);
-          if (text) this.index.put(name, text);
-          else this.index.remove(name);
-          this.unsaved.add(name);
-        }
-        this.deps.logger.info({ documents: this.index.size, pending: this.unsaved.size }, 'search index loaded');
-        return;
-      } catch (err) {
-        this.deps.logger.warn({ err }, 'the stored search index does not load: rebuilding it from the documents');
-        this.index = SearchIndex.empty();
+    if (!stored) return false;
+    try {
+      const documents = await this.index.load(stored);
+      for (const name of await this.deps.store.pending()) {
+        const text = await this.deps.store.readText(name);
+        if (text) this.index.put(name, text);
+        else this.index.remove(name);
+        this.unsaved.add(name);
       }
+      this.deps.logger.info({ documents, pending: this.unsaved.size }, 'search index loaded');
+      return true;
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'the stored search index does not load: rebuilding it from the documents');
+      await this.index.clear().catch(() => undefined);
+      return false;
     }
-    this.startedFrom = 'rebuilt';
-    this.rebuilding = this.rebuild().catch((err: unknown) => this.deps.logger.error({ err }, 'rebuilding the search index failed'));
+  }
+
+  /** The index's thread ended and a new, empty one took its place: filled as at start, after what is under way. */
+  private lost(): void {
+    if (this.stopped) return;
+    this.run(() => this.restore()).then(
+      (restored) => {
+        if (!restored && !this.stopped) this.rebuilding = this.rebuild().catch((err: unknown) => this.deps.logger.error({ err }, 'rebuilding the search index failed'));
+      },
+      () => undefined, // logged by `run`
+    );
   }
 
   /** Resolves when a rebuild started at `start` has finished (tests and the benchmark wait for it). */
@@ -166,7 +191,7 @@ export class SearchIndexer {
   }
 
   /** Ranked matches among the documents `mayRead` allows. */
-  search(query: string, limit: number, mayRead: (name: string) => boolean): Hit[] {
+  search(query: string, limit: number, mayRead: (name: string) => boolean): Promise<Hit[]> {
     return this.index.search(query, limit, mayRead);
   }
 
@@ -227,9 +252,14 @@ export class SearchIndexer {
     if (this.unsaved.size === 0) return;
     const covered = this.unsaved;
     this.unsaved = new Set();
-    // Serialized at once, with the set it covers: what is indexed from here on stays pending.
-    const data = Buffer.from(this.index.serialize(), 'utf8');
-    await this.deps.store.writeIndex(data, covered);
+    try {
+      // Serialized as the thread holds it now, with the set it covers: what is indexed from here on
+      // (a later call to the thread) stays pending.
+      await this.deps.store.writeIndex(await this.index.serialize(), covered);
+    } catch (err) {
+      for (const name of covered) this.unsaved.add(name); // still pending in the store: a later save clears them
+      throw err;
+    }
   }
 
   /**
@@ -249,5 +279,6 @@ export class SearchIndexer {
     }
     await this.rebuilding;
     await this.run(() => this.save());
+    await this.index.stop();
   }
 }

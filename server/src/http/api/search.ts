@@ -38,7 +38,7 @@ async function readerOf(r: ApiRequest): Promise<(name: string) => boolean> {
 async function search(r: ApiRequest): Promise<void> {
   const q = queryOf(r.query);
   const limit = limitOf(r.query);
-  const hits = r.deps.search.search(q, limit, await readerOf(r));
+  const hits = await r.deps.search.search(q, limit, await readerOf(r));
   const results = await Promise.all(
     hits.map(async (hit) => {
       const indexed = await r.deps.search.indexedText(hit.name);
