@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { cleanup, tempDir, waitFor } from '../../test/helpers.js';
-import { niceByThread } from '../../test/threads.js';
+import { assertOneThreadLowered, niceByThread } from '../../test/threads.js';
 import { silentLogger } from '../logger.js';
 import { LevelKV } from '../storage/kv/LevelKV.js';
 import { storesOver } from '../storage/Stores.js';
@@ -74,10 +74,7 @@ test('the index thread yields the CPU to the message path (INDEX_NICE on its own
   try {
     thread.put('a', { title: '', text: 'text' });
     await thread.search('text', 1, all);
-    const after = niceByThread();
-    const lowered = [...after].filter(([tid, nice]) => nice === INDEX_NICE && before.get(tid) !== INDEX_NICE);
-    assert.equal(lowered.length, 1, `one new thread at nice ${INDEX_NICE}: ${JSON.stringify([...after])}`);
-    assert.equal(after.get(process.pid), before.get(process.pid), 'the event loop thread keeps its priority');
+    assertOneThreadLowered(before, INDEX_NICE);
   } finally {
     await thread.stop();
   }
