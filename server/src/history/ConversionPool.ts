@@ -48,10 +48,6 @@ interface Slot {
 
 const WORKER = new URL('./convert.worker.js', import.meta.url);
 
-function startConversionWorker(): Worker {
-  return startWorker(WORKER, import.meta.url, { resourceLimits: WORKER_LIMITS });
-}
-
 /**
  * Runs conversions (export, import, restore, version digests) in worker threads, at most
  * `size` at once; the rest wait in order, at most `limits.maxQueue` of them. A large document's
@@ -151,7 +147,7 @@ export class ConversionPool {
   }
 
   private spawn(): Slot {
-    const worker = startConversionWorker();
+    const worker = startWorker(WORKER, import.meta.url, { resourceLimits: WORKER_LIMITS });
     const slot: Slot = { worker, busy: undefined, id: 0, timer: undefined };
     worker.unref();
     worker.on('message', (reply: JobResult) => {
