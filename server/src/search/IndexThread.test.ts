@@ -89,7 +89,7 @@ function stateOf(text: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-test('a thread that ends unasked is replaced, and filled again from the stored index and the texts pending since', async (t) => {
+test('a thread that ends unasked is replaced, and filled again from the stored index and the texts pending since; lost again soon, after a pause', async (t) => {
   const dir = tempDir('tandem-index-thread-');
   const kv = new LevelKV(dir, { sync: false });
   await kv.open();
@@ -106,8 +106,8 @@ test('a thread that ends unasked is replaced, and filled again from the stored i
   const indexer = new SearchIndexer({
     store,
     logger: silentLogger(),
-    // Stored once two documents were indexed: `c` stays pending.
-    options: { debounceMs: 5, saveEvery: 2, saveAfterMs: 600_000 },
+    // Stored once two documents were indexed: `c` stays pending. A second loss in a row waits a minute.
+    options: { debounceMs: 5, saveEvery: 2, saveAfterMs: 600_000, refillPauseMs: 60_000 },
     now: Date.now,
     openRoom: () => undefined,
     readState: async (name) => states.get(name),
@@ -127,5 +127,11 @@ test('a thread that ends unasked is replaced, and filled again from the stored i
   const thread = (indexer as unknown as { index: { worker: Worker } }).index;
   await thread.worker.terminate();
   await waitFor(async () => JSON.stringify(await found()) === JSON.stringify(['a', 'b', 'c']), { what: 'all three found again' });
-  await indexer.stop();
+
+  // Lost again soon after that refill: not refilled at once (an index past the thread's heap
+  // would end it on every refill), but after the pause.
+  await thread.worker.terminate();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.deepEqual(await found(), [], 'the new thread is left empty during the pause');
+  await indexer.stop(); // the pending refill goes with it
 });

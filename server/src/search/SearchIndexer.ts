@@ -23,7 +23,15 @@ export interface IndexerOptions {
   saveEvery: number;
   /** …or this long after the first of them, whichever comes first. */
   saveAfterMs: number;
+  /**
+   * An index thread lost again soon after it was refilled is refilled after this pause the second
+   * time, doubling each time after (see `lost`). Default 1 s.
+   */
+  refillPauseMs?: number;
 }
+
+/** A thread lost this soon after it was refilled counts as lost again; the longest pause before refilling. */
+const AGAIN_MS = 10 * 60_000;
 
 export interface IndexerDeps {
   store: SearchStore;
@@ -66,6 +74,10 @@ export class SearchIndexer {
   private chain: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private rebuilding: Promise<void> | undefined;
+  /** Losses of the index's thread in a row, each soon after the refill before it (AGAIN_MS). */
+  private losses = 0;
+  private refilledAt = Number.NEGATIVE_INFINITY;
+  private refillTimer: NodeJS.Timeout | undefined;
   /** Where the index came from at start: the stored one, or a rebuild from the documents. */
   startedFrom: 'stored' | 'rebuilt' = 'stored';
 
@@ -107,9 +119,26 @@ export class SearchIndexer {
     }
   }
 
-  /** The index's thread ended and a new, empty one took its place: filled as at start, after what is under way. */
+  /**
+   * The index's thread ended and a new, empty one took its place: filled as at start, after what
+   * is under way. A thread lost again soon after (an index past its heap would be, each time it
+   * is filled) is refilled after a pause that doubles each time, up to ten minutes, so that a
+   * hopeless refill does not take the CPU over and over; searches find less meanwhile.
+   */
   private lost(): void {
     if (this.stopped) return;
+    this.losses = this.deps.now() - this.refilledAt < AGAIN_MS ? this.losses + 1 : 1;
+    const wait = this.losses === 1 ? 0 : Math.min(AGAIN_MS, (this.deps.options.refillPauseMs ?? 1000) * 2 ** (this.losses - 2));
+    if (wait > 0) this.deps.logger.warn({ losses: this.losses, waitMs: wait }, 'the search index thread keeps ending: refilling it after a pause');
+    clearTimeout(this.refillTimer);
+    this.refillTimer = setTimeout(() => this.refill(), wait);
+    this.refillTimer.unref();
+  }
+
+  private refill(): void {
+    this.refillTimer = undefined;
+    if (this.stopped) return;
+    this.refilledAt = this.deps.now();
     this.run(() => this.restore()).then(
       (restored) => {
         if (!restored && !this.stopped) this.rebuilding = this.rebuild().catch((err: unknown) => this.deps.logger.error({ err }, 'rebuilding the search index failed'));
@@ -269,6 +298,7 @@ export class SearchIndexer {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearTimeout(this.refillTimer);
     const queued = [...this.queued.entries()];
     this.queued.clear();
     for (const [name, { timer, local, changedAt }] of queued) {
