@@ -58,7 +58,7 @@ export interface IndexerDeps {
  * every `saveEvery` documents or `saveAfterMs`, and at stop. At start it loads the stored index
  * and indexes the pending documents again; without a stored index it rebuilds from the documents.
  * The index itself lives in a thread of its own (IndexThread); should that thread end, a new one
- * is filled the same way.
+ * is filled the same way (after a pause when it keeps ending, see `lost`).
  */
 export class SearchIndexer {
   /** The index, in a thread of its own (started on first use). */
