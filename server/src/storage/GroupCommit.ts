@@ -13,7 +13,7 @@ export class GroupCommit<Op> {
   constructor(private readonly write: (ops: Op[]) => Promise<void>) {}
 
   /** Queues `ops` for the next batch; resolves when that batch is on disk. */
-  push(...ops: Op[]): Promise<void> {
+  push(ops: readonly Op[]): Promise<void> {
     for (const op of ops) this.queue.push(op);
     if (!this.next) {
       let resolve!: () => void;

@@ -45,6 +45,22 @@ export function authorshipContract(backends: readonly Backend[]): void {
           assert.deepEqual(plain(await stores.authorship.readAuthorship('ab')), { clients: [], deletions: [] });
           for (const n of ['ab/c', 'a']) assert.equal((await stores.authorship.readAuthorship(n)).clients.size, 1, n);
         }));
+
+      // Pasting over or deleting much of a large document deletes that many runs in one change.
+      // Before 2026-12-06 the batch went to the store as a call's arguments, and past ~100,000 V8
+      // overflowed its stack: the change's authorship was lost (seeding bench/src/bigTyping.mjs).
+      test('a change deleting 150,000 runs is recorded whole, and deleting the document deletes it all', () =>
+        using(backend, async ({ stores }) => {
+          const runs = 150_000;
+          const deletions = Array.from({ length: runs }, (_, i) => ({ client: 9, clock: 2 * i, length: 1, by: ann }));
+          await stores.updates.append('big', 0, new Uint8Array([1]));
+          await stores.authorship.recordAuthorship('big', { clients: [[9, typed]], deletions });
+          const read = await stores.authorship.readAuthorship('big');
+          assert.equal(read.deletions.length, runs);
+          assert.deepEqual(read.clients.get(9), typed);
+          await stores.documents.deleteDocument('big');
+          assert.deepEqual(plain(await stores.authorship.readAuthorship('big')), { clients: [], deletions: [] });
+        }));
     });
   }
 }

@@ -70,7 +70,7 @@ export class AuthorshipRecords implements AuthorshipStore {
       ...batch.clients.map(([client, who]): KVOp => ({ type: 'put', key: authorKey(name, client), value: encodeAttributed(who) })),
       ...batch.deletions.map((d): KVOp => ({ type: 'put', key: deleterKey(name, d.client, d.clock), value: encodeAttributed(d.by, d.length) })),
     ];
-    return ops.length === 0 ? Promise.resolve() : this.kv.write(...ops);
+    return ops.length === 0 ? Promise.resolve() : this.kv.writeAll(ops);
   }
 
   async readAuthorship(name: string): Promise<Authorship> {

@@ -66,7 +66,7 @@ export class Documents implements DocumentIndex {
   async deleteDocument(name: string): Promise<void> {
     await this.kv.flush();
     const keys = await this.kv.keys(docRange(name));
-    await this.kv.write(...keys.map((key): KVOp => ({ type: 'del', key })));
+    await this.kv.writeAll(keys.map((key): KVOp => ({ type: 'del', key })));
     this.onDeleted(name);
   }
 }

@@ -72,11 +72,11 @@ export class Files implements FileStore {
   }
 
   setFileTimes(name: string, sha256s: readonly string[], uploadedAt: number): Promise<void> {
-    return this.kv.write(...sha256s.map((sha) => timeOp(name, sha, uploadedAt)));
+    return this.kv.writeAll(sha256s.map((sha) => timeOp(name, sha, uploadedAt)));
   }
 
   deleteFiles(name: string, sha256s: readonly string[]): Promise<void> {
-    return this.kv.write(...sha256s.flatMap((sha): KVOp[] => [{ type: 'del', key: fileKey(name, sha) }, { type: 'del', key: fileTimeKey(name, sha) }]));
+    return this.kv.writeAll(sha256s.flatMap((sha): KVOp[] => [{ type: 'del', key: fileKey(name, sha) }, { type: 'del', key: fileTimeKey(name, sha) }]));
   }
 
   /** Skips from document to document (one seek per name), keeping those with a file key. */

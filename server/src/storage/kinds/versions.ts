@@ -70,6 +70,6 @@ export class Versions implements VersionStore {
   }
 
   deleteVersions(name: string, ids: readonly number[]): Promise<void> {
-    return this.kv.write(...ids.flatMap((id): KVOp[] => [{ type: 'del', key: versionKey(name, id) }, { type: 'del', key: versionBodyKey(name, id) }]));
+    return this.kv.writeAll(ids.flatMap((id): KVOp[] => [{ type: 'del', key: versionKey(name, id) }, { type: 'del', key: versionBodyKey(name, id) }]));
   }
 }

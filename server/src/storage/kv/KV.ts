@@ -35,6 +35,12 @@ export interface KV {
    * Resolves once that batch is written with the configured durability.
    */
   write(...ops: KVOp[]): Promise<void>;
+  /**
+   * The same for a list of any length: a call's arguments are bounded (V8 overflows its stack
+   * past ~100,000), and a batch's ops are not (a document's keys when it is deleted, the
+   * authorship of a large change).
+   */
+  writeAll(ops: readonly KVOp[]): Promise<void>;
   /** Resolves once everything queued so far is written. */
   flush(): Promise<void>;
   /** Every entry of the store as one consistent snapshot, in key order (backup while running). */

@@ -49,8 +49,12 @@ export class MemoryKV implements KV {
   }
 
   write(...ops: KVOp[]): Promise<void> {
+    return this.writeAll(ops);
+  }
+
+  writeAll(ops: readonly KVOp[]): Promise<void> {
     this.ensureOpen();
-    return this.commits.push(...ops);
+    return this.commits.push(ops);
   }
 
   flush(): Promise<void> {
