@@ -59,6 +59,8 @@ export class VersionRecorder implements RoomWatcher {
      * loaded): the room's own record of it (Room.lastChangeAt), the summary's `updatedAt`.
      */
     private readonly lastChangeAt: () => number,
+    /** The stored document's size: the summary's `size` (DocSummary). */
+    private readonly storedBytes: () => number,
   ) {}
 
   /** The document changed (`author` when known). Cheap: a map entry and a timer reset. */
@@ -134,12 +136,13 @@ export class VersionRecorder implements RoomWatcher {
    */
   private async store(state: Uint8Array, authors: VersionAuthor[], label: string | null, changedAt: number | undefined): Promise<VersionMeta | undefined> {
     const { versions: store, documents, pool, options } = this.deps;
+    const size = this.storedBytes();
     const digest = await pool.run({ op: 'digest', state });
     const versions = await this.list();
     const last = versions[versions.length - 1];
     const now = options.now();
     const updatedAt = changedAt ?? (await documents.readSummary(this.name))?.updatedAt ?? now;
-    await documents.writeSummary(this.name, { title: digest.title, size: digest.size, updatedAt });
+    await documents.writeSummary(this.name, { title: digest.title, size, updatedAt });
     if (last && last.hash === digest.hash) {
       if (label === null) return undefined;
       const named: VersionMeta = { ...last, name: label, authors: mergeAuthors(last.authors, authors) };

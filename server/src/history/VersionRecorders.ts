@@ -11,6 +11,8 @@ export interface RecordedRoom {
   wholeState(): Uint8Array;
   /** When a change was last applied (ms since the epoch; 0: none since loading). */
   readonly lastChangeAt: number;
+  /** The stored document's size (the summary's `size`). */
+  readonly storedBytes: number;
   /** Subscribes to the changes applied to the room: where each update came from, in order. */
   onApplied(listener: (origins: readonly UpdateOrigin[]) => void): void;
   /** The name a connection's awareness state declares, if any. */
@@ -28,7 +30,7 @@ export class VersionRecorders {
 
   /** The watcher of a room that has just loaded. */
   readonly watch = (room: RecordedRoom): RoomWatcher => {
-    const recorder = new VersionRecorder(room.name, this.deps, () => room.wholeState(), () => room.lastChangeAt);
+    const recorder = new VersionRecorder(room.name, this.deps, () => room.wholeState(), () => room.lastChangeAt, () => room.storedBytes);
     this.open.set(room.name, recorder);
     room.onApplied((origins) => noteAuthors(room, recorder, origins));
     // A room loaded again while its predecessor unloads replaces it here; the old one must not remove it.

@@ -10,7 +10,6 @@ export interface Digest {
   /** Of the content (not of the Yjs history): identical content, identical hash. */
   hash: string;
   title: string;
-  size: number;
 }
 
 export function digest(state: Uint8Array): Digest {
@@ -25,7 +24,6 @@ export function digest(state: Uint8Array): Digest {
     return {
       hash: hash.digest('base64url'),
       title,
-      size: state.byteLength,
     };
   } finally {
     doc.destroy();

@@ -12,7 +12,8 @@ import type { Hit } from './SearchIndex.js';
 export interface IndexedRoom {
   readonly name: string;
   readonly doc: Y.Doc;
-  wholeState(): Uint8Array;
+  /** The stored document's size (its snapshot plus the updates appended since): the summary's `size`. */
+  readonly storedBytes: number;
   onApplied(listener: (origins: readonly UpdateOrigin[]) => void): void;
 }
 
@@ -173,7 +174,7 @@ export class SearchIndexer {
         if (!entry || this.stopped) return;
         clearTimeout(entry.timer);
         this.queued.delete(room.name);
-        await this.run(() => this.indexText(room.name, searchTextOf(room.doc), entry.local ? { size: room.wholeState().byteLength, changedAt: entry.changedAt } : undefined));
+        await this.run(() => this.indexText(room.name, searchTextOf(room.doc), entry.local ? { size: room.storedBytes, changedAt: entry.changedAt } : undefined));
       },
       stop: () => undefined,
     };
@@ -238,7 +239,7 @@ export class SearchIndexer {
   /** `localChangeAt`: the change was made here, then (its summary is written); undefined otherwise. */
   private async indexNow(name: string, localChangeAt: number | undefined): Promise<void> {
     const room = this.deps.openRoom(name);
-    if (room) return this.indexText(name, searchTextOf(room.doc), localChangeAt === undefined ? undefined : { size: room.wholeState().byteLength, changedAt: localChangeAt });
+    if (room) return this.indexText(name, searchTextOf(room.doc), localChangeAt === undefined ? undefined : { size: room.storedBytes, changedAt: localChangeAt });
     const state = await this.deps.readState(name);
     if (state === undefined) {
       this.index.remove(name);
@@ -305,7 +306,7 @@ export class SearchIndexer {
       clearTimeout(timer);
       // Only documents still open here: reading one from the store would load it while stopping.
       const room = this.deps.openRoom(name);
-      if (room) await this.run(() => this.indexText(name, searchTextOf(room.doc), local ? { size: room.wholeState().byteLength, changedAt } : undefined));
+      if (room) await this.run(() => this.indexText(name, searchTextOf(room.doc), local ? { size: room.storedBytes, changedAt } : undefined));
     }
     await this.rebuilding;
     await this.run(() => this.save());
