@@ -157,7 +157,7 @@ export async function startServer(
   });
   searchRef = search;
   const registry = new RoomRegistry(
-    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: (room) => allWatchers(recorders.watch(room), authorship.watch(room), search.watch(room)), policy: (doc, update, access, unapplied) => reviewUpdate(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), reviewWaitMs: config.redisTimeoutMs, compactAfterUpdates: config.compactAfterUpdates, maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxPresenceBytes: config.maxPresenceBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
+    { store: stores.updates, logger, metrics, wire: wsWire, cluster, watch: (room) => allWatchers(recorders.watch(room), authorship.watch(room), search.watch(room)), policy: (doc, update, access, unapplied) => reviewUpdate(doc, update, { mode: access.mode, identity: identityOf(access) }, unapplied), reviewWaitMs: config.redisTimeoutMs, compactAfterUpdates: config.compactAfterUpdates, mergeUpdates: (updates) => pool.run({ op: 'merge', updates }), maxDocumentBytes: config.maxDocumentBytes, maxAwarenessBytes: config.maxAwarenessBytes, maxPresenceBytes: config.maxPresenceBytes, maxAwarenessIds: config.maxAwarenessIds, presenceStaleMs: Math.min(config.pingIntervalMs / 2, 2000) },
     { unloadGraceMs: config.unloadGraceMs, maxOpenDocuments: config.maxOpenDocuments, onIdle: (room) => filesRef?.roomIdle(room) },
   );
   registryRef = registry;

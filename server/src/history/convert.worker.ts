@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { fileRefs } from '../files/fileRefs.js';
+import { mergeStored } from '../rooms/mergeStored.js';
 import { lowerThisThreadsPriority } from '../workerThreads.js';
 import { ConversionError } from './conversion.js';
 import { digest } from './digest.js';
@@ -24,6 +25,8 @@ async function prepare(job: Job): Promise<() => unknown> {
   switch (job.op) {
     case 'digest':
       return () => digest(job.state);
+    case 'merge':
+      return () => mergeStored(job.updates).merged;
     case 'fileRefs':
       return () => ({ refs: [...fileRefs(job.state)], stateVector: Y.encodeStateVectorFromUpdate(job.state) });
     case 'export': {

@@ -25,6 +25,8 @@ export type Job =
   | { op: 'importDocx'; state: Uint8Array; body: Uint8Array; mode: ImportMode; name: string; limits: DocxImportLimits }
   /** Uploaded files a state refers to (files/fileRefs.ts), and the state's state vector. */
   | { op: 'fileRefs'; state: Uint8Array }
+  /** Stored updates as one snapshot (a room's compaction: rooms/mergeStored.ts); their buffers are handed over. */
+  | { op: 'merge'; updates: Uint8Array[] }
   /** Two states as one document with what changed marked and attributed (history/compare.ts). */
   | { op: 'compare'; older: Uint8Array; newer: Uint8Array; authorship: CompareAuthorship };
 
@@ -38,6 +40,7 @@ export interface JobValue {
   importDocx: { update: Uint8Array; files: DocxImport['files']; notes: string[] };
   fileRefs: { refs: string[]; stateVector: Uint8Array };
   compare: CompareResult;
+  merge: Uint8Array;
 }
 
 /** `started`: the worker has begun the job (the timeout counts from then, not from a worker's start-up). */

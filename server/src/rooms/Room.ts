@@ -25,6 +25,11 @@ export interface RoomDeps {
   /** Encodes messages once for every receiver of a broadcast. */
   wire: Wire;
   compactAfterUpdates: number;
+  /**
+   * Stored updates as one snapshot, in a thread of its own (the conversion pool): what compaction
+   * stores. Absent (a room built alone), the room's document is encoded on the event loop.
+   */
+  mergeUpdates?: ((updates: Uint8Array[]) => Promise<Uint8Array>) | undefined;
   /** A local update that would take the stored document past this is refused (4413). */
   maxDocumentBytes: number;
   /** A larger awareness state is never kept or relayed; its sender is closed (1009). */
@@ -85,7 +90,7 @@ export class Room {
     stored: StoredDocument,
   ) {
     this.document = new RoomDocument(name, this.handleSnapshotApplied, () => deps.metrics.firstSyncEncodings.inc());
-    this.log = new StoredLog(name, deps.store, deps.logger, stored);
+    this.log = new StoredLog(name, deps.store, deps.logger, stored, deps.mergeUpdates);
     this.presence = new Presence(
       name,
       deps.logger,

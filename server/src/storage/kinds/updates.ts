@@ -20,6 +20,8 @@ export interface UpdateStore {
    * the promise resolves once that batch is written (with the configured durability).
    */
   append(name: string, seq: number, update: Uint8Array): Promise<void>;
+  /** The stored updates [firstSeq, uptoSeq] in order (what a compaction merges). Rejects with StorageError. */
+  read(name: string, firstSeq: number, uptoSeq: number): Promise<Uint8Array[]>;
   /**
    * Replaces updates [firstSeq, uptoSeq] with `merged` stored at `uptoSeq`, in one atomic batch
    * ordered after every append made before the call; later appends are kept.
@@ -66,6 +68,11 @@ export class UpdateLog implements UpdateStore {
     return { updates, firstSeq: seqOfUpdateKey(first[0]!), nextSeq: seqOfUpdateKey(last[0]!) + 1 };
   }
 
+  read(name: string, firstSeq: number, uptoSeq: number): Promise<Uint8Array[]> {
+    const { prefix } = this.infoOf(name);
+    return this.kv.values({ gte: updateKeyFrom(prefix, firstSeq), lt: updateKeyFrom(prefix, uptoSeq + 1) });
+  }
+
   append(name: string, seq: number, update: Uint8Array): Promise<void> {
     const info = this.infoOf(name);
     info.live += update.byteLength;
@@ -77,9 +84,9 @@ export class UpdateLog implements UpdateStore {
     const info = this.infoOf(name);
     const ops: KVOp[] = [];
     for (let seq = firstSeq; seq < uptoSeq; seq++) ops.push({ type: 'del', key: updateKeyFrom(info.prefix, seq) });
-    ops.push({ type: 'put', key: updateKeyFrom(info.prefix, uptoSeq), value: Buffer.from(merged) });
+    ops.push({ type: 'put', key: updateKeyFrom(info.prefix, uptoSeq), value: Buffer.from(merged.buffer, merged.byteOffset, merged.byteLength) });
     ops.push(metaOp(name, uptoSeq));
-    await this.kv.write(...ops);
+    await this.kv.writeAll(ops);
     // Everything the range held before is superseded now.
     info.garbage += info.live;
     info.live = merged.byteLength;
