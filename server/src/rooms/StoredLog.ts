@@ -2,6 +2,14 @@ import type { Logger } from '../logger.js';
 import type { UpdateStore } from '../storage/kinds/updates.js';
 
 /**
+ * A stored document this large is merged in the conversion pool's thread; a smaller one is
+ * encoded on the event loop, where it costs less than the trip (a few ms below 1 MB: encoding
+ * took 16 ms a MB for long runs of text, 25–35 ms for the editing trace's many short ones), and
+ * a server whose documents are all small starts no thread for it (~5 MB of memory).
+ */
+export const MERGE_IN_THREAD_BYTES = 1 << 20;
+
+/**
  * What a room knows of its stored document: the sequence numbers (first stored, next free,
  * last applied), the stored size that MAX_DOCUMENT_BYTES bounds (the snapshot plus the updates
  * appended since, tracked without re-encoding), and the merging of the stored updates into one
@@ -69,14 +77,14 @@ export class StoredLog {
 
   /**
    * Past `threshold` applied updates, replaces them in the store with one snapshot; writes that
-   * arrive meanwhile are kept. With `merge` (the conversion pool's thread) the snapshot is made
-   * from the stored updates there: encoding the document here took the event loop 0.3–0.7 s
-   * for a 20 MB one, every COMPACT_AFTER_UPDATES updates (bench/src/bigTyping.mjs). Without it
-   * (a room built alone, in tests) `encode()` gives the document as one update, as it does the
-   * next time after a merge failed (a document too large for the thread's time or memory still
-   * gets compacted). Resolves with whether it was written (failures are logged, never thrown:
-   * the updates stay as they were, and the next try waits for `threshold` more), or is
-   * undefined when not due.
+   * arrive meanwhile are kept. With `merge` (the conversion pool's thread) the snapshot of a
+   * document past MERGE_IN_THREAD_BYTES is made from the stored updates there: encoding the
+   * document here took the event loop 0.3–0.7 s for a 20 MB one, every COMPACT_AFTER_UPDATES
+   * updates (bench/src/bigTyping.mjs). Otherwise `encode()` gives the document as one update
+   * (a small one, or a room built alone, in tests), as it does the next time after a merge
+   * failed (a document too large for the thread's time or memory still gets compacted).
+   * Resolves with whether it was written (failures are logged, never thrown: the updates stay
+   * as they were, and the next try waits for `threshold` more), or is undefined when not due.
    */
   compact(threshold: number, encode: () => Uint8Array): Promise<boolean> | undefined {
     if (this.compacting || this.appliedSeq - this.firstSeq + 1 <= threshold || this.appliedSeq < this.retryAt) return undefined;
@@ -84,10 +92,10 @@ export class StoredLog {
     const first = this.firstSeq;
     const replaced = this.appliedBytes;
     this.compacting = true;
-    const merge = this.merge && !this.mergeFailed ? this.merge : undefined;
+    const merge = this.merge && !this.mergeFailed && this.storedBytes >= MERGE_IN_THREAD_BYTES ? this.merge : undefined;
     this.mergeFailed = false;
     const snapshot = merge ? this.store.read(this.name, first, upto).then(merge) : Promise.resolve(encode());
-    return snapshot.then((merged) => this.store.compact(this.name, first, upto, merged).then(() => merged)).then(
+    return snapshot.then((merged) => this.store.compact(this.name, first, upto, merged, replaced).then(() => merged)).then(
       (merged) => {
         this.firstSeq = upto;
         this.storedBytes += merged.byteLength - replaced;

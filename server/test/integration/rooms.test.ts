@@ -3,9 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { UnavailableError } from '../../src/errors.js';
+import { CONVERSION_NICE } from '../../src/history/jobs.js';
+import { MERGE_IN_THREAD_BYTES } from '../../src/rooms/StoredLog.js';
 import { LevelKV } from '../../src/storage/kv/LevelKV.js';
 import { UpdateLog } from '../../src/storage/kinds/updates.js';
 import { cleanup, connect, editorText, roomText, startTestServer, tempDir, waitFor } from '../helpers.js';
+import { assertOneThreadLowered, niceByThread } from '../threads.js';
 
 test('50 concurrent joins of a cold document of 100,000 stored updates load it once, each first sync whole', async () => {
   const dataDir = tempDir();
@@ -65,33 +68,40 @@ test('a join while the document unloads gets the whole document and keeps its ow
   cleanup(ts.dataDir);
 });
 
-test('compaction keeps content identical, also with writes arriving during it', async () => {
-  const env = { COMPACT_AFTER_UPDATES: '50', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
-  let ts = await startTestServer(env);
-  const a = connect(ts.url, 'compact');
-  const b = connect(ts.url, 'compact');
-  await Promise.all([a.synced, b.synced]);
-  for (let i = 0; i < 1000; i++) {
-    (i % 2 ? a : b).text.insert(i % 7, String(i % 10));
-    const other = (i % 2 ? b : a).text;
-    if (i % 3 === 0 && other.length > 0) other.delete(0, 1);
-    if (i % 100 === 0) await new Promise((r) => setImmediate(r));
-  }
-  await waitFor(() => a.text.toString() === b.text.toString() && roomText(ts, 'compact') === a.text.toString(), { what: 'convergence' });
-  const expected = a.text.toString();
-  const room = ts.server.registry.get('compact')!;
-  await room.idle(); // a compaction may still be running; it re-checks the backlog when done
-  assert.ok(room.storedUpdates < 200, `stored updates were compacted (${room.storedUpdates} left)`);
-  a.destroy();
-  b.destroy();
-  ts = await ts.restart();
-  const c = connect(ts.url, 'compact');
-  await c.synced;
-  assert.equal(c.text.toString(), expected);
-  c.destroy();
-  await ts.stop();
-  cleanup(ts.dataDir);
-});
+for (const large of [false, true]) {
+  // A large document is merged in the conversion pool's thread (StoredLog), a small one in place.
+  test(`compaction keeps content identical, also with writes arriving during it${large ? ': a large document, merged in the pool\'s thread' : ''}`, async () => {
+    const env = { COMPACT_AFTER_UPDATES: '50', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
+    let ts = await startTestServer(env);
+    await ts.server.search.rebuilt(); // search's own thread (at the same nice) has started
+    const threads = niceByThread();
+    const a = connect(ts.url, 'compact');
+    const b = connect(ts.url, 'compact');
+    await Promise.all([a.synced, b.synced]);
+    if (large) a.text.insert(0, 'large '.repeat(Math.ceil(MERGE_IN_THREAD_BYTES / 6)));
+    for (let i = 0; i < 1000; i++) {
+      (i % 2 ? a : b).text.insert(i % 7, String(i % 10));
+      const other = (i % 2 ? b : a).text;
+      if (i % 3 === 0 && other.length > 0) other.delete(0, 1);
+      if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => a.text.toString() === b.text.toString() && roomText(ts, 'compact') === a.text.toString(), { what: 'convergence' });
+    const expected = a.text.toString();
+    const room = ts.server.registry.get('compact')!;
+    await room.idle(); // a compaction may still be running; it re-checks the backlog when done
+    assert.ok(room.storedUpdates < 200, `stored updates were compacted (${room.storedUpdates} left)`);
+    if (large) assertOneThreadLowered(threads, CONVERSION_NICE); // the pool's thread, started for the merges
+    a.destroy();
+    b.destroy();
+    ts = await ts.restart();
+    const c = connect(ts.url, 'compact');
+    await c.synced;
+    assert.equal(c.text.toString(), expected);
+    c.destroy();
+    await ts.stop();
+    cleanup(ts.dataDir);
+  });
+}
 
 test('a document asked for once the rooms are closing is refused (503), not loaded into a server that will never close it', async () => {
   const ts = await startTestServer();

@@ -1,15 +1,19 @@
 // Compaction off the event loop (RoomDeps.mergeUpdates, the conversion pool's thread in the
 // server): the snapshot is made of the stored updates it replaces, an update that never applied
 // is left out of it, and a failed merge keeps the updates; the next try comes `threshold`
-// updates later, and encodes the room's document in place. Through the real server and its pool: integration/rooms.test.ts.
+// updates later, and encodes the room's document in place. A small document is encoded in place. Through the real server and its pool: integration/rooms.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import { mergeStored } from '../../src/rooms/mergeStored.js';
+import { MERGE_IN_THREAD_BYTES } from '../../src/rooms/StoredLog.js';
 import { FakeClient, MemoryUpdates, Room, roomDeps } from './support.js';
 
 // An update that decodes and throws inside Y.applyUpdate (as in unappliable.test.ts).
 const POISON = Buffer.from('AAJeAgKAt4fCCAAEAPH///8HARhzYW1wbGUgdGV4dCBmb3IgbXV0YXRpb24oAQFtAWsBdQN9AX1XfQMC8f///wcABwEHZGVCYXVsdAMJcGFyYWdyYXBoBwDx////ByIGAA==', 'base64').subarray(3);
+
+/** Text that makes a document large enough to be merged in the thread. */
+const LARGE = 'large '.repeat(Math.ceil(MERGE_IN_THREAD_BYTES / 6));
 
 async function typeKeys(room: Room, store: MemoryUpdates, client: FakeClient, keys: number): Promise<void> {
   const text = client.fragment.get(0) as Y.XmlText;
@@ -33,7 +37,7 @@ test('a compaction merges the stored updates it replaces through mergeUpdates, l
   const [good, evil] = [new FakeClient(), new FakeClient()];
   good.connect(room);
   evil.connect(room);
-  good.fragment.insert(0, [new Y.XmlText('kept ')]);
+  good.fragment.insert(0, [new Y.XmlText(LARGE)]);
   good.deliverToRoom(room);
   room.handleMessage(evil.conn!, { kind: 'update', update: POISON }, Date.now());
   await store.flush();
@@ -68,7 +72,7 @@ test('after a failed merge the next compaction waits `threshold` updates, and en
   const room = await Room.load('f', { ...roomDeps(store, 20), mergeUpdates });
   const client = new FakeClient();
   client.connect(room);
-  client.fragment.insert(0, [new Y.XmlText('start ')]);
+  client.fragment.insert(0, [new Y.XmlText(LARGE)]);
   client.deliverToRoom(room);
   await typeKeys(room, store, client, 25);
   assert.deepEqual(merges, [21], 'the first merge failed, and was not tried again at every update');
@@ -83,4 +87,23 @@ test('after a failed merge the next compaction waits `threshold` updates, and en
   const again = await Room.load('f', roomDeps(store, 20));
   assert.equal(again.doc.getXmlFragment('default').toString(), text);
   again.destroy();
+});
+
+test('a document under MERGE_IN_THREAD_BYTES is encoded in place', async () => {
+  const store = new MemoryUpdates();
+  await store.open();
+  const merges: number[] = [];
+  const mergeUpdates = async (updates: Uint8Array[]) => {
+    merges.push(updates.length);
+    return mergeStored(updates).merged;
+  };
+  const room = await Room.load('s', { ...roomDeps(store, 20), mergeUpdates });
+  const client = new FakeClient();
+  client.connect(room);
+  client.fragment.insert(0, [new Y.XmlText('small ')]);
+  client.deliverToRoom(room);
+  await typeKeys(room, store, client, 45);
+  assert.deepEqual(merges, []);
+  assert.ok(room.storedUpdates <= 21, `${room.storedUpdates} stored updates`);
+  room.destroy();
 });

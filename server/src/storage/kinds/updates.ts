@@ -24,9 +24,10 @@ export interface UpdateStore {
   read(name: string, firstSeq: number, uptoSeq: number): Promise<Uint8Array[]>;
   /**
    * Replaces updates [firstSeq, uptoSeq] with `merged` stored at `uptoSeq`, in one atomic batch
-   * ordered after every append made before the call; later appends are kept.
+   * ordered after every append made before the call; later appends are kept. `replacedBytes`:
+   * the size of what it replaces (default: everything stored, as when nothing was appended since).
    */
-  compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void>;
+  compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array, replacedBytes?: number): Promise<void>;
   /** The document's room unloaded (or the document was deleted): its bookkeeping may go until its next load. */
   release(name: string): void;
   /** Resolves once everything appended so far is written. */
@@ -80,16 +81,17 @@ export class UpdateLog implements UpdateStore {
     return seq === 0 ? this.kv.write(put, metaOp(name, 0)) : this.kv.write(put);
   }
 
-  async compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array): Promise<void> {
+  async compact(name: string, firstSeq: number, uptoSeq: number, merged: Uint8Array, replacedBytes?: number): Promise<void> {
     const info = this.infoOf(name);
     const ops: KVOp[] = [];
     for (let seq = firstSeq; seq < uptoSeq; seq++) ops.push({ type: 'del', key: updateKeyFrom(info.prefix, seq) });
     ops.push({ type: 'put', key: updateKeyFrom(info.prefix, uptoSeq), value: Buffer.from(merged.buffer, merged.byteOffset, merged.byteLength) });
     ops.push(metaOp(name, uptoSeq));
     await this.kv.writeAll(ops);
-    // Everything the range held before is superseded now.
-    info.garbage += info.live;
-    info.live = merged.byteLength;
+    // What it replaced is superseded now; appends since (made while a merge ran) are still live.
+    const replaced = Math.min(replacedBytes ?? info.live, info.live);
+    info.garbage += replaced;
+    info.live += merged.byteLength - replaced;
     if (info.garbage >= RECLAIM_MIN_GARBAGE && info.garbage >= info.live / 2) {
       this.kv.reclaim(updateRange(name));
       info.garbage = 0;

@@ -49,6 +49,41 @@ test('a large document merged again and again leaves a directory about its own s
   }
 });
 
+test('updates appended while a merge ran stay counted as live: the next merge still gives their space back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-level-'));
+  try {
+    const kv = new LevelKV(dir, { sync: false });
+    await kv.open();
+    const store = new UpdateLog(kv);
+    const append = async (count: number, from: number) => {
+      const appends = Array.from({ length: count }, () => randomBytes(1024));
+      await Promise.all(appends.map((u, i) => store.append('big', from + i, u)));
+      return appends;
+    };
+    const bytesOf = (us: Buffer[]) => us.reduce((n, u) => n + u.length, 0);
+    // A merge as usual first (LevelDB then has files where the next ones land).
+    const start = await append(300, 0);
+    const base = Buffer.concat(start);
+    await store.compact('big', 0, 299, base, bytesOf(start));
+    // 100 updates are merged (in a thread, say); 900 more arrive before that merge is stored.
+    const a = await append(100, 300);
+    const b = await append(900, 400);
+    const first = Buffer.concat([base, ...a]);
+    await store.compact('big', 299, 399, first, base.length + bytesOf(a));
+    await new Promise((r) => setTimeout(r, 1500)); // the space it asked back is given (RangeCompactor: at most one a second)
+    // The next merge replaces the first snapshot and the 900.
+    const second = Buffer.concat([first, ...b]);
+    await store.compact('big', 399, 1299, second, first.length + bytesOf(b));
+    await kv.close();
+    // Before 2026-12-06 the 900 were forgotten once the first merge was stored, so the second
+    // one looked too small to give space back (E: 15 MB stayed for a 5 MB document, not 10).
+    const bytes = dirBytes(dir);
+    assert.ok(bytes <= 1.5 * second.length + 64 * 1024, `directory holds ${bytes} bytes for a ${second.length}-byte document`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // Guards a dependency's private field: LevelKV.scan drains leveldown's iterator `cache`
 // (the natively fetched chunk) instead of one entry per tick. If a leveldown release renames it,
 // loads silently get ~2× slower; this test says so first.
