@@ -9,11 +9,11 @@
 // every document on the instance waits for it. `BENCH_TANDEM_ENV` applies as in the bench.
 // Figures, not assertions (bench/RESULTS.md, "Reading this run").
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as Y from 'yjs';
 import { RawClient } from './clients.mjs';
 import { cpuMs } from './proc.mjs';
-import { ServerProcess, workDir } from './servers.mjs';
+import { benchDir, ServerProcess } from './servers.mjs';
 import { traceDocUpdates } from './trace.mjs';
 import { nowMs, pct, sleep, withTimeout } from './util.mjs';
 
@@ -28,10 +28,10 @@ const lengthOf = (u) => {
 };
 
 const t0 = Date.now();
-// made once and kept (4-byte big-endian length, then the update), as J keeps its document
-const cache = join(workDir, `big-typing-${MB}.bin`);
+// J's own file (4-byte big-endian length, then the update), made once and kept
+const cache = join(benchDir, '.cache', `j-trace-${MB}mb.bin`);
 if (!existsSync(cache)) {
-  mkdirSync(workDir, { recursive: true });
+  mkdirSync(dirname(cache), { recursive: true });
   writeFileSync(cache, Buffer.concat(traceDocUpdates(MB * 2 ** 20).updates.flatMap((u) => [lengthOf(u), u])));
 }
 const updates = [];
