@@ -25,15 +25,25 @@ async function typeKeys(room: Room, store: MemoryUpdates, client: FakeClient, ke
   }
 }
 
-test('a compaction merges the stored updates it replaces through mergeUpdates, leaving out one that never applied; the document reloads the same', async () => {
+/**
+ * A room whose compactions past MERGE_IN_THREAD_BYTES merge through `mergeUpdates` (as the pool's
+ * thread does), recording how many updates each merge got; the first `failing` merges throw.
+ */
+async function roomMergingInThread(name: string, failing = 0) {
   const store = new MemoryUpdates();
   await store.open();
   const merges: number[] = [];
   const mergeUpdates = async (updates: Uint8Array[]) => {
     merges.push(updates.length);
+    if (failing-- > 0) throw new Error('the conversion took longer than 20000 ms');
     return mergeStored(updates).merged;
   };
-  const room = await Room.load('c', { ...roomDeps(store, 20), mergeUpdates });
+  const room = await Room.load(name, { ...roomDeps(store, 20), mergeUpdates });
+  return { store, room, merges };
+}
+
+test('a compaction merges the stored updates it replaces through mergeUpdates, leaving out one that never applied; the document reloads the same', async () => {
+  const { store, room, merges } = await roomMergingInThread('c');
   const [good, evil] = [new FakeClient(), new FakeClient()];
   good.connect(room);
   evil.connect(room);
@@ -57,19 +67,7 @@ test('a compaction merges the stored updates it replaces through mergeUpdates, l
 });
 
 test('after a failed merge the next compaction waits `threshold` updates, and encodes the document in place', async () => {
-  const store = new MemoryUpdates();
-  await store.open();
-  let fail = true;
-  const merges: number[] = [];
-  const mergeUpdates = async (updates: Uint8Array[]) => {
-    merges.push(updates.length);
-    if (fail) {
-      fail = false;
-      throw new Error('the conversion took longer than 20000 ms');
-    }
-    return mergeStored(updates).merged;
-  };
-  const room = await Room.load('f', { ...roomDeps(store, 20), mergeUpdates });
+  const { store, room, merges } = await roomMergingInThread('f', 1);
   const client = new FakeClient();
   client.connect(room);
   client.fragment.insert(0, [new Y.XmlText(LARGE)]);
@@ -90,14 +88,7 @@ test('after a failed merge the next compaction waits `threshold` updates, and en
 });
 
 test('a document under MERGE_IN_THREAD_BYTES is encoded in place', async () => {
-  const store = new MemoryUpdates();
-  await store.open();
-  const merges: number[] = [];
-  const mergeUpdates = async (updates: Uint8Array[]) => {
-    merges.push(updates.length);
-    return mergeStored(updates).merged;
-  };
-  const room = await Room.load('s', { ...roomDeps(store, 20), mergeUpdates });
+  const { store, room, merges } = await roomMergingInThread('s');
   const client = new FakeClient();
   client.connect(room);
   client.fragment.insert(0, [new Y.XmlText('small ')]);
