@@ -94,7 +94,8 @@ export class StoredLog {
     this.compacting = true;
     const merge = this.merge && !this.mergeFailed && this.storedBytes >= MERGE_IN_THREAD_BYTES ? this.merge : undefined;
     this.mergeFailed = false;
-    const snapshot = merge ? this.store.read(this.name, first, upto).then(merge) : Promise.resolve(encode());
+    // (an encoding that throws rejects, as a failed merge does: the log is not left compacting)
+    const snapshot = merge ? this.store.read(this.name, first, upto).then(merge) : new Promise<Uint8Array>((resolve) => resolve(encode()));
     return snapshot.then((merged) => this.store.compact(this.name, first, upto, merged, replaced).then(() => merged)).then(
       (merged) => {
         this.firstSeq = upto;
