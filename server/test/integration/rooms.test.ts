@@ -73,7 +73,7 @@ for (const large of [false, true]) {
   test(`compaction keeps content identical, also with writes arriving during it${large ? ': a large document, merged in the pool\'s thread' : ''}`, async () => {
     const env = { COMPACT_AFTER_UPDATES: '50', RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000' };
     let ts = await startTestServer(env);
-    await ts.server.search.rebuilt(); // search's own thread (at the same nice) has started
+    await ts.server.search.search('started', 1, () => true); // answered: search's own thread (at the same nice) is up
     const threads = niceByThread();
     const a = connect(ts.url, 'compact');
     const b = connect(ts.url, 'compact');
