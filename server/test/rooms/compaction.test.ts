@@ -1,7 +1,8 @@
 // Compaction off the event loop (RoomDeps.mergeUpdates, the conversion pool's thread in the
 // server): the snapshot is made of the stored updates it replaces, an update that never applied
 // is left out of it, and a failed merge keeps the updates; the next try comes `threshold`
-// updates later, and encodes the room's document in place. A small document is encoded in place. Through the real server and its pool: integration/rooms.test.ts.
+// updates later, and encodes the room's document in place. A small document is encoded in
+// place. Through the real server and its pool: integration/rooms.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
