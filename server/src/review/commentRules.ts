@@ -87,7 +87,8 @@ class Check {
     for (const s of structs) if (s instanceof Y.Item) this.inserted(s);
     const deleted: Y.Item[] = [];
     for (const [client, ranges] of ds.clients) {
-      for (const { clock, len } of ranges) deleted.push(...this.places.itemsIn(client, clock, len));
+      // (one by one: a deleted range can hold more items than a call takes arguments)
+      for (const { clock, len } of ranges) for (const item of this.places.itemsIn(client, clock, len)) deleted.push(item);
     }
     // Whole threads, then whole comments, first: what is inside them goes with them.
     for (const item of deleted) this.deletedThread(item);
