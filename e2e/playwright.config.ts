@@ -26,6 +26,9 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     viewport: { width: 900, height: 720 },
     actionTimeout: 10_000,
-    trace: 'retain-on-failure',
+    // No trace by default: its screencast kept Chromium's compositor and encoder busy on every open
+    // page, idle or not, and made the suite a third slower (a failure still leaves its page's
+    // error-context.md). For one: `npm test -w e2e -- specs/x.spec.ts --trace=retain-on-failure`.
+    trace: 'off',
   },
 });
