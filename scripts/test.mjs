@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: every suite in turn — the server's (unit, integration, deployment), the
-// browser end-to-end suite, and a smoke run of the benchmark harness — then one closing line.
-// Each suite obtains what it needs beyond npm (Chromium, docker-compose) itself.
+// `npm test`: every suite — the server's (unit, integration, deployment), the browser end-to-end
+// suite, the Docker engine tests and a smoke run of the benchmark harness — then one closing line.
+// Each suite obtains what it needs beyond npm (Chromium, docker-compose, a Docker engine) itself.
+// The suites run one after another, except the last two: the engine tests mostly wait on image
+// builds and containers, and the smoke measures without asserting any timing, so they share the
+// machine's two cores without making either flaky (about two minutes saved).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,24 +12,40 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
 
-const suites = [
-  { name: 'server', cmd: 'npm', args: ['test', '-w', 'server'] },
-  { name: 'e2e', cmd: 'npm', args: ['test', '-w', 'e2e'] },
-  { name: 'bench-smoke', cmd: process.execPath, args: [join(root, 'scripts', 'bench.mjs'), '--smoke'] },
-].filter((s) => only.length === 0 || only.includes(s.name));
+/** Stages run in turn; the suites of one stage run side by side. */
+const stages = [
+  [{ name: 'server', cmd: 'npm', args: ['test', '-w', 'server', '--', '--group=main'] }],
+  [{ name: 'e2e', cmd: 'npm', args: ['test', '-w', 'e2e'] }],
+  [
+    { name: 'server-engine', cmd: 'npm', args: ['test', '-w', 'server', '--', '--group=engine'] },
+    { name: 'bench-smoke', cmd: process.execPath, args: [join(root, 'scripts', 'bench.mjs'), '--smoke'] },
+  ],
+]
+  .map((stage) => stage.filter((s) => only.length === 0 || only.includes(s.name)))
+  .filter((stage) => stage.length > 0);
 
-/** Runs a suite, echoing its output, and reads its pass/fail counts from the runner's summary. */
-function run(suite) {
+/**
+ * Runs a suite, echoing its output (each line prefixed with the suite's name when it shares its
+ * stage with another), and reads its pass/fail counts from the runner's summary.
+ */
+function run(suite, prefixed) {
   return new Promise((resolve) => {
     const started = Date.now();
-    process.stdout.write(`\n=== ${suite.name} ===\n`);
+    process.stdout.write(`\n=== ${suite.name}${prefixed ? ' (lines marked with its name)' : ''} ===\n`);
     const child = spawn(suite.cmd, suite.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    const tee = (stream, target) =>
+    const tee = (stream, target) => {
+      let partial = ''; // a prefixed line is written whole, so that two suites' lines never mix
+      stream.setEncoding('utf8'); // a character split between two chunks is decoded whole
       stream.on('data', (d) => {
-        out += d.toString();
-        target.write(d);
+        out += d;
+        if (!prefixed) return target.write(d);
+        const lines = (partial + d).split('\n');
+        partial = lines.pop();
+        if (lines.length > 0) target.write(lines.map((l) => `[${suite.name}] ${l}\n`).join(''));
       });
+      stream.on('end', () => partial && target.write(`[${suite.name}] ${partial}\n`));
+    };
     tee(child.stdout, process.stdout);
     tee(child.stderr, process.stderr);
     child.on('close', (code) => {
@@ -58,14 +77,15 @@ function failureLines(out) {
     else if (inNodeFailures && /^test at |^\s*✖ |^\s+(\w*Error\b|AssertionError|error:|\{ seed: |Got error: |'test |'Promise )/.test(l)) picked.push(l);
   }
   lines.forEach((l, i) => {
-    if (/^\s+\d+\) .*›/.test(l)) picked.push(l, ...lines.slice(i + 1, i + 8).filter((x) => /Error|expect\(/.test(x)).slice(0, 2));
+    // Playwright: the failure's first error, or the timeout that stopped it ("Test timeout of 60000ms exceeded.").
+    if (/^\s+\d+\) .*›/.test(l)) picked.push(l, ...lines.slice(i + 1, i + 8).filter((x) => /Error|expect\(|Test timeout of/.test(x)).slice(0, 2));
     if (/ERROR in scenario/.test(l)) picked.push(l);
   });
   return [...new Set(picked)].slice(0, 40);
 }
 
 const results = [];
-for (const suite of suites) results.push(await run(suite));
+for (const stage of stages) results.push(...(await Promise.all(stage.map((suite) => run(suite, stage.length > 1)))));
 
 process.stdout.write('\n=== summary ===\n');
 for (const r of results) {
