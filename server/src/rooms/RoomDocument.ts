@@ -180,6 +180,11 @@ export class RoomDocument {
     }
     const message = this.lapsed?.message.deref();
     if (message) return this.keep(message.subarray(this.lapsed!.stateAt), message);
+    // Still waiting to be decoded (the line of joiners is not empty), the stored snapshot is the
+    // whole document: the Y.Doc does not hold it yet. (Encoding the Y.Doc here sent the late
+    // joiners of a cold storm an empty document once the hold had lapsed and its message was
+    // collected: a busy machine, 2026-12-06.)
+    if (this.unapplied) return this.keep(this.unapplied);
     return this.keep(Y.encodeStateAsUpdate(this.ydoc));
   }
 
