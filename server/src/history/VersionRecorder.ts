@@ -9,8 +9,9 @@ import { versionsToThin, type RetentionRule } from './retention.js';
 /**
  * A state this large has its digest made in the conversion pool's thread; a smaller one on the
  * event loop, where it costs less than the trip: 0.1–0.2 ms a KB (decoded, read as JSON, hashed),
- * so at most ~6 ms, against a thread's start-up (100 ms and ~5 MB; the first version of a server
- * whose documents are all small started one, as did every stop with an edited document open).
+ * so at most ~6 ms, against starting the thread (its modules load first; ~5 MB): the first version
+ * of a server whose documents are all small started it, and every stop with an edited document
+ * open waited for it (half a second under the tests' tsx).
  */
 export const DIGEST_IN_THREAD_BYTES = 32 << 10;
 
