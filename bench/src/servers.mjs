@@ -156,7 +156,9 @@ export class ServerProcess {
     };
     // BENCH_CPU_PROF=1 profiles Tandem (only) into bench/.work/prof for hotspot hunting
     const prof = process.env.BENCH_CPU_PROF && this.id.startsWith('tandem') ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'prof')}`] : [];
-    const args = ['-c', '0', process.execPath, ...prof, '--expose-gc', '--require', preload, this.def.entry()];
+    // BENCH_TANDEM_NODE_FLAGS="--trace-opt …": node/V8 flags for Tandem's process only (to look inside it)
+    const flags = this.id.startsWith('tandem') ? (process.env.BENCH_TANDEM_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
+    const args = ['-c', '0', process.execPath, ...prof, ...flags, '--expose-gc', '--require', preload, this.def.entry()];
     this.t0 = performance.now();
     this.proc = spawn('taskset', args, { cwd: this.def.cwd(), env, stdio: ['ignore', log, log] });
     live.add(this.proc);

@@ -1,7 +1,7 @@
 // P. Presence at scale: N clients on one document, every one moving its cursor once a second,
 // ten of them typing at 5 Hz; keystroke and presence delivery, the server's CPU, RSS and the
 // connections it closed, and each load-generator process's event-loop utilisation.
-// Cases: `--p=100,300,1000,echo300,redis1000` (the default; `--full=12`: measuring clients; `--p-warm=2`: seconds of warm-up; echo: clients that re-send every new
+// Cases: `--p=100,300,1000,echo300,redis1000` (the default; `--full=12`: measuring clients; `--p-warm=60`: seconds of warm-up; echo: clients that re-send every new
 // state as y-websocket 1.x providers do; redis: Tandem only, split over two instances with Redis).
 import os from 'node:os';
 import { ServerProcess } from '../servers.mjs';
@@ -13,9 +13,10 @@ import { median, pct, sleep } from '../util.mjs';
 
 export const id = 'P';
 export const title = 'P. Presence at scale (one document, cursors at 1 Hz, ten typing at 5 Hz)';
-export const budgetMs = 1500000;
+export const budgetMs = 4800000;
 export const smokeBudgetMs = 20000;
-// Ten minutes and more, with up to eight generator processes: run on its own (`--only=P`).
+// About an hour (a minute of warm-up per run, three runs of every server), with up to eight
+// generator processes: run on its own (`--only=P`).
 export const inFull = false;
 export const servers = ['tandem', 'hocus', 'yws'];
 export const metrics = [
@@ -39,7 +40,16 @@ export const metrics = [
 const MOVE_MS = 1000;
 const TYPE_MS = 200;
 const PER_WORKER = 150;
-const FULL = 12; // measuring clients (at most), in a process of their own: 10 typists and 2 more
+const FULL = 12;
+/**
+ * Seconds of warm-up under the same load before the timed window. The figures are a server's
+ * steady state: V8 tiers a function up once it has run enough, and on the typing path (50
+ * keystrokes a second here) that takes Tandem about 40 s; in the first seconds of its life a
+ * fresh Tandem spent a third of its CPU compiling (measured 2026-12-06: 9.8–10.0 % of a core with
+ * 2 s of warm-up, 6.1–6.4 % after 60 s; the peers 17–21 % either way). `--p-warm=2` measures a
+ * fresh process, as P did before 2026-12-06.
+ */
+const WARM_S = 60; // measuring clients (at most), in a process of their own: 10 typists and 2 more
 
 function plan(ctx) {
   if (ctx.smoke) return [{ n: 20, label: 'N=20 (smoke)' }];
@@ -75,7 +85,10 @@ async function startServers(sid, redis) {
   };
 }
 
-/** One run: fresh server(s), fresh clients, 2 s of warm-up (`--p-warm=` seconds), then the timed window. */
+/**
+ * One run: fresh server(s), fresh clients, 60 s of the same load as warm-up (`--p-warm=` seconds),
+ * then the timed window.
+ */
 async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
   const durationMs = ctx.smoke ? 3000 : 10000;
   const srv = await startServers(sid, redis);
@@ -94,7 +107,10 @@ async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
     const full = Math.min(n - 1, Number(ctx.opt('full') ?? FULL));
     const typists = Math.min(10, full);
     const share = (total, i, parts = k) => Math.floor(total / parts) + (i < total % parts ? 1 : 0);
-    const maxKeys = Math.ceil((durationMs / TYPE_MS) * 1.5) + 50;
+    // keystrokes kept per typist and phase, and where a typist stops: enough for the warm-up too
+    // (until 2026-12-06 a warm-up past ~25 s ran out of them, and the typists fell silent before the window)
+    const warmMs = ctx.smoke ? 1000 : Number(ctx.opt('p-warm') ?? WARM_S) * 1000;
+    const maxKeys = Math.ceil((Math.max(durationMs, warmMs) / TYPE_MS) * 1.5) + 50;
     // the measuring clients alternate between instances too (with Redis, half are remote)
     const base = (i) => ({ proto, url: srv.urls[i % srv.urls.length], name: `p-${n}`, echo, maxKeys });
     // the first client writes some text, so that every cursor has somewhere to be
@@ -107,9 +123,8 @@ async function oneRun(ctx, sid, { n, echo = false, redis = false }) {
     const typistIds = setups.flatMap((s) => s.typistIds);
     const start = () => workers.all('pStart', { typistIds, moveMs: MOVE_MS, typeMs: TYPE_MS });
     await start();
-    // warm-up, excluded; a longer one (`--p-warm=30`) measures servers whose JIT has settled:
-    // Tandem's code is larger than the peers', and a fresh Tandem spends more of the window compiling
-    await sleep(ctx.smoke ? 1000 : Number(ctx.opt('p-warm') ?? 2) * 1000);
+    // warm-up, excluded (WARM_S)
+    await sleep(warmMs);
     await workers.all('pStop');
 
     // ELU counts a process that is runnable but not running as idle: on a loaded machine the
@@ -171,11 +186,12 @@ export async function run(ctx) {
     }
     const c = { case: p.label, results: {} };
     const sids = p.redis ? ctx.servers(['tandem-redis']) : ctx.servers(servers);
-    // Tandem gets the median of `--runs` (3); the peers one run each unless --peer-runs says more.
+    // Every server gets the median of three runs (`--runs` for Tandem, `--peer-runs` for the
+    // peers; before 2026-12-06 the peers had one).
     // The servers take turns, run by run (Tandem, Hocuspocus, y-websocket, Tandem, …): this
     // machine's speed drifts by a third within minutes, and three runs of one server and then
     // three of the next put the drift between servers rather than within each one's runs.
-    const runsOf = (sid) => (sid.startsWith('tandem') ? runsOpt : Number(ctx.opt('peer-runs') ?? 1));
+    const runsOf = (sid) => (sid.startsWith('tandem') ? runsOpt : Number(ctx.opt('peer-runs') ?? (ctx.smoke ? 1 : 3)));
     const rsOf = new Map(sids.map((sid) => [sid, []]));
     for (let r = 0; r < Math.max(...sids.map(runsOf)); r++) {
       for (const sid of sids) {
