@@ -40,7 +40,7 @@ export const metrics = [
 const MOVE_MS = 1000;
 const TYPE_MS = 200;
 const PER_WORKER = 150;
-const FULL = 12;
+const FULL = 12; // measuring clients (at most), in a process of their own: 10 typists and 2 more
 /**
  * Seconds of warm-up under the same load before the timed window. The figures are a server's
  * steady state: V8 tiers a function up once it has run enough, and on the typing path (50
@@ -49,7 +49,7 @@ const FULL = 12;
  * 2 s of warm-up, 6.1–6.4 % after 60 s; the peers 17–21 % either way). `--p-warm=2` measures a
  * fresh process, as P did before 2026-12-06.
  */
-const WARM_S = 60; // measuring clients (at most), in a process of their own: 10 typists and 2 more
+const WARM_S = 60;
 
 function plan(ctx) {
   if (ctx.smoke) return [{ n: 20, label: 'N=20 (smoke)' }];
